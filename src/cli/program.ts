@@ -1,0 +1,8 @@
+import { Command } from 'commander';
+
+/** The `kumo` command line. Each subcommand lives in its own file and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name('kumo').description('Amazon EKS on one machine').version('0.1.0');
+  return program;
+}
