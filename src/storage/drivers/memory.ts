@@ -1,0 +1,292 @@
+// The memory driver: etcd semantics held in process memory, for tests and `--storage memory`.
+// Every key keeps its history as a list of (revision, value-or-tombstone); compaction prunes it.
+import { CompactedError, FutureRevisionError, StoreClosedError } from '../errors.js';
+import type {
+  GetOptions,
+  KeyValue,
+  RangeOptions,
+  RangeResult,
+  Store,
+  StoreWatch,
+  TxnRequest,
+  TxnResult,
+  WatchEvent,
+  WatchOptions,
+} from '../types.js';
+import { validateKey, validateRangeOptions, validateRangePrefix, validateRevision, validateTxn, validateValue } from '../validate.js';
+import { WatchHub } from '../watch-hub.js';
+import { applyCreate, applyDelete, applyTxn, applyUpdate, WriteStep, type WriteView } from '../write-ops.js';
+
+interface Rec {
+  rev: number;
+  /** null: the key was deleted at `rev`. */
+  kv: KeyValue | null;
+}
+
+/** Compaction prunes this many events, then lets other work run. */
+const PRUNE_CHUNK = 2000;
+
+export class MemoryStore implements Store {
+  readonly driver = 'memory';
+  readonly prefix: string;
+  // A fresh etcd reports revision 1 before the first write; the first write gets revision 2.
+  private revision = 1;
+  private compacted = 0;
+  private closed = false;
+  /** Every key with retained history, live or deleted. */
+  private readonly recs = new Map<string, Rec[]>();
+  /** The keys of `recs` in order, except those still in `unsorted`. */
+  private sorted: string[] = [];
+  private unsorted: string[] = [];
+  /** Events newer than the pruned point, oldest first, for watches that start in the past. */
+  private log: WatchEvent[] = [];
+  private logHead = 0;
+  private pruning: Promise<void> | undefined;
+  private readonly hub: WatchHub;
+  private readonly view: WriteView;
+
+  constructor(opts: { prefix?: string } = {}) {
+    this.prefix = opts.prefix ?? '/registry/';
+    if (!this.prefix) throw new TypeError('store prefix must not be empty');
+    this.hub = new WatchHub({
+      currentRevision: () => this.revision,
+      compactedRevision: () => this.compacted,
+      readEvents: (prefix, after, limit) => this.readEvents(prefix, after, limit),
+    });
+    this.view = {
+      get: (key) => this.newest(key),
+      put: (kv) => this.append(kv.key, { rev: kv.modRevision, kv }),
+      remove: (key, rev) => this.append(key, { rev, kv: null }),
+    };
+  }
+
+  async get(key: string, opts?: GetOptions): Promise<KeyValue | undefined> {
+    this.checkOpen();
+    validateKey(this.prefix, key);
+    const rev = this.readRevision(opts?.revision);
+    const recs = this.recs.get(key);
+    return recs ? valueAt(recs, rev) : undefined;
+  }
+
+  async range(keyPrefix: string, opts?: RangeOptions): Promise<RangeResult> {
+    this.checkOpen();
+    const o = validateRangeOptions(this.prefix, keyPrefix, opts);
+    const rev = this.readRevision(o.revision);
+    const keys = this.sortedKeys();
+    const kvs: KeyValue[] = [];
+    let count = 0;
+    let more = false;
+    for (let i = lowerBound(keys, keyPrefix); i < keys.length; i++) {
+      const key = keys[i];
+      if (!key.startsWith(keyPrefix)) break;
+      const kv = valueAt(this.recs.get(key)!, rev);
+      if (!kv) continue;
+      count++;
+      if (o.countOnly || (o.startAfter !== undefined && key <= o.startAfter)) continue;
+      if (o.limit > 0 && kvs.length >= o.limit) more = true;
+      else kvs.push(kv);
+    }
+    return { kvs, more, count, revision: rev };
+  }
+
+  async create(key: string, value: Buffer): Promise<KeyValue> {
+    this.checkOpen();
+    validateKey(this.prefix, key);
+    validateValue(value);
+    const copy = Buffer.from(value);
+    return this.write((step) => applyCreate(step, key, copy));
+  }
+
+  async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
+    this.checkOpen();
+    validateKey(this.prefix, key);
+    validateValue(value);
+    validateRevision('expectedModRevision', expectedModRevision);
+    const copy = Buffer.from(value);
+    return this.write((step) => applyUpdate(step, key, copy, expectedModRevision));
+  }
+
+  async delete(key: string, expectedModRevision?: number): Promise<{ prevKv: KeyValue; revision: number }> {
+    this.checkOpen();
+    validateKey(this.prefix, key);
+    if (expectedModRevision !== undefined) validateRevision('expectedModRevision', expectedModRevision);
+    return this.write((step) => ({ prevKv: applyDelete(step, key, expectedModRevision), revision: step.revision }));
+  }
+
+  async txn(req: TxnRequest): Promise<TxnResult> {
+    this.checkOpen();
+    validateTxn(this.prefix, req);
+    const copy = (ops: TxnRequest['success']) =>
+      ops.map((op) => (op.type === 'put' ? { ...op, value: Buffer.from(op.value) } : op));
+    const safe: TxnRequest = { compare: req.compare, success: copy(req.success), failure: req.failure && copy(req.failure) };
+    return this.write((step) => applyTxn(step, safe, this.revision));
+  }
+
+  watch(keyPrefix: string, opts: WatchOptions): StoreWatch {
+    validateRangePrefix(this.prefix, keyPrefix);
+    validateRevision('afterRevision', opts?.afterRevision);
+    return this.hub.watch(keyPrefix, opts);
+  }
+
+  async currentRevision(): Promise<number> {
+    this.checkOpen();
+    return this.revision;
+  }
+
+  async compactedRevision(): Promise<number> {
+    this.checkOpen();
+    return this.compacted;
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.checkOpen();
+    validateRevision('revision', revision);
+    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    if (revision > this.compacted) this.compacted = revision;
+    // Reads below the compacted revision fail from here on; the memory is freed in chunks.
+    this.pruning ??= this.prune().finally(() => (this.pruning = undefined));
+    await this.pruning;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.closeAll(new StoreClosedError());
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+
+  /** Validates a read revision (0 = current) against the compacted and current revisions. */
+  private readRevision(revision: number | undefined): number {
+    if (revision === undefined || revision === 0) return this.revision;
+    validateRevision('revision', revision);
+    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
+    return revision;
+  }
+
+  private write<T>(apply: (step: WriteStep) => T): T {
+    const step = new WriteStep(this.view, this.revision + 1);
+    const result = apply(step);
+    if (step.wrote) {
+      this.revision = step.revision;
+      for (const ev of step.events) this.log.push(ev);
+      this.hub.publish(step.events);
+    }
+    return result;
+  }
+
+  private newest(key: string): KeyValue | undefined {
+    const recs = this.recs.get(key);
+    return recs ? (recs[recs.length - 1].kv ?? undefined) : undefined;
+  }
+
+  private append(key: string, rec: Rec): void {
+    const recs = this.recs.get(key);
+    if (recs) recs.push(rec);
+    else {
+      this.recs.set(key, [rec]);
+      this.unsorted.push(key);
+    }
+  }
+
+  private sortedKeys(): string[] {
+    if (this.unsorted.length > 0) {
+      this.unsorted.sort();
+      this.sorted = mergeSorted(this.sorted, this.unsorted);
+      this.unsorted = [];
+    }
+    return this.sorted;
+  }
+
+  private readEvents(prefix: string, after: number, limit: number): { events: WatchEvent[]; through: number } {
+    const log = this.log;
+    let lo = this.logHead;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (log[mid].kv.modRevision <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    const events: WatchEvent[] = [];
+    const scanLimit = limit * 20;
+    for (let i = lo; i < log.length; i++) {
+      const ev = log[i];
+      const rev = ev.kv.modRevision;
+      // Stop only between revisions so a transaction is never split across pages.
+      if ((events.length >= limit || i - lo >= scanLimit) && rev !== log[i - 1].kv.modRevision) {
+        return { events, through: log[i - 1].kv.modRevision };
+      }
+      if (ev.kv.key.startsWith(prefix)) events.push(ev);
+    }
+    return { events, through: this.revision };
+  }
+
+  /** Drops history at or below the compacted revision, keeping each live key's newest value. */
+  private async prune(): Promise<void> {
+    while (this.logHead < this.log.length && this.log[this.logHead].kv.modRevision <= this.compacted) {
+      const target = this.compacted;
+      const touched = new Set<string>();
+      const end = Math.min(this.log.length, this.logHead + PRUNE_CHUNK);
+      let i = this.logHead;
+      for (; i < end && this.log[i].kv.modRevision <= target; i++) touched.add(this.log[i].kv.key);
+      this.logHead = i;
+      let removedKeys = false;
+      for (const key of touched) {
+        const recs = this.recs.get(key);
+        if (!recs) continue;
+        let j = recs.length - 1;
+        while (j > 0 && recs[j].rev > target) j--;
+        if (recs[j].rev > target) continue;
+        const drop = recs[j].kv === null ? j + 1 : j;
+        if (drop > 0) recs.splice(0, drop);
+        if (recs.length === 0) {
+          this.recs.delete(key);
+          removedKeys = true;
+        }
+      }
+      if (removedKeys) {
+        this.sorted = this.sorted.filter((k) => this.recs.has(k));
+        this.unsorted = this.unsorted.filter((k) => this.recs.has(k));
+      }
+      if (this.logHead > 4096 && this.logHead * 2 > this.log.length) {
+        this.log = this.log.slice(this.logHead);
+        this.logHead = 0;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+/** The value of a key as of `rev`, from its history (oldest first). */
+function valueAt(recs: Rec[], rev: number): KeyValue | undefined {
+  for (let i = recs.length - 1; i >= 0; i--) {
+    if (recs[i].rev <= rev) return recs[i].kv ?? undefined;
+  }
+  return undefined;
+}
+
+function lowerBound(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function mergeSorted(a: string[], b: string[]): string[] {
+  if (a.length === 0) return b.slice();
+  const out = new Array<string>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
