@@ -63,8 +63,12 @@ export function validateRangeOptions(
 const COMPARE_TARGETS = new Set(['modRevision', 'createRevision', 'version']);
 const COMPARE_OPS = new Set(['=', '!=', '<', '>']);
 
+/** Most ops one transaction branch may hold (etcd's --max-txn-ops defaults to 128; we allow more). */
+export const MAX_TXN_OPS = 10_000;
+
 function validateOps(storePrefix: string, ops: unknown): asserts ops is TxnOp[] {
   if (!Array.isArray(ops)) throw new TypeError('txn ops must be an array');
+  if (ops.length > MAX_TXN_OPS) throw new TypeError(`a txn branch holds at most ${MAX_TXN_OPS} ops, got ${ops.length}`);
   // etcd rejects a txn that writes the same key twice ("duplicate key given in txn request").
   const written = new Set<string>();
   for (const op of ops as TxnOp[]) {

@@ -1,0 +1,388 @@
+// The SQLite driver: etcd semantics in one SQLite file (WAL), owned by this process.
+// Writes are group-committed: every write that arrives before the event loop turns is applied,
+// each with its own revision, in one SQLite transaction; all are acknowledged after the commit
+// (synchronous=FULL, so an acknowledged write is on disk). Watches are fed from committed writes.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { CompactedError, FutureRevisionError, StorageError, StoreClosedError } from '../errors.js';
+import type {
+  GetOptions,
+  KeyValue,
+  RangeOptions,
+  RangeResult,
+  Store,
+  StoreWatch,
+  TxnOp,
+  TxnRequest,
+  TxnResult,
+  WatchEvent,
+  WatchOptions,
+} from '../types.js';
+import {
+  prefixEnd,
+  validateKey,
+  validateRangeOptions,
+  validateRangePrefix,
+  validateRevision,
+  validateTxn,
+  validateValue,
+} from '../validate.js';
+import { WatchHub } from '../watch-hub.js';
+import { applyCreate, applyDelete, applyTxn, applyUpdate, WriteStep, type WriteView } from '../write-ops.js';
+import {
+  applyPragmas,
+  createSchema,
+  firstIdOf,
+  historyId,
+  prepareStatements,
+  revisionOf,
+  type HistRow,
+  type KvRow,
+  type Statements,
+} from './sqlite-schema.js';
+
+export interface SqliteStoreOptions {
+  /** The database file; its directory is created if missing. */
+  path: string;
+  /** Every key must start with this; default '/registry/'. */
+  prefix?: string;
+}
+
+/** History rows deleted per compaction transaction; small so writes wait at most a few ms. */
+const COMPACT_BATCH = 500;
+const EMPTY = Buffer.alloc(0);
+
+interface PendingWrite {
+  apply: (step: WriteStep) => unknown;
+  resolve: (value: any) => void;
+  reject: (error: unknown) => void;
+}
+
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
+  return SqliteStore.open(opts);
+}
+
+export class SqliteStore implements Store {
+  readonly driver = 'sqlite';
+  readonly prefix: string;
+  private readonly db: Database.Database;
+  private readonly st: Statements;
+  private revision: number;
+  private compacted: number;
+  /** History ids below this have been physically compacted. */
+  private compactCursor: number;
+  private closed = false;
+  private queue: PendingWrite[] = [];
+  private flushScheduled = false;
+  private compacting: Promise<void> | undefined;
+  private readonly hub: WatchHub;
+  private readonly view: WriteView;
+  /** Position of the next history row within the revision being written. */
+  private position = 0;
+  private positionRevision = 0;
+
+  static async open(opts: SqliteStoreOptions): Promise<SqliteStore> {
+    mkdirSync(dirname(opts.path), { recursive: true });
+    const db = new Database(opts.path);
+    try {
+      applyPragmas(db);
+      createSchema(db);
+      return new SqliteStore(db, opts.prefix ?? '/registry/');
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private constructor(db: Database.Database, prefix: string) {
+    if (!prefix) throw new TypeError('store prefix must not be empty');
+    this.prefix = prefix;
+    this.db = db;
+    this.st = prepareStatements(db);
+    // A fresh etcd reports revision 1 before the first write; the first write gets revision 2.
+    this.revision = this.st.getMeta.get('revision') ?? 1;
+    this.compacted = this.st.getMeta.get('compacted') ?? 0;
+    this.compactCursor = this.st.getMeta.get('compact_cursor') ?? 0;
+    this.hub = new WatchHub({
+      currentRevision: () => this.revision,
+      compactedRevision: () => this.compacted,
+      readEvents: (p, after, limit) => this.readEvents(p, after, limit),
+    });
+    this.view = {
+      get: (key) => this.live(key),
+      put: (kv) => {
+        const id = historyId(kv.modRevision, this.nextPosition(kv.modRevision));
+        this.st.insertHistory.run(id, kv.key, kv.value, kv.createRevision, kv.version);
+        this.st.putLive.run(kv.key, id, kv.createRevision, kv.version);
+      },
+      remove: (key, rev) => {
+        this.st.insertHistory.run(historyId(rev, this.nextPosition(rev)), key, null, 0, 0);
+        this.st.deleteLive.run(key);
+      },
+    };
+    // A compaction interrupted by a crash or close resumes in the background.
+    if (firstIdOf(this.compacted + 1) > this.compactCursor) this.startCompacting().catch(() => undefined);
+  }
+
+  async get(key: string, opts?: GetOptions): Promise<KeyValue | undefined> {
+    this.checkOpen();
+    validateKey(this.prefix, key);
+    const rev = this.readRevision(opts?.revision);
+    if (rev === this.revision) return this.live(key);
+    const row = this.st.historyBefore.get(key, firstIdOf(rev + 1));
+    return row ? fromHistory(row) : undefined;
+  }
+
+  async range(keyPrefix: string, opts?: RangeOptions): Promise<RangeResult> {
+    this.checkOpen();
+    const o = validateRangeOptions(this.prefix, keyPrefix, opts);
+    const rev = this.readRevision(o.revision);
+    const end = prefixEnd(keyPrefix);
+    if (rev !== this.revision) return this.rangeHistory(keyPrefix, end, rev, o.limit, o.startAfter, o.countOnly);
+    const count = this.st.countLive.get(keyPrefix, end) ?? 0;
+    if (o.countOnly) return { kvs: [], more: false, count, revision: rev };
+    const sqlLimit = o.limit > 0 ? o.limit + 1 : -1;
+    const rows =
+      o.startAfter === undefined
+        ? this.st.rangeFrom.all(keyPrefix, end, sqlLimit)
+        : this.st.rangeAfter.all(o.startAfter, end, sqlLimit);
+    const more = o.limit > 0 && rows.length > o.limit;
+    if (more) rows.length = o.limit;
+    return { kvs: rows.map(fromLive), more, count, revision: rev };
+  }
+
+  async create(key: string, value: Buffer): Promise<KeyValue> {
+    this.checkOpen();
+    validateKey(this.prefix, key);
+    validateValue(value);
+    const copy = Buffer.from(value);
+    return this.enqueue((step) => applyCreate(step, key, copy));
+  }
+
+  async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
+    this.checkOpen();
+    validateKey(this.prefix, key);
+    validateValue(value);
+    validateRevision('expectedModRevision', expectedModRevision);
+    const copy = Buffer.from(value);
+    return this.enqueue((step) => applyUpdate(step, key, copy, expectedModRevision));
+  }
+
+  async delete(key: string, expectedModRevision?: number): Promise<{ prevKv: KeyValue; revision: number }> {
+    this.checkOpen();
+    validateKey(this.prefix, key);
+    if (expectedModRevision !== undefined) validateRevision('expectedModRevision', expectedModRevision);
+    return this.enqueue((step) => ({ prevKv: applyDelete(step, key, expectedModRevision), revision: step.revision }));
+  }
+
+  async txn(req: TxnRequest): Promise<TxnResult> {
+    this.checkOpen();
+    validateTxn(this.prefix, req);
+    const copy = (ops: TxnOp[]): TxnOp[] => ops.map((op) => (op.type === 'put' ? { ...op, value: Buffer.from(op.value) } : op));
+    const safe: TxnRequest = { compare: req.compare, success: copy(req.success), failure: req.failure && copy(req.failure) };
+    return this.enqueue((step) => applyTxn(step, safe, step.revision - 1));
+  }
+
+  watch(keyPrefix: string, opts: WatchOptions): StoreWatch {
+    validateRangePrefix(this.prefix, keyPrefix);
+    validateRevision('afterRevision', opts?.afterRevision);
+    return this.hub.watch(keyPrefix, opts);
+  }
+
+  async currentRevision(): Promise<number> {
+    this.checkOpen();
+    return this.revision;
+  }
+
+  async compactedRevision(): Promise<number> {
+    this.checkOpen();
+    return this.compacted;
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.checkOpen();
+    validateRevision('revision', revision);
+    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    if (revision > this.compacted) {
+      // Reads below the new compacted revision fail from now on; rows go in small batches.
+      this.st.setMeta.run('compacted', revision);
+      this.compacted = revision;
+    }
+    await this.startCompacting();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush(); // writes already accepted are committed, not dropped
+    this.closed = true;
+    this.hub.closeAll(new StoreClosedError());
+    await this.compacting?.catch(() => undefined);
+    this.db.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+
+  private readRevision(revision: number | undefined): number {
+    if (revision === undefined || revision === 0) return this.revision;
+    validateRevision('revision', revision);
+    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
+    return revision;
+  }
+
+  private live(key: string): KeyValue | undefined {
+    const row = this.st.getLive.get(key);
+    return row ? fromLive(row) : undefined;
+  }
+
+  private nextPosition(revision: number): number {
+    if (this.positionRevision !== revision) {
+      this.positionRevision = revision;
+      this.position = 0;
+    }
+    return this.position++;
+  }
+
+  private rangeHistory(
+    prefix: string,
+    end: string,
+    rev: number,
+    limit: number,
+    startAfter: string | undefined,
+    countOnly: boolean,
+  ): RangeResult {
+    const kvs: KeyValue[] = [];
+    let count = 0;
+    let more = false;
+    for (const row of this.st.rangeHistoryBefore.iterate(firstIdOf(rev + 1), prefix, end)) {
+      if (row[2] === null) continue;
+      count++;
+      if (countOnly || (startAfter !== undefined && row[0] <= startAfter)) continue;
+      if (limit > 0 && kvs.length >= limit) more = true;
+      else kvs.push(fromHistory(row)!);
+    }
+    return { kvs, more, count, revision: rev };
+  }
+
+  private enqueue<T>(apply: (step: WriteStep) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ apply, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // setImmediate runs after every microtask, so writers woken by the last commit join this group.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits every queued write in one SQLite transaction, then acknowledges and publishes them. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0 || this.closed) return;
+    const batch = this.queue;
+    this.queue = [];
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    const events: WatchEvent[] = [];
+    let rev = this.revision;
+    try {
+      this.db.exec('BEGIN');
+      try {
+        for (const w of batch) {
+          const step = new WriteStep(this.view, rev + 1);
+          try {
+            const value = w.apply(step);
+            if (step.wrote) {
+              rev = step.revision;
+              for (const ev of step.events) events.push(ev);
+            }
+            outcomes.push({ ok: true, value });
+          } catch (e) {
+            // Typed errors (conflict, exists, not found) are raised before the op writes anything.
+            if (!(e instanceof StorageError)) throw e;
+            outcomes.push({ ok: false, value: e });
+          }
+        }
+        if (rev !== this.revision) this.st.setMeta.run('revision', rev);
+        this.db.exec('COMMIT');
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      }
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    this.revision = rev;
+    this.hub.publish(events);
+    for (let i = 0; i < batch.length; i++) {
+      const o = outcomes[i];
+      if (o.ok) batch[i].resolve(o.value);
+      else batch[i].reject(o.value);
+    }
+  }
+
+  private readEvents(prefix: string, after: number, limit: number): { events: WatchEvent[]; through: number } {
+    const end = prefixEnd(prefix);
+    const rows = this.st.eventsFrom.all(firstIdOf(after + 1), prefix, end, limit);
+    let through = this.revision;
+    if (rows.length === limit) {
+      // Finish the last revision so a transaction is never split across pages.
+      const last = rows[rows.length - 1];
+      through = revisionOf(last[1]);
+      for (const row of this.st.eventsBetween.all(last[1], firstIdOf(through + 1), prefix, end)) rows.push(row);
+    }
+    return { events: rows.map((row) => this.eventOf(row)), through };
+  }
+
+  private eventOf(row: HistRow): WatchEvent {
+    const prevRow = this.st.historyBefore.get(row[0], row[1]);
+    const prevKv = prevRow ? fromHistory(prevRow) : undefined;
+    const kv: KeyValue =
+      row[2] === null
+        ? { key: row[0], value: EMPTY, createRevision: 0, modRevision: revisionOf(row[1]), version: 0 }
+        : fromHistory(row)!;
+    const type = row[2] === null ? 'delete' : 'put';
+    return prevKv ? { type, kv, prevKv } : { type, kv };
+  }
+
+  private startCompacting(): Promise<void> {
+    this.compacting ??= this.compactRows().finally(() => (this.compacting = undefined));
+    return this.compacting;
+  }
+
+  /**
+   * Deletes history rows at or below the compacted revision that no read can reach any more:
+   * every row superseded by a newer row of its key at or below it, and tombstones. Works in
+   * small transactions and yields between them so writes keep flowing.
+   */
+  private async compactRows(): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const limitId = firstIdOf(this.compacted + 1);
+      if (this.compactCursor >= limitId) return;
+      const rows = this.st.compactable.all(this.compactCursor, limitId, COMPACT_BATCH);
+      const next = rows.length < COMPACT_BATCH ? limitId : rows[rows.length - 1][0] + 1;
+      this.db.transaction(() => {
+        for (const [id, key, dead] of rows) {
+          this.st.deleteOlder.run(key, id);
+          if (dead) this.st.deleteRow.run(id);
+        }
+        this.st.setMeta.run('compact_cursor', next);
+      })();
+      this.compactCursor = next;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+function fromLive(row: KvRow): KeyValue {
+  return { key: row[0], value: row[2], createRevision: row[3], modRevision: revisionOf(row[1]), version: row[4] };
+}
+
+function fromHistory(row: HistRow): KeyValue | undefined {
+  if (row[2] === null) return undefined;
+  return { key: row[0], value: row[2], createRevision: row[3], modRevision: revisionOf(row[1]), version: row[4] };
+}
