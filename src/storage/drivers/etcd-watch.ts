@@ -1,0 +1,186 @@
+// One Store watch as one etcd watch stream. The stream connects to the first endpoint that
+// answers and, when it breaks, resumes on the next endpoint from the last revision it delivered,
+// so a member failure costs neither events nor order. etcd3's own Watcher is not used: it resumes
+// from the response header's revision, which etcd sets to its current revision even when a
+// catching-up batch stopped short of it (mvcc watchable_store syncWatchers), and that skips events.
+import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse } from 'etcd3';
+import { CompactedError, StoreUnavailableError } from '../errors.js';
+import type { WatchEvent } from '../types.js';
+import { WatchStream } from '../watch-stream.js';
+import { toKeyValue, type EtcdKeys } from './etcd-codec.js';
+
+export interface WatchTransport {
+  readonly endpointCount: number;
+  /** Opens a watch stream on endpoint `index` (etcd3 connects lazily; failures arrive as stream errors). */
+  open(index: number): Promise<IDuplexStream<IWatchRequest, IWatchResponse>>;
+  /** How long a watch may go without any endpoint accepting it before it fails as unavailable. */
+  readonly retryWindowMs: number;
+}
+
+export interface EtcdWatchOptions {
+  keys: EtcdKeys;
+  keyPrefix: string;
+  /** Deliver events with revision > afterRevision; 0: from the revision the watch is created at. */
+  afterRevision: number;
+  bufferLimit?: number;
+  onStop: () => void;
+}
+
+type Call = IDuplexStream<IWatchRequest, IWatchResponse>;
+
+export class EtcdWatch {
+  readonly stream: WatchStream;
+  /** Resolves once etcd first confirms the watch (or the watch ends): writes issued later are seen. */
+  readonly established: Promise<void>;
+  private settleEstablished!: () => void;
+  /** Every event with revision <= after was delivered (or precedes the watch). 0: not yet known. */
+  private after: number;
+  private call: Call | undefined;
+  private endpoint = 0;
+  private failingSince: number | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly etcdRange: { key: Buffer; rangeEnd: Buffer };
+
+  constructor(
+    private readonly transport: WatchTransport,
+    private readonly opts: EtcdWatchOptions,
+  ) {
+    this.after = opts.afterRevision;
+    this.etcdRange = opts.keys.prefixRange(opts.keyPrefix);
+    this.established = new Promise((resolve) => (this.settleEstablished = resolve));
+    this.stream = new WatchStream({
+      bufferLimit: opts.bufferLimit,
+      onStop: () => this.stop(),
+    });
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  /** Ends the watch with `error` (after the events already buffered). */
+  fail(error: Error): void {
+    this.stream.fail(error);
+  }
+
+  private stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.hangUp();
+    this.settleEstablished();
+    this.opts.onStop();
+  }
+
+  private hangUp(): void {
+    const call = this.call;
+    this.call = undefined;
+    if (!call) return;
+    // Half-close first: etcd3 counts errors of a still-writable stream against the endpoint.
+    call.end();
+    call.cancel();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    let call: Call;
+    try {
+      call = await this.transport.open(this.endpoint);
+    } catch (err) {
+      this.lost(err);
+      return;
+    }
+    if (this.stopped) {
+      call.end();
+      call.cancel();
+      return;
+    }
+    this.call = call;
+    call.on('data', (res: IWatchResponse) => {
+      if (this.call === call) this.onResponse(res);
+    });
+    call.on('error', (err: Error) => {
+      if (this.call === call) this.lost(err);
+    });
+    call.on('end', () => {
+      if (this.call === call) this.lost(new Error('etcd ended the watch stream'));
+    });
+    // Starting at `after` itself (not after + 1) makes etcd refuse exactly when an event we still
+    // need is compacted away: etcd drops a tombstone at the compaction revision, so a watch from
+    // the compaction revision may silently miss it. Events at `after` are filtered out below.
+    call.write({
+      create_request: {
+        key: this.etcdRange.key,
+        range_end: this.etcdRange.rangeEnd,
+        start_revision: this.after,
+        prev_kv: true,
+        progress_notify: true,
+      },
+    });
+  }
+
+  private onResponse(res: IWatchResponse): void {
+    const compactRevision = Number(res.compact_revision);
+    if (compactRevision > 0) {
+      this.fail(new CompactedError(this.after + 1, compactRevision));
+      return;
+    }
+    if (res.canceled) {
+      this.fail(new StoreUnavailableError(`etcd canceled the watch: ${res.cancel_reason || 'no reason given'}`));
+      return;
+    }
+    if (res.created) {
+      // A watch "from now" starts after the revision etcd reports at creation.
+      if (this.after === 0) this.after = Number(res.header.revision);
+      this.failingSince = undefined;
+      this.attempt = 0;
+      this.settleEstablished();
+      return;
+    }
+    if (res.events.length === 0) {
+      // A progress notification: etcd sends it only to watchers that have received every event
+      // up to the header's revision (mvcc watchable_store progressIfSync).
+      this.after = Math.max(this.after, Number(res.header.revision));
+      return;
+    }
+    // One response holds whole revisions (etcd never splits a revision unless asked to fragment),
+    // so the filter point stays fixed while the response is delivered.
+    const after = this.after;
+    let newest = after;
+    for (const ev of res.events) {
+      const rev = Number(ev.kv.mod_revision);
+      if (rev <= after) continue;
+      this.stream.push(this.toEvent(ev));
+      if (rev > newest) newest = rev;
+    }
+    this.after = newest;
+  }
+
+  private toEvent(ev: IEvent): WatchEvent {
+    const kv = toKeyValue(this.opts.keys, ev.kv);
+    if (ev.type === 'Delete') kv.value = EMPTY;
+    const prev = ev.prev_kv ? toKeyValue(this.opts.keys, ev.prev_kv) : undefined;
+    const type = ev.type === 'Delete' ? 'delete' : 'put';
+    return prev ? { type, kv, prevKv: prev } : { type, kv };
+  }
+
+  /** The stream broke: resume on the next endpoint after a short backoff, or give up after the window. */
+  private lost(err: unknown): void {
+    this.hangUp();
+    if (this.stopped) return;
+    const now = Date.now();
+    this.failingSince ??= now;
+    if (now - this.failingSince > this.transport.retryWindowMs) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.fail(new StoreUnavailableError(`etcd watch lost and no endpoint took it back within ${this.transport.retryWindowMs} ms: ${reason}`));
+      return;
+    }
+    this.endpoint = (this.endpoint + 1) % this.transport.endpointCount;
+    const delay = Math.min(500, 10 * 2 ** this.attempt++);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
