@@ -1,0 +1,88 @@
+// Composition root of `kumo apiserver`: storage, schema catalog, registry, auth and the HTTPS server,
+// wired together; writes the admin kubeconfig once the server is ready.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadOrCreatePki } from '../apiserver/certs/pki.js';
+import { loadOrCreateAdminToken } from '../apiserver/kubeconfig/admin-token.js';
+import { writeKubeconfig } from '../apiserver/kubeconfig/kubeconfig.js';
+import { builtinCatalog } from '../apiserver/schema/catalog.js';
+import type { ResourceHandler } from '../apiserver/server/deps.js';
+import { notFoundPath } from '../apiserver/server/respond.js';
+import { ApiServer } from '../apiserver/server/server.js';
+import { versionInfo } from '../apiserver/server/version.js';
+import { openStore, type StorageKind } from './storage.js';
+import { adminAuthenticator, mastersOnlyAuthorizer } from './admin-auth.js';
+
+export interface ApiServerOptions {
+  port: number;
+  host?: string;
+  dataDir: string;
+  storage: StorageKind;
+  etcdEndpoints?: string[];
+  kubernetesVersion: string;
+}
+
+export interface RunningApiServer {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const version = versionInfo(opts.kubernetesVersion);
+  const pki = await loadOrCreatePki(dataDir);
+  const adminToken = loadOrCreateAdminToken(dataDir);
+  const store = await openStore({ kind: opts.storage, dataDir, etcdEndpoints: opts.etcdEndpoints });
+  const catalog = builtinCatalog();
+
+  const handler: ResourceHandler = {
+    async handle() {
+      throw notFoundPath();
+    },
+  };
+
+  const server = new ApiServer(
+    {
+      resources: catalog,
+      authenticate: adminAuthenticator(adminToken),
+      authorize: mastersOnlyAuthorizer(),
+      handler,
+      version,
+      liveChecks: [
+        { name: 'ping', check: async () => true },
+        { name: 'log', check: async () => true },
+        { name: 'etcd', check: async () => void (await store.currentRevision()) },
+      ],
+      readyChecks: [],
+    },
+    pki,
+  );
+  const host = opts.host ?? '127.0.0.1';
+  let port: number;
+  try {
+    port = await server.listen(opts.port, host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const url = `https://${host}:${port}`;
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCert, token: adminToken });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
