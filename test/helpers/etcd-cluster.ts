@@ -139,6 +139,8 @@ export async function startEtcdCluster(opts: EtcdClusterOptions = {}): Promise<E
           '--initial-cluster', initialCluster,
           '--initial-cluster-state', 'new',
           '--initial-cluster-token', token,
+          // Room for a value of MAX_VALUE_BYTES (1.5 MiB, etcd's default limit for the whole request).
+          '--max-request-bytes', String(3 * 1024 * 1024),
           '--heartbeat-interval', String(heartbeatMs),
           '--election-timeout', String(electionMs),
           '--logger', 'zap',

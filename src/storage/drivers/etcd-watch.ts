@@ -9,10 +9,13 @@ import type { WatchEvent } from '../types.js';
 import { WatchStream } from '../watch-stream.js';
 import { toKeyValue, type EtcdKeys } from './etcd-codec.js';
 
+/** etcd3 types the stream minimally; at run time it is a grpc-js ClientDuplexStream (a Node Duplex). */
+export type Call = IDuplexStream<IWatchRequest, IWatchResponse> & Pick<NodeJS.ReadableStream, 'pause' | 'resume'>;
+
 export interface WatchTransport {
   readonly endpointCount: number;
   /** Opens a watch stream on endpoint `index` (etcd3 connects lazily; failures arrive as stream errors). */
-  open(index: number): Promise<IDuplexStream<IWatchRequest, IWatchResponse>>;
+  open(index: number): Promise<Call>;
   /** How long a watch may go without any endpoint accepting it before it fails as unavailable. */
   readonly retryWindowMs: number;
 }
@@ -26,7 +29,6 @@ export interface EtcdWatchOptions {
   onStop: () => void;
 }
 
-type Call = IDuplexStream<IWatchRequest, IWatchResponse>;
 
 export class EtcdWatch {
   readonly stream: WatchStream;
@@ -42,6 +44,15 @@ export class EtcdWatch {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly etcdRange: { key: Buffer; rangeEnd: Buffer };
+  /**
+   * Events up to this revision existed when etcd registered the watch: history, delivered at the
+   * consumer's pace through `backlog` (the etcd stream pauses while it is long). Later events are
+   * live and count against the buffer limit.
+   */
+  private historyEnd = 0;
+  private backlog: WatchEvent[] = [];
+  private backlogHead = 0;
+  private paused = false;
 
   constructor(
     private readonly transport: WatchTransport,
@@ -53,6 +64,7 @@ export class EtcdWatch {
     this.stream = new WatchStream({
       bufferLimit: opts.bufferLimit,
       onStop: () => this.stop(),
+      pull: () => this.pullBacklog(),
     });
   }
 
@@ -77,6 +89,7 @@ export class EtcdWatch {
   private hangUp(): void {
     const call = this.call;
     this.call = undefined;
+    this.paused = false;
     if (!call) return;
     // Half-close first: etcd3 counts errors of a still-writable stream against the endpoint.
     call.end();
@@ -133,7 +146,9 @@ export class EtcdWatch {
     }
     if (res.created) {
       // A watch "from now" starts after the revision etcd reports at creation.
-      if (this.after === 0) this.after = Number(res.header.revision);
+      const created = Number(res.header.revision);
+      if (this.after === 0) this.after = created;
+      this.historyEnd = created;
       this.failingSince = undefined;
       this.attempt = 0;
       this.settleEstablished();
@@ -152,10 +167,41 @@ export class EtcdWatch {
     for (const ev of res.events) {
       const rev = Number(ev.kv.mod_revision);
       if (rev <= after) continue;
-      this.stream.push(this.toEvent(ev));
+      if (rev <= this.historyEnd || this.backlogSize > 0) this.backlog.push(this.toEvent(ev));
+      else this.stream.push(this.toEvent(ev));
       if (rev > newest) newest = rev;
     }
     this.after = newest;
+    if (this.backlogSize > 0) {
+      // Wake a consumer that waits on an empty buffer; it pulls the rest as it goes.
+      if (this.stream.buffered === 0) this.stream.push(this.backlog[this.backlogHead++]);
+      if (this.backlogSize > this.stream.bufferLimit && !this.paused && this.call) {
+        // HTTP/2 flow control then holds etcd back (etcd parks slow watchers, it does not drop them).
+        this.paused = true;
+        this.call.pause();
+      }
+    }
+  }
+
+  private get backlogSize(): number {
+    return this.backlog.length - this.backlogHead;
+  }
+
+  /** Hands the consumer the next part of the history backlog (called when its buffer is empty). */
+  private pullBacklog(): WatchEvent[] | undefined {
+    if (this.backlogSize === 0) return undefined;
+    const n = Math.min(this.backlogSize, this.stream.bufferLimit);
+    const chunk = this.backlog.slice(this.backlogHead, this.backlogHead + n);
+    this.backlogHead += n;
+    if (this.backlogSize === 0) {
+      this.backlog = [];
+      this.backlogHead = 0;
+    }
+    if (this.paused && this.backlogSize <= this.stream.bufferLimit / 2) {
+      this.paused = false;
+      this.call?.resume();
+    }
+    return chunk;
   }
 
   private toEvent(ev: IEvent): WatchEvent {

@@ -31,7 +31,7 @@ import { validateKey, validateRangeOptions, validateRangePrefix, validateRevisio
 import { WatchStream } from '../watch-stream.js';
 import { EtcdKeys, keyAfter, putResult, toKeyValue } from './etcd-codec.js';
 import { classifyEtcdError, endpointPolicy, runOncePolicy } from './etcd-errors.js';
-import { EtcdWatch, type WatchTransport } from './etcd-watch.js';
+import { EtcdWatch, type Call, type WatchTransport } from './etcd-watch.js';
 
 export interface EtcdStoreOptions {
   /** Client URLs of the etcd members, e.g. ['http://127.0.0.1:2379']. */
@@ -117,7 +117,7 @@ export class EtcdStore implements Store {
     this.watchTransport = {
       endpointCount: this.watchClients.length,
       retryWindowMs: this.dialTimeoutMs,
-      open: (index) => this.watchClients[index].watchClient.watch(),
+      open: (index) => this.watchClients[index].watchClient.watch() as Promise<Call>,
     };
   }
 
