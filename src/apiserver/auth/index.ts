@@ -1,0 +1,23 @@
+// Authentication and authorization for the Kubernetes API server: tokens, RBAC, reviews.
+export type { UserInfo, Attributes, Decision } from './types.js';
+export {
+  ADMIN_USER,
+  ALL_AUTHENTICATED,
+  ALL_UNAUTHENTICATED,
+  ANONYMOUS_USER,
+  SERVICE_ACCOUNTS_GROUP,
+  SYSTEM_PRIVILEGED_GROUP,
+  EXTRA_CREDENTIAL_ID,
+  EXTRA_NODE_NAME,
+  EXTRA_NODE_UID,
+  EXTRA_POD_NAME,
+  EXTRA_POD_UID,
+  serviceAccountUsername,
+  splitServiceAccountUsername,
+} from './types.js';
+export type { PolicyRule, Role, ClusterRole, RoleBinding, ClusterRoleBinding, Subject, RoleRef, RbacSource } from './rbac-types.js';
+export { RbacAuthorizer, subjectAppliesTo, type RulesForResult } from './rbac-authorizer.js';
+export { ruleAllows } from './rule-match.js';
+export { aggregateClusterRoles, aggregatedRules } from './aggregation.js';
+export { forbiddenReason, forbiddenError } from './forbidden.js';
+export { bootstrapPolicy, type BootstrapPolicy } from './bootstrap-policy.js';
