@@ -1,7 +1,11 @@
-// Opens the storage driver `kumo apiserver --storage` names.
+// Opens the storage driver `kumo apiserver --storage` names, with kube-apiserver's periodic compaction.
 import { join } from 'node:path';
+import { startCompactionPolicy, type CompactionHandle } from '../storage/compaction.js';
+import { openEtcdStore } from '../storage/drivers/etcd.js';
 import { MemoryStore } from '../storage/drivers/memory.js';
+import { openSqliteStore } from '../storage/drivers/sqlite.js';
 import type { Store } from '../storage/types.js';
+import type { Clock } from '../util/clock.js';
 
 export type StorageKind = 'sqlite' | 'memory' | 'etcd';
 export const STORAGE_KINDS: StorageKind[] = ['sqlite', 'memory', 'etcd'];
@@ -17,8 +21,20 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     case 'memory':
       return new MemoryStore({ prefix: '/registry/' });
     case 'sqlite':
+      return openSqliteStore({ path: join(opts.dataDir, 'kumo.db'), prefix: '/registry/' });
     case 'etcd':
-      void join;
-      throw new Error(`storage driver ${opts.kind} is not available in this build`);
+      if (!opts.etcdEndpoints?.length) throw new Error('--storage etcd needs --etcd-endpoints');
+      return openEtcdStore({ endpoints: opts.etcdEndpoints, prefix: '/registry/' });
   }
+}
+
+/**
+ * kube-apiserver compacts every `--etcd-compaction-interval` (5 minutes), keeping one interval of
+ * history; 0 turns compaction off.
+ */
+export function startCompaction(store: Store, intervalMs: number, clock: Clock): CompactionHandle | undefined {
+  if (intervalMs <= 0) return undefined;
+  return startCompactionPolicy(store, { retainMs: intervalMs, intervalMs }, clock, {
+    onError: (err) => process.stderr.write(`kumo apiserver: compaction failed: ${String(err)}\n`),
+  });
 }

@@ -98,7 +98,7 @@ export function contentTypeOf(header: string | undefined): string {
 }
 
 /** Body format of a create/update request (patch types are not accepted there). */
-export function objectBodyFormat(header: string | undefined): BodyFormat {
+export function objectBodyFormat(header: string | undefined): 'json' | 'yaml' | 'protobuf' {
   const ct = contentTypeOf(header);
   switch (ct) {
     case '':
