@@ -15,6 +15,8 @@ import {
   ValueTooLargeError,
   WatchOverflowError,
 } from '../../src/storage/errors.js';
+import { startCompactionPolicy } from '../../src/storage/compaction.js';
+import { FakeClock } from '../../src/util/clock.js';
 import { MAX_VALUE_BYTES, type KeyValue, type Store, type StoreWatch, type WatchEvent } from '../../src/storage/types.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
@@ -448,6 +450,33 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       assert.equal(a4.createRevision, a.createRevision);
     });
 
+    test('the compaction policy keeps exactly the history written within retainMs (fake clock)', async (t) => {
+      const { s, k } = await fresh(t);
+      const clock = new FakeClock();
+      let kv = await s.create(k('ac/a'), b('0'));
+      const before = await s.compactedRevision();
+      const policy = startCompactionPolicy(s, { retainMs: 60_000, intervalMs: 10_000 }, clock);
+      t.after(() => policy.stop());
+      await policy.idle();
+      const revs = [kv.modRevision]; // revs[i] is written at i*10 s
+      for (let i = 1; i <= 12; i++) {
+        clock.advance(10_000);
+        await policy.idle();
+        if (i < 6) assert.equal(await s.compactedRevision(), before, `nothing is old enough at ${i * 10} s`);
+        kv = await s.update(k('ac/a'), b(String(i)), kv.modRevision);
+        revs.push(kv.modRevision);
+      }
+      // At 120 s the newest sample at least 60 s old is the one taken at 60 s, before revs[6] was written.
+      assert.equal(await s.compactedRevision(), revs[5]);
+      assert.equal(str(await s.get(k('ac/a'), { revision: revs[5] })), '5');
+      await assert.rejects(s.get(k('ac/a'), { revision: revs[4] }), isCode(CompactedError));
+      for (let i = 6; i <= 12; i++) assert.equal(str(await s.get(k('ac/a'), { revision: revs[i] })), String(i));
+      policy.stop();
+      clock.advance(600_000);
+      await policy.idle();
+      assert.equal(await s.compactedRevision(), revs[5], 'a stopped policy compacts nothing more');
+    });
+
     test('a watch that needs compacted events fails with CompactedError; one from the compacted revision works', async (t) => {
       const { s, k } = await fresh(t);
       const a = await s.create(k('wc/a'), b('1'));
@@ -543,4 +572,41 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       assert.equal((await s.get(k('cw/race')))?.version, 2);
     });
   });
+}
+
+/** Compacting a large history must leave writes flowing: no write issued meanwhile waits 100 ms. */
+export async function assertCompactionDoesNotBlockWrites(store: Store, revisions: number): Promise<void> {
+  const keys = 5000;
+  const prefix = `${store.prefix}compaction-latency/`;
+  const key = (i: number) => `${prefix}${String(i).padStart(5, '0')}`;
+  const kvs = await Promise.all(Array.from({ length: keys }, (_, i) => store.create(key(i), Buffer.from('v0'))));
+  for (let round = 1; round < revisions / keys; round++) {
+    const next = await Promise.all(kvs.map((kv) => store.update(kv.key, Buffer.from(`v${round}`), kv.modRevision)));
+    kvs.splice(0, kvs.length, ...next);
+  }
+  const target = await store.currentRevision();
+  assert.ok(target >= revisions);
+
+  let done = false;
+  const compaction = store.compact(target).then(() => (done = true));
+  let writes = 0;
+  let worst = 0;
+  let probe = await store.create(`${prefix}probe`, Buffer.from('0'));
+  while (!done) {
+    const t0 = performance.now();
+    // Writes arrive as I/O events (API requests), so each one is issued from a new macrotask.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    probe = await store.update(probe.key, Buffer.from(String(writes)), probe.modRevision);
+    worst = Math.max(worst, performance.now() - t0);
+    writes++;
+  }
+  await compaction;
+  assert.ok(writes >= 3, `writes interleave with compaction (got ${writes})`);
+  assert.ok(worst < 100, `slowest write during compaction took ${worst.toFixed(1)} ms`);
+
+  // Compaction kept every key's newest value and dropped the old revisions.
+  const list = await store.range(prefix);
+  assert.equal(list.count, keys + 1);
+  for (const kv of list.kvs.slice(0, keys)) assert.equal(kv.value.toString(), `v${revisions / keys - 1}`);
+  await assert.rejects(store.get(key(0), { revision: target - 1 }), (e: Error) => e.name === 'CompactedError');
 }

@@ -49,8 +49,9 @@ export interface SqliteStoreOptions {
   prefix?: string;
 }
 
-/** History rows deleted per compaction transaction; small so writes wait at most a few ms. */
+/** History rows examined per compaction transaction, and the time one may take: writes wait at most that long. */
 const COMPACT_BATCH = 500;
+const COMPACT_BUDGET_MS = 5;
 const EMPTY = Buffer.alloc(0);
 
 interface PendingWrite {
@@ -364,9 +365,15 @@ export class SqliteStore implements Store {
       const limitId = firstIdOf(this.compacted + 1);
       if (this.compactCursor >= limitId) return;
       const rows = this.st.compactable.all(this.compactCursor, limitId, COMPACT_BATCH);
-      const next = rows.length < COMPACT_BATCH ? limitId : rows[rows.length - 1][0] + 1;
+      let next = rows.length < COMPACT_BATCH ? limitId : rows[rows.length - 1][0] + 1;
+      const started = performance.now();
       this.db.transaction(() => {
         for (const [id, key, dead] of rows) {
+          // Stop early when the budget is spent; the next transaction carries on from here.
+          if (performance.now() - started > COMPACT_BUDGET_MS) {
+            next = id;
+            break;
+          }
           this.st.deleteOlder.run(key, id);
           if (dead) this.st.deleteRow.run(id);
         }
