@@ -17,7 +17,7 @@ export function adminAuthenticator(adminToken: string): Authenticate {
     if (token === undefined) return undefined;
     const got = Buffer.from(token);
     if (got.length === expected.length && timingSafeEqual(got, expected)) {
-      return { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
+      return { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
     }
     throw unauthorized();
   };

@@ -7,7 +7,7 @@ import type { HealthCheck } from './health.js';
 
 /** The authenticated caller (k8s.io/apiserver/pkg/authentication/user.Info). */
 export interface RequestUser {
-  name: string;
+  username: string;
   uid?: string;
   groups: string[];
   extra?: Record<string, string[]>;

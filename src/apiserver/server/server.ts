@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
-import { ApiError, forbidden } from '../../api/status.js';
+import { ApiError } from '../../api/status.js';
+import { forbiddenError } from '../auth/forbidden.js';
 import { DiscoveryService } from '../discovery/service.js';
 import type { AuthorizationAttributes, RequestContext, RequestUser, ServerDeps } from './deps.js';
 import { serveHealth } from './health.js';
@@ -19,24 +20,7 @@ export interface TlsMaterial {
 }
 
 /** The user of a request without credentials (upstream's anonymous authenticator). */
-export const ANONYMOUS: RequestUser = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
-
-/** `User "alice" cannot list resource "pods" in API group "" in the namespace "default"` (upstream: filters.forbiddenMessage). */
-export function forbiddenMessage(attrs: AuthorizationAttributes): string {
-  const who = `User ${JSON.stringify(attrs.user.name)} cannot ${attrs.verb}`;
-  if (!attrs.isResourceRequest) return `${who} path ${JSON.stringify(attrs.path)}`;
-  const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
-  const where = attrs.namespace ? `in the namespace ${JSON.stringify(attrs.namespace)}` : 'at the cluster scope';
-  return `${who} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(attrs.apiGroup)} ${where}`;
-}
-
-function forbiddenError(attrs: AuthorizationAttributes, reason: string | undefined): ApiError {
-  const why = forbiddenMessage(attrs) + (reason ? `: ${reason}` : '');
-  if (!attrs.isResourceRequest) {
-    return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `forbidden: ${why}`, reason: 'Forbidden', details: {}, code: 403 });
-  }
-  return forbidden(attrs.apiGroup, attrs.resource, attrs.name, why);
-}
+export const ANONYMOUS: RequestUser = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 const HEALTH_ENDPOINTS = new Set(['healthz', 'livez', 'readyz']);
 
@@ -116,7 +100,10 @@ export class ApiServer {
       const user = (await this.deps.authenticate(req)) ?? ANONYMOUS;
       const attrs = authorizationAttributes(info, user);
       const decision = await this.deps.authorize(attrs);
-      if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+      if (!decision.allowed) {
+        const { user: who, isResourceRequest, ...rest } = attrs;
+        throw forbiddenError(who, { ...rest, resourceRequest: isResourceRequest }, decision.reason);
+      }
       const ctx: RequestContext = { req, res, url, info, user, auditId };
       if (info.isResourceRequest) {
         await this.deps.handler.handle(ctx);
