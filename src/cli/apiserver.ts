@@ -8,12 +8,28 @@ export interface ApiserverCommandOptions {
   storage: 'sqlite' | 'memory' | 'etcd';
   etcdEndpoints?: string[];
   kubernetesVersion: string;
+  etcdCompactionInterval: number;
 }
 
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535');
   return n;
+}
+
+/** A Go duration as kube-apiserver's flags take it: "5m", "1m30s", "500ms", "0". */
+export function parseDuration(value: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
+  if (value.trim() === '0') return 0;
+  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    total += Number(m[1]) * units[m[2]];
+    matched = re.lastIndex;
+  }
+  if (matched === 0 || matched !== value.length) throw new InvalidArgumentError(`invalid duration ${JSON.stringify(value)}`);
+  return total;
 }
 
 function parseEndpoints(value: string, previous: string[] | undefined): string[] {
@@ -29,6 +45,11 @@ export function apiserverCommand(): Command {
     .addOption(new Option('--storage <driver>', 'storage driver').choices(['sqlite', 'memory', 'etcd']).default('sqlite'))
     .addOption(new Option('--etcd-endpoints <urls>', 'etcd endpoints, comma separated (with --storage etcd)').argParser(parseEndpoints))
     .addOption(new Option('--kubernetes-version <version>', 'Kubernetes version to emulate').default('1.33'))
+    .addOption(
+      new Option('--etcd-compaction-interval <duration>', 'how often storage history is compacted, keeping one interval of it (0 disables)')
+        .default(300_000, '5m')
+        .argParser(parseDuration),
+    )
     .action(async (opts: ApiserverCommandOptions) => {
       if (opts.storage === 'etcd' && !opts.etcdEndpoints?.length) throw new InvalidArgumentError('--storage etcd needs --etcd-endpoints');
       // The composition root is loaded when the command runs, so `kumo --help` stays fast and the
@@ -41,6 +62,7 @@ export function apiserverCommand(): Command {
         storage: opts.storage,
         etcdEndpoints: opts.etcdEndpoints,
         kubernetesVersion: opts.kubernetesVersion,
+        compactionIntervalMs: opts.etcdCompactionInterval,
       });
       process.stdout.write(`kumo apiserver ready at ${running.url}, kubeconfig ${running.kubeconfigPath}\n`);
       await new Promise<void>((resolveStop) => {

@@ -10,7 +10,8 @@ import type { ResourceHandler } from '../apiserver/server/deps.js';
 import { notFoundPath } from '../apiserver/server/respond.js';
 import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
-import { openStore, type StorageKind } from './storage.js';
+import { RealClock } from '../util/clock.js';
+import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { adminAuthenticator, mastersOnlyAuthorizer } from './admin-auth.js';
 
 export interface ApiServerOptions {
@@ -20,6 +21,8 @@ export interface ApiServerOptions {
   storage: StorageKind;
   etcdEndpoints?: string[];
   kubernetesVersion: string;
+  /** kube-apiserver's --etcd-compaction-interval: default 5 minutes; 0 disables compaction. */
+  compactionIntervalMs?: number;
 }
 
 export interface RunningApiServer {
@@ -37,6 +40,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const adminToken = loadOrCreateAdminToken(dataDir);
   const store = await openStore({ kind: opts.storage, dataDir, etcdEndpoints: opts.etcdEndpoints });
   const catalog = builtinCatalog();
+  const clock = new RealClock();
+  const compaction = startCompaction(store, opts.compactionIntervalMs ?? 300_000, clock);
 
   const handler: ResourceHandler = {
     async handle() {
@@ -80,6 +85,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     close() {
       closing ??= (async () => {
         await server.close();
+        compaction?.stop();
+        await compaction?.idle();
         await store.close();
       })();
       return closing;
