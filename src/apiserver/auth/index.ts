@@ -26,4 +26,5 @@ export { ServiceAccountTokens, type IssueOptions, type TokenClaims, type Kuberne
 export { tokenRequest, type TokenRequestOptions, type TokenRequestResult } from './token-request.js';
 export { DEFAULT_TOKEN_EXPIRATION_SECONDS, MIN_TOKEN_EXPIRATION_SECONDS, validateExpirationSeconds } from './token-limits.js';
 export { Authenticator, bearerToken, type AuthenticatorOptions, type AuthenticationResult, type TokenAuthenticator, type TokenAuthResult } from './authenticator.js';
+export { selfSubjectAccessReview, subjectAccessReview, localSubjectAccessReview, selfSubjectRulesReview, type Authorizer } from './access-reviews.js';
 export { selfSubjectReview, tokenReview } from './authn-reviews.js';
