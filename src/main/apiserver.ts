@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { loadOrCreatePki } from '../apiserver/certs/pki.js';
 import { loadOrCreateAdminToken } from '../apiserver/kubeconfig/admin-token.js';
 import { writeKubeconfig } from '../apiserver/kubeconfig/kubeconfig.js';
+import { openApiV3DocumentJson, openApiV3Index } from '../apiserver/openapi/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import type { ResourceHandler } from '../apiserver/server/deps.js';
 import { notFoundPath } from '../apiserver/server/respond.js';
@@ -43,6 +44,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const clock = new RealClock();
   const compaction = startCompaction(store, opts.compactionIntervalMs ?? 300_000, clock);
 
+  const openApiOptions = { infoVersion: version.gitVersion };
   const handler: ResourceHandler = {
     async handle() {
       throw notFoundPath();
@@ -55,6 +57,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       authenticate: adminAuthenticator(adminToken),
       authorize: mastersOnlyAuthorizer(),
       handler,
+      openapi: {
+        index: () => openApiV3Index(catalog, openApiOptions),
+        document: (gvPath) => {
+          const doc = openApiV3DocumentJson(catalog, gvPath, openApiOptions);
+          return doc && { body: doc.json, hash: doc.hash };
+        },
+      },
       version,
       liveChecks: [
         { name: 'ping', check: async () => true },

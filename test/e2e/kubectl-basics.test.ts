@@ -44,6 +44,15 @@ test('kubectl talks to kumo apiserver over verified TLS', async (t) => {
     assert.equal(autoscaling.preferredVersion.version, 'v2');
   });
 
+  await t.test('explain reads the OpenAPI v3 documents', async () => {
+    const out = await kubectl(server, ['explain', 'deployment.spec.strategy']);
+    assert.match(out, /KIND:\s+Deployment/);
+    assert.match(out, /FIELD: strategy <DeploymentStrategy>/);
+    assert.match(out, /rollingUpdate\s+<RollingUpdateDeployment>/);
+    const index = JSON.parse(await kubectl(server, ['get', '--raw', '/openapi/v3']));
+    assert.match(index.paths['apis/apps/v1'].serverRelativeURL, /^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]+$/);
+  });
+
   await t.test('a wrong token gets 401 and unknown paths a NotFound Status', async () => {
     const bad = await run(server, 'kubectl', ['--token', 'nope', 'get', '--raw', '/api']);
     assert.notEqual(bad.code, 0);
