@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
+import { subresourceInfo } from '../../src/apiserver/schema/resources.js';
 import type { StructDef, TypeNode } from '../../src/apiserver/schema/types.js';
 
 const catalog = builtinCatalog();
@@ -61,6 +62,20 @@ describe('built-in resources', () => {
       assert.ok(s.byJson.has('metadata'), `${r.typeRef} has metadata`);
       if (r.verbs.includes('list')) assert.ok(catalog.structForKind(r.group, r.version, r.listKind), `list ${r.listKind}`);
     }
+  });
+
+  test('subresources: verbs and body kinds as discovery lists them', () => {
+    const deploy = catalog.resource('apps', 'v1', 'deployments')!;
+    assert.deepEqual(subresourceInfo(deploy, 'scale'), {
+      name: 'deployments/scale', verbs: ['get', 'patch', 'update'], group: 'autoscaling', version: 'v1', kind: 'Scale', typeRef: 'k8s.io/api/autoscaling/v1.Scale',
+    });
+    assert.equal(subresourceInfo(deploy, 'status').kind, 'Deployment');
+    const pods = catalog.resource('', 'v1', 'pods')!;
+    assert.deepEqual(subresourceInfo(pods, 'eviction').verbs, ['create']);
+    assert.equal(subresourceInfo(pods, 'eviction').typeRef, 'k8s.io/api/policy/v1.Eviction');
+    assert.equal(subresourceInfo(catalog.resource('', 'v1', 'serviceaccounts')!, 'token').kind, 'TokenRequest');
+    // Every served subresource has its body struct in the catalog.
+    for (const r of catalog.resources()) for (const sub of r.subresources) assert.ok(catalog.struct(subresourceInfo(r, sub).typeRef), `${r.resource}/${sub}`);
   });
 
   test('group-versions come in discovery order with autoscaling/v2 preferred', () => {

@@ -43,6 +43,7 @@ function refTo(ref: string): Schema {
 export class ComponentsBuilder {
   private readonly schemas = new Map<string, Schema>();
   private readonly pending: string[] = [];
+  private readonly queued = new Set<string>();
 
   constructor(
     private readonly catalog: SchemaCatalog,
@@ -52,7 +53,10 @@ export class ComponentsBuilder {
 
   /** Registers a type (and everything it reaches); returns a $ref schema for it. */
   ref(ref: string): Schema {
-    if (!this.schemas.has(ref) && !this.pending.includes(ref)) this.pending.push(ref);
+    if (!this.queued.has(ref)) {
+      this.queued.add(ref);
+      this.pending.push(ref);
+    }
     return refTo(ref);
   }
 
@@ -131,8 +135,7 @@ export class ComponentsBuilder {
   /** Every registered schema and what it reaches, by upstream name, sorted. */
   build(): Record<string, Schema> {
     while (this.pending.length > 0) {
-      const ref = this.pending.shift()!;
-      if (this.schemas.has(ref)) continue;
+      const ref = this.pending.pop()!;
       this.schemas.set(ref, this.structSchema(ref));
     }
     const out: Record<string, Schema> = {};

@@ -4,19 +4,13 @@
 import { createHash } from 'node:crypto';
 import type { MutableCatalog } from '../schema/catalog.js';
 import type { SchemaCatalog } from '../schema/types.js';
+import { subresourceInfo } from '../schema/resources.js';
 import { ComponentsBuilder, type Gvk } from './components.js';
 import { gvPath } from './names.js';
 import { listRefOf, PathsBuilder } from './paths.js';
 
 const META = 'k8s.io/apimachinery/pkg/apis/meta/v1';
 
-/** Subresources whose body is another kind (upstream's storage for them). */
-const SUBRESOURCE_KINDS = new Map<string, Gvk & { ref: string }>([
-  ['scale', { group: 'autoscaling', version: 'v1', kind: 'Scale', ref: 'k8s.io/api/autoscaling/v1.Scale' }],
-  ['eviction', { group: 'policy', version: 'v1', kind: 'Eviction', ref: 'k8s.io/api/policy/v1.Eviction' }],
-  ['binding', { group: '', version: 'v1', kind: 'Binding', ref: 'k8s.io/api/core/v1.Binding' }],
-  ['token', { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', ref: 'k8s.io/api/authentication/v1.TokenRequest' }],
-]);
 
 export interface OpenApiOptions {
   /** info.version; kube-apiserver puts its own version there. */
@@ -38,6 +32,7 @@ interface GroupVersion {
 
 interface CacheEntry {
   key: string;
+  gvks?: Map<string, Gvk[]>;
   docs: Map<string, OpenApiDocument | null>;
   index?: Record<string, unknown>;
 }
@@ -74,8 +69,11 @@ function gvkTable(catalog: SchemaCatalog, gvs: GroupVersion[]): Map<string, Gvk[
   for (const r of catalog.resources()) {
     add(r.typeRef, { group: r.group, version: r.version, kind: r.kind });
     if (r.verbs.includes('list')) add(listRefOf(r), { group: r.group, version: r.version, kind: r.listKind });
+    for (const sub of r.subresources) {
+      const info = subresourceInfo(r, sub);
+      add(info.typeRef, { group: info.group, version: info.version, kind: info.kind });
+    }
   }
-  for (const s of SUBRESOURCE_KINDS.values()) add(s.ref, { group: s.group, version: s.version, kind: s.kind });
   // DeleteOptions and WatchEvent are registered into every group-version (metav1.AddToGroupVersion).
   const sorted = [...gvs].sort((a, b) => (a.group === b.group ? (a.version < b.version ? -1 : 1) : a.group < b.group ? -1 : 1));
   for (const kind of ['DeleteOptions', 'WatchEvent']) for (const gv of sorted) add(`${META}.${kind}`, { ...gv, kind });
@@ -84,12 +82,12 @@ function gvkTable(catalog: SchemaCatalog, gvs: GroupVersion[]): Map<string, Gvk[
   return table;
 }
 
-function buildDocument(catalog: SchemaCatalog, gv: GroupVersion, gvs: GroupVersion[], options: OpenApiOptions): OpenApiDocument {
-  const components = new ComponentsBuilder(catalog, gvkTable(catalog, gvs));
+function buildDocument(catalog: SchemaCatalog, gv: GroupVersion, gvks: Map<string, Gvk[]>, options: OpenApiOptions): OpenApiDocument {
+  const components = new ComponentsBuilder(catalog, gvks);
   const paths = new PathsBuilder(components, gv.group, gv.version);
   paths.addRoot();
   const resources = catalog.resources().filter((r) => r.group === gv.group && r.version === gv.version);
-  for (const r of resources) paths.addResource(r, SUBRESOURCE_KINDS);
+  for (const r of resources) paths.addResource(r);
   const sortedPaths: Record<string, unknown> = {};
   for (const p of Object.keys(paths.paths).sort()) sortedPaths[p] = paths.paths[p];
   const document = {
@@ -118,7 +116,8 @@ export function openApiV3DocumentJson(catalog: SchemaCatalog, groupVersionPath: 
   if (cached !== undefined) return cached ?? undefined;
   const gvs = groupVersionsOf(catalog);
   const gv = gvs.find((g) => gvPath(g.group, g.version) === path);
-  const doc = gv ? buildDocument(catalog, gv, gvs, options) : null;
+  entry.gvks ??= gvkTable(catalog, gvs);
+  const doc = gv ? buildDocument(catalog, gv, entry.gvks, options) : null;
   entry.docs.set(path, doc);
   return doc ?? undefined;
 }

@@ -3,6 +3,7 @@
 // (apiserver endpoints/installer.go). kubectl reads two things from them: whether a kind's
 // PATCH declares `fieldValidation` (then it validates server-side), and whether that PATCH
 // accepts application/strategic-merge-patch+json inline (then it builds patches from v3).
+import { subresourceInfo } from '../schema/resources.js';
 import type { ResourceDef } from '../schema/types.js';
 import type { ComponentsBuilder, Gvk } from './components.js';
 import { PATCH_REF } from './components.js';
@@ -126,7 +127,7 @@ export class PathsBuilder {
     ]);
   }
 
-  addResource(r: ResourceDef, subresourceKinds: Map<string, Gvk & { ref: string }>): void {
+  addResource(r: ResourceDef): void {
     const gv = gvWord(this.group, this.version);
     const ns = r.namespaced ? 'Namespaced' : '';
     const kind = r.kind;
@@ -197,7 +198,7 @@ export class PathsBuilder {
     this.add(`${base}/{name}`, [nameParam, ...scopeParams, P.pretty], item);
 
     // Subresources.
-    for (const sub of r.subresources) this.addSubresource(r, sub, base, [nameParam, ...scopeParams, P.pretty], subresourceKinds.get(sub));
+    for (const sub of r.subresources) this.addSubresource(r, sub, base, [nameParam, ...scopeParams, P.pretty]);
 
     // Deprecated watch paths, still listed upstream.
     if (has('watch')) {
@@ -218,12 +219,13 @@ export class PathsBuilder {
     }
   }
 
-  private addSubresource(r: ResourceDef, sub: string, base: string, params: Obj[], kindOf: (Gvk & { ref: string }) | undefined): void {
+  private addSubresource(r: ResourceDef, sub: string, base: string, params: Obj[]): void {
     const gv = gvWord(this.group, this.version);
     const ns = r.namespaced ? 'Namespaced' : '';
     const word = sub[0]!.toUpperCase() + sub.slice(1);
     const path = `${base}/{name}/${sub}`;
-    const target = kindOf ?? { group: r.group, version: r.version, kind: r.kind, ref: r.typeRef };
+    const info = subresourceInfo(r, sub);
+    const target = { group: info.group, version: info.version, kind: info.kind, ref: info.typeRef };
     const gvk: Gvk = { group: target.group, version: target.version, kind: target.kind };
     const ok = (codes: string[]) => Object.fromEntries(codes.map((c) => [c, { ref: target.ref, description: c === '200' ? 'OK' : c === '201' ? 'Created' : 'Accepted' }]));
     const id = (verb: string) => `${verb}${gv}${ns}${r.kind}${word}`;

@@ -139,7 +139,7 @@ const TABLE: GroupVersionRows[] = [
       { resource: 'ingressclasses', kind: 'IngressClass', namespaced: false },
       { resource: 'ingresses', kind: 'Ingress', namespaced: true, shortNames: ['ing'], subresources: ['status'] },
       // IPAddress and ServiceCIDR went GA in 1.33 (MultiCIDRServiceAllocator).
-      { resource: 'ipaddresses', kind: 'IPAddress', namespaced: false, shortNames: ['ip'] },
+      { resource: 'ipaddresses', kind: 'IPAddress', namespaced: false },
       { resource: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true, shortNames: ['netpol'] },
       { resource: 'servicecidrs', kind: 'ServiceCIDR', namespaced: false, subresources: ['status'] },
     ],
@@ -273,4 +273,48 @@ export function builtinGroupVersions(): { group: string; version: string; prefer
 /** The Go package holding the kinds of a built-in group-version ('k8s.io/api/apps/v1'), if any. */
 export function gvPackage(group: string, version: string): string | undefined {
   return TABLE.find((gv) => gv.group === group && gv.version === version)?.pkg;
+}
+
+/** What discovery says about a subresource: its verbs, and the kind its body has. */
+export interface SubresourceInfo {
+  /** e.g. 'pods/status'. */
+  name: string;
+  verbs: string[];
+  group: string;
+  version: string;
+  kind: string;
+  typeRef: string;
+}
+
+/** Subresources whose body is another kind than the resource's own (upstream's storage for each). */
+const SUBRESOURCE_BODIES: Record<string, { group: string; version: string; kind: string; typeRef: string }> = {
+  scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', typeRef: 'k8s.io/api/autoscaling/v1.Scale' },
+  eviction: { group: 'policy', version: 'v1', kind: 'Eviction', typeRef: 'k8s.io/api/policy/v1.Eviction' },
+  binding: { group: '', version: 'v1', kind: 'Binding', typeRef: `${CORE}.Binding` },
+  token: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', typeRef: 'k8s.io/api/authentication/v1.TokenRequest' },
+};
+
+const SUBRESOURCE_VERBS: Record<string, string[]> = {
+  status: ['get', 'patch', 'update'],
+  scale: ['get', 'patch', 'update'],
+  ephemeralcontainers: ['get', 'patch', 'update'],
+  resize: ['get', 'patch', 'update'],
+  binding: ['create'],
+  eviction: ['create'],
+  token: ['create'],
+  finalize: ['update'],
+  log: ['get'],
+};
+
+/** Discovery facts of a resource's subresource, e.g. ('deployments', 'scale') -> autoscaling/v1 Scale. */
+export function subresourceInfo(r: ResourceDef, subresource: string): SubresourceInfo {
+  const body = SUBRESOURCE_BODIES[subresource];
+  return {
+    name: `${r.resource}/${subresource}`,
+    verbs: [...(SUBRESOURCE_VERBS[subresource] ?? ['get'])],
+    group: body?.group ?? r.group,
+    version: body?.version ?? r.version,
+    kind: body?.kind ?? r.kind,
+    typeRef: body?.typeRef ?? r.typeRef,
+  };
 }
