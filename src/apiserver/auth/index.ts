@@ -28,3 +28,4 @@ export { DEFAULT_TOKEN_EXPIRATION_SECONDS, MIN_TOKEN_EXPIRATION_SECONDS, validat
 export { Authenticator, bearerToken, type AuthenticatorOptions, type AuthenticationResult, type TokenAuthenticator, type TokenAuthResult } from './authenticator.js';
 export { selfSubjectAccessReview, subjectAccessReview, localSubjectAccessReview, selfSubjectRulesReview, type Authorizer } from './access-reviews.js';
 export { selfSubjectReview, tokenReview } from './authn-reviews.js';
+export { impersonate, IMPERSONATE_USER_HEADER, IMPERSONATE_GROUP_HEADER, IMPERSONATE_UID_HEADER, IMPERSONATE_EXTRA_PREFIX, type HeaderMap } from './impersonation.js';
