@@ -1,0 +1,14 @@
+// What the registry's parts share.
+import type { Store } from '../../storage/types.js';
+import type { Clock } from '../../util/clock.js';
+import type { SchemaCatalog } from '../schema/types.js';
+import type { CacheHub } from '../watchcache/index.js';
+
+export interface RegistryContext {
+  store: Store;
+  catalog: SchemaCatalog;
+  clock: Clock;
+  hub: CacheHub;
+  /** How long a read waits for the cache to reach a resourceVersion (upstream blockTimeout: 3s). */
+  blockTimeoutMs: number;
+}

@@ -1,0 +1,8 @@
+// The registry layer of the API server: generic REST storage over the Store with a watch cache.
+export { Registry, SYSTEM_NAMESPACES } from './registry.js';
+export type { RegistryOptions } from './registry.js';
+export type { UserInfo, WriteOptions, ListOptions, WatchOptions, WatchEventOut, PatchType } from './types.js';
+export type { DeleteResult } from './delete.js';
+export type { UpdatePlan, UpdateResult } from './writer.js';
+export { INITIAL_EVENTS_END } from './watch.js';
+export { serializeJSON } from '../watchcache/index.js';

@@ -1,0 +1,133 @@
+// The namespace lifecycle reconciler. Upstream this is the namespace controller in
+// kube-controller-manager (pkg/controller/namespace/deletion): once a namespace is Terminating it
+// deletes every namespaced object in it, then removes the "kubernetes" finalizer through
+// namespaces/finalize, and the namespace goes away. Kumo has no controller manager yet, so it
+// lives in the registry until controllers exist; it acts only through the registry's own paths.
+import type { Timer } from '../../util/clock.js';
+import type { ResourceDef } from '../schema/types.js';
+import { resourceId } from '../watchcache/index.js';
+import type { RegistryContext } from './context.js';
+import { deleteObject } from './delete.js';
+import { isObject, metaString } from './object-meta.js';
+import { cacheOf } from './reader.js';
+import type { ApiObject, WriteOptions } from './types.js';
+import { updateObject } from './writer.js';
+
+/** How often a namespace whose content is still being deleted is looked at again. */
+const RETRY_MS = 2000;
+
+export class NamespaceLifecycle {
+  private readonly pending = new Set<string>();
+  private running = false;
+  private timer: Timer | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: RegistryContext,
+    private readonly namespaces: ResourceDef,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    const cache = cacheOf(this.ctx, this.namespaces);
+    this.unsubscribe = cache.subscribe((ev) => {
+      if (ev.type !== 'DELETED' && isTerminating(ev.object.object)) this.enqueue(metaString(ev.object.object, 'name'));
+    });
+    for (const c of cache.list('')) if (isTerminating(c.object)) this.pending.add(metaString(c.object, 'name'));
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.timer?.cancel();
+  }
+
+  private enqueue(name: string): void {
+    this.pending.add(name);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped || this.pending.size === 0) return;
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+      if (this.pending.size > 0 && !this.stopped) {
+        this.timer?.cancel();
+        this.timer = this.ctx.clock.setTimer(RETRY_MS, () => this.kick());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const names = [...this.pending];
+    this.pending.clear();
+    for (const name of names) {
+      if (this.stopped) return;
+      try {
+        if (!(await this.reconcile(name))) this.pending.add(name);
+      } catch {
+        this.pending.add(name);
+      }
+    }
+  }
+
+  /** One pass over a terminating namespace; true when nothing is left to do for it. */
+  async reconcile(name: string): Promise<boolean> {
+    const opts = systemWrite();
+    for (const res of storedNamespacedResources(this.ctx)) {
+      const cache = cacheOf(this.ctx, res);
+      for (const c of cache.list(`${this.ctx.store.prefix}${resourceId(res.group, res.resource)}/${name}/`)) {
+        if (isObject(c.object.metadata) && c.object.metadata.deletionTimestamp) continue;
+        try {
+          await deleteObject(this.ctx, res, name, metaString(c.object, 'name'), {}, opts);
+        } catch (err) {
+          if ((err as { reason?: string }).reason !== 'NotFound') throw err;
+        }
+      }
+    }
+    await this.ctx.hub.waitFresh(this.ctx.blockTimeoutMs);
+    for (const res of storedNamespacedResources(this.ctx)) {
+      if (cacheOf(this.ctx, res).list(`${this.ctx.store.prefix}${resourceId(res.group, res.resource)}/${name}/`).length > 0) return false;
+    }
+    // Empty: drop the "kubernetes" finalizer, then delete the namespace itself.
+    try {
+      await updateObject(this.ctx, this.namespaces, undefined, name, {
+        allowCreate: false,
+        produce: (ns) => {
+          const spec = isObject(ns?.spec) ? ns.spec : {};
+          const fins = Array.isArray(spec.finalizers) ? spec.finalizers.filter((f) => f !== 'kubernetes') : [];
+          return { ...(ns as ApiObject), spec: { ...spec, finalizers: fins } };
+        },
+      }, { ...opts, subresource: 'finalize' });
+      await deleteObject(this.ctx, this.namespaces, undefined, name, {}, opts);
+    } catch (err) {
+      if ((err as { reason?: string }).reason !== 'NotFound') throw err;
+    }
+    return true;
+  }
+}
+
+function isTerminating(ns: Readonly<ApiObject>): boolean {
+  return isObject(ns.status) && ns.status.phase === 'Terminating';
+}
+
+/** Namespaced resources the registry stores, one version per group/resource. */
+export function storedNamespacedResources(ctx: RegistryContext): ResourceDef[] {
+  const seen = new Set<string>();
+  const out: ResourceDef[] = [];
+  for (const r of ctx.catalog.resources()) {
+    if (!r.namespaced || !r.verbs.includes('list') || !r.verbs.includes('delete')) continue;
+    const id = resourceId(r.group, r.resource);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(r);
+  }
+  return out;
+}
+
+function systemWrite(): WriteOptions {
+  return { user: { username: 'system:serviceaccount:kube-system:namespace-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] }, dryRun: false, fieldValidation: 'Ignore', warnings: [] };
+}

@@ -1,0 +1,150 @@
+// get and list with upstream's resourceVersion semantics
+// (https://kubernetes.io/docs/reference/using-api/api-concepts/#semantics-for-get-and-list):
+//   ""  most recent: get reads the store, list reads the cache once it has caught up with the
+//       store's current revision (ConsistentListFromCache);
+//   "0" any: the cache as it is;
+//   N   NotOlderThan: the cache once it has seen N (504 "Too large resource version" after 3s);
+//   N + Exact (or a list with limit and match unset): the store at revision N (410 when compacted).
+import { badRequest, notFound } from '../../api/status.js';
+import { CompactedError, FutureRevisionError } from '../../storage/errors.js';
+import type { KeyValue } from '../../storage/types.js';
+import type { ResourceDef } from '../schema/types.js';
+import { decodeKv, objectKey, resourceId, resourcePrefix } from '../watchcache/index.js';
+import type { ResourceCache } from '../watchcache/index.js';
+import type { RegistryContext } from './context.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { CONTINUE_EXPIRED, LIST_EXPIRED, resourceExpired, tooLargeResourceVersion } from './errors.js';
+import { parseResourceVersion, validateListOptions } from './list-options.js';
+import { selectionFor } from './selection.js';
+import type { Selection } from './selection.js';
+import type { ApiObject, ListOptions } from './types.js';
+
+export function groupVersion(res: ResourceDef): string {
+  return res.group ? `${res.group}/${res.version}` : res.version;
+}
+
+export function cacheOf(ctx: RegistryContext, res: ResourceDef): ResourceCache {
+  return ctx.hub.cache(resourceId(res.group, res.resource));
+}
+
+/** Waits until the cache has applied revision `rv`, else the 504 upstream sends. */
+export async function waitForCache(ctx: RegistryContext, rv: number): Promise<void> {
+  if (!(await ctx.hub.waitForRevision(rv, ctx.blockTimeoutMs))) throw tooLargeResourceVersion(rv, ctx.hub.revision);
+}
+
+export async function getObject(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string, resourceVersion?: string): Promise<ApiObject> {
+  const key = objectKey(ctx.store.prefix, res, namespace, name);
+  const rv = parseResourceVersion(resourceVersion);
+  if (rv === undefined) {
+    const kv = await ctx.store.get(key);
+    if (!kv) throw notFound(res.group, res.resource, name);
+    return decodeKv(kv);
+  }
+  if (rv > 0) await waitForCache(ctx, rv);
+  const cached = cacheOf(ctx, res).get(key);
+  if (!cached) throw notFound(res.group, res.resource, name);
+  return JSON.parse(cached.json) as ApiObject;
+}
+
+interface Page {
+  items: Readonly<ApiObject>[];
+  rv: number;
+  continueToken?: string;
+  remaining?: number;
+}
+
+function listObject(res: ResourceDef, page: Page): ApiObject {
+  const metadata: Record<string, unknown> = { resourceVersion: String(page.rv) };
+  if (page.continueToken) metadata.continue = page.continueToken;
+  if (page.remaining !== undefined && page.continueToken) metadata.remainingItemCount = page.remaining;
+  return { kind: res.listKind, apiVersion: groupVersion(res), metadata, items: page.items };
+}
+
+/** A page from the cache's current state (which is the state at revision `rv`). */
+function pageFromCache(cache: ResourceCache, prefix: string, sel: Selection, limit: number | undefined, rv: number, startAfter?: string): Page {
+  const all = cache.list(prefix, startAfter);
+  const items: Readonly<ApiObject>[] = [];
+  let i = 0;
+  for (; i < all.length; i++) {
+    if (limit && items.length >= limit) break;
+    if (sel.matches(all[i].object)) items.push(all[i].object);
+  }
+  if (i >= all.length) return { items, rv };
+  // Upstream only sets continue when more matching items may follow; with selectors it cannot
+  // tell cheaply, so look ahead for one.
+  let more = sel.everything;
+  if (!more) for (let j = i; j < all.length && !more; j++) more = sel.matches(all[j].object);
+  if (!more) return { items, rv };
+  return { items, rv, continueToken: encodeContinue(all[i - 1].key, prefix, rv), remaining: sel.everything ? all.length - i : undefined };
+}
+
+/** A page read from the store at revision `rv` (0: current), filling up to `limit` matches. */
+async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selection, limit: number | undefined, rv: number, startAfter: string | undefined, continuing: boolean): Promise<Page> {
+  const items: Readonly<ApiObject>[] = [];
+  let revision = rv;
+  let after = startAfter;
+  let lastKey: string | undefined;
+  for (;;) {
+    let result;
+    try {
+      result = await ctx.store.range(prefix, { revision: revision || undefined, limit: limit ? limit - items.length : undefined, startAfter: after });
+    } catch (err) {
+      if (err instanceof CompactedError) {
+        if (continuing && after) throw resourceExpired(CONTINUE_EXPIRED, encodeContinue(after, prefix, -1));
+        throw resourceExpired(LIST_EXPIRED);
+      }
+      if (err instanceof FutureRevisionError) throw tooLargeResourceVersion(err.requestedRevision, err.currentRevision);
+      throw err;
+    }
+    revision = result.revision;
+    const kvs: KeyValue[] = result.kvs;
+    for (const kv of kvs) {
+      const obj = decodeKv(kv);
+      if (sel.matches(obj)) items.push(obj);
+      lastKey = kv.key;
+    }
+    if (!result.more || kvs.length === 0) return { items, rv: revision };
+    if (limit && items.length >= limit) {
+      return { items, rv: revision, continueToken: encodeContinue(lastKey as string, prefix, revision) };
+    }
+    after = lastKey;
+  }
+}
+
+export async function listObjects(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
+  validateListOptions(opts);
+  const sel = selectionFor(res, opts);
+  const prefix = resourcePrefix(ctx.store.prefix, res, namespace);
+  const cache = cacheOf(ctx, res);
+  const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
+
+  if (opts.continue) {
+    if (opts.resourceVersion && opts.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+    const token = decodeContinue(opts.continue, prefix);
+    const startAfter = token.startKey.endsWith('\u0000') ? token.startKey.slice(0, -1) : token.startKey;
+    if (token.rv < 0) {
+      // An inconsistent continuation (the token of a 410): the rest of the current state.
+      return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision, startAfter));
+    }
+    // Nothing of this resource changed since the token's revision: the cache holds that state.
+    if (cache.lastEventRv <= token.rv && token.rv <= ctx.hub.revision) {
+      return listObject(res, pageFromCache(cache, prefix, sel, limit, token.rv, startAfter));
+    }
+    return listObject(res, await pageFromStore(ctx, prefix, sel, limit, token.rv, startAfter, true));
+  }
+
+  const rv = parseResourceVersion(opts.resourceVersion);
+  if (rv === undefined) {
+    const fresh = await ctx.hub.waitFresh(ctx.blockTimeoutMs);
+    if (!fresh.ok) return listObject(res, await pageFromStore(ctx, prefix, sel, limit, 0, undefined, false));
+    return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision));
+  }
+  if (rv === 0) return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision));
+  const exact = opts.resourceVersionMatch === 'Exact' || (opts.resourceVersionMatch === undefined && limit !== undefined);
+  if (exact) {
+    if (cache.lastEventRv <= rv && rv <= ctx.hub.revision) return listObject(res, pageFromCache(cache, prefix, sel, limit, rv));
+    return listObject(res, await pageFromStore(ctx, prefix, sel, limit, rv, undefined, false));
+  }
+  await waitForCache(ctx, rv);
+  return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision));
+}

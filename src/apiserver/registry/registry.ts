@@ -1,0 +1,136 @@
+// The registry: generic REST storage of every resource over the Store, with a watch cache.
+// The HTTP layer parses requests and calls these methods; errors are ApiErrors (Status).
+import type { Store } from '../../storage/types.js';
+import type { Clock } from '../../util/clock.js';
+import type { ResourceDef, SchemaCatalog } from '../schema/types.js';
+import { CacheHub } from '../watchcache/index.js';
+import type { RegistryContext } from './context.js';
+import { deleteObject } from './delete.js';
+import type { DeleteResult } from './delete.js';
+import { parseResourceVersion, validateWatchOptions } from './list-options.js';
+import { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { metaString } from './object-meta.js';
+import { getObject, groupVersion, listObjects } from './reader.js';
+import { selectionFor } from './selection.js';
+import { allowsCreateOnUpdate } from './strategy.js';
+import type { ApiObject, ListOptions, WatchEventOut, WatchOptions, WriteOptions } from './types.js';
+import { watchObjects } from './watch.js';
+import type { UpdatePlan, UpdateResult } from './writer.js';
+import { createObject, updateObject, updatePlanFromBody } from './writer.js';
+
+export interface RegistryOptions {
+  store: Store;
+  catalog: SchemaCatalog;
+  clock: Clock;
+  /** Period of watch BOOKMARKs (allowWatchBookmarks). Upstream: about a minute. */
+  bookmarkIntervalMs?: number;
+  /** Events kept per resource in the watch cache. Default 10,000. */
+  watchCacheSize?: number;
+  /** Events a watcher may fall behind before it is dropped. Default 10,000. */
+  watchQueueLimit?: number;
+  /** How long reads wait for the cache to reach a resourceVersion. Upstream: 3s. */
+  blockTimeoutMs?: number;
+}
+
+/** Namespaces every cluster has (kube-apiserver's system namespaces controller creates them). */
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export class Registry {
+  private readonly ctx: RegistryContext;
+  private readonly bookmarkIntervalMs: number;
+  private readonly queueLimit: number;
+  private lifecycle: NamespaceLifecycle | undefined;
+
+  constructor(opts: RegistryOptions) {
+    const hub = new CacheHub(opts.store, opts.clock, { capacity: opts.watchCacheSize });
+    this.ctx = { store: opts.store, catalog: opts.catalog, clock: opts.clock, hub, blockTimeoutMs: opts.blockTimeoutMs ?? 3000 };
+    this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
+    this.queueLimit = opts.watchQueueLimit ?? 10_000;
+  }
+
+  /** The shared parts, for the registry's own subresource modules. */
+  get context(): RegistryContext {
+    return this.ctx;
+  }
+
+  async start(): Promise<void> {
+    await this.ctx.hub.start();
+    const namespaces = this.resource('', 'v1', 'namespaces');
+    for (const name of SYSTEM_NAMESPACES) {
+      try {
+        await createObject(this.ctx, namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, systemOptions());
+      } catch (err) {
+        if ((err as { reason?: string }).reason !== 'AlreadyExists') throw err;
+      }
+    }
+    this.lifecycle = new NamespaceLifecycle(this.ctx, namespaces);
+    this.lifecycle.start();
+  }
+
+  async stop(): Promise<void> {
+    this.lifecycle?.stop();
+    await this.ctx.hub.stop();
+  }
+
+  private resource(group: string, version: string, resource: string): ResourceDef {
+    const r = this.ctx.catalog.resource(group, version, resource);
+    if (!r) throw new Error(`the schema catalog has no ${group}/${version}/${resource}`);
+    return r;
+  }
+
+  get(res: ResourceDef, namespace: string | undefined, name: string, opts: { resourceVersion?: string }): Promise<ApiObject> {
+    return getObject(this.ctx, res, namespace, name, opts.resourceVersion);
+  }
+
+  /** A <Kind>List. Its items are shared, frozen cache objects: read-only; serialize with serializeJSON. */
+  list(res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
+    return listObjects(this.ctx, res, namespace, opts);
+  }
+
+  /**
+   * Bad options throw (400/422) at call time; later failures (410 too old, 504 too large) arrive
+   * as an ERROR event that ends the stream. Event objects are frozen and shared.
+   */
+  watch(res: ResourceDef, namespace: string | undefined, opts: WatchOptions): AsyncIterable<WatchEventOut> {
+    validateWatchOptions(opts);
+    const sel = selectionFor(res, opts);
+    const rv = parseResourceVersion(opts.resourceVersion);
+    return watchObjects(this.ctx, res, namespace, opts, sel, rv, { bookmarkIntervalMs: this.bookmarkIntervalMs, queueLimit: this.queueLimit });
+  }
+
+  create(res: ResourceDef, namespace: string | undefined, body: ApiObject, opts: WriteOptions): Promise<ApiObject> {
+    return createObject(this.ctx, res, namespace, body, opts);
+  }
+
+  update(res: ResourceDef, namespace: string | undefined, name: string, body: ApiObject, opts: WriteOptions): Promise<UpdateResult> {
+    return updateObject(this.ctx, res, namespace, name, updatePlanFromBody(body, allowsCreateOnUpdate(res)), opts);
+  }
+
+  /** Read-modify-write with retries on conflicts; `plan.produce` builds the new object from the current one. */
+  updateWith(res: ResourceDef, namespace: string | undefined, name: string, plan: UpdatePlan, opts: WriteOptions): Promise<UpdateResult> {
+    return updateObject(this.ctx, res, namespace, name, plan, opts);
+  }
+
+  delete(res: ResourceDef, namespace: string | undefined, name: string, options: Record<string, unknown>, opts: WriteOptions): Promise<DeleteResult> {
+    return deleteObject(this.ctx, res, namespace, name, options, opts);
+  }
+
+  /** Deletes every object the list options select; returns a <Kind>List of what was deleted. */
+  async deleteCollection(res: ResourceDef, namespace: string | undefined, list: ListOptions, options: Record<string, unknown>, opts: WriteOptions): Promise<ApiObject> {
+    const current = await listObjects(this.ctx, res, namespace, { ...list, limit: undefined, continue: undefined });
+    const items: ApiObject[] = [];
+    for (const item of current.items as ApiObject[]) {
+      try {
+        const r = await deleteObject(this.ctx, res, metaString(item, 'namespace') || namespace, metaString(item, 'name'), options, opts);
+        items.push(r.object.kind === 'Status' ? item : r.object);
+      } catch (err) {
+        if ((err as { reason?: string }).reason !== 'NotFound') throw err;
+      }
+    }
+    return { kind: res.listKind, apiVersion: groupVersion(res), metadata: { resourceVersion: (current.metadata as { resourceVersion: string }).resourceVersion }, items };
+  }
+}
+
+function systemOptions(): WriteOptions {
+  return { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Ignore', warnings: [] };
+}

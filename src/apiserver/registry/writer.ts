@@ -1,0 +1,200 @@
+// create and update through the store, with upstream's generic registry rules
+// (apiserver/pkg/registry/generic/registry/store.go Create/Update, rest.BeforeCreate/BeforeUpdate).
+import { randomUUID } from 'node:crypto';
+import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, OBJECT_MODIFIED } from '../../api/status.js';
+import { toStatusCauses } from '../../api/field-errors.js';
+import { ConflictError, KeyExistsError, NotFoundError } from '../../storage/errors.js';
+import { applyDefaults } from '../defaults/index.js';
+import type { ResourceDef } from '../schema/types.js';
+import { decodeKv, encodeValue, objectKey } from '../watchcache/index.js';
+import type { RegistryContext } from './context.js';
+import { fromStorageError } from './errors.js';
+import { keyFor } from './object-key.js';
+import { deepClone, generateName, isObject, jsonEqual, meta, metaString, rfc3339 } from './object-meta.js';
+import { pruneUnknownFields, reportUnknownFields } from './prune.js';
+import { prepareForCreate, prepareForUpdate, updateGeneration } from './strategy.js';
+import { checkName, checkNamespace, checkTypeMeta } from './type-meta.js';
+import type { ApiObject, WriteOptions } from './types.js';
+
+/** How often create retries a generateName collision (upstream's RetryGenerateName: 8 attempts). */
+const GENERATE_NAME_ATTEMPTS = 8;
+/** Store conflicts retried by an update before giving up with 409. */
+const UPDATE_ATTEMPTS = 16;
+
+export interface UpdatePlan {
+  /** The desired object, built from (a copy of) the current one; undefined when it does not exist. */
+  produce(existing: ApiObject | undefined): ApiObject | Promise<ApiObject>;
+  /** A missing object may be created (PUT for kinds that allow it, server-side apply). */
+  allowCreate: boolean;
+}
+
+export interface UpdateResult {
+  object: ApiObject;
+  created: boolean;
+}
+
+const NAMESPACES: Pick<ResourceDef, 'group' | 'resource' | 'namespaced'> = { group: '', resource: 'namespaces', namespaced: false };
+
+/** Decoding-time steps of every write body: type meta, namespace, unknown fields. */
+function decodeBody(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, obj: ApiObject, opts: WriteOptions): void {
+  checkTypeMeta(res, obj);
+  checkNamespace(res, namespace, obj);
+  reportUnknownFields(pruneUnknownFields(ctx.catalog, res.typeRef, obj), opts.fieldValidation, opts.warnings);
+}
+
+function defaults(res: ResourceDef, obj: ApiObject): void {
+  applyDefaults(res.group, res.version, res.kind, obj);
+}
+
+/** NamespaceLifecycle admission: the namespace must exist and not be terminating. */
+async function admitNamespace(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string): Promise<void> {
+  if (!res.namespaced || !namespace) return;
+  const kv = await ctx.store.get(objectKey(ctx.store.prefix, NAMESPACES, undefined, namespace));
+  if (!kv) throw notFound('', 'namespaces', namespace);
+  const ns = decodeKv(kv);
+  const phase = isObject(ns.status) ? ns.status.phase : undefined;
+  if (phase === 'Terminating') throw forbidden(res.group, res.resource, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+}
+
+/** The namespace strategy keeps the kubernetes.io/metadata.name label equal to the name. */
+function canonicalizeNamespace(res: ResourceDef, obj: ApiObject): void {
+  if (res.group !== '' || res.resource !== 'namespaces') return;
+  const m = meta(obj);
+  const labels = isObject(m.labels) ? m.labels : (m.labels = {});
+  labels['kubernetes.io/metadata.name'] = m.name;
+}
+
+export async function createObject(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, body: ApiObject, opts: WriteOptions): Promise<ApiObject> {
+  if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
+  const obj = deepClone(body);
+  decodeBody(ctx, res, namespace, obj, opts);
+  return createDecoded(ctx, res, namespace, obj, opts);
+}
+
+/** create after the body was decoded (shared with create-on-update). */
+async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, obj: ApiObject, opts: WriteOptions): Promise<ApiObject> {
+  const m = meta(obj);
+  if (metaString(obj, 'resourceVersion')) throw badRequest('resourceVersion should not be set on objects to be created');
+  const requestedName = metaString(obj, 'name');
+  await admitNamespace(ctx, res, res.namespaced ? (metaString(obj, 'namespace') || namespace) : undefined, requestedName);
+  defaults(res, obj);
+  // rest.BeforeCreate: system fields are the server's.
+  delete m.deletionTimestamp;
+  delete m.deletionGracePeriodSeconds;
+  delete m.selfLink;
+  m.uid = randomUUID();
+  m.creationTimestamp = rfc3339(ctx.clock.now());
+  prepareForCreate(res, obj);
+  const generateFrom = !requestedName && typeof m.generateName === 'string' && m.generateName ? m.generateName : undefined;
+  if (!requestedName && !generateFrom) {
+    throw invalid(res.group, res.kind, '', toStatusCauses([{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]));
+  }
+  const ns = res.namespaced ? metaString(obj, 'namespace') : undefined;
+  for (let attempt = 0; ; attempt++) {
+    if (generateFrom) m.name = generateName(generateFrom);
+    canonicalizeNamespace(res, obj);
+    const name = metaString(obj, 'name');
+    const key = keyFor(ctx.store.prefix, res, ns, name);
+    if (opts.dryRun) {
+      if (await ctx.store.get(key)) throw alreadyExists(res.group, res.resource, name);
+      return obj;
+    }
+    try {
+      const kv = await ctx.store.create(key, encodeValue(obj));
+      m.resourceVersion = String(kv.modRevision);
+      return obj;
+    } catch (err) {
+      if (err instanceof KeyExistsError && generateFrom && attempt + 1 < GENERATE_NAME_ATTEMPTS) continue;
+      throw fromStorageError(err, res.group, res.resource, name);
+    }
+  }
+}
+
+/** PUT semantics: the body replaces the object (create-on-update where the kind allows it). */
+export function updatePlanFromBody(body: ApiObject, allowCreate: boolean): UpdatePlan {
+  if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
+  return { produce: () => deepClone(body), allowCreate };
+}
+
+/** Removing the last finalizer of an object being deleted (grace period 0) deletes it (shouldDeleteDuringUpdate). */
+function shouldDeleteDuringUpdate(next: ApiObject): boolean {
+  const m = meta(next);
+  if (Array.isArray(m.finalizers) && m.finalizers.length > 0) return false;
+  if (!m.deletionTimestamp) return false;
+  return m.deletionGracePeriodSeconds === undefined || m.deletionGracePeriodSeconds === 0;
+}
+
+/** Carries the system fields an update may not change over from the stored object (rest.BeforeUpdate). */
+function keepSystemFields(next: ApiObject, old: ApiObject): void {
+  const m = meta(next);
+  const om = meta(old);
+  if (!m.uid) m.uid = om.uid;
+  if (om.creationTimestamp) m.creationTimestamp = om.creationTimestamp;
+  else delete m.creationTimestamp;
+  if (om.deletionTimestamp) m.deletionTimestamp = om.deletionTimestamp;
+  else delete m.deletionTimestamp;
+  if (om.deletionGracePeriodSeconds !== undefined && m.deletionGracePeriodSeconds === undefined) m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+  delete m.selfLink;
+}
+
+function withoutVersion(obj: ApiObject): ApiObject {
+  const m = { ...meta(obj) };
+  delete m.resourceVersion;
+  return { ...obj, metadata: m };
+}
+
+export async function updateObject(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string, plan: UpdatePlan, opts: WriteOptions): Promise<UpdateResult> {
+  const key = keyFor(ctx.store.prefix, res, namespace, name);
+  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+    const kv = await ctx.store.get(key);
+    if (!kv) {
+      if (!plan.allowCreate || opts.subresource) throw notFound(res.group, res.resource, name);
+      const body = await plan.produce(undefined);
+      decodeBody(ctx, res, namespace, body, opts);
+      checkName(body, name);
+      delete meta(body).resourceVersion;
+      try {
+        return { object: await createDecoded(ctx, res, namespace, body, opts), created: true };
+      } catch (err) {
+        // Someone created it meanwhile: update that one instead.
+        if ((err as { reason?: string }).reason === 'AlreadyExists' && !opts.dryRun) continue;
+        throw err;
+      }
+    }
+    const existing = decodeKv(kv);
+    const body = await plan.produce(deepClone(existing));
+    decodeBody(ctx, res, namespace, body, opts);
+    checkName(body, name);
+    const bodyRv = metaString(body, 'resourceVersion');
+    if (bodyRv && bodyRv !== String(kv.modRevision)) throw conflict(res.group, res.resource, name, OBJECT_MODIFIED);
+    if (opts.subresource !== 'finalize') defaults(res, body);
+    const next = prepareForUpdate(res, body, existing, opts.subresource);
+    keepSystemFields(next, existing);
+    canonicalizeNamespace(res, next);
+    updateGeneration(res, next, existing);
+    meta(next).resourceVersion = String(kv.modRevision);
+    if (jsonEqual(withoutVersion(next), withoutVersion(existing))) return { object: existing, created: false };
+    if (shouldDeleteDuringUpdate(next)) {
+      if (opts.dryRun) return { object: next, created: false };
+      try {
+        const { revision } = await ctx.store.delete(key, kv.modRevision);
+        meta(next).resourceVersion = String(revision);
+        return { object: next, created: false };
+      } catch (err) {
+        if (err instanceof ConflictError) continue;
+        if (err instanceof NotFoundError) throw notFound(res.group, res.resource, name);
+        throw fromStorageError(err, res.group, res.resource, name);
+      }
+    }
+    if (opts.dryRun) return { object: next, created: false };
+    try {
+      const updated = await ctx.store.update(key, encodeValue(next), kv.modRevision);
+      meta(next).resourceVersion = String(updated.modRevision);
+      return { object: next, created: false };
+    } catch (err) {
+      if (err instanceof ConflictError || err instanceof NotFoundError) continue;
+      throw fromStorageError(err, res.group, res.resource, name);
+    }
+  }
+  throw conflict(res.group, res.resource, name, OBJECT_MODIFIED);
+}
