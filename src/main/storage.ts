@@ -1,9 +1,6 @@
 // Opens the storage driver `kumo apiserver --storage` names, with kube-apiserver's periodic compaction.
 import { join } from 'node:path';
 import { startCompactionPolicy, type CompactionHandle } from '../storage/compaction.js';
-import { openEtcdStore } from '../storage/drivers/etcd.js';
-import { MemoryStore } from '../storage/drivers/memory.js';
-import { openSqliteStore } from '../storage/drivers/sqlite.js';
 import type { Store } from '../storage/types.js';
 import type { Clock } from '../util/clock.js';
 
@@ -16,15 +13,22 @@ export interface StoreOptions {
   etcdEndpoints?: string[];
 }
 
+/** Only the chosen driver is loaded (the etcd client alone takes a noticeable time to import). */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   switch (opts.kind) {
-    case 'memory':
+    case 'memory': {
+      const { MemoryStore } = await import('../storage/drivers/memory.js');
       return new MemoryStore({ prefix: '/registry/' });
-    case 'sqlite':
+    }
+    case 'sqlite': {
+      const { openSqliteStore } = await import('../storage/drivers/sqlite.js');
       return openSqliteStore({ path: join(opts.dataDir, 'kumo.db'), prefix: '/registry/' });
-    case 'etcd':
+    }
+    case 'etcd': {
       if (!opts.etcdEndpoints?.length) throw new Error('--storage etcd needs --etcd-endpoints');
+      const { openEtcdStore } = await import('../storage/drivers/etcd.js');
       return openEtcdStore({ endpoints: opts.etcdEndpoints, prefix: '/registry/' });
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // APIResourceList) and aggregated discovery (apidiscovery.k8s.io v2/v2beta1 APIGroupDiscoveryList).
 // Shapes: k8s.io/apimachinery/pkg/apis/meta/v1 and k8s.io/api/apidiscovery/v2.
 import type { ResourceDef } from '../schema/types.js';
-import { subresourceFacts } from './subresources.js';
+import { subresourceInfo } from '../schema/resources.js';
 
 interface GroupVersions {
   group: string;
@@ -104,7 +104,7 @@ export function apiResourceList(resources: ResourceDef[], group: string, version
     if (r.categories.length) entry['categories'] = r.categories;
     out.push(entry);
     for (const sub of r.subresources) {
-      const facts = subresourceFacts(r, r.resource, sub);
+      const facts = subresourceInfo(r, sub);
       const subEntry: Record<string, unknown> = { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, kind: facts.kind, verbs: facts.verbs };
       if (facts.group !== r.group || facts.version !== r.version) {
         subEntry['group'] = facts.group;
@@ -128,7 +128,7 @@ function discoveryResource(r: ResourceDef): object {
   if (r.categories.length) entry['categories'] = r.categories;
   if (r.subresources.length) {
     entry['subresources'] = r.subresources.map((sub) => {
-      const facts = subresourceFacts(r, r.resource, sub);
+      const facts = subresourceInfo(r, sub);
       return { subresource: sub, responseKind: { group: facts.group, version: facts.version, kind: facts.kind }, verbs: facts.verbs };
     });
   }

@@ -3,7 +3,7 @@
 // representation the client negotiated (object, Table, PartialObjectMetadata) — upstream's
 // k8s.io/apiserver/pkg/endpoints/handlers.
 import { ApiError, badRequest, methodNotAllowed } from '../../api/status.js';
-import { subresourceFacts } from '../discovery/subresources.js';
+import { subresourceInfo } from '../schema/resources.js';
 import type { ResourceDef, SchemaCatalog } from '../schema/types.js';
 import { readBody } from './body.js';
 import { decodeObject, decodeOptions, type ExpectedKind, type ProtobufDecoder } from './decode.js';
@@ -276,7 +276,7 @@ export class RestHandler implements ResourceHandler {
   private async subresource(ctx: RequestContext, t: Target): Promise<void> {
     const { info } = ctx;
     const sub = info.subresource;
-    const facts = subresourceFacts(t.res, t.res.resource, sub);
+    const facts = subresourceInfo(t.res, sub);
     const verb = info.verb;
     if (!facts.verbs.includes(verb)) throw methodNotSupported();
     const expected: ExpectedKind = { group: facts.group, version: facts.version, kind: facts.kind };
