@@ -227,6 +227,17 @@ describe('bootstrap policy and aggregation', () => {
     assert.notEqual(bootstrapPolicy().clusterRoles[0].metadata.name, 'changed');
   });
 
+  test('controller ServiceAccounts in kube-system hold their controllers\' roles', () => {
+    const authz = new RbacAuthorizer(new Policy());
+    const deploymentController = sa('kube-system', 'deployment-controller');
+    const d = authz.authorize(deploymentController, res('create', 'replicasets', 'shop', 'apps'));
+    assert.equal(d.reason, 'RBAC: allowed by ClusterRoleBinding "system:controller:deployment-controller" of ClusterRole "system:controller:deployment-controller" to ServiceAccount "deployment-controller/kube-system"');
+    assert.equal(authz.authorize(deploymentController, res('delete', 'secrets', 'shop')).allowed, false);
+    assert.equal(authz.authorize(sa('kube-system', 'horizontal-pod-autoscaler'), res('update', 'statefulsets', 'shop', 'apps', { subresource: 'scale', name: 'db' })).allowed, true);
+    assert.equal(authz.authorize(sa('kube-system', 'generic-garbage-collector'), res('delete', 'widgets', 'shop', 'example.com')).allowed, true);
+    assert.equal(authz.authorize(sa('default', 'generic-garbage-collector'), res('delete', 'widgets', 'shop', 'example.com')).allowed, false);
+  });
+
   test('view includes pods, edit includes view, admin includes edit and the RBAC rules', () => {
     const p = bootstrapPolicy();
     const rules = (n: string) => p.clusterRoles.find((r) => r.metadata.name === n)?.rules ?? [];

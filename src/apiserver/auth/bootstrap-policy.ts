@@ -1,8 +1,8 @@
 // The default roles and bindings kube-apiserver creates at startup
 // (plugin/pkg/auth/authorizer/rbac/bootstrappolicy: policy.go, namespace_policy.go and their
-// testdata/*.yaml, as of Kubernetes 1.33 with default feature gates). Controller roles
-// (system:controller:*) are not included.
+// testdata/*.yaml, as of Kubernetes 1.33 with default feature gates), with the controllers' roles.
 import { aggregateClusterRoles } from './aggregation.js';
+import { CONTROLLER_ROLES } from './controller-policy.js';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from './rbac-types.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -192,6 +192,7 @@ function clusterRoles(): ClusterRole[] {
       rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims']),
     ]),
     clusterRole('view', [], { [AGG_EDIT]: 'true' }, AGG_VIEW),
+    ...CONTROLLER_ROLES.map(([name, rules]) => clusterRole(`system:controller:${name}`, rules)),
   ];
 }
 
@@ -227,6 +228,7 @@ function clusterRoleBindings(): ClusterRoleBinding[] {
     crb('system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
     crb('system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
     crb('system:volume-scheduler', [user('system:kube-scheduler')]),
+    ...CONTROLLER_ROLES.map(([name]) => crb(`system:controller:${name}`, [serviceAccount('kube-system', name)])),
   ];
 }
 
