@@ -46,6 +46,16 @@ describe('protobuf request bodies', () => {
     assert.equal(decodeProtobufBody(body('apps/v1', 'DeleteOptions', vf(3, true)), catalog).object.orphanDependents, true);
   });
 
+  test('Eviction (kubectl drain) with its embedded DeleteOptions', () => {
+    const raw = msg(bf(1, msg(bf(1, 'web-1'), bf(3, 'default'))), bf(2, msg(vf(1, 30), bf(5, 'All'))));
+    assert.deepEqual(decode('policy/v1', 'Eviction', raw), {
+      kind: 'Eviction',
+      apiVersion: 'policy/v1',
+      metadata: { name: 'web-1', namespace: 'default', creationTimestamp: null },
+      deleteOptions: { gracePeriodSeconds: 30, dryRun: ['All'] },
+    });
+  });
+
   test('Time, MicroTime and empty strings in metadata', () => {
     const meta = msg(bf(1, 'e1'), bf(2, ''), bf(3, 'default'), bf(8, msg(vf(1, 1700000000), vf(2, 999))), bf(9, msg(vf(1, 0))));
     const raw = msg(

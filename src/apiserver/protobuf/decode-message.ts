@@ -96,7 +96,7 @@ class MessageDecoder {
   }
 
   /** A map entry message: key = 1 (string), value = 2. */
-  private entry(valueType: TypeNode, payload: Buffer, where: string): [string, Json] {
+  private entry(valueType: TypeNode, payload: Buffer, where: () => string): [string, Json] {
     const r = new WireReader(payload);
     let key = '';
     let value: Json = undefined;
@@ -104,7 +104,7 @@ class MessageDecoder {
       const [num, wire] = r.key();
       if (num === 1 && wire === WIRE_BYTES) key = r.string();
       else if (num === 2 && wire === wireFor(valueType)) value = this.single(valueType, r);
-      else if (num === 1 || num === 2) throw new ProtobufDecodeError(`proto: wrong wireType = ${wire} for map entry of ${where}`);
+      else if (num === 1 || num === 2) throw new ProtobufDecodeError(`proto: wrong wireType = ${wire} for map entry of ${where()}`);
       else r.skip(wire);
     }
     return [key, value === undefined ? this.zero(valueType) : value];
@@ -153,7 +153,7 @@ class MessageDecoder {
         if (wire !== WIRE_BYTES) throw new ProtobufDecodeError(`proto: wrong wireType = ${wire} for field ${fieldName(s, f)}`);
         let map = values.get(f) as Record<string, Json> | undefined;
         if (!map) values.set(f, (map = {}));
-        const [k, v] = this.entry(t.value, r.bytes(), fieldName(s, f));
+        const [k, v] = this.entry(t.value, r.bytes(), () => fieldName(s, f));
         map[k] = v;
       } else {
         if (wire !== wireFor(t)) throw new ProtobufDecodeError(`proto: wrong wireType = ${wire} for field ${fieldName(s, f)}`);

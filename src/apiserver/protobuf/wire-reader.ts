@@ -53,16 +53,35 @@ export class WireReader {
     return Number(big);
   }
 
+  /**
+   * A varint as a signed 64-bit number. Values up to 7 bytes (49 bits) are read without
+   * BigInt; longer ones (large or negative values) go through it.
+   */
+  private signed(bits: 32 | 64): number {
+    const start = this.pos;
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 7; i++) {
+      if (this.pos >= this.end) throw new ProtobufDecodeError('unexpected EOF');
+      const b = this.buf[this.pos++]!;
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) return bits === 32 ? result | 0 : result;
+      mul *= 128;
+    }
+    this.pos = start;
+    return Number(BigInt.asIntN(bits, this.varintBig()));
+  }
+
   int32(): number {
-    return Number(BigInt.asIntN(32, this.varintBig()));
+    return this.signed(32);
   }
 
   int64(): number {
-    return Number(BigInt.asIntN(64, this.varintBig()));
+    return this.signed(64);
   }
 
   bool(): boolean {
-    return this.varintBig() !== 0n;
+    return this.signed(64) !== 0;
   }
 
   double(): number {
