@@ -141,8 +141,7 @@ export class SqliteStore implements Store {
     const rev = this.readRevision(o.revision);
     const end = prefixEnd(keyPrefix);
     if (rev !== this.revision) return this.rangeHistory(keyPrefix, end, rev, o.limit, o.startAfter, o.countOnly);
-    const count = this.st.countLive.get(keyPrefix, end) ?? 0;
-    if (o.countOnly) return { kvs: [], more: false, count, revision: rev };
+    if (o.countOnly) return { kvs: [], more: false, count: this.st.countLive.get(keyPrefix, end) ?? 0, revision: rev };
     const sqlLimit = o.limit > 0 ? o.limit + 1 : -1;
     const rows =
       o.startAfter === undefined
@@ -150,6 +149,8 @@ export class SqliteStore implements Store {
         : this.st.rangeAfter.all(o.startAfter, end, sqlLimit);
     const more = o.limit > 0 && rows.length > o.limit;
     if (more) rows.length = o.limit;
+    // A whole range needs no separate count; rows and count come from the same synchronous read.
+    const count = o.startAfter === undefined && !more ? rows.length : (this.st.countLive.get(keyPrefix, end) ?? 0);
     return { kvs: rows.map(fromLive), more, count, revision: rev };
   }
 
