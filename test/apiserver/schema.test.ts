@@ -190,13 +190,21 @@ describe('dynamic resources', () => {
     const crGvs = c.groupVersions().filter((g) => g.group === 'stable.example.com');
     assert.deepEqual(crGvs.map((g) => [g.version, g.preferred]), [['v1', true], ['v1beta1', false]]);
 
+    // A new version of a built-in group is listed, but the built-in version stays preferred.
+    c.addResource({ ...def, group: 'apps', version: 'v2', resource: 'widgets', kind: 'Widget', listKind: 'WidgetList', typeRef: 'apps/v2.Widget' });
+    assert.deepEqual(c.groupVersions().filter((g) => g.group === 'apps'), [
+      { group: 'apps', version: 'v1', preferred: true },
+      { group: 'apps', version: 'v2', preferred: false },
+    ]);
+    c.removeResource('apps', 'v2', 'widgets');
+
     c.removeResource('stable.example.com', 'v1', 'crontabs');
     assert.equal(c.resource('stable.example.com', 'v1', 'crontabs'), undefined);
     assert.equal(c.struct('stable.example.com/v1.CronTabSpec'), undefined);
-    assert.equal(calls, 3);
+    assert.equal(calls, 5);
     off();
     c.removeResource('stable.example.com', 'v1beta1', 'crontabs');
-    assert.equal(calls, 3);
+    assert.equal(calls, 5);
     assert.throws(() => c.removeResource('apps', 'v1', 'deployments'));
     // Another catalog is unaffected.
     assert.equal(catalog.resource('stable.example.com', 'v1', 'crontabs'), undefined);

@@ -162,7 +162,7 @@ class Catalog implements MutableCatalog {
     // version order, the first one preferred (apiextensions-apiserver's rule).
     const dynamic = new Map<string, Set<string>>();
     for (const r of this.resources()) {
-      if (seen.has(`${r.group}/${r.version}`) || builtinGroups.has(r.group)) continue;
+      if (seen.has(`${r.group}/${r.version}`)) continue;
       let versions = dynamic.get(r.group);
       if (!versions) dynamic.set(r.group, (versions = new Set()));
       versions.add(r.version);
@@ -170,7 +170,8 @@ class Catalog implements MutableCatalog {
     const out = [...builtin];
     for (const group of [...dynamic.keys()].sort()) {
       const versions = [...dynamic.get(group)!].sort(compareKubeVersions);
-      versions.forEach((version, i) => out.push({ group, version, preferred: i === 0 }));
+      // A built-in group keeps its built-in preferred version.
+      versions.forEach((version, i) => out.push({ group, version, preferred: i === 0 && !builtinGroups.has(group) }));
     }
     this.gvList = out;
     return out;
