@@ -1,0 +1,311 @@
+// Operations on a JSON value guided by its schema, as structured-merge-diff's typed package
+// does them: the set of fields a value sets (ToFieldSet), the difference between two values
+// (Compare), the merge of an applied configuration into a live object (Merge), and removal
+// of fields (RemoveItems). List items are addressed by their keys (listType map), their value
+// (listType set); atomic lists, maps and structs are single leaves.
+import { deepClone, isJsonObject, jsonEqual, type JsonObject } from '../patch/json-value.js';
+import { ANY_NODE, type SchemaNode } from '../patch/schema-node.js';
+import { FieldSet } from './field-set.js';
+import { fieldPE, keyPE, type Path, type PathElement, pathString, serializePE } from './path.js';
+
+/** A value that does not fit its schema (structured-merge-diff ValidationError text). */
+export class TypedValueError extends Error {
+  constructor(path: Path, message: string) {
+    super(path.length ? `${pathString(path)}: ${message}` : message);
+    this.name = 'TypedValueError';
+  }
+}
+
+type Kind = 'struct' | 'map' | 'list' | 'scalar';
+
+/** The shape a value takes under its schema; `any` is deduced from the value itself. */
+function kindOf(node: SchemaNode, v: unknown): Kind {
+  if (node.kind !== 'any') return node.kind;
+  if (isJsonObject(v)) return 'map';
+  if (Array.isArray(v)) return 'list';
+  return 'scalar';
+}
+
+function isAtomicList(node: SchemaNode): boolean {
+  return node.kind === 'any' || node.listType === 'atomic';
+}
+
+/** The path element of list item `i` (keys, or value for sets); throws TypedValueError. */
+export function listItemPE(node: SchemaNode, item: unknown, i: number, path: Path): PathElement {
+  if (node.listType === 'map') {
+    const fail = (m: string) => new TypedValueError(path, `element ${i}: ${m}`);
+    if (item === null) throw fail('associative list with keys may not have a null element');
+    if (!isJsonObject(item)) throw fail('associative list with keys may not have non-map elements');
+    const elem = node.elem();
+    const fields: [string, unknown][] = [];
+    for (const k of node.listMapKeys) {
+      let v = item[k];
+      if (v === undefined) v = elem.fieldDefault(k);
+      if (v === undefined) throw fail(`associative list with keys has an element that omits key field "${k}" (and doesn't have default value)`);
+      fields.push([k, v]);
+    }
+    return keyPE(fields);
+  }
+  if (node.listType === 'set') {
+    const fail = (m: string) => new TypedValueError(path, `element ${i}: ${m}`);
+    if (isJsonObject(item)) throw fail("associative list without keys has an element that's a map type");
+    if (Array.isArray(item)) throw fail('not supported: associative list with lists as elements');
+    if (item === null) throw fail("associative list without keys has an element that's an explicit null");
+    return { t: 'v', value: item };
+  }
+  return { t: 'i', index: i };
+}
+
+/** Items of an associative list by path element, first occurrence wins; duplicates are reported. */
+function indexItems(node: SchemaNode, list: unknown[], path: Path, strict: boolean): { order: string[]; items: Map<string, { pe: PathElement; v: unknown }> } {
+  const order: string[] = [];
+  const items = new Map<string, { pe: PathElement; v: unknown }>();
+  list.forEach((v, i) => {
+    let pe: PathElement;
+    try {
+      pe = listItemPE(node, v, i, path);
+    } catch (e) {
+      if (strict) throw e;
+      return;
+    }
+    const k = serializePE(pe);
+    if (items.has(k)) {
+      if (strict) throw new TypedValueError(path, `duplicate entries for key ${pathString([pe])}`);
+      return;
+    }
+    items.set(k, { pe, v });
+    order.push(k);
+  });
+  return { order, items };
+}
+
+/**
+ * The set of fields a value sets (typed.ToFieldSet). With `strict`, items without keys and
+ * duplicate items are errors, as they are for an applied configuration.
+ */
+export function toFieldSet(value: unknown, schema: SchemaNode, strict = false): FieldSet {
+  const set = new FieldSet();
+  walkSet(value, schema, [], set, strict);
+  return set;
+}
+
+function walkSet(v: unknown, node: SchemaNode, path: Path, set: FieldSet, strict: boolean): void {
+  if (v === undefined) return;
+  const kind = kindOf(node, v);
+  if (kind === 'scalar') {
+    set.insert(path);
+    return;
+  }
+  if (kind === 'list') {
+    if (isAtomicList(node)) {
+      set.insert(path);
+      return;
+    }
+    if (!Array.isArray(v)) {
+      if (v !== null) set.insert(path);
+      return;
+    }
+    const { order, items } = indexItems(node, v, path, strict);
+    for (const k of order) {
+      const { pe, v: item } = items.get(k)!;
+      const p = [...path, pe];
+      walkSet(item, node.elem(), p, set, strict);
+      set.insert(p);
+    }
+    return;
+  }
+  if (node.atomic) {
+    set.insert(path);
+    return;
+  }
+  if (!isJsonObject(v)) {
+    if (v !== null) set.insert(path);
+    return;
+  }
+  for (const [k, child] of Object.entries(v)) {
+    const declared = kind === 'struct' ? node.field(k) : undefined;
+    const p = [...path, fieldPE(k)];
+    if (strict && kind === 'struct' && !declared) throw new TypedValueError(p, 'field not declared in schema');
+    walkSet(child, declared ?? (kind === 'map' ? (node.field(k) ?? ANY_NODE) : ANY_NODE), p, set, strict);
+    // Map entries (and fields a struct does not declare) are members themselves.
+    if (!declared) set.insert(p);
+  }
+}
+
+export interface Comparison {
+  added: FieldSet;
+  modified: FieldSet;
+  removed: FieldSet;
+}
+
+/** typed.Compare: the fields added, modified and removed going from lhs to rhs. */
+export function compareValues(lhs: unknown, rhs: unknown, schema: SchemaNode): Comparison {
+  const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+  walkCompare(lhs, rhs, schema, [], c);
+  return c;
+}
+
+const isEmptyList = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+const isEmptyMap = (v: unknown) => v === null || v === undefined || (isJsonObject(v) && Object.keys(v).length === 0);
+
+function walkCompare(l: unknown, r: unknown, node: SchemaNode, path: Path, c: Comparison): void {
+  if (l === undefined && r === undefined) return;
+  const leaf = () => {
+    if (l === undefined) c.added.insert(path);
+    else if (r === undefined) c.removed.insert(path);
+    else if (!jsonEqual(l, r)) c.modified.insert(path);
+  };
+  // After a container's children: a container on one side only is itself added or removed.
+  const hook = () => {
+    if (l === undefined) c.added.insert(path);
+    else if (r === undefined) c.removed.insert(path);
+  };
+  const kind = kindOf(node, r !== undefined ? r : l);
+  if (node.kind === 'any' && l !== undefined && r !== undefined && kindOf(node, l) !== kind) return leaf();
+  if (kind === 'scalar') return leaf();
+  if (kind === 'list') {
+    const lOk = l === undefined || l === null || Array.isArray(l);
+    const rOk = r === undefined || r === null || Array.isArray(r);
+    if (!lOk || !rOk || isAtomicList(node) || (isEmptyList(l) && isEmptyList(r))) return leaf();
+    const li = indexItems(node, Array.isArray(l) ? l : [], path, false);
+    const ri = indexItems(node, Array.isArray(r) ? r : [], path, false);
+    for (const k of new Set([...li.order, ...ri.order])) {
+      const a = li.items.get(k);
+      const b = ri.items.get(k);
+      walkCompare(a?.v, b?.v, node.elem(), [...path, (a ?? b)!.pe], c);
+    }
+    return hook();
+  }
+  const lOk = l === undefined || l === null || isJsonObject(l);
+  const rOk = r === undefined || r === null || isJsonObject(r);
+  if (!lOk || !rOk || node.atomic || (isEmptyMap(l) && isEmptyMap(r))) return leaf();
+  const lo = isJsonObject(l) ? l : {};
+  const ro = isJsonObject(r) ? r : {};
+  for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
+    walkCompare(lo[k], ro[k], childNode(node, kind, k), [...path, fieldPE(k)], c);
+  }
+  return hook();
+}
+
+function childNode(node: SchemaNode, kind: Kind, k: string): SchemaNode {
+  return (kind === 'struct' || kind === 'map' ? node.field(k) : undefined) ?? ANY_NODE;
+}
+
+/** typed.Merge with apply's rule: the configuration (rhs) wins at every leaf it sets. */
+export function mergeValues(lhs: unknown, rhs: unknown, schema: SchemaNode): unknown {
+  return walkMerge(lhs, rhs, schema, []);
+}
+
+function walkMerge(l: unknown, r: unknown, node: SchemaNode, path: Path): unknown {
+  if (r === undefined) return l;
+  if (l === undefined) return deepClone(r);
+  const kind = kindOf(node, r);
+  if (node.kind === 'any' && kindOf(node, l) !== kind) return deepClone(r);
+  if (kind === 'scalar') return deepClone(r);
+  if (kind === 'list') {
+    const lOk = l === null || Array.isArray(l);
+    if (!lOk || !Array.isArray(r) || isAtomicList(node) || (isEmptyList(l) && isEmptyList(r))) return deepClone(r);
+    const out = mergeLists(Array.isArray(l) ? l : [], r, node, path);
+    return out.length > 0 ? out : undefined;
+  }
+  if (!(l === null || isJsonObject(l)) || !isJsonObject(r) || node.atomic || (isEmptyMap(l) && isEmptyMap(r))) return deepClone(r);
+  const lo: JsonObject = isJsonObject(l) ? l : {};
+  const out: JsonObject = {};
+  for (const k of Object.keys(lo)) {
+    const v = k in r ? walkMerge(lo[k], r[k], childNode(node, kind, k), [...path, fieldPE(k)]) : lo[k];
+    if (v !== undefined) out[k] = v;
+  }
+  for (const k of Object.keys(r)) if (!(k in lo)) out[k] = deepClone(r[k]);
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * Merges associative lists the way the merging walker orders them: live items keep their place
+ * unless the configuration orders shared items differently; new items come where the
+ * configuration puts them.
+ */
+function mergeLists(l: unknown[], r: unknown[], node: SchemaNode, path: Path): unknown[] {
+  const ri = indexItems(node, r, path, true);
+  const li = indexItems(node, l, path, false);
+  const shared = ri.order.filter((k) => li.items.has(k));
+  let nextShared: string | undefined = shared.shift();
+  const out: unknown[] = [];
+  const mergeItem = (k: string) => {
+    const a = li.items.get(k);
+    const b = ri.items.get(k);
+    const pe = (a ?? b)!.pe;
+    const v = walkMerge(a?.v, b?.v, node.elem(), [...path, pe]);
+    if (v !== undefined) out.push(v);
+  };
+  let lI = 0;
+  let rI = 0;
+  while (lI < li.order.length || rI < ri.order.length) {
+    if (lI < li.order.length && rI < ri.order.length) {
+      const k = li.order[lI] as string;
+      if (k === ri.order[rI]) {
+        mergeItem(k);
+        lI++;
+        rI++;
+        nextShared = shared.shift();
+        continue;
+      }
+      if (ri.items.has(k) && nextShared !== undefined && nextShared !== k) {
+        lI++;
+        continue;
+      }
+    }
+    if (lI < li.order.length) {
+      const k = li.order[lI] as string;
+      if (!ri.items.has(k)) {
+        mergeItem(k);
+        lI++;
+        continue;
+      }
+    }
+    if (rI < ri.order.length) {
+      const k = ri.order[rI] as string;
+      mergeItem(k);
+      rI++;
+      if (nextShared === k) nextShared = shared.shift();
+    }
+  }
+  return out;
+}
+
+/** typed.RemoveItems: drops every field and item whose path is a member of the set. */
+export function removeItems(value: unknown, toRemove: FieldSet, schema: SchemaNode): unknown {
+  return walkRemove(value, toRemove, schema, []);
+}
+
+function walkRemove(v: unknown, toRemove: FieldSet, node: SchemaNode, path: Path): unknown {
+  if (toRemove.empty() || v === undefined || v === null) return v;
+  const kind = kindOf(node, v);
+  if (kind === 'list') {
+    if (!Array.isArray(v) || isAtomicList(node)) return v;
+    const out: unknown[] = [];
+    v.forEach((item, i) => {
+      let pe: PathElement;
+      try {
+        pe = listItemPE(node, item, i, path);
+      } catch {
+        out.push(item);
+        return;
+      }
+      if (toRemove.has([pe])) return;
+      const sub = toRemove.withPrefix(pe);
+      out.push(sub.empty() ? item : walkRemove(item, sub, node.elem(), [...path, pe]));
+    });
+    return out;
+  }
+  if ((kind === 'struct' || kind === 'map') && isJsonObject(v)) {
+    const out: JsonObject = {};
+    for (const [k, child] of Object.entries(v)) {
+      const pe = fieldPE(k);
+      if (toRemove.has([pe])) continue;
+      const sub = toRemove.withPrefix(pe);
+      out[k] = sub.empty() ? child : walkRemove(child, sub, childNode(node, kind, k), [...path, pe]);
+    }
+    return out;
+  }
+  return v;
+}
