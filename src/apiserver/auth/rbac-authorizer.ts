@@ -3,7 +3,7 @@
 // (plugin/pkg/auth/authorizer/rbac and pkg/registry/rbac/validation/rule.go).
 import type { ClusterRoleBinding, PolicyRule, RbacSource, RoleBinding, RoleRef, Subject } from './rbac-types.js';
 import { ruleAllows } from './rule-match.js';
-import { aggregateMessage, serviceAccountUsername, SYSTEM_PRIVILEGED_GROUP, type Attributes, type Decision, type UserInfo } from './types.js';
+import { aggregateMessage, splitServiceAccountUsername, SYSTEM_PRIVILEGED_GROUP, type Attributes, type Decision, type UserInfo } from './types.js';
 
 /** One rule with where it came from, or an error met while resolving a binding's role. */
 type Visitor = (source: (() => string) | undefined, rule: PolicyRule | undefined, error: string | undefined) => boolean;
@@ -54,8 +54,9 @@ export class RbacAuthorizer {
   }
 
   private visitRulesFor(user: UserInfo, namespace: string, visit: Visitor): void {
+    const matches = subjectMatcher(user);
     for (const binding of this.source.listClusterRoleBindings()) {
-      const subject = appliesTo(user, binding.subjects, '');
+      const subject = appliesTo(matches, binding.subjects, '');
       if (!subject) continue;
       const resolved = this.roleRefRules(binding.roleRef, '');
       if (typeof resolved === 'string') {
@@ -67,7 +68,7 @@ export class RbacAuthorizer {
     }
     if (!namespace) return;
     for (const binding of this.source.listRoleBindings(namespace)) {
-      const subject = appliesTo(user, binding.subjects, namespace);
+      const subject = appliesTo(matches, binding.subjects, namespace);
       if (!subject) continue;
       const resolved = this.roleRefRules(binding.roleRef, namespace);
       if (typeof resolved === 'string') {
@@ -96,26 +97,40 @@ export class RbacAuthorizer {
   }
 }
 
+type SubjectMatcher = (subject: Subject, bindingNamespace: string) => boolean;
+
 /** The first subject of a binding that names the user, or undefined. */
-function appliesTo(user: UserInfo, subjects: Subject[] | null | undefined, namespace: string): Subject | undefined {
-  return (subjects ?? []).find((s) => subjectAppliesTo(user, s, namespace));
+function appliesTo(matches: SubjectMatcher, subjects: Subject[] | null | undefined, namespace: string): Subject | undefined {
+  if (!subjects) return undefined;
+  for (const s of subjects) if (matches(s, namespace)) return s;
+  return undefined;
+}
+
+/** Whether a binding subject names the user; prepared once per request since bindings are many. */
+function subjectMatcher(user: UserInfo): SubjectMatcher {
+  const groups = new Set(user.groups);
+  // Compare ServiceAccount subjects without building usernames (upstream's MatchesUsername).
+  const sa = splitServiceAccountUsername(user.username);
+  return (subject, namespace) => {
+    switch (subject.kind) {
+      case 'User':
+        return user.username === subject.name;
+      case 'Group':
+        return groups.has(subject.name);
+      case 'ServiceAccount': {
+        if (!sa || sa.name !== subject.name) return false;
+        // A RoleBinding's ServiceAccount subject without a namespace means the binding's own namespace.
+        const ns = subject.namespace || namespace;
+        return ns !== '' && ns === sa.namespace;
+      }
+      default:
+        return false;
+    }
+  };
 }
 
 export function subjectAppliesTo(user: UserInfo, subject: Subject, namespace: string): boolean {
-  switch (subject.kind) {
-    case 'User':
-      return user.username === subject.name;
-    case 'Group':
-      return user.groups.includes(subject.name);
-    case 'ServiceAccount': {
-      // A RoleBinding's ServiceAccount subject without a namespace means the binding's own namespace.
-      const ns = subject.namespace || namespace;
-      if (!ns) return false;
-      return user.username === serviceAccountUsername(ns, subject.name);
-    }
-    default:
-      return false;
-  }
+  return subjectMatcher(user)(subject, namespace);
 }
 
 function describeSubject(s: Subject, bindingNamespace: string): string {
