@@ -9,14 +9,18 @@
 // FieldDef is src/apiserver/schema/types.ts's shape plus two Go facts the JSON form depends
 // on: omitEmpty (`json:",omitempty"`) and pointer (`*T`, so a zero value is still "set").
 //
-// Usage: node scripts/gen-schema-data.mjs [input.json] [output.json]
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+// Usage: node scripts/gen-schema-data.mjs [--check] [input.json] [output.json]
+//   --check: write nothing; exit 1 if the committed output differs from what the notes give.
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const input = process.argv[2] ?? resolve(repo, '../shared/notes/k8s-api-types-1.33.json');
-const output = process.argv[3] ?? resolve(repo, 'src/apiserver/schema/data/types.json');
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const [inputArg, outputArg] = args.filter((a) => a !== '--check');
+const input = inputArg ?? resolve(repo, '../shared/notes/k8s-api-types-1.33.json');
+const output = outputArg ?? resolve(repo, 'src/apiserver/schema/data/types.json');
 
 const src = JSON.parse(readFileSync(input, 'utf8'));
 const packages = src.packages;
@@ -175,6 +179,15 @@ const text =
   `{"source":${JSON.stringify(src.source)},\n` +
   `"specials":${JSON.stringify([...SPECIALS].filter((s) => s !== ENVELOPE).sort())},\n` +
   `"structs":{\n${lines.join(',\n')}\n}}\n`;
-mkdirSync(dirname(output), { recursive: true });
-writeFileSync(output, text);
-console.log(`wrote ${names.length} structs to ${output} (${text.length} bytes)`);
+if (check) {
+  const current = existsSync(output) ? readFileSync(output, 'utf8') : '';
+  if (current !== text) {
+    console.error(`${output} is out of date: run node scripts/gen-schema-data.mjs`);
+    process.exit(1);
+  }
+  console.log(`${output} is up to date (${names.length} structs)`);
+} else {
+  mkdirSync(dirname(output), { recursive: true });
+  writeFileSync(output, text);
+  console.log(`wrote ${names.length} structs to ${output} (${text.length} bytes)`);
+}
