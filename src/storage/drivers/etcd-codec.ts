@@ -1,6 +1,4 @@
-// Translation between the Store's keys and values and etcd's wire messages (as the etcd3 package
-// decodes them: int64 fields arrive as decimal strings, keys and values as Buffers).
-import type { IKeyValue } from 'etcd3';
+// Where a store's keys live in etcd, and the kv a transaction's put wrote.
 import type { KeyValue } from '../types.js';
 
 /** Keys of one store live in etcd as `namespace + key`, so several stores can share one etcd. */
@@ -16,9 +14,9 @@ export class EtcdKeys {
     return Buffer.concat([this.ns, Buffer.from(key, 'utf8')]);
   }
 
-  /** The store key of an etcd key (which lies in this namespace). */
-  decode(etcdKey: Buffer): string {
-    return etcdKey.subarray(this.ns.length).toString('utf8');
+  /** Bytes of the namespace: decoded etcd keys drop this many. */
+  get namespaceBytes(): number {
+    return this.ns.length;
   }
 
   /** [key, rangeEnd) of every etcd key that starts with the encoded `prefix`. */
@@ -46,16 +44,6 @@ export function prefixEnd(prefix: Buffer): Buffer {
 /** The key right after `key` in byte order: where a continuation after `key` starts. */
 export function keyAfter(key: Buffer): Buffer {
   return Buffer.concat([key, Buffer.from([0])]);
-}
-
-export function toKeyValue(keys: EtcdKeys, kv: IKeyValue): KeyValue {
-  return {
-    key: keys.decode(kv.key),
-    value: kv.value,
-    createRevision: Number(kv.create_revision),
-    modRevision: Number(kv.mod_revision),
-    version: Number(kv.version),
-  };
 }
 
 /** The kv a put inside a transaction wrote, derived from etcd's prev_kv (etcd returns no new kv for puts). */

@@ -3,14 +3,14 @@
 // so a member failure costs neither events nor order. etcd3's own Watcher is not used: it resumes
 // from the response header's revision, which etcd sets to its current revision even when a
 // catching-up batch stopped short of it (mvcc watchable_store syncWatchers), and that skips events.
-import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse } from 'etcd3';
 import { CompactedError, StoreUnavailableError } from '../errors.js';
 import type { WatchEvent } from '../types.js';
 import { WatchStream } from '../watch-stream.js';
-import { toKeyValue, type EtcdKeys } from './etcd-codec.js';
+import type { EtcdKeys } from './etcd-codec.js';
+import type { WatchCall } from './etcd-rpc.js';
+import { decodeWatchResponse, encodeWatchCreate, type WatchResponse, type WireEvent } from './etcd-wire.js';
 
-/** etcd3 types the stream minimally; at run time it is a grpc-js ClientDuplexStream (a Node Duplex). */
-export type Call = IDuplexStream<IWatchRequest, IWatchResponse> & Pick<NodeJS.ReadableStream, 'pause' | 'resume'>;
+type Call = WatchCall;
 
 export interface WatchTransport {
   readonly endpointCount: number;
@@ -50,7 +50,7 @@ export class EtcdWatch {
    * live and count against the buffer limit.
    */
   private historyEnd = 0;
-  private backlog: WatchEvent[] = [];
+  private backlog: WireEvent[] = [];
   private backlogHead = 0;
   private paused = false;
 
@@ -111,8 +111,17 @@ export class EtcdWatch {
       return;
     }
     this.call = call;
-    call.on('data', (res: IWatchResponse) => {
-      if (this.call === call) this.onResponse(res);
+    const nsLen = this.opts.keys.namespaceBytes;
+    call.on('data', (message: Buffer) => {
+      if (this.call !== call) return;
+      let res: WatchResponse;
+      try {
+        res = decodeWatchResponse(message, nsLen);
+      } catch (err) {
+        this.fail(new StoreUnavailableError(`undecodable watch response from etcd: ${(err as Error).message}`));
+        return;
+      }
+      this.onResponse(res);
     });
     call.on('error', (err: Error) => {
       if (this.call === call) this.lost(err);
@@ -123,30 +132,29 @@ export class EtcdWatch {
     // Starting at `after` itself (not after + 1) makes etcd refuse exactly when an event we still
     // need is compacted away: etcd drops a tombstone at the compaction revision, so a watch from
     // the compaction revision may silently miss it. Events at `after` are filtered out below.
-    call.write({
-      create_request: {
+    call.write(
+      encodeWatchCreate({
         key: this.etcdRange.key,
-        range_end: this.etcdRange.rangeEnd,
-        start_revision: this.after,
-        prev_kv: true,
-        progress_notify: true,
-      },
-    });
+        rangeEnd: this.etcdRange.rangeEnd,
+        startRevision: this.after,
+        prevKv: true,
+        progressNotify: true,
+      }),
+    );
   }
 
-  private onResponse(res: IWatchResponse): void {
-    const compactRevision = Number(res.compact_revision);
-    if (compactRevision > 0) {
-      this.fail(new CompactedError(this.after + 1, compactRevision));
+  private onResponse(res: WatchResponse): void {
+    if (res.compactRevision > 0) {
+      this.fail(new CompactedError(this.after + 1, res.compactRevision));
       return;
     }
     if (res.canceled) {
-      this.fail(new StoreUnavailableError(`etcd canceled the watch: ${res.cancel_reason || 'no reason given'}`));
+      this.fail(new StoreUnavailableError(`etcd canceled the watch: ${res.cancelReason || 'no reason given'}`));
       return;
     }
     if (res.created) {
       // A watch "from now" starts after the revision etcd reports at creation.
-      const created = Number(res.header.revision);
+      const created = res.revision;
       if (this.after === 0) this.after = created;
       this.historyEnd = created;
       this.failingSince = undefined;
@@ -157,7 +165,7 @@ export class EtcdWatch {
     if (res.events.length === 0) {
       // A progress notification: etcd sends it only to watchers that have received every event
       // up to the header's revision (mvcc watchable_store progressIfSync).
-      this.after = Math.max(this.after, Number(res.header.revision));
+      this.after = Math.max(this.after, res.revision);
       return;
     }
     // One response holds whole revisions (etcd never splits a revision unless asked to fragment),
@@ -165,10 +173,10 @@ export class EtcdWatch {
     const after = this.after;
     let newest = after;
     for (const ev of res.events) {
-      const rev = Number(ev.kv.mod_revision);
+      const rev = ev.kv.modRevision;
       if (rev <= after) continue;
-      if (rev <= this.historyEnd || this.backlogSize > 0) this.backlog.push(this.toEvent(ev));
-      else this.stream.push(this.toEvent(ev));
+      if (rev <= this.historyEnd || this.backlogSize > 0) this.backlog.push(ev);
+      else this.stream.push(ev);
       if (rev > newest) newest = rev;
     }
     this.after = newest;
@@ -204,14 +212,6 @@ export class EtcdWatch {
     return chunk;
   }
 
-  private toEvent(ev: IEvent): WatchEvent {
-    const kv = toKeyValue(this.opts.keys, ev.kv);
-    if (ev.type === 'Delete') kv.value = EMPTY;
-    const prev = ev.prev_kv ? toKeyValue(this.opts.keys, ev.prev_kv) : undefined;
-    const type = ev.type === 'Delete' ? 'delete' : 'put';
-    return prev ? { type, kv, prevKv: prev } : { type, kv };
-  }
-
   /** The stream broke: resume on the next endpoint after a short backoff, or give up after the window. */
   private lost(err: unknown): void {
     this.hangUp();
@@ -228,5 +228,3 @@ export class EtcdWatch {
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 }
-
-const EMPTY = Buffer.alloc(0);

@@ -1,7 +1,6 @@
 // The etcd driver: the Store contract mapped one to one onto etcd v3 through the etcd3 package.
 // Revisions, create/mod revisions and versions are etcd's own; guarded writes are etcd
 // transactions; keys live under a namespace so several stores can share one etcd.
-import { Etcd3, type IOptions, type IRangeRequest, type IRangeResponse, type IRequestOp, type ITxnResponse, type IKeyValue } from 'etcd3';
 import {
   CompactedError,
   ConflictError,
@@ -29,9 +28,25 @@ import {
 } from '../types.js';
 import { validateKey, validateRangeOptions, validateRangePrefix, validateRevision, validateTxn, validateValue } from '../validate.js';
 import { WatchStream } from '../watch-stream.js';
-import { EtcdKeys, keyAfter, putResult, toKeyValue } from './etcd-codec.js';
-import { classifyEtcdError, endpointPolicy, runOncePolicy } from './etcd-errors.js';
-import { EtcdWatch, type Call, type WatchTransport } from './etcd-watch.js';
+import { EtcdKeys, keyAfter, putResult } from './etcd-codec.js';
+import { classifyEtcdError } from './etcd-errors.js';
+import { EtcdRpc } from './etcd-rpc.js';
+import { EtcdWatch, type WatchTransport } from './etcd-watch.js';
+import {
+  decodeCompactionResponse,
+  decodeDeleteRangeResponse,
+  decodeRangeResponse,
+  decodeTxnResponse,
+  encodeCompaction,
+  encodeDeleteRange,
+  encodeRange,
+  encodeTxn,
+  type CompareRequest,
+  type RangeRequest,
+  type RangeResponse,
+  type RequestOp,
+  type TxnResponse,
+} from './etcd-wire.js';
 
 export interface EtcdStoreOptions {
   /** Client URLs of the etcd members, e.g. ['http://127.0.0.1:2379']. */
@@ -47,32 +62,8 @@ export interface EtcdStoreOptions {
   dialTimeoutMs?: number;
 }
 
-/** Per-call deadline: above etcd's own request timeout (5 s + 2 election timeouts by default). */
-const CALL_TIMEOUT_MS = 15_000;
-/** An endpoint that refused a connection is skipped this long. */
-const ENDPOINT_REST_MS = 1_000;
-
-const COMPARE_TARGET = { modRevision: 'Mod', createRevision: 'Create', version: 'Version' } as const;
-const COMPARE_FIELD = { modRevision: 'mod_revision', createRevision: 'create_revision', version: 'version' } as const;
-const COMPARE_RESULT = { '=': 'Equal', '!=': 'NotEqual', '<': 'Less', '>': 'Greater' } as const;
-
-function clientOptions(hosts: string[]): IOptions {
-  return {
-    hosts,
-    grpcOptions: {
-      // A watch catching up may receive up to 1000 revisions in one message.
-      'grpc.max_receive_message_length': -1,
-      'grpc.max_send_message_length': -1,
-      'grpc.keepalive_time_ms': 10_000,
-      'grpc.keepalive_timeout_ms': 5_000,
-    },
-    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_TIMEOUT_MS }),
-    faultHandling: {
-      global: runOncePolicy(),
-      host: (host) => endpointPolicy(host, ENDPOINT_REST_MS),
-    },
-  };
-}
+const COMPARE_TARGET = { version: 0, createRevision: 1, modRevision: 2 } as const;
+const COMPARE_RESULT = { '=': 0, '>': 1, '<': 2, '!=': 3 } as const;
 
 export async function openEtcdStore(opts: EtcdStoreOptions): Promise<Store> {
   const store = new EtcdStore(opts);
@@ -90,9 +81,10 @@ export class EtcdStore implements Store {
   readonly prefix: string;
   readonly namespace: string;
   private readonly keys: EtcdKeys;
-  private readonly client: Etcd3;
+  private readonly ns: number;
+  private readonly rpc: EtcdRpc;
   /** One client per endpoint for watch streams, so a watch stays on one member and moves in order. */
-  private readonly watchClients: Etcd3[];
+  private readonly watchRpcs: EtcdRpc[];
   private readonly dialTimeoutMs: number;
   private closed = false;
   private readonly watches = new Set<EtcdWatch>();
@@ -102,6 +94,9 @@ export class EtcdStore implements Store {
   private knownCompacted = 0;
   private readonly probeKey: Buffer;
   private readonly watchTransport: WatchTransport;
+  private readonly decodeRange = (b: Buffer) => decodeRangeResponse(b, this.ns);
+  private readonly decodeTxn = (b: Buffer) => decodeTxnResponse(b, this.ns);
+  private readonly decodeDelete = (b: Buffer) => decodeDeleteRangeResponse(b, this.ns);
 
   constructor(opts: EtcdStoreOptions) {
     if (!Array.isArray(opts.endpoints) || opts.endpoints.length === 0) throw new TypeError('etcd store needs at least one endpoint');
@@ -110,14 +105,15 @@ export class EtcdStore implements Store {
     this.namespace = opts.namespace ?? '/kumo';
     this.dialTimeoutMs = opts.dialTimeoutMs ?? 5_000;
     this.keys = new EtcdKeys(this.namespace);
+    this.ns = this.keys.namespaceBytes;
     // A key outside the store's key space (keys must start with the prefix): reads of it are cheap.
     this.probeKey = this.keys.encode('\0revision-probe');
-    this.client = new Etcd3(clientOptions(opts.endpoints));
-    this.watchClients = opts.endpoints.map((ep) => new Etcd3(clientOptions([ep])));
+    this.rpc = new EtcdRpc(opts.endpoints);
+    this.watchRpcs = opts.endpoints.map((ep) => new EtcdRpc([ep]));
     this.watchTransport = {
-      endpointCount: this.watchClients.length,
+      endpointCount: this.watchRpcs.length,
       retryWindowMs: this.dialTimeoutMs,
-      open: (index) => this.watchClients[index].watchClient.watch() as Promise<Call>,
+      open: (index) => this.watchRpcs[index].watch(),
     };
   }
 
@@ -126,43 +122,36 @@ export class EtcdStore implements Store {
     validateKey(this.prefix, key);
     const revision = opts?.revision ?? 0;
     validateRevision('revision', revision);
-    const res = await this.read(revision, () => this.client.kv.range({ key: this.keys.encode(key), revision }));
-    return res.kvs.length > 0 ? toKeyValue(this.keys, res.kvs[0]) : undefined;
+    const res = await this.rangeCall({ key: this.keys.encode(key), revision });
+    return res.kvs[0];
   }
 
   async range(keyPrefix: string, opts?: RangeOptions): Promise<RangeResult> {
     this.checkOpen();
     const o = validateRangeOptions(this.prefix, keyPrefix, opts);
     const whole = this.keys.prefixRange(keyPrefix);
-    const countReq: IRangeRequest = { key: whole.key, range_end: whole.rangeEnd, revision: o.revision, count_only: true };
+    const countReq: RangeRequest = { key: whole.key, rangeEnd: whole.rangeEnd, revision: o.revision, countOnly: true };
     if (o.countOnly) {
-      const res = await this.read(o.revision, () => this.client.kv.range(countReq));
-      return { kvs: [], more: false, count: Number(res.count), revision: o.revision || Number(res.header.revision) };
+      const res = await this.rangeCall(countReq);
+      return { kvs: [], more: false, count: res.count, revision: o.revision || res.revision };
     }
-    const pageReq: IRangeRequest = {
+    const pageReq: RangeRequest = {
       key: o.startAfter === undefined ? whole.key : keyAfter(this.keys.encode(o.startAfter)),
-      range_end: whole.rangeEnd,
+      rangeEnd: whole.rangeEnd,
       revision: o.revision,
       limit: o.limit,
     };
-    let page: IRangeResponse;
-    let count: number;
-    let served: number;
     if (o.startAfter === undefined) {
-      page = await this.read(o.revision, () => this.client.kv.range(pageReq));
-      count = Number(page.count);
-      served = o.revision || Number(page.header.revision);
-    } else {
-      // A continuation still reports the count of the whole range: both reads in one read-only
-      // transaction see the same revision.
-      const res = await this.read(o.revision, () =>
-        this.client.kv.txn({ compare: [], success: [{ request_range: pageReq }, { request_range: countReq }], failure: [] }),
-      );
-      page = res.responses[0].response_range!;
-      count = Number(res.responses[1].response_range!.count);
-      served = o.revision || Number(res.header.revision);
+      const page = await this.rangeCall(pageReq);
+      return { kvs: page.kvs, more: page.more, count: page.count, revision: o.revision || page.revision };
     }
-    return { kvs: page.kvs.map((kv) => toKeyValue(this.keys, kv)), more: page.more, count, revision: served };
+    // A continuation still reports the count of the whole range: both reads in one read-only
+    // transaction see the same revision.
+    const res = await this.read(o.revision, () =>
+      this.rpc.kv('Txn', encodeTxn({ compare: [], success: [{ range: pageReq }, { range: countReq }], failure: [] }), this.decodeTxn),
+    );
+    const page = rangeOf(res, 0);
+    return { kvs: page.kvs, more: page.more, count: rangeOf(res, 1).count, revision: o.revision || res.revision };
   }
 
   async create(key: string, value: Buffer): Promise<KeyValue> {
@@ -170,16 +159,14 @@ export class EtcdStore implements Store {
     validateKey(this.prefix, key);
     validateValue(value);
     const k = this.keys.encode(key);
-    const res = await this.write(() =>
-      this.client.kv.txn({
-        compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-        success: [{ request_put: { key: k, value } }],
-        failure: [],
-      }),
-      { bytes: value.byteLength },
-    );
+    const req = encodeTxn({
+      compare: [{ key: k, target: COMPARE_TARGET.createRevision, result: COMPARE_RESULT['='], value: 0 }],
+      success: [{ put: { key: k, value } }],
+      failure: [],
+    });
+    const res = await this.write(() => this.rpc.kv('Txn', req, this.decodeTxn), { bytes: value.byteLength });
     if (!res.succeeded) throw new KeyExistsError(key);
-    return putResult(key, Buffer.from(value), Number(res.header.revision), undefined);
+    return putResult(key, Buffer.from(value), res.revision, undefined);
   }
 
   async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
@@ -188,21 +175,16 @@ export class EtcdStore implements Store {
     validateValue(value);
     validateRevision('expectedModRevision', expectedModRevision);
     const k = this.keys.encode(key);
-    const res = await this.write(() =>
-      this.client.kv.txn({
-        // version > 0: etcd compares an absent key as mod revision 0, and an update never creates.
-        compare: [
-          { key: k, target: 'Version', result: 'Greater', version: 0 },
-          { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
-        ],
-        success: [{ request_put: { key: k, value, prev_kv: true } }],
-        failure: [{ request_range: { key: k } }],
-      }),
-      { bytes: value.byteLength },
-    );
-    if (!res.succeeded) throw this.guardFailure(key, expectedModRevision, res);
-    const prev = res.responses[0].response_put!.prev_kv;
-    return putResult(key, Buffer.from(value), Number(res.header.revision), prev ? toKeyValue(this.keys, prev) : undefined);
+    const req = encodeTxn({
+      compare: guard(k, expectedModRevision),
+      success: [{ put: { key: k, value, prevKv: true } }],
+      failure: [{ range: { key: k } }],
+    });
+    const res = await this.write(() => this.rpc.kv('Txn', req, this.decodeTxn), { bytes: value.byteLength });
+    if (!res.succeeded) throw guardFailure(key, expectedModRevision, res);
+    const op = res.responses[0];
+    const prev = 'put' in op ? op.put.prevKv : undefined;
+    return putResult(key, Buffer.from(value), res.revision, prev);
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<{ prevKv: KeyValue; revision: number }> {
@@ -211,58 +193,55 @@ export class EtcdStore implements Store {
     if (expectedModRevision !== undefined) validateRevision('expectedModRevision', expectedModRevision);
     const k = this.keys.encode(key);
     if (expectedModRevision === undefined) {
-      const res = await this.write(() => this.client.kv.deleteRange({ key: k, prev_kv: true }));
-      if (res.prev_kvs.length === 0) throw new NotFoundError(key);
-      return { prevKv: toKeyValue(this.keys, res.prev_kvs[0]), revision: Number(res.header.revision) };
+      const req = encodeDeleteRange({ key: k, prevKv: true });
+      const res = await this.write(() => this.rpc.kv('DeleteRange', req, this.decodeDelete));
+      if (res.prevKvs.length === 0) throw new NotFoundError(key);
+      return { prevKv: res.prevKvs[0], revision: res.revision };
     }
-    const res = await this.write(() =>
-      this.client.kv.txn({
-        compare: [
-          { key: k, target: 'Version', result: 'Greater', version: 0 },
-          { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
-        ],
-        success: [{ request_delete_range: { key: k, prev_kv: true } }],
-        failure: [{ request_range: { key: k } }],
-      }),
-    );
-    if (!res.succeeded) throw this.guardFailure(key, expectedModRevision, res);
-    return {
-      prevKv: toKeyValue(this.keys, res.responses[0].response_delete_range!.prev_kvs[0]),
-      revision: Number(res.header.revision),
-    };
+    const req = encodeTxn({
+      compare: guard(k, expectedModRevision),
+      success: [{ deleteRange: { key: k, prevKv: true } }],
+      failure: [{ range: { key: k } }],
+    });
+    const res = await this.write(() => this.rpc.kv('Txn', req, this.decodeTxn));
+    if (!res.succeeded) throw guardFailure(key, expectedModRevision, res);
+    const op = res.responses[0];
+    const prevKv = 'deleteRange' in op ? op.deleteRange.prevKvs[0] : undefined;
+    if (!prevKv) throw new Error('etcd answered a guarded delete without the deleted kv');
+    return { prevKv, revision: res.revision };
   }
 
   async txn(req: TxnRequest): Promise<TxnResult> {
     this.checkOpen();
     validateTxn(this.prefix, req);
-    const compare = req.compare.map((c: Compare) => ({
-      key: this.keys.encode(c.key),
-      target: COMPARE_TARGET[c.target],
-      result: COMPARE_RESULT[c.op],
-      [COMPARE_FIELD[c.target]]: c.value,
-    }));
     const failure = req.failure ?? [];
-    const res = await this.write(
-      () => this.client.kv.txn({ compare, success: req.success.map((op) => this.toRequestOp(op)), failure: failure.map((op) => this.toRequestOp(op)) }),
-      { bytes: requestBytes(req) },
-    );
+    const encoded = encodeTxn({
+      compare: req.compare.map((c: Compare) => ({
+        key: this.keys.encode(c.key),
+        target: COMPARE_TARGET[c.target],
+        result: COMPARE_RESULT[c.op],
+        value: c.value,
+      })),
+      success: req.success.map((op) => this.toRequestOp(op)),
+      failure: failure.map((op) => this.toRequestOp(op)),
+    });
+    const res = await this.write(() => this.rpc.kv('Txn', encoded, this.decodeTxn), { bytes: requestBytes(req) });
     const ops = res.succeeded ? req.success : failure;
-    const revision = Number(res.header.revision);
     const results = ops.map((op, i): TxnOpResult => {
       const r = res.responses[i];
       if (op.type === 'get') {
-        const kv = r.response_range!.kvs[0];
-        return kv ? { type: 'get', key: op.key, kv: toKeyValue(this.keys, kv) } : { type: 'get', key: op.key };
+        const kv = 'range' in r ? r.range.kvs[0] : undefined;
+        return kv ? { type: 'get', key: op.key, kv } : { type: 'get', key: op.key };
       }
       if (op.type === 'put') {
-        const prevKv = optionalKv(this.keys, r.response_put!.prev_kv);
-        const kv = putResult(op.key, Buffer.from(op.value), revision, prevKv);
+        const prevKv = 'put' in r ? r.put.prevKv : undefined;
+        const kv = putResult(op.key, Buffer.from(op.value), res.revision, prevKv);
         return prevKv ? { type: 'put', key: op.key, kv, prevKv } : { type: 'put', key: op.key, kv };
       }
-      const prevKv = optionalKv(this.keys, r.response_delete_range!.prev_kvs[0]);
+      const prevKv = 'deleteRange' in r ? r.deleteRange.prevKvs[0] : undefined;
       return prevKv ? { type: 'delete', key: op.key, prevKv } : { type: 'delete', key: op.key };
     });
-    return { succeeded: res.succeeded, revision, results };
+    return { succeeded: res.succeeded, revision: res.revision, results };
   }
 
   watch(keyPrefix: string, opts: WatchOptions): StoreWatch {
@@ -294,8 +273,7 @@ export class EtcdStore implements Store {
 
   async currentRevision(): Promise<number> {
     this.checkOpen();
-    const res = await this.read(0, () => this.client.kv.range({ key: this.probeKey, count_only: true }));
-    return Number(res.header.revision);
+    return (await this.rangeCall({ key: this.probeKey, countOnly: true })).revision;
   }
 
   /**
@@ -307,7 +285,7 @@ export class EtcdStore implements Store {
     this.checkOpen();
     const readable = async (revision: number): Promise<boolean> => {
       try {
-        await this.read(revision, () => this.client.kv.range({ key: this.probeKey, revision, count_only: true }), false);
+        await this.read(revision, () => this.rpc.kv('Range', encodeRange({ key: this.probeKey, revision, countOnly: true }), this.decodeRange), false);
         return true;
       } catch (err) {
         if (err instanceof CompactedError) return false;
@@ -332,7 +310,7 @@ export class EtcdStore implements Store {
     validateRevision('revision', revision);
     if (revision === 0) return;
     try {
-      await this.write(() => this.client.kv.compact({ revision }), { revision });
+      await this.write(() => this.rpc.kv('Compact', encodeCompaction(revision), decodeCompactionResponse), { revision });
     } catch (err) {
       // Compacting at or below the compacted revision changes nothing (etcd answers "compacted").
       if (err instanceof CompactedError) return;
@@ -346,26 +324,24 @@ export class EtcdStore implements Store {
     this.closed = true;
     for (const w of [...this.watches]) w.fail(new StoreClosedError());
     this.watches.clear();
-    this.client.close();
-    for (const c of this.watchClients) c.close();
+    this.rpc.close();
+    for (const r of this.watchRpcs) r.close();
   }
 
   private checkOpen(): void {
     if (this.closed) throw new StoreClosedError();
   }
 
-  private toRequestOp(op: TxnOp): IRequestOp {
-    const key = this.keys.encode(op.key);
-    if (op.type === 'put') return { request_put: { key, value: op.value, prev_kv: true } };
-    if (op.type === 'delete') return { request_delete_range: { key, prev_kv: true } };
-    return { request_range: { key } };
+  private rangeCall(req: RangeRequest): Promise<RangeResponse> {
+    const encoded = encodeRange(req);
+    return this.read(req.revision ?? 0, () => this.rpc.kv('Range', encoded, this.decodeRange));
   }
 
-  /** Why a guarded write's comparison failed: the failure branch read the key. */
-  private guardFailure(key: string, expected: number, res: ITxnResponse): Error {
-    const current = res.responses[0]?.response_range?.kvs[0];
-    if (!current) return new NotFoundError(key);
-    return new ConflictError(key, expected, Number(current.mod_revision));
+  private toRequestOp(op: TxnOp): RequestOp {
+    const key = this.keys.encode(op.key);
+    if (op.type === 'put') return { put: { key, value: op.value, prevKv: true } };
+    if (op.type === 'delete') return { deleteRange: { key, prevKv: true } };
+    return { range: { key } };
   }
 
   /** A read: retried on other endpoints while they fail, including after an ambiguous failure. */
@@ -413,8 +389,26 @@ export class EtcdStore implements Store {
   }
 }
 
-function optionalKv(keys: EtcdKeys, kv: IKeyValue | undefined): KeyValue | undefined {
-  return kv ? toKeyValue(keys, kv) : undefined;
+/** A guarded write's comparison: the key exists (an update never creates) at the expected revision. */
+function guard(key: Buffer, expectedModRevision: number): CompareRequest[] {
+  return [
+    { key, target: COMPARE_TARGET.version, result: COMPARE_RESULT['>'], value: 0 },
+    { key, target: COMPARE_TARGET.modRevision, result: COMPARE_RESULT['='], value: expectedModRevision },
+  ];
+}
+
+/** Why a guarded write's comparison failed: the failure branch read the key. */
+function guardFailure(key: string, expected: number, res: TxnResponse): Error {
+  const op = res.responses[0];
+  const current = op && 'range' in op ? op.range.kvs[0] : undefined;
+  if (!current) return new NotFoundError(key);
+  return new ConflictError(key, expected, current.modRevision);
+}
+
+function rangeOf(res: TxnResponse, i: number): RangeResponse {
+  const op = res.responses[i];
+  if (!op || !('range' in op)) throw new Error('etcd answered a read-only transaction without its range');
+  return op.range;
 }
 
 /** Bytes a transaction puts, for the error when etcd finds the whole request too large. */
