@@ -48,7 +48,9 @@ describe('OpenAPI v3 index', () => {
     const schema = crd.components.schemas['com.example.stable.v1.CronTab'];
     assert.equal(schema['x-kubernetes-preserve-unknown-fields'], true);
     assert.deepEqual(schema['x-kubernetes-group-version-kind'], [{ group: 'stable.example.com', kind: 'CronTab', version: 'v1' }]);
-    assert.ok(crd.paths['/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}'].patch);
+    const crPatch = crd.paths['/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}'].patch;
+    // No strategic merge patch for custom resources: kubectl then sends a JSON merge patch.
+    assert.deepEqual(Object.keys(crPatch.requestBody.content).sort(), ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json']);
     // apps/v1 now lists DeleteOptions for the new group-version too, so its hash moved.
     assert.notEqual(openApiV3DocumentJson(c, 'apis/apps/v1')!.hash, first.hash);
   });

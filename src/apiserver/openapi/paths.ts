@@ -54,6 +54,13 @@ function pathParam(name: string, description: string): Obj {
 const NAMESPACE_PARAM = pathParam('namespace', 'object name and auth scope, such as for teams and projects');
 
 const PATCH_TYPES = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+/** Custom resources take no strategic merge patch (apiextensions-apiserver), so kubectl falls back to a merge patch. */
+const CUSTOM_PATCH_TYPES = PATCH_TYPES.filter((t) => t !== 'application/strategic-merge-patch+json');
+
+/** Built-in kinds are Go types of the k8s.io modules; custom resources are named by their group. */
+function patchTypesFor(r: ResourceDef): string[] {
+  return r.typeRef.startsWith('k8s.io/') ? PATCH_TYPES : CUSTOM_PATCH_TYPES;
+}
 const RESPONSE_TYPES = ['application/json', 'application/vnd.kubernetes.protobuf', 'application/yaml'];
 const WATCH_TYPES = ['application/json', 'application/json;stream=watch', 'application/vnd.kubernetes.protobuf', 'application/vnd.kubernetes.protobuf;stream=watch', 'application/yaml'];
 
@@ -186,7 +193,7 @@ export class PathsBuilder {
     if (has('patch')) {
       item.push({
         verb: 'patch', action: 'patch', operationId: `patch${gv}${ns}${kind}`, description: `partially update the specified ${kind}`, parameters: PATCH_PARAMS,
-        body: { ref: PATCH_REF, types: PATCH_TYPES }, responses: objResponses(['200', '201']), gvk,
+        body: { ref: PATCH_REF, types: patchTypesFor(r) }, responses: objResponses(['200', '201']), gvk,
       });
     }
     if (has('delete')) {
@@ -237,7 +244,7 @@ export class PathsBuilder {
         this.add(path, params, [
           { verb: 'get', action: 'get', operationId: id('read'), description: `read ${sub} of the specified ${r.kind}`, parameters: [], responses: ok(['200']), gvk },
           { verb: 'put', action: 'put', operationId: id('replace'), description: `replace ${sub} of the specified ${r.kind}`, parameters: WRITE_PARAMS, body: { ref: target.ref, types: ['*/*'] }, responses: ok(['200', '201']), gvk },
-          { verb: 'patch', action: 'patch', operationId: id('patch'), description: `partially update ${sub} of the specified ${r.kind}`, parameters: PATCH_PARAMS, body: { ref: PATCH_REF, types: PATCH_TYPES }, responses: ok(['200', '201']), gvk },
+          { verb: 'patch', action: 'patch', operationId: id('patch'), description: `partially update ${sub} of the specified ${r.kind}`, parameters: PATCH_PARAMS, body: { ref: PATCH_REF, types: patchTypesFor(r) }, responses: ok(['200', '201']), gvk },
         ]);
         return;
       case 'binding':
