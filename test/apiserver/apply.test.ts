@@ -7,6 +7,7 @@ import { crdSchema } from '../../src/apiserver/patch/crd-schema.js';
 import { computeApply } from '../../src/apiserver/apply/apply.js';
 import { ApplyConflictError } from '../../src/apiserver/apply/conflict.js';
 import { updateManagedFields } from '../../src/apiserver/apply/update.js';
+import { decodeFieldsV1, encodeFieldsV1, fieldSetOf, ignoreManagedFieldsTimestamps, pathString } from '../../src/apiserver/apply/index.js';
 import { applyStrategicMergePatch } from '../../src/apiserver/patch/strategic-merge.js';
 
 const catalog = builtinCatalog();
@@ -393,5 +394,75 @@ describe('custom resources', () => {
   test('a strategic merge patch body works on CRD schemas as a merge (the wiring answers 415 upstream-style before this)', () => {
     const out = applyStrategicMergePatch({ spec: { tags: ['a'] } }, { spec: { tags: ['b'] } }, schema) as any;
     assert.deepEqual(out.spec.tags, ['b']);
+  });
+});
+
+describe('FieldsV1 encoding', () => {
+  test('decode and re-encode keep upstream order: "." first, fields, then keys, values, indexes; keys sorted', () => {
+    const raw =
+      '{"f:metadata":{"f:finalizers":{".":{},"v:\\"b\\"":{},"v:\\"a\\"":{},"v:2":{}},"f:labels":{"f:z":{},".":{},"f:a":{}}},' +
+      '"f:spec":{"f:ports":{"k:{\\"protocol\\":\\"UDP\\",\\"port\\":53}":{".":{},"f:port":{}},"k:{\\"port\\":53,\\"protocol\\":\\"TCP\\"}":{".":{}},"i:1":{},"f:x":{}}}}';
+    const set = decodeFieldsV1(JSON.parse(raw));
+    assert.equal(
+      JSON.stringify(encodeFieldsV1(set)),
+      '{"f:metadata":{"f:finalizers":{".":{},"v:2":{},"v:\\"a\\"":{},"v:\\"b\\"":{}},"f:labels":{".":{},"f:a":{},"f:z":{}}},' +
+        '"f:spec":{"f:ports":{"f:x":{},"k:{\\"port\\":53,\\"protocol\\":\\"TCP\\"}":{},"k:{\\"port\\":53,\\"protocol\\":\\"UDP\\"}":{".":{},"f:port":{}},"i:1":{}}}}',
+    );
+    assert.deepEqual(
+      set.paths().map((p) => pathString(p)),
+      // Set.Iterate: a level's members before its children.
+      [
+        '.metadata.finalizers',
+        '.metadata.labels',
+        '.metadata.finalizers[=2]',
+        '.metadata.finalizers[="a"]',
+        '.metadata.finalizers[="b"]',
+        '.metadata.labels.a',
+        '.metadata.labels.z',
+        '.spec.ports.x',
+        '.spec.ports[port=53,protocol="TCP"]',
+        '.spec.ports[port=53,protocol="UDP"]',
+        '.spec.ports[1]',
+        '.spec.ports[port=53,protocol="UDP"].port',
+      ],
+    );
+  });
+
+  test('fieldSetOf a live object: maps entries are members, structs are not, atomic values are leaves', () => {
+    const set = fieldSetOf(nginxApply(), deployments);
+    assert.ok(set.has([{ t: 'f', name: 'metadata' }, { t: 'f', name: 'labels' }, { t: 'f', name: 'app' }]));
+    assert.ok(!set.has([{ t: 'f', name: 'metadata' }, { t: 'f', name: 'labels' }]));
+    assert.ok(set.has([{ t: 'f', name: 'spec' }, { t: 'f', name: 'selector' }]));
+    assert.ok(!set.has([{ t: 'f', name: 'spec' }]));
+  });
+});
+
+describe('apply details', () => {
+  test('a subresource applier is identified with its subresource; the no-op re-apply keeps timestamps', () => {
+    const first = computeApply(undefined, nginxApply(), { manager: 'kubectl', force: false, schema: deployments, apiVersion: 'apps/v1', now: T0 }).object as any;
+    const again = computeApply(first, nginxApply(), { manager: 'kubectl', force: false, schema: deployments, apiVersion: 'apps/v1', now: T1 }).object as any;
+    assert.equal(again.metadata.managedFields[0].time, '2026-11-27T10:05:00Z');
+    const kept = ignoreManagedFieldsTimestamps(again, first) as any;
+    assert.equal(kept.metadata.managedFields[0].time, T0);
+    const status = computeApply(first, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx' }, status: { replicas: 2 } }, {
+      manager: 'ctrl',
+      force: false,
+      schema: deployments,
+      apiVersion: 'apps/v1',
+      now: T1,
+      subresource: 'status',
+    }).object as any;
+    const entry = status.metadata.managedFields.find((e: any) => e.manager === 'ctrl');
+    assert.deepEqual(entry, {
+      manager: 'ctrl',
+      operation: 'Apply',
+      apiVersion: 'apps/v1',
+      time: '2026-11-27T10:05:00Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:status': { 'f:replicas': {} } },
+      subresource: 'status',
+    });
+    const changed = ignoreManagedFieldsTimestamps(status, first) as any;
+    assert.equal(changed.metadata.managedFields.length, 2, 'a real change keeps the new managedFields');
   });
 });

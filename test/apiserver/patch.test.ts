@@ -6,6 +6,7 @@ import { catalogSchema } from '../../src/apiserver/patch/catalog-schema.js';
 import { applyJsonPatch } from '../../src/apiserver/patch/json-patch.js';
 import { applyMergePatch } from '../../src/apiserver/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../../src/apiserver/patch/strategic-merge.js';
+import { checkPatchedObjectIdentity } from '../../src/apiserver/patch/identity.js';
 
 const catalog = builtinCatalog();
 const deploymentSchema = catalogSchema(catalog, 'k8s.io/api/apps/v1.Deployment');
@@ -267,5 +268,26 @@ describe('strategic merge patch', () => {
     const pod = { spec: { imagePullSecrets: [{ name: 'a' }], containers: [] } };
     const merged = applyStrategicMergePatch(pod, { spec: { imagePullSecrets: [{ name: 'b' }] } }, podSchema) as any;
     assert.deepEqual(merged.spec.imagePullSecrets, [{ name: 'b' }, { name: 'a' }]);
+  });
+});
+
+describe('patched object identity', () => {
+  test('name and namespace must match the request; a missing namespace is filled in', () => {
+    assert.deepEqual(statusOf(() => checkPatchedObjectIdentity({ metadata: { name: 'b' } }, { name: 'a', namespace: 'default' })), {
+      code: 400,
+      reason: 'BadRequest',
+      message: 'the name of the object (b) does not match the name on the URL (a)',
+    });
+    assert.deepEqual(statusOf(() => checkPatchedObjectIdentity({ metadata: { name: 'a', namespace: 'kube-system' } }, { name: 'a', namespace: 'default' })), {
+      code: 400,
+      reason: 'BadRequest',
+      message: 'the namespace of the object (kube-system) does not match the namespace on the request (default)',
+    });
+    const obj: any = { metadata: { name: 'a' } };
+    checkPatchedObjectIdentity(obj, { name: 'a', namespace: 'default' });
+    assert.equal(obj.metadata.namespace, 'default');
+    const cluster: any = { metadata: { name: 'n', namespace: 'x' } };
+    checkPatchedObjectIdentity(cluster, { name: 'n', namespace: '' });
+    assert.ok(!('namespace' in cluster.metadata));
   });
 });
