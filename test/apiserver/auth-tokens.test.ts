@@ -13,6 +13,7 @@ import {
   tokenReview,
   type LiveObject,
   type LivePod,
+  type LiveSecret,
   type ServiceAccountLookup,
 } from '../../src/apiserver/auth/index.js';
 
@@ -24,7 +25,7 @@ const NOW = START / 1000;
 class Objects implements ServiceAccountLookup {
   serviceAccounts = new Map<string, LiveObject>();
   pods = new Map<string, LivePod>();
-  secrets = new Map<string, LiveObject>();
+  secrets = new Map<string, LiveSecret>();
   nodes = new Map<string, LiveObject>();
   getServiceAccount(ns: string, name: string) {
     return this.serviceAccounts.get(`${ns}/${name}`);
@@ -125,6 +126,10 @@ describe('ServiceAccount tokens', () => {
     assert.deepEqual(await authn.authenticate(undefined), { username: 'system:anonymous', groups: ['system:unauthenticated'] });
     assert.deepEqual(await authn.authenticateRequest('Bearer nope'), { error: 'invalid bearer token' });
     assert.equal(await authn.authenticate('Bearer admin-secretx'), undefined);
+    // An unsigned token naming our issuer is simply not one of ours.
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${b64({ alg: 'none' })}.${b64({ iss: ISSUER, sub: 'system:serviceaccount:default:app', aud: [ISSUER] })}.`;
+    assert.deepEqual(await authn.authenticateRequest(`Bearer ${unsigned}`), { error: 'invalid bearer token' });
     const closed = new Authenticator({ adminToken: 'admin-secret', serviceAccounts: tokens, lookup: objects, anonymous: false });
     assert.equal(await closed.authenticate(undefined), undefined);
     assert.equal(await closed.authenticate('Basic dXNlcjpwYXNz'), undefined);
@@ -215,6 +220,48 @@ describe('ServiceAccount tokens', () => {
     assert.deepEqual(await authn.authenticateRequest(`Bearer ${secretTok}`), {
       error: '[invalid bearer token, secret UID (secret-uid-2) does not match service account secret ref claim (secret-uid-1)]',
     });
+  });
+});
+
+describe('Secret-based (legacy) tokens', () => {
+  let dir: string;
+  let tokens: ServiceAccountTokens;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kumo-auth-'));
+    tokens = await ServiceAccountTokens.loadOrCreate(dir, ISSUER);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('valid while the Secret holds the token and the ServiceAccount lives; no expiry', async () => {
+    const objects = new Objects();
+    objects.serviceAccounts.set('ci/deployer', { uid: 'sa-uid-7' });
+    const authn = new Authenticator({ adminToken: 'a', serviceAccounts: tokens, lookup: objects, clock: new FakeClock(START) });
+    const token = await tokens.issueLegacy({ namespace: 'ci', name: 'deployer', uid: 'sa-uid-7', secretName: 'deployer-token' });
+    assert.deepEqual(decodeJwt(token), {
+      iss: 'kubernetes/serviceaccount',
+      'kubernetes.io/serviceaccount/namespace': 'ci',
+      'kubernetes.io/serviceaccount/secret.name': 'deployer-token',
+      'kubernetes.io/serviceaccount/service-account.name': 'deployer',
+      'kubernetes.io/serviceaccount/service-account.uid': 'sa-uid-7',
+      sub: 'system:serviceaccount:ci:deployer',
+    });
+    const bearer = `Bearer ${token}`;
+    assert.deepEqual(await authn.authenticateRequest(bearer), { error: '[invalid bearer token, Token has been invalidated]' });
+    objects.secrets.set('ci/deployer-token', { uid: 's1', token });
+    assert.deepEqual(await authn.authenticateRequest(bearer), {
+      user: { username: 'system:serviceaccount:ci:deployer', uid: 'sa-uid-7', groups: ['system:serviceaccounts', 'system:serviceaccounts:ci', 'system:authenticated'] },
+      audiences: [ISSUER],
+    });
+    assert.deepEqual(await authn.authenticateToken(token, ['vault']), {
+      error: '[invalid bearer token, token audiences ["https://kubernetes.default.svc.cluster.local"] is invalid for the target audiences ["vault"]]',
+    });
+    objects.serviceAccounts.set('ci/deployer', { uid: 'sa-uid-8' });
+    assert.deepEqual(await authn.authenticateRequest(bearer), { error: '[invalid bearer token, ServiceAccount UID (sa-uid-8) does not match claim (sa-uid-7)]' });
+    objects.serviceAccounts.set('ci/deployer', { uid: 'sa-uid-7' });
+    objects.secrets.set('ci/deployer-token', { uid: 's1', token: 'rotated' });
+    assert.deepEqual(await authn.authenticateRequest(bearer), { error: "[invalid bearer token, Token does not match server's copy]" });
+    objects.secrets.set('ci/deployer-token', { uid: 's1', token, labels: { 'kubernetes.io/legacy-token-invalid-since': '2026-01-01' } });
+    assert.deepEqual(await authn.authenticateRequest(bearer), { error: '[invalid bearer token, Token has been invalidated]' });
   });
 });
 

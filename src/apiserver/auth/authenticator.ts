@@ -52,6 +52,7 @@ export interface AuthenticatorOptions {
 }
 
 const INVALID_TOKEN = 'invalid bearer token';
+export const LEGACY_TOKEN_INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
 
 export class Authenticator {
   private readonly anonymous: boolean;
@@ -84,7 +85,7 @@ export class Authenticator {
   async authenticateToken(token: string, audiences?: string[]): Promise<AuthenticationResult> {
     const wanted = audiences && audiences.length ? audiences : this.apiAudiences;
     const errors: string[] = [];
-    const results: TokenAuthResult[] = [this.adminTokenResult(token, wanted), await this.serviceAccountResult(token, wanted)];
+    const results: TokenAuthResult[] = [this.adminTokenResult(token, wanted), await this.serviceAccountResult(token, wanted), await this.legacyTokenResult(token, wanted)];
     for (const r of results) {
       if (r && 'user' in r) return { user: withAuthenticatedGroup(r.user), audiences: r.audiences };
       if (r && 'error' in r) errors.push(r.error);
@@ -112,6 +113,27 @@ export class Authenticator {
     const checked = await this.checkLiveObjects(verified.claims, nowSeconds);
     if (typeof checked === 'string') return { error: checked };
     return { user: checked, audiences: verified.audiences };
+  }
+
+  /** Secret-based tokens (pkg/serviceaccount/legacy.go): valid while their Secret holds them and the ServiceAccount lives. */
+  private async legacyTokenResult(token: string, wanted: string[]): Promise<TokenAuthResult> {
+    const verified = await this.opts.serviceAccounts.verifyLegacy(token, this.apiAudiences, wanted);
+    if (!verified.ok) return verified.ours && verified.error ? { error: verified.error } : undefined;
+    const c = verified.claims;
+    const ns = c['kubernetes.io/serviceaccount/namespace'];
+    const name = c['kubernetes.io/serviceaccount/service-account.name'];
+    const uid = c['kubernetes.io/serviceaccount/service-account.uid'];
+    const { lookup } = this.opts;
+    const secret = await lookup.getSecret(ns, c['kubernetes.io/serviceaccount/secret.name']);
+    if (!secret || secret.deletionTimestamp) return { error: 'Token has been invalidated' };
+    if (secret.token === undefined || !constantTimeEqual(secret.token, token)) return { error: "Token does not match server's copy" };
+    // The legacy token cleaner marks unused tokens; once marked they no longer authenticate.
+    if (secret.labels?.[LEGACY_TOKEN_INVALID_SINCE_LABEL]) return { error: 'Token has been invalidated' };
+    const sa = await lookup.getServiceAccount(ns, name);
+    if (!sa) return { error: `serviceaccounts ${JSON.stringify(name)} not found` };
+    if (sa.deletionTimestamp) return { error: `ServiceAccount ${ns}/${name} has been deleted` };
+    if (sa.uid !== uid) return { error: `ServiceAccount UID (${sa.uid}) does not match claim (${uid})` };
+    return { user: { username: serviceAccountUsername(ns, name), uid, groups: [SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${ns}`] }, audiences: verified.audiences };
   }
 
   /** pkg/serviceaccount/claims.go Validate: the ServiceAccount and any bound object must still exist with the same uid. */

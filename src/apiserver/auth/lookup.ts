@@ -12,11 +12,17 @@ export interface LivePod extends LiveObject {
   serviceAccountName?: string;
 }
 
+export interface LiveSecret extends LiveObject {
+  /** data.token decoded, for Secrets of type kubernetes.io/service-account-token. */
+  token?: string;
+  labels?: Record<string, string>;
+}
+
 type MaybePromise<T> = T | Promise<T>;
 
 export interface ServiceAccountLookup {
   getServiceAccount(namespace: string, name: string): MaybePromise<LiveObject | undefined>;
   getPod(namespace: string, name: string): MaybePromise<LivePod | undefined>;
-  getSecret(namespace: string, name: string): MaybePromise<LiveObject | undefined>;
+  getSecret(namespace: string, name: string): MaybePromise<LiveSecret | undefined>;
   getNode(name: string): MaybePromise<LiveObject | undefined>;
 }

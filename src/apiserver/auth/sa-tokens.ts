@@ -9,6 +9,8 @@ import { tokenRequest, type TokenRequestOptions, type TokenRequestResult } from 
 import { serviceAccountUsername } from './types.js';
 
 const KEY_FILE = 'service-account.key';
+/** The issuer of Secret-based (legacy) tokens, which carry no audience and no expiry. */
+export const LEGACY_ISSUER = 'kubernetes/serviceaccount';
 
 export interface ObjectRef {
   name: string;
@@ -34,6 +36,16 @@ export interface TokenClaims {
   nbf: number;
   jti?: string;
   'kubernetes.io': KubernetesClaims;
+}
+
+/** Claims of a token the legacy token controller puts into a kubernetes.io/service-account-token Secret. */
+export interface LegacyTokenClaims {
+  iss: typeof LEGACY_ISSUER;
+  sub: string;
+  'kubernetes.io/serviceaccount/namespace': string;
+  'kubernetes.io/serviceaccount/secret.name': string;
+  'kubernetes.io/serviceaccount/service-account.name': string;
+  'kubernetes.io/serviceaccount/service-account.uid': string;
 }
 
 export interface BoundObject {
@@ -167,7 +179,8 @@ export class ServiceAccountTokens {
     let payload: Uint8Array;
     try {
       const header = decodeProtectedHeader(token);
-      if (header.alg !== 'RS256') return { ok: false, ours: true, error: `unexpected signing algorithm ${JSON.stringify(header.alg ?? '')}` };
+      // Upstream parses only the algorithms its keys sign with; anything else is not its token.
+      if (header.alg !== 'RS256') return { ok: false, ours: false };
       ({ payload } = await compactVerify(token, this.publicKey, { algorithms: ['RS256'] }));
     } catch {
       return { ok: false, ours: true, error: 'go-jose/go-jose: error in cryptographic primitive' };
@@ -186,6 +199,52 @@ export class ServiceAccountTokens {
     const k8s = claims['kubernetes.io'];
     if (!k8s || typeof k8s.namespace !== 'string' || !k8s.serviceaccount?.name) {
       return { ok: false, ours: true, error: 'service account token claims could not be validated due to unexpected private claim' };
+    }
+    return { ok: true, claims, audiences: granted };
+  }
+
+  /** A Secret-based token (what the token controller writes into kubernetes.io/service-account-token Secrets). */
+  async issueLegacy(opts: { namespace: string; name: string; uid: string; secretName: string }): Promise<string> {
+    const claims: LegacyTokenClaims = {
+      iss: LEGACY_ISSUER,
+      'kubernetes.io/serviceaccount/namespace': opts.namespace,
+      'kubernetes.io/serviceaccount/secret.name': opts.secretName,
+      'kubernetes.io/serviceaccount/service-account.name': opts.name,
+      'kubernetes.io/serviceaccount/service-account.uid': opts.uid,
+      sub: serviceAccountUsername(opts.namespace, opts.name),
+    };
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: 'RS256', kid: this.keyId }).sign(this.privateKey);
+  }
+
+  /**
+   * Checks a legacy token's signature and claims (pkg/serviceaccount/legacy.go); its Secret and
+   * ServiceAccount are the Authenticator's to check. Legacy tokens carry no audience: they are
+   * valid for the API server's own audiences (`apiAudiences`) only.
+   */
+  async verifyLegacy(token: string, apiAudiences: string[], audiences?: string[]): Promise<{ ok: true; claims: LegacyTokenClaims; audiences: string[] } | { ok: false; ours: boolean; error?: string }> {
+    const unverified = peekClaims(token);
+    if (!unverified || unverified.iss !== LEGACY_ISSUER) return { ok: false, ours: false };
+    let payload: Uint8Array;
+    try {
+      if (decodeProtectedHeader(token).alg !== 'RS256') return { ok: false, ours: false };
+      ({ payload } = await compactVerify(token, this.publicKey, { algorithms: ['RS256'] }));
+    } catch {
+      return { ok: false, ours: true, error: 'go-jose/go-jose: error in cryptographic primitive' };
+    }
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as LegacyTokenClaims;
+    const wanted = audiences && audiences.length ? audiences : apiAudiences;
+    const granted = apiAudiences.filter((a) => wanted.includes(a));
+    if (granted.length === 0) {
+      return { ok: false, ours: true, error: `token audiences ${goQuotedList(apiAudiences)} is invalid for the target audiences ${goQuotedList(wanted)}` };
+    }
+    const missing = (v: unknown) => typeof v !== 'string' || v === '';
+    if (missing(claims.sub)) return { ok: false, ours: true, error: 'sub claim is missing' };
+    if (missing(claims['kubernetes.io/serviceaccount/namespace'])) return { ok: false, ours: true, error: 'namespace claim is missing' };
+    if (missing(claims['kubernetes.io/serviceaccount/secret.name'])) return { ok: false, ours: true, error: 'secretName claim is missing' };
+    if (missing(claims['kubernetes.io/serviceaccount/service-account.name'])) return { ok: false, ours: true, error: 'serviceAccountName claim is missing' };
+    if (missing(claims['kubernetes.io/serviceaccount/service-account.uid'])) return { ok: false, ours: true, error: 'serviceAccountUID claim is missing' };
+    if (claims.sub !== serviceAccountUsername(claims['kubernetes.io/serviceaccount/namespace'], claims['kubernetes.io/serviceaccount/service-account.name'])) {
+      return { ok: false, ours: true, error: 'sub claim is invalid' };
     }
     return { ok: true, claims, audiences: granted };
   }
