@@ -71,6 +71,9 @@ function handle(req: CapturedRequest): CaptureReply {
     if (req.method === 'GET') return existing ? { status: 200, body: existing } : notFound('web');
     if (req.method === 'PATCH') return { status: 200, body: existing };
   }
+  if (path === '/apis/stable.example.com/v1/namespaces/default/crontabs/ct1') {
+    if (req.method === 'GET' || req.method === 'PATCH') return { status: 200, body: existing };
+  }
   if (path === '/apis/apps/v1/namespaces/default/deployments' && req.method === 'POST') return { status: 201, body: JSON.parse(req.body.toString('utf8')) };
   return { status: 404, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 } };
 }
@@ -164,5 +167,35 @@ describe('kubectl with Kumo OpenAPI v3', () => {
         { $patch: 'delete', name: 'side' },
       ],
     );
+  });
+
+  test('apply on a custom resource sends a JSON merge patch', async () => {
+    catalog.addResource(
+      {
+        group: 'stable.example.com', version: 'v1', resource: 'crontabs', singular: 'crontab', kind: 'CronTab', listKind: 'CronTabList', namespaced: true,
+        shortNames: ['ct'], categories: [], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: [], typeRef: 'stable.example.com/v1.CronTab',
+      },
+      [
+        {
+          name: 'stable.example.com/v1.CronTab',
+          fields: [
+            { json: '', type: { kind: 'struct', ref: 'k8s.io/apimachinery/pkg/apis/meta/v1.TypeMeta' }, proto: 0, inline: true },
+            { json: 'metadata', type: { kind: 'struct', ref: 'k8s.io/apimachinery/pkg/apis/meta/v1.ObjectMeta' }, proto: 0, optional: true },
+            { json: 'spec', type: { kind: 'map', value: { kind: 'scalar', scalar: 'string' } }, proto: 0, optional: true },
+          ],
+          byJson: new Map(),
+        },
+      ],
+    );
+    const applied = { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'ct1', namespace: 'default' }, spec: { cronSpec: '* * * * *' } };
+    existing = { ...applied, metadata: { ...applied.metadata, resourceVersion: '3', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(applied) } } };
+    const file = join(home, 'ct.yaml');
+    writeFileSync(file, JSON.stringify({ ...applied, spec: { cronSpec: '*/5 * * * *' } }));
+    const before = server.requests.length;
+    const { stderr } = await kubectlRun(['apply', '-f', file]);
+    assert.doesNotMatch(stderr, /warning/i);
+    const patch = server.requests.slice(before).find((r) => r.method === 'PATCH')!;
+    assert.equal(patch.headers['content-type'], 'application/merge-patch+json');
+    assert.deepEqual(JSON.parse(patch.body.toString('utf8')).spec, { cronSpec: '*/5 * * * *' });
   });
 });
