@@ -11,9 +11,12 @@ import { parseResourceVersion, validateWatchOptions } from './list-options.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { metaString } from './object-meta.js';
 import { getObject, groupVersion, listObjects } from './reader.js';
+import { patchObject } from './patch.js';
+import { bindPod, evictPod } from './pods.js';
+import { getScale, updateScale } from './scale.js';
 import { selectionFor } from './selection.js';
 import { allowsCreateOnUpdate } from './strategy.js';
-import type { ApiObject, ListOptions, WatchEventOut, WatchOptions, WriteOptions } from './types.js';
+import type { ApiObject, ListOptions, PatchType, WatchEventOut, WatchOptions, WriteOptions } from './types.js';
 import { watchObjects } from './watch.js';
 import type { UpdatePlan, UpdateResult } from './writer.js';
 import { createObject, updateObject, updatePlanFromBody } from './writer.js';
@@ -103,12 +106,45 @@ export class Registry {
   }
 
   update(res: ResourceDef, namespace: string | undefined, name: string, body: ApiObject, opts: WriteOptions): Promise<UpdateResult> {
+    if (opts.subresource === 'scale') return updateScale(this.ctx, res, namespace, name, body, opts).then((object) => ({ object, created: false }));
     return updateObject(this.ctx, res, namespace, name, updatePlanFromBody(body, allowsCreateOnUpdate(res)), opts);
   }
 
   /** Read-modify-write with retries on conflicts; `plan.produce` builds the new object from the current one. */
   updateWith(res: ResourceDef, namespace: string | undefined, name: string, plan: UpdatePlan, opts: WriteOptions): Promise<UpdateResult> {
     return updateObject(this.ctx, res, namespace, name, plan, opts);
+  }
+
+  /** PATCH of the object, or of its status (opts.subresource 'status') or scale ('scale'). */
+  patch(
+    res: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: Buffer | Record<string, unknown> | unknown[],
+    opts: WriteOptions & { force?: boolean },
+  ): Promise<UpdateResult> {
+    return patchObject(this.ctx, res, namespace, name, type, patch, opts);
+  }
+
+  /** POST pods/<name>/binding. Returns the Status to answer with (201). */
+  bindPod(namespace: string, podName: string, binding: ApiObject, opts: WriteOptions): Promise<ApiObject> {
+    return bindPod(this.ctx, namespace, podName, binding, opts);
+  }
+
+  /** POST pods/<name>/eviction. Returns the Status to answer with (201); 429 when a PodDisruptionBudget forbids it. */
+  evictPod(namespace: string, name: string, eviction: ApiObject, opts: WriteOptions): Promise<ApiObject> {
+    return evictPod(this.ctx, namespace, name, eviction, opts);
+  }
+
+  /** GET <workload>/<name>/scale: an autoscaling/v1 Scale. */
+  getScale(res: ResourceDef, namespace: string | undefined, name: string): Promise<ApiObject> {
+    return getScale(this.ctx, res, namespace, name);
+  }
+
+  /** PUT <workload>/<name>/scale. (PATCH goes through patch() with opts.subresource 'scale'.) */
+  updateScale(res: ResourceDef, namespace: string | undefined, name: string, scale: ApiObject, opts: WriteOptions): Promise<ApiObject> {
+    return updateScale(this.ctx, res, namespace, name, scale, opts);
   }
 
   delete(res: ResourceDef, namespace: string | undefined, name: string, options: Record<string, unknown>, opts: WriteOptions): Promise<DeleteResult> {

@@ -4,13 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, OBJECT_MODIFIED } from '../../api/status.js';
 import { toStatusCauses } from '../../api/field-errors.js';
 import { ConflictError, KeyExistsError, NotFoundError } from '../../storage/errors.js';
+import { updateManagedFields } from '../apply/update.js';
 import { applyDefaults } from '../defaults/index.js';
 import type { ResourceDef } from '../schema/types.js';
 import { decodeKv, encodeValue, objectKey } from '../watchcache/index.js';
 import type { RegistryContext } from './context.js';
 import { fromStorageError } from './errors.js';
 import { keyFor } from './object-key.js';
-import { deepClone, generateName, isObject, jsonEqual, meta, metaString, rfc3339 } from './object-meta.js';
+import { deepClone, generateName, isObject, jsonEqual, managerFromUserAgent, meta, metaString, rfc3339 } from './object-meta.js';
+import { groupVersion } from './reader.js';
+import { schemaOf } from './schemas.js';
 import { pruneUnknownFields, reportUnknownFields } from './prune.js';
 import { prepareForCreate, prepareForUpdate, updateGeneration } from './strategy.js';
 import { checkName, checkNamespace, checkTypeMeta } from './type-meta.js';
@@ -26,6 +29,13 @@ export interface UpdatePlan {
   produce(existing: ApiObject | undefined): ApiObject | Promise<ApiObject>;
   /** A missing object may be created (PUT for kinds that allow it, server-side apply). */
   allowCreate: boolean;
+  /**
+   * Store the produced object as it is, bypassing the endpoint strategy (defaults, field resets,
+   * validation), as upstream's subresource registries do with GuaranteedUpdate (pods/binding).
+   */
+  raw?: boolean;
+  /** produce() already recorded field ownership (server-side apply). */
+  managedFieldsDone?: boolean;
 }
 
 export interface UpdateResult {
@@ -64,15 +74,26 @@ function canonicalizeNamespace(res: ResourceDef, obj: ApiObject): void {
   labels['kubernetes.io/metadata.name'] = m.name;
 }
 
+/** The field manager of a write: the fieldManager parameter, else the User-Agent's program name. */
+export function fieldManagerOf(opts: WriteOptions): string {
+  return opts.fieldManager || managerFromUserAgent(opts.userAgent);
+}
+
+/** Records the write in metadata.managedFields (fieldmanager.go Update). */
+function recordManagedFields(ctx: RegistryContext, res: ResourceDef, old: ApiObject | undefined, next: ApiObject, opts: WriteOptions): void {
+  const subresource = opts.subresource === 'status' || opts.subresource === 'scale' ? opts.subresource : undefined;
+  updateManagedFields(old, next, { manager: fieldManagerOf(opts), operation: 'Update', apiVersion: groupVersion(res), now: rfc3339(ctx.clock.now()), subresource, schema: schemaOf(ctx.catalog, res) });
+}
+
 export async function createObject(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, body: ApiObject, opts: WriteOptions): Promise<ApiObject> {
   if (!isObject(body)) throw badRequest('the body of the request must be a JSON object');
   const obj = deepClone(body);
   decodeBody(ctx, res, namespace, obj, opts);
-  return createDecoded(ctx, res, namespace, obj, opts);
+  return createDecoded(ctx, res, namespace, obj, opts, false);
 }
 
 /** create after the body was decoded (shared with create-on-update). */
-async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, obj: ApiObject, opts: WriteOptions): Promise<ApiObject> {
+async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, obj: ApiObject, opts: WriteOptions, managedFieldsDone: boolean): Promise<ApiObject> {
   const m = meta(obj);
   if (metaString(obj, 'resourceVersion')) throw badRequest('resourceVersion should not be set on objects to be created');
   const requestedName = metaString(obj, 'name');
@@ -89,6 +110,7 @@ async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: 
   if (!requestedName && !generateFrom) {
     throw invalid(res.group, res.kind, '', toStatusCauses([{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]));
   }
+  if (!managedFieldsDone) recordManagedFields(ctx, res, undefined, obj, opts);
   const ns = res.namespaced ? metaString(obj, 'namespace') : undefined;
   for (let attempt = 0; ; attempt++) {
     if (generateFrom) m.name = generateName(generateFrom);
@@ -154,7 +176,7 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
       checkName(body, name);
       delete meta(body).resourceVersion;
       try {
-        return { object: await createDecoded(ctx, res, namespace, body, opts), created: true };
+        return { object: await createDecoded(ctx, res, namespace, body, opts, plan.managedFieldsDone === true), created: true };
       } catch (err) {
         // Someone created it meanwhile: update that one instead.
         if ((err as { reason?: string }).reason === 'AlreadyExists' && !opts.dryRun) continue;
@@ -167,11 +189,12 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
     checkName(body, name);
     const bodyRv = metaString(body, 'resourceVersion');
     if (bodyRv && bodyRv !== String(kv.modRevision)) throw conflict(res.group, res.resource, name, OBJECT_MODIFIED);
-    if (opts.subresource !== 'finalize') defaults(res, body);
-    const next = prepareForUpdate(res, body, existing, opts.subresource);
+    if (opts.subresource !== 'finalize' && !plan.raw) defaults(res, body);
+    const next = plan.raw ? body : prepareForUpdate(res, body, existing, opts.subresource);
     keepSystemFields(next, existing);
     canonicalizeNamespace(res, next);
     updateGeneration(res, next, existing);
+    if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
     meta(next).resourceVersion = String(kv.modRevision);
     if (jsonEqual(withoutVersion(next), withoutVersion(existing))) return { object: existing, created: false };
     if (shouldDeleteDuringUpdate(next)) {

@@ -1,0 +1,168 @@
+// PATCH (json, merge, strategic, apply), managedFields, pods/binding, pods/eviction and scale.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError } from '../../src/api/status.js';
+import { Registry } from '../../src/apiserver/registry/index.js';
+import type { WriteOptions } from '../../src/apiserver/registry/index.js';
+import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
+import type { ResourceDef } from '../../src/apiserver/schema/types.js';
+import { MemoryStore } from '../../src/storage/drivers/memory.js';
+import { FakeClock } from '../../src/util/clock.js';
+
+const catalog = builtinCatalog();
+const R = (group: string, version: string, resource: string): ResourceDef => catalog.resource(group, version, resource) as ResourceDef;
+const pods = R('', 'v1', 'pods');
+const configmaps = R('', 'v1', 'configmaps');
+const deployments = R('apps', 'v1', 'deployments');
+const pdbs = R('policy', 'v1', 'poddisruptionbudgets');
+
+function w(over: Partial<WriteOptions> & { force?: boolean } = {}): WriteOptions & { force?: boolean } {
+  return { user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Strict', warnings: [], ...over };
+}
+
+async function setup(t: { after(fn: () => unknown): void }) {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+  const registry = new Registry({ store, catalog, clock });
+  await registry.start();
+  t.after(async () => {
+    await registry.stop();
+    await store.close();
+  });
+  return { store, clock, registry };
+}
+
+function apiError(code: number, reason: string, message?: string) {
+  return (e: unknown) => {
+    assert.ok(e instanceof ApiError, `expected ApiError, got ${String(e)}`);
+    assert.equal(e.status.code, code);
+    assert.equal(e.status.reason, reason);
+    if (message !== undefined) assert.equal(e.status.message, message);
+    return true;
+  };
+}
+
+const deployment = (name: string, replicas = 1) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+});
+const meta = (o: Record<string, unknown>) => o.metadata as Record<string, unknown>;
+
+describe('patch', () => {
+  test('merge, json and strategic patches apply to the current object', async (t) => {
+    const { registry } = await setup(t);
+    await registry.create(configmaps, 'default', { metadata: { name: 'c' }, data: { a: '1', b: '2' } }, w());
+    const merged = await registry.patch(configmaps, 'default', 'c', 'merge', Buffer.from('{"data":{"a":null,"c":"3"}}'), w());
+    assert.deepEqual(merged.object.data, { b: '2', c: '3' });
+    const json = await registry.patch(configmaps, 'default', 'c', 'json', [{ op: 'replace', path: '/data/b', value: 'x' }], w());
+    assert.deepEqual(json.object.data, { b: 'x', c: '3' });
+    await registry.create(deployments, 'default', deployment('d'), w());
+    const smp = await registry.patch(deployments, 'default', 'd', 'strategic', { spec: { template: { spec: { containers: [{ name: 'side', image: 'busybox' }] } } } }, w());
+    const containers = ((smp.object.spec as any).template.spec.containers as { name: string }[]).map((c) => c.name);
+    assert.deepEqual(containers.sort(), ['c', 'side']);
+    assert.equal(meta(smp.object).generation, 2);
+  });
+
+  test('a patch naming an old resourceVersion is 409; a patch of a missing object is 404', async (t) => {
+    const { registry } = await setup(t);
+    await registry.create(configmaps, 'default', { metadata: { name: 'c' }, data: { a: '1' } }, w());
+    await assert.rejects(registry.patch(configmaps, 'default', 'c', 'merge', { metadata: { resourceVersion: '1' }, data: { a: '2' } }, w()), apiError(409, 'Conflict'));
+    await assert.rejects(registry.patch(configmaps, 'default', 'nope', 'merge', { data: {} }, w()), apiError(404, 'NotFound', 'configmaps "nope" not found'));
+  });
+
+  test('server-side apply creates, records the manager, and conflicts with another manager unless forced', async (t) => {
+    const { registry } = await setup(t);
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } };
+    const first = await registry.patch(configmaps, 'default', 'c', 'apply', Buffer.from(JSON.stringify(body)), w({ fieldManager: 'helm' }));
+    assert.equal(first.created, true);
+    const mf = meta(first.object).managedFields as { manager: string; operation: string }[];
+    assert.deepEqual(mf.map((e) => [e.manager, e.operation]), [['helm', 'Apply']]);
+    await assert.rejects(
+      registry.patch(configmaps, 'default', 'c', 'apply', Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: "2"\n'), w({ fieldManager: 'kubectl' })),
+      apiError(409, 'Conflict'),
+    );
+    const forced = await registry.patch(configmaps, 'default', 'c', 'apply', Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: "2"\n'), w({ fieldManager: 'kubectl', force: true }));
+    assert.deepEqual(forced.object.data, { a: '2' });
+    await assert.rejects(registry.patch(configmaps, 'default', 'c', 'apply', body, w()), apiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'));
+  });
+
+  test('create and update record managedFields for the field manager or the User-Agent', async (t) => {
+    const { registry } = await setup(t);
+    const c = await registry.create(configmaps, 'default', { metadata: { name: 'c' }, data: { a: '1' } }, w({ userAgent: 'kubectl/v1.33.9 (linux/amd64) kubernetes/abc' }));
+    const mf = meta(c).managedFields as { manager: string; operation: string; apiVersion: string; time: string }[];
+    assert.deepEqual(mf.map((e) => [e.manager, e.operation, e.apiVersion, e.time]), [['kubectl', 'Update', 'v1', '2026-01-01T12:00:00Z']]);
+  });
+});
+
+describe('pods/binding', () => {
+  test('binds once, marks PodScheduled; a second binding is 409', async (t) => {
+    const { registry } = await setup(t);
+    await registry.create(pods, 'default', { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } }, w());
+    const status = await registry.bindPod('default', 'p', { metadata: { name: 'p' }, target: { kind: 'Node', name: 'node-1' } }, w());
+    assert.equal(status.status, 'Success');
+    const pod = await registry.get(pods, 'default', 'p', {});
+    assert.equal((pod.spec as { nodeName: string }).nodeName, 'node-1');
+    const cond = ((pod.status as { conditions: { type: string; status: string }[] }).conditions).find((c) => c.type === 'PodScheduled');
+    assert.equal(cond?.status, 'True');
+    await assert.rejects(
+      registry.bindPod('default', 'p', { metadata: { name: 'p' }, target: { kind: 'Node', name: 'node-2' } }, w()),
+      apiError(409, 'Conflict', 'Operation cannot be fulfilled on pods "p": pod p is already assigned to node "node-1"'),
+    );
+  });
+});
+
+describe('pods/eviction', () => {
+  test('a budget with no disruptions allowed refuses with 429; otherwise the pod is deleted and the budget charged', async (t) => {
+    const { registry } = await setup(t);
+    const labels = { app: 'web' };
+    for (const n of ['p1', 'p2']) {
+      await registry.create(pods, 'default', { metadata: { name: n, labels }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } }, w());
+      const cur = await registry.get(pods, 'default', n, {});
+      await registry.update(pods, 'default', n, { ...cur, status: { phase: 'Running' } }, w({ subresource: 'status' }));
+    }
+    const pdb = await registry.create(pdbs, 'default', { metadata: { name: 'web' }, spec: { minAvailable: 1, selector: { matchLabels: labels } } }, w());
+    await registry.update(pdbs, 'default', 'web', { ...pdb, status: { observedGeneration: 1, disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 2 } }, w({ subresource: 'status' }));
+    await assert.rejects(registry.evictPod('default', 'p1', { metadata: { name: 'p1' } }, w()), (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.equal(e.status.code, 429);
+      assert.equal(e.status.reason, 'TooManyRequests');
+      assert.equal(e.status.message, "Cannot evict pod as it would violate the pod's disruption budget.");
+      assert.deepEqual(e.status.details?.causes, [{ reason: 'DisruptionBudget', message: 'The disruption budget web needs 1 healthy pods and has 1 currently' }]);
+      return true;
+    });
+    const cur = await registry.get(pdbs, 'default', 'web', {});
+    await registry.update(pdbs, 'default', 'web', { ...cur, status: { ...(cur.status as object), disruptionsAllowed: 1, currentHealthy: 2 } }, w({ subresource: 'status' }));
+    const ok = await registry.evictPod('default', 'p1', { metadata: { name: 'p1' }, deleteOptions: { gracePeriodSeconds: 0 } }, w());
+    assert.equal(ok.status, 'Success');
+    await assert.rejects(registry.get(pods, 'default', 'p1', {}), apiError(404, 'NotFound'));
+    const after = await registry.get(pdbs, 'default', 'web', {});
+    assert.equal((after.status as { disruptionsAllowed: number }).disruptionsAllowed, 0);
+    assert.deepEqual(Object.keys((after.status as { disruptedPods: object }).disruptedPods), ['p1']);
+  });
+});
+
+describe('scale', () => {
+  test('get, update and patch the scale of a deployment', async (t) => {
+    const { registry } = await setup(t);
+    await registry.create(deployments, 'default', deployment('d', 2), w());
+    const scale = await registry.getScale(deployments, 'default', 'd');
+    assert.equal(scale.kind, 'Scale');
+    assert.equal(scale.apiVersion, 'autoscaling/v1');
+    assert.deepEqual(scale.spec, { replicas: 2 });
+    assert.deepEqual(scale.status, { replicas: 0, selector: 'app=d' });
+    const up = await registry.updateScale(deployments, 'default', 'd', { ...scale, spec: { replicas: 5 } }, w());
+    assert.deepEqual(up.spec, { replicas: 5 });
+    const d = await registry.get(deployments, 'default', 'd', {});
+    assert.equal((d.spec as { replicas: number }).replicas, 5);
+    assert.equal(meta(d).generation, 2);
+    const patched = await registry.patch(deployments, 'default', 'd', 'merge', { spec: { replicas: 1 } }, w({ subresource: 'scale' }));
+    assert.deepEqual(patched.object.spec, { replicas: 1 });
+    await assert.rejects(
+      registry.updateScale(deployments, 'default', 'd', { metadata: { name: 'd' }, spec: { replicas: -1 } }, w()),
+      apiError(422, 'Invalid', 'Scale.autoscaling "d" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0'),
+    );
+    await assert.rejects(registry.updateScale(deployments, 'default', 'd', { ...scale, spec: { replicas: 3 } }, w()), apiError(409, 'Conflict'));
+  });
+});
