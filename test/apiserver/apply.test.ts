@@ -466,3 +466,18 @@ describe('apply details', () => {
     assert.equal(changed.metadata.managedFields.length, 2, 'a real change keeps the new managedFields');
   });
 });
+
+describe('reset fields', () => {
+  test('fields the strategy resets (status on the main resource) are owned by nobody', () => {
+    const applied = { ...nginxApply(), status: { replicas: 9 } };
+    const { object } = computeApply(undefined, applied, { manager: 'kubectl', force: false, schema: deployments, apiVersion: 'apps/v1', now: T0, ignoredFields: [['status']] }) as any;
+    assert.ok(!('f:status' in object.metadata.managedFields[0].fieldsV1));
+    const next = structuredClone(object);
+    next.status = { replicas: 2, readyReplicas: 2 };
+    next.spec.replicas = 5;
+    updateManagedFields(object, next, { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'apps/v1', now: T1, schema: deployments, subresource: 'status', ignoredFields: [['spec']] });
+    const ctrl = next.metadata.managedFields.find((e: any) => e.manager === 'kube-controller-manager');
+    assert.deepEqual(ctrl.fieldsV1, { 'f:status': { 'f:readyReplicas': {}, 'f:replicas': {} } });
+    assert.equal(ctrl.subresource, 'status');
+  });
+});

@@ -20,7 +20,7 @@ import {
   STRIPPED_FIELDS,
 } from './managed-fields.js';
 import { compareValues, mergeValues, removeItems, toFieldSet, TypedValueError } from './typed.js';
-import { recordUpdate, setManagedFields, takeOwnership, withoutManagedFields } from './update.js';
+import { ignoredSet, recordUpdate, setManagedFields, takeOwnership, withoutManagedFields } from './update.js';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -36,6 +36,8 @@ export interface ApplyOptions {
   subresource?: string;
   /** The kind served at the request's path; when given, the applied kind must match. */
   kind?: string;
+  /** Fields the registry strategy resets for this endpoint (see UpdateOptions.ignoredFields). */
+  ignoredFields?: readonly (readonly string[])[];
 }
 
 function meta(obj: unknown): JsonObject {
@@ -74,12 +76,18 @@ export function computeApply(live: object | undefined, applied: object, opts: Ap
   }
   // skipnonapplied.go: an object no manager tracks yet is first owned by "before-first-apply".
   if (managed.size === 0 && live) {
-    recordUpdate(opts.schema.zeroValue() ?? {}, liveObj, managed, { manager: 'before-first-apply', apiVersion: opts.apiVersion, now: opts.now, schema: opts.schema });
+    recordUpdate(opts.schema.zeroValue() ?? {}, liveObj, managed, {
+      manager: 'before-first-apply',
+      apiVersion: opts.apiVersion,
+      now: opts.now,
+      schema: opts.schema,
+      ignoredFields: opts.ignoredFields,
+    });
   }
   const config = deepClone(applied);
   let configSet: FieldSet;
   try {
-    configSet = toFieldSet(config, opts.schema, true);
+    configSet = toFieldSet(config, opts.schema, true).recursiveDifference(ignoredSet(opts.ignoredFields));
   } catch (e) {
     if (e instanceof TypedValueError) throw unclassifiedPatchError(`failed to create typed patch object (${describe(config, opts)}): ${e.message}`);
     throw e;
@@ -125,7 +133,7 @@ function tryApply(
   const lastSet = managed.get(id)?.set;
   managed.set(id, { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, subresource: opts.subresource, set: configSet });
   merged = prune(merged, managed, lastSet, opts.schema);
-  const { conflicts } = takeOwnership(liveBare, merged, managed, opts.schema, id, force);
+  const { conflicts } = takeOwnership(liveBare, merged, managed, opts.schema, id, force, ignoredSet(opts.ignoredFields));
   if (conflicts.length > 0) return { conflicts };
   const own = managed.get(id)!;
   const set = own.set.difference(STRIPPED_FIELDS);

@@ -76,6 +76,19 @@ export class FieldSet {
     return out;
   }
 
+  /** Removes other's members together with everything below them. */
+  recursiveDifference(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) if (!other.members.has(k)) out.members.set(k, pe);
+    for (const [k, c] of this.children) {
+      if (other.members.has(k)) continue;
+      const theirs = other.children.get(k);
+      const rest = theirs ? c.set.recursiveDifference(theirs.set) : c.set.clone();
+      if (!rest.empty()) out.children.set(k, { pe: c.pe, set: rest });
+    }
+    return out;
+  }
+
   intersection(other: FieldSet): FieldSet {
     const out = new FieldSet();
     for (const [k, pe] of this.members) if (other.members.has(k)) out.members.set(k, pe);

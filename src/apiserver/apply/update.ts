@@ -15,6 +15,7 @@ import {
   STRIPPED_FIELDS,
 } from './managed-fields.js';
 import { compareValues } from './typed.js';
+import { fieldPE } from './path.js';
 import type { FieldConflict } from './conflict.js';
 
 export interface UpdateOptions {
@@ -28,6 +29,16 @@ export interface UpdateOptions {
   /** Set for writes to a subresource ('status', 'scale'). */
   subresource?: string;
   schema: SchemaNode;
+  /**
+   * Fields the registry strategy resets for this endpoint (GetResetFields), e.g. [['status']]
+   * for the main resource: nobody gains or loses ownership of them here.
+   */
+  ignoredFields?: readonly (readonly string[])[];
+}
+
+/** The ignored fields as a set of paths. */
+export function ignoredSet(paths: readonly (readonly string[])[] | undefined): FieldSet {
+  return FieldSet.of(...(paths ?? []).map((p) => p.map(fieldPE)));
 }
 
 /** The object without metadata.managedFields (field management never tracks it). */
@@ -75,8 +86,14 @@ export function takeOwnership(
   schema: SchemaNode,
   exceptId: string,
   force: boolean,
+  ignored: FieldSet = new FieldSet(),
 ): { conflicts: FieldConflict[]; changed: FieldSet } {
-  const cmp = compareValues(live, next, schema);
+  const raw = compareValues(live, next, schema);
+  const cmp = {
+    added: raw.added.recursiveDifference(ignored),
+    modified: raw.modified.recursiveDifference(ignored),
+    removed: raw.removed.recursiveDifference(ignored),
+  };
   const changed = cmp.modified.union(cmp.added);
   const conflicts: FieldConflict[] = [];
   const taken = new Map<string, FieldSet>();
@@ -126,7 +143,7 @@ export function updateManagedFields(oldObj: object | undefined, newObj: object, 
 /** The Update pipeline on decoded managed fields (managed is modified). */
 export function recordUpdate(live: unknown, newObj: unknown, managed: Managed, opts: Omit<UpdateOptions, 'operation'>): void {
   const CURRENT = 'current-operation';
-  const { changed } = takeOwnership(withoutManagedFields(live), withoutManagedFields(newObj), managed, opts.schema, CURRENT, true);
+  const { changed } = takeOwnership(withoutManagedFields(live), withoutManagedFields(newObj), managed, opts.schema, CURRENT, true, ignoredSet(opts.ignoredFields));
   const set = changed.difference(STRIPPED_FIELDS);
   if (!set.empty()) {
     const entry = { manager: opts.manager || 'unknown', operation: 'Update' as const, apiVersion: opts.apiVersion, subresource: opts.subresource };
