@@ -179,6 +179,8 @@ describe('dynamic resources', () => {
     };
     c.addResource(def, [spec]);
     assert.equal(calls, 1);
+    assert.equal(c.isBuiltin('stable.example.com', 'v1', 'crontabs'), false);
+    assert.equal(c.isBuiltin('apps', 'v1', 'deployments'), true);
     assert.ok(c.generation > g0);
     assert.equal(c.resource('stable.example.com', 'v1', 'crontabs'), def);
     assert.equal(c.resourceForKind('stable.example.com', 'v1', 'CronTab'), def);

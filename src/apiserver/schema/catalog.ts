@@ -18,6 +18,8 @@ export interface MutableCatalog extends SchemaCatalog {
   /** Adds or replaces a resource (same group/version/resource), with the structs it needs. */
   addResource(def: ResourceDef, structs?: StructDef[]): void;
   removeResource(group: string, version: string, resource: string): void;
+  /** Whether a resource is one of the built-ins (not registered at run time, e.g. by a CRD). */
+  isBuiltin(group: string, version: string, resource: string): boolean;
   /** Calls listener after every change; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
   /** Served group-versions in upstream's discovery order. */
@@ -203,6 +205,10 @@ class Catalog implements MutableCatalog {
     if (this.byGvk.get(gvrKey(def.group, def.version, def.kind)) === def) this.byGvk.delete(gvrKey(def.group, def.version, def.kind));
     for (const name of this.ownedStructs.get(key) ?? []) this.structs.delete(name);
     this.ownedStructs.delete(key);
+  }
+
+  isBuiltin(group: string, version: string, resource: string): boolean {
+    return this.builtinKeys.has(gvrKey(group, version, resource));
   }
 
   onChange(listener: () => void): () => void {
