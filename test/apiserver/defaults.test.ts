@@ -22,6 +22,7 @@ describe('Deployment (apps/v1)', () => {
         template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } },
       },
     });
+    assert.equal(got.spec.template.spec.enableServiceLinks, undefined, 'enableServiceLinks is defaulted on Pods only');
     assert.deepEqual(got.spec, {
       replicas: 1,
       selector: { matchLabels: { app: 'web' } },
@@ -33,7 +34,6 @@ describe('Deployment (apps/v1)', () => {
         spec: { containers: [{ name: 'nginx', image: 'nginx', imagePullPolicy: 'Always', ...CONTAINER_DEFAULTS }], ...POD_SPEC_DEFAULTS },
       },
     });
-    assert.equal(got.spec.template.spec.enableServiceLinks, undefined, 'enableServiceLinks is defaulted on Pods only');
   });
   test('Recreate gets no rollingUpdate; explicit values stay', () => {
     const got = defaulted('apps', 'v1', 'Deployment', { spec: { replicas: 0, strategy: { type: 'Recreate' }, revisionHistoryLimit: 0, template: { spec: { containers: [] } } } });

@@ -44,6 +44,13 @@ export function defaultNamespace(ns: Obj): void {
 
 export function defaultSecret(secret: Obj): void {
   dflt(secret, 'type', 'Opaque');
+  // v1 -> internal conversion folds stringData into data (base64 on the wire); it is never stored.
+  const stringData = opt(secret, 'stringData');
+  if (stringData) {
+    const data = child(secret, 'data');
+    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  }
+  delete secret.stringData;
 }
 
 /** SetDefaults_NodeStatus: allocatable defaults to capacity. */
