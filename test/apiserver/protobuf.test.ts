@@ -90,6 +90,12 @@ describe('protobuf request bodies', () => {
     assert.deepEqual(Object.keys((quota.spec as any).hard), ['cpu', 'memory'], 'map keys sorted as encoding/json writes them');
   });
 
+  test('a map key "__proto__" is kept as data, as JSON.parse keeps it', () => {
+    const cm = decode('v1', 'ConfigMap', msg(bf(2, entry('__proto__', Buffer.from('x'))), bf(2, entry('a', Buffer.from('b')))));
+    assert.deepEqual(cm.data, JSON.parse('{"__proto__":"x","a":"b"}'));
+    assert.equal(JSON.stringify(cm.data), '{"__proto__":"x","a":"b"}');
+  });
+
   test('nil non-omitempty lists are null; unknown fields are skipped', () => {
     const role = decode('rbac.authorization.k8s.io/v1', 'Role', msg(bf(1, msg(bf(1, 'r'))), bf(99, 'future field'), vf(98, 7)));
     assert.deepEqual(role, { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { name: 'r', creationTimestamp: null }, rules: null });

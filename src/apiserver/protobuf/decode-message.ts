@@ -154,7 +154,7 @@ class MessageDecoder {
         let map = values.get(f) as Record<string, Json> | undefined;
         if (!map) values.set(f, (map = {}));
         const [k, v] = this.entry(t.value, r.bytes(), () => fieldName(s, f));
-        map[k] = v;
+        setOwn(map, k, v);
       } else {
         if (wire !== wireFor(t)) throw new ProtobufDecodeError(`proto: wrong wireType = ${wire} for field ${fieldName(s, f)}`);
         // A repeated non-repeated field: the last one wins, as in Go (messages would merge; rare).
@@ -190,10 +190,15 @@ class MessageDecoder {
   }
 }
 
+/** Sets a key from the wire as an own property, so that a key like "__proto__" stays data, as JSON.parse keeps it. */
+function setOwn(o: Record<string, Json>, k: string, v: Json): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 /** encoding/json writes map keys sorted. */
 function sortKeys(m: Record<string, Json>): Record<string, Json> {
   const out: Record<string, Json> = {};
-  for (const k of Object.keys(m).sort()) out[k] = m[k];
+  for (const k of Object.keys(m).sort()) setOwn(out, k, m[k]);
   return out;
 }
 
