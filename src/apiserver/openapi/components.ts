@@ -118,7 +118,10 @@ export class ComponentsBuilder {
     } else {
       const properties: Record<string, Schema> = {};
       const required: string[] = [];
-      for (const name of [...s.byJson.keys()].sort()) properties[name] = this.fieldSchema(s.byJson.get(name)!);
+      // defineProperty: a field named "__proto__" (possible in a CRD) stays a property.
+      for (const name of [...s.byJson.keys()].sort()) {
+        Object.defineProperty(properties, name, { value: this.fieldSchema(s.byJson.get(name)!), enumerable: true, writable: true, configurable: true });
+      }
       for (const [name, f] of s.byJson) {
         const wf = f as WireFieldDef;
         if (!wf.optional && !wf.omitEmpty) required.push(name);
