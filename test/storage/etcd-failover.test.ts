@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openEtcdStore } from '../../src/storage/drivers/etcd.js';
 import { StoreUnavailableError } from '../../src/storage/errors.js';
-import type { WatchEvent } from '../../src/storage/types.js';
+import type { StoreWatch, WatchEvent } from '../../src/storage/types.js';
 import { startEtcdCluster } from '../helpers/etcd-cluster.js';
 
 test('killing the etcd leader mid-run loses no write and no watch event', async (t) => {
@@ -18,17 +18,22 @@ test('killing the etcd leader mid-run loses no write and no watch event', async 
   t.after(() => store.close());
 
   const start = await store.currentRevision();
-  const watch = store.watch('/registry/', { afterRevision: start });
-  t.after(() => watch.close());
-  const events: WatchEvent[] = [];
-  let watchError: unknown;
-  const watching = (async () => {
-    try {
-      for await (const ev of watch) events.push(ev);
-    } catch (err) {
-      watchError = err;
-    }
-  })();
+  // Both kinds of driver watch: one from a revision (a stream of its own), one from now (shared).
+  const fromRevision = store.watch('/registry/', { afterRevision: start });
+  const fromNow = store.watch('/registry/', { afterRevision: 0 });
+  const collect = (watch: StoreWatch) => {
+    t.after(() => watch.close());
+    const out = { events: [] as WatchEvent[], error: undefined as unknown, done: Promise.resolve() };
+    out.done = (async () => {
+      try {
+        for await (const ev of watch) out.events.push(ev);
+      } catch (err) {
+        out.error = err;
+      }
+    })();
+    return out;
+  };
+  const watched = [collect(fromRevision), collect(fromNow)];
 
   const WRITERS = 4;
   const AFTER_KILL = 25;
@@ -60,21 +65,22 @@ test('killing the etcd leader mid-run loses no write and no watch event', async 
   assert.ok(uncertain.length <= WRITERS * 3, `only writes in flight at the kill may fail, got ${uncertain.length}`);
 
   const end = await store.currentRevision();
-  const waitUntil = Date.now() + 10_000;
-  while ((events.at(-1)?.kv.modRevision ?? start) < end && Date.now() < waitUntil && watchError === undefined) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  watch.close();
-  await watching;
-  assert.equal(watchError, undefined);
-
-  // Every revision between start and end is one create under /registry/: the watch must show each once.
-  const revisions = events.map((e) => e.kv.modRevision);
-  assert.deepEqual(revisions, Array.from({ length: end - start }, (_, i) => start + 1 + i), 'no gap, no repeat, in order');
-  const seen = new Map(events.map((e) => [e.kv.key, e.kv.modRevision]));
-  for (const [key, rev] of committed) assert.equal(seen.get(key), rev, `event for ${key}`);
-  // What etcd holds is exactly what the watch saw; an uncertain write is either in both or in neither.
   const listed = await store.range('/registry/');
-  assert.deepEqual(listed.kvs.map((kv) => kv.key), [...seen.keys()].sort());
-  for (const key of uncertain) assert.equal(seen.has(key), (await store.get(key)) !== undefined);
+  for (const [i, w] of watched.entries()) {
+    const waitUntil = Date.now() + 10_000;
+    while ((w.events.at(-1)?.kv.modRevision ?? start) < end && Date.now() < waitUntil && w.error === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    (i === 0 ? fromRevision : fromNow).close();
+    await w.done;
+    assert.equal(w.error, undefined);
+    // Every revision between start and end is one create under /registry/: the watch must show each once.
+    const revisions = w.events.map((e) => e.kv.modRevision);
+    assert.deepEqual(revisions, Array.from({ length: end - start }, (_, j) => start + 1 + j), 'no gap, no repeat, in order');
+    const seen = new Map(w.events.map((e) => [e.kv.key, e.kv.modRevision]));
+    for (const [key, rev] of committed) assert.equal(seen.get(key), rev, `event for ${key}`);
+    // What etcd holds is exactly what the watch saw; an uncertain write is either in both or in neither.
+    assert.deepEqual(listed.kvs.map((kv) => kv.key), [...seen.keys()].sort());
+    for (const key of uncertain) assert.equal(seen.has(key), (await store.get(key)) !== undefined);
+  }
 });

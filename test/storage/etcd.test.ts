@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { openEtcdStore } from '../../src/storage/drivers/etcd.js';
 import type { Store, StoreWatch, WatchEvent } from '../../src/storage/types.js';
-import { StoreClosedError, StoreUnavailableError } from '../../src/storage/errors.js';
+import { StoreClosedError, StoreUnavailableError, WatchOverflowError } from '../../src/storage/errors.js';
 import { freePorts, startEtcdCluster, type EtcdCluster } from '../helpers/etcd-cluster.js';
 import { runStoreContract } from './contract.js';
 
@@ -56,6 +56,35 @@ describe('etcd driver, one member', () => {
     const [ev] = await take(watchOne, 1);
     assert.equal(ev.kv.value.toString(), 'one', 'the first event is this namespace\'s own, not the other store\'s');
     assert.ok(ev.kv.modRevision > inTwo.modRevision);
+  });
+
+  test('watches of one prefix share a stream; a consumer that falls behind overflows alone', async (t) => {
+    const store = await openEtcdStore({ endpoints: etcd.endpoints, namespace: `/shared-${randomUUID()}` });
+    t.after(() => store.close());
+    const steady = store.watch('/registry/s/', { afterRevision: 0 });
+    const slow = store.watch('/registry/s/', { afterRevision: 0, bufferLimit: 3 });
+    t.after(() => Promise.all([steady.close(), slow.close()]));
+    const first = await store.create('/registry/s/0', Buffer.from('0'));
+    assert.equal((await take(steady, 1))[0].kv.modRevision, first.modRevision);
+    // The running stream has reached this revision, so this watch joins it instead of opening its own.
+    const joined = store.watch('/registry/s/', { afterRevision: first.modRevision });
+    t.after(() => joined.close());
+    const later: number[] = [];
+    for (let i = 1; i <= 5; i++) later.push((await store.create(`/registry/s/${i}`, Buffer.from(String(i)))).modRevision);
+    assert.deepEqual((await take(steady, 5)).map((e) => e.kv.modRevision), later);
+    assert.deepEqual((await take(joined, 5)).map((e) => e.kv.modRevision), later);
+    // `slow` never read: 6 events exceed its limit of 3. It fails after what it buffered, alone.
+    const got: number[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const ev of slow) got.push(ev.kv.modRevision);
+      })(),
+      WatchOverflowError,
+    );
+    assert.deepEqual(got, [first.modRevision, ...later.slice(0, 2)]);
+    const more = await store.create('/registry/s/6', Buffer.from('6'));
+    assert.equal((await take(steady, 1))[0].kv.modRevision, more.modRevision);
+    assert.equal((await take(joined, 1))[0].kv.modRevision, more.modRevision);
   });
 
   test('a store reopened on the same etcd and namespace finds everything, revisions go on', async (t) => {

@@ -31,7 +31,9 @@ import { WatchStream } from '../watch-stream.js';
 import { EtcdKeys, keyAfter, putResult } from './etcd-codec.js';
 import { classifyEtcdError } from './etcd-errors.js';
 import { EtcdRpc } from './etcd-rpc.js';
-import { EtcdWatch, type WatchTransport } from './etcd-watch.js';
+import { SharedLiveWatch } from './etcd-shared-watch.js';
+import { EtcdWatch } from './etcd-watch.js';
+import type { WatchTransport } from './etcd-watch-connection.js';
 import {
   decodeCompactionResponse,
   decodeDeleteRangeResponse,
@@ -88,10 +90,14 @@ export class EtcdStore implements Store {
   private readonly dialTimeoutMs: number;
   private closed = false;
   private readonly watches = new Set<EtcdWatch>();
+  /** Live watches shared by every watch of one key prefix that starts at or after their position. */
+  private readonly shared = new Map<string, SharedLiveWatch>();
   /** Watches "from now" that etcd has not confirmed yet; writes wait for them (see watch()). */
   private readonly pendingWatches = new Set<Promise<void>>();
   /** The newest compacted revision seen; etcd's only grows, so this is a lower bound of it. */
   private knownCompacted = 0;
+  /** The newest store revision any answer from etcd has shown this store. */
+  private seenRevision = 0;
   private readonly probeKey: Buffer;
   private readonly watchTransport: WatchTransport;
   private readonly decodeRange = (b: Buffer) => decodeRangeResponse(b, this.ns);
@@ -252,6 +258,22 @@ export class EtcdStore implements Store {
       stream.fail(new StoreClosedError());
       return stream;
     }
+    let shared = this.shared.get(keyPrefix);
+    const position = shared?.position ?? 0;
+    if (opts.afterRevision === 0 || (position > 0 && opts.afterRevision >= position)) {
+      if (!shared) {
+        const created: SharedLiveWatch = new SharedLiveWatch(this.watchTransport, this.keys, keyPrefix, () => {
+          if (this.shared.get(keyPrefix) === created) this.shared.delete(keyPrefix);
+        });
+        this.shared.set(keyPrefix, created);
+        shared = created;
+      }
+      if (opts.afterRevision === 0 && position === 0) this.holdWritesUntil(shared.established);
+      // Joining a running stream "from now": skip what this store has already seen committed.
+      const after = opts.afterRevision === 0 && position > 0 ? Math.max(position, this.seenRevision) : opts.afterRevision;
+      return shared.subscribe(after, opts.bufferLimit);
+    }
+    // Older history: a stream of its own, paced by its consumer.
     const watch: EtcdWatch = new EtcdWatch(this.watchTransport, {
       keys: this.keys,
       keyPrefix,
@@ -260,15 +282,17 @@ export class EtcdStore implements Store {
       onStop: () => this.watches.delete(watch),
     });
     this.watches.add(watch);
-    if (opts.afterRevision === 0) {
-      // "From now on": etcd fixes the start when it registers the watch, which is asynchronous.
-      // This store's writes wait for that, so a write issued after watch() is always seen.
-      const pending = watch.established;
-      this.pendingWatches.add(pending);
-      void pending.then(() => this.pendingWatches.delete(pending));
-    }
     watch.start();
     return watch.stream;
+  }
+
+  /**
+   * A watch "from now" starts where etcd registers it, which happens asynchronously. This store's
+   * writes wait for that, so a write issued after watch() returned is always delivered.
+   */
+  private holdWritesUntil(established: Promise<void>): void {
+    this.pendingWatches.add(established);
+    void established.then(() => this.pendingWatches.delete(established));
   }
 
   async currentRevision(): Promise<number> {
@@ -324,6 +348,8 @@ export class EtcdStore implements Store {
     this.closed = true;
     for (const w of [...this.watches]) w.fail(new StoreClosedError());
     this.watches.clear();
+    for (const w of [...this.shared.values()]) w.failAll(new StoreClosedError());
+    this.shared.clear();
     this.rpc.close();
     for (const r of this.watchRpcs) r.close();
   }
@@ -360,7 +386,10 @@ export class EtcdStore implements Store {
     for (let attempt = 0; ; attempt++) {
       this.checkOpen();
       try {
-        return await call();
+        const res = await call();
+        const revision = (res as { revision?: unknown }).revision;
+        if (typeof revision === 'number' && revision > this.seenRevision) this.seenRevision = revision;
+        return res;
       } catch (err) {
         if (this.closed) throw new StoreClosedError();
         const kind = classifyEtcdError(err);
