@@ -145,6 +145,22 @@ describe('registry: create', () => {
     assert.equal((d2.spec as Record<string, unknown>).foo, undefined);
   });
 
+  test('defaults and validation run: invalid objects are 422 with upstream causes', async (t) => {
+    const { registry } = await setup(t);
+    await assert.rejects(registry.create(deployments, 'default', deployment('d', -1), w()), (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.equal(e.status.code, 422);
+      assert.equal(e.status.reason, 'Invalid');
+      assert.equal(e.status.message, 'Deployment.apps "d" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+      assert.deepEqual(e.status.details?.causes, [{ reason: 'FieldValueInvalid', message: 'Invalid value: -1: must be greater than or equal to 0', field: 'spec.replicas' }]);
+      return true;
+    });
+    const d = await registry.create(deployments, 'default', deployment('d'), w());
+    assert.equal((d.spec as { revisionHistoryLimit: number }).revisionHistoryLimit, 10);
+    const changedSelector = { ...d, spec: { ...(d.spec as object), selector: { matchLabels: { app: 'other' } } } };
+    await assert.rejects(registry.update(deployments, 'default', 'd', changedSelector, w()), (e: unknown) => e instanceof ApiError && e.status.code === 422 && /spec\.selector/.test(String(e.status.message)));
+  });
+
   test('dryRun runs everything but stores nothing', async (t) => {
     const { registry, store } = await setup(t);
     const before = await store.currentRevision();

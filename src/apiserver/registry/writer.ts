@@ -5,7 +5,8 @@ import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, OBJE
 import { toStatusCauses } from '../../api/field-errors.js';
 import { ConflictError, KeyExistsError, NotFoundError } from '../../storage/errors.js';
 import { updateManagedFields } from '../apply/update.js';
-import { applyDefaults } from '../defaults/index.js';
+import { applyDefaults, generateJobSelector } from '../defaults/index.js';
+import { validateObject } from '../validation/index.js';
 import type { ResourceDef } from '../schema/types.js';
 import { decodeKv, encodeValue, objectKey } from '../watchcache/index.js';
 import type { RegistryContext } from './context.js';
@@ -56,6 +57,12 @@ function defaults(res: ResourceDef, obj: ApiObject): void {
   applyDefaults(res.group, res.version, res.kind, obj);
 }
 
+/** Create (no `old`) or update validation; 422 Invalid with upstream's causes. */
+function validate(res: ResourceDef, obj: ApiObject, old: ApiObject | undefined): void {
+  const errs = validateObject(res.group, res.version, res.kind, obj, old);
+  if (errs.length) throw invalid(res.group, res.kind, metaString(obj, 'name'), toStatusCauses(errs));
+}
+
 /** NamespaceLifecycle admission: the namespace must exist and not be terminating. */
 async function admitNamespace(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string): Promise<void> {
   if (!res.namespaced || !namespace) return;
@@ -70,6 +77,7 @@ async function admitNamespace(ctx: RegistryContext, res: ResourceDef, namespace:
 function canonicalizeNamespace(res: ResourceDef, obj: ApiObject): void {
   if (res.group !== '' || res.resource !== 'namespaces') return;
   const m = meta(obj);
+  if (typeof m.name !== 'string' || !m.name) return;
   const labels = isObject(m.labels) ? m.labels : (m.labels = {});
   labels['kubernetes.io/metadata.name'] = m.name;
 }
@@ -107,14 +115,18 @@ async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: 
   m.creationTimestamp = rfc3339(ctx.clock.now());
   prepareForCreate(res, obj);
   const generateFrom = !requestedName && typeof m.generateName === 'string' && m.generateName ? m.generateName : undefined;
-  if (!requestedName && !generateFrom) {
-    throw invalid(res.group, res.kind, '', toStatusCauses([{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]));
-  }
+  if (generateFrom) m.name = generateName(generateFrom);
+  canonicalizeNamespace(res, obj);
+  // The job strategy generates the selector from the uid at create.
+  if (res.group === 'batch' && res.resource === 'jobs') generateJobSelector(obj, String(m.uid));
+  validate(res, obj, undefined);
   if (!managedFieldsDone) recordManagedFields(ctx, res, undefined, obj, opts);
   const ns = res.namespaced ? metaString(obj, 'namespace') : undefined;
   for (let attempt = 0; ; attempt++) {
-    if (generateFrom) m.name = generateName(generateFrom);
-    canonicalizeNamespace(res, obj);
+    if (generateFrom && attempt > 0) {
+      m.name = generateName(generateFrom);
+      canonicalizeNamespace(res, obj);
+    }
     const name = metaString(obj, 'name');
     const key = keyFor(ctx.store.prefix, res, ns, name);
     if (opts.dryRun) {
@@ -194,8 +206,9 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
     keepSystemFields(next, existing);
     canonicalizeNamespace(res, next);
     updateGeneration(res, next, existing);
-    if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
     meta(next).resourceVersion = String(kv.modRevision);
+    if (!plan.raw) validate(res, next, existing);
+    if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
     if (jsonEqual(withoutVersion(next), withoutVersion(existing))) return { object: existing, created: false };
     if (shouldDeleteDuringUpdate(next)) {
       if (opts.dryRun) return { object: next, created: false };
