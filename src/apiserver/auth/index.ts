@@ -29,3 +29,4 @@ export { Authenticator, bearerToken, LEGACY_TOKEN_INVALID_SINCE_LABEL, type Auth
 export { selfSubjectAccessReview, subjectAccessReview, localSubjectAccessReview, selfSubjectRulesReview, type Authorizer } from './access-reviews.js';
 export { selfSubjectReview, tokenReview } from './authn-reviews.js';
 export { impersonate, IMPERSONATE_USER_HEADER, IMPERSONATE_GROUP_HEADER, IMPERSONATE_UID_HEADER, IMPERSONATE_EXTRA_PREFIX, type HeaderMap } from './impersonation.js';
+export { checkRoleWrite, checkBindingWrite, covers, breakdownRule, compactString, escalationError, type RoleWrite, type BindingWrite } from './escalation.js';

@@ -58,7 +58,7 @@ export class RbacAuthorizer {
     for (const binding of this.source.listClusterRoleBindings()) {
       const subject = appliesTo(matches, binding.subjects, '');
       if (!subject) continue;
-      const resolved = this.roleRefRules(binding.roleRef, '');
+      const resolved = this.getRoleReferenceRules(binding.roleRef, '');
       if (typeof resolved === 'string') {
         if (!visit(undefined, undefined, resolved)) return;
         continue;
@@ -70,7 +70,7 @@ export class RbacAuthorizer {
     for (const binding of this.source.listRoleBindings(namespace)) {
       const subject = appliesTo(matches, binding.subjects, namespace);
       if (!subject) continue;
-      const resolved = this.roleRefRules(binding.roleRef, namespace);
+      const resolved = this.getRoleReferenceRules(binding.roleRef, namespace);
       if (typeof resolved === 'string') {
         if (!visit(undefined, undefined, resolved)) return;
         continue;
@@ -81,7 +81,7 @@ export class RbacAuthorizer {
   }
 
   /** The rules a binding's roleRef points at, or the error upstream reports for it. */
-  private roleRefRules(ref: RoleRef, bindingNamespace: string): PolicyRule[] | string {
+  getRoleReferenceRules(ref: RoleRef, bindingNamespace: string): PolicyRule[] | string {
     switch (ref.kind) {
       case 'Role': {
         const role = this.source.getRole(bindingNamespace, ref.name);
