@@ -7,7 +7,8 @@
 //     "specials": ["k8s.io/apimachinery/pkg/apis/meta/v1.Time", ...],
 //     "structs": { "<pkg>.<Name>": { "fields": [FieldDef...], "structType"?: "atomic" } } }
 // FieldDef is src/apiserver/schema/types.ts's shape plus two Go facts the JSON form depends
-// on: omitEmpty (`json:",omitempty"`) and pointer (`*T`, so a zero value is still "set").
+// on: omitEmpty (`json:",omitempty"`) and pointer (`*T`, so a zero value is still "set"), and
+// the feature gate a field belongs to (featureGate), for dropping fields of disabled gates.
 //
 // Usage: node scripts/gen-schema-data.mjs [--check] [input.json] [output.json]
 //   --check: write nothing; exit 1 if the committed output differs from what the notes give.
@@ -126,6 +127,7 @@ function convertField(pkg, f) {
   if (f.listType) out.listType = f.listType;
   if (f.listMapKeys) out.listMapKeys = f.listMapKeys;
   if (f.mapType) out.mapType = f.mapType;
+  if (f.featureGate) out.featureGate = f.featureGate;
   return out;
 }
 

@@ -14,6 +14,8 @@ export interface WireFieldDef extends FieldDef {
   omitEmpty?: boolean;
   /** Go `*T`: presence is explicit, so a zero value is still sent and kept. */
   pointer?: boolean;
+  /** The feature gate guarding the field upstream (`+featureGate=`), e.g. 'PodLevelResources'. */
+  featureGate?: string;
 }
 
 export const META = 'k8s.io/apimachinery/pkg/apis/meta/v1';
