@@ -96,6 +96,19 @@ describe('protobuf request bodies', () => {
     assert.equal(JSON.stringify(cm.data), '{"__proto__":"x","a":"b"}');
   });
 
+  test('an inlined struct (Probe embeds ProbeHandler as field 1) is flattened', () => {
+    const httpGet = msg(bf(1, '/healthz'), bf(2, msg(vf(1, 0), vf(2, 8080))), bf(4, 'HTTP'));
+    const probe = msg(bf(1, msg(bf(2, httpGet))), vf(2, 5), vf(4, 10));
+    const container = msg(bf(1, 'app'), bf(2, 'nginx'), bf(10, probe));
+    const pod = decode('v1', 'Pod', msg(bf(2, msg(bf(2, container)))));
+    assert.deepEqual((pod.spec as any).containers[0], {
+      name: 'app',
+      image: 'nginx',
+      resources: {},
+      livenessProbe: { httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 5, periodSeconds: 10 },
+    });
+  });
+
   test('nil non-omitempty lists are null; unknown fields are skipped', () => {
     const role = decode('rbac.authorization.k8s.io/v1', 'Role', msg(bf(1, msg(bf(1, 'r'))), bf(99, 'future field'), vf(98, 7)));
     assert.deepEqual(role, { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { name: 'r', creationTimestamp: null }, rules: null });
