@@ -128,7 +128,8 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, t: Schema
     if (isJsonObject(cur)) {
       out[key] = meta.strategy === 'replace' ? patchV : mergeMap(cur, patchV as JsonObject, meta.node);
     } else if (Array.isArray(cur)) {
-      out[key] = meta.strategy === 'merge' ? mergeSlice(cur, patchV as unknown[], meta.node.elem(), meta.mergeKey, isDeleteList) : patchV;
+      // A deletion list deletes whatever the field's strategy (kubernetes#110472).
+      out[key] = meta.strategy === 'merge' || isDeleteList ? mergeSlice(cur, patchV as unknown[], meta.node.elem(), meta.mergeKey, isDeleteList) : patchV;
     } else out[key] = patchV;
   }
   return out;
