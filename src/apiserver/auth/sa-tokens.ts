@@ -128,7 +128,14 @@ export class ServiceAccountTokens {
       }
       pem = await fs.readFile(path, 'utf8');
     }
-    return new ServiceAccountTokens(createPrivateKey(pem), issuer);
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(pem);
+    } catch (e) {
+      throw new Error(`service account key ${path} is not a PEM private key: ${(e as Error).message}`);
+    }
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`service account key ${path} must be an RSA key, found ${key.asymmetricKeyType}`);
+    return new ServiceAccountTokens(key, issuer);
   }
 
   /** Mints a token with upstream's claims. Throws a 422 ApiError for an expiration under 10 minutes. */
