@@ -135,6 +135,21 @@ describe('ServiceAccount tokens', () => {
     assert.equal(await closed.authenticate('Basic dXNlcjpwYXNz'), undefined);
   });
 
+  test('extra token authenticators run after the built-in ones; their errors are reported', async () => {
+    fresh();
+    const eks = {
+      async authenticateToken(token: string, audiences: string[]) {
+        if (!token.startsWith('k8s-aws-v1.')) return undefined;
+        if (token === 'k8s-aws-v1.expired') return { error: 'token is expired' };
+        return { user: { username: 'arn:aws:iam::111122223333:role/dev', groups: ['dev'] }, audiences };
+      },
+    };
+    const withEks = new Authenticator({ adminToken: 'admin-secret', serviceAccounts: tokens, lookup: objects, clock, tokenAuthenticators: [eks] });
+    assert.deepEqual(await withEks.authenticate('Bearer k8s-aws-v1.good'), { username: 'arn:aws:iam::111122223333:role/dev', groups: ['dev', 'system:authenticated'] });
+    assert.deepEqual(await withEks.authenticateRequest('Bearer k8s-aws-v1.expired'), { error: '[invalid bearer token, token is expired]' });
+    assert.equal((await withEks.authenticate('Bearer admin-secret'))?.username, 'kubernetes-admin');
+  });
+
   test('a ServiceAccount token authenticates until it expires (with upstream\'s 60 s leeway)', async () => {
     fresh();
     const { token, claims } = await tokens.issue({ namespace: 'default', name: 'app', uid: 'sa-uid-1', nowSeconds: NOW });

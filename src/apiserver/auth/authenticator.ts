@@ -85,13 +85,15 @@ export class Authenticator {
   async authenticateToken(token: string, audiences?: string[]): Promise<AuthenticationResult> {
     const wanted = audiences && audiences.length ? audiences : this.apiAudiences;
     const errors: string[] = [];
-    const results: TokenAuthResult[] = [this.adminTokenResult(token, wanted), await this.serviceAccountResult(token, wanted), await this.legacyTokenResult(token, wanted)];
-    for (const r of results) {
-      if (r && 'user' in r) return { user: withAuthenticatedGroup(r.user), audiences: r.audiences };
-      if (r && 'error' in r) errors.push(r.error);
-    }
-    for (const extra of this.opts.tokenAuthenticators ?? []) {
-      const r = await extra.authenticateToken(token, wanted);
+    // In upstream's order (token file, service accounts, then the rest); the first user wins.
+    const authenticators: Array<() => TokenAuthResult | Promise<TokenAuthResult>> = [
+      () => this.adminTokenResult(token, wanted),
+      () => this.serviceAccountResult(token, wanted),
+      () => this.legacyTokenResult(token, wanted),
+      ...(this.opts.tokenAuthenticators ?? []).map((a) => () => a.authenticateToken(token, wanted)),
+    ];
+    for (const authenticate of authenticators) {
+      const r = await authenticate();
       if (r && 'user' in r) return { user: withAuthenticatedGroup(r.user), audiences: r.audiences };
       if (r && 'error' in r) errors.push(r.error);
     }
