@@ -343,7 +343,8 @@ describe('TokenRequest', () => {
       409,
       'Operation cannot be fulfilled on Pod "web-0": the UID in the bound object reference (stale) does not match the UID in record. The object might have been deleted and then recreated',
     );
-    await fails({ boundObjectRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } }, 400, 'cannot bind token for serviceaccount "app" to object of type apps/v1, Kind=Deployment');
+    await fails({ boundObjectRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } }, 400, 'cannot bind token to object of type apps/v1, Kind=Deployment');
+    await fails({ boundObjectRef: { apiVersion: 'v1', kind: 'ConfigMap', name: 'c' } }, 400, 'cannot bind token to object of type /v1, Kind=ConfigMap');
   });
 
   test('kubelet-style pod tokens (3607 s) live a year and warn after 3607 s; a maximum shortens with a warning', async () => {

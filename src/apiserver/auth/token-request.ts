@@ -94,7 +94,8 @@ export async function tokenRequest(
       uid = secret.uid;
       bound = { kind: 'Secret', name: refName, uid };
     } else {
-      throw badRequest(`cannot bind token for serviceaccount ${JSON.stringify(name)} to object of type ${group ? `${group}/` : ''}${version}, Kind=${kind}`);
+      // schema.GroupVersionKind.String(): "apps/v1, Kind=Deployment", "/v1, Kind=ConfigMap".
+      throw badRequest(`cannot bind token to object of type ${group}/${version}, Kind=${kind}`);
     }
     if (ref.uid && ref.uid !== uid) {
       throw conflict(group, kind, refName, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
