@@ -212,7 +212,13 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       const first = await s.range(k('many/'), { limit: 100 });
       // A write after the first page must not show up in pages read at the first page's revision.
       await s.create(k('many/0000a'), b('late'));
+      await s.create(k('many/0150a'), b('late'));
       await s.delete(k('many/0249'));
+      await s.delete(k('many/0120'));
+      await s.delete(k('many/0130'));
+      await s.create(k('many/0130'), b('recreated'));
+      const u = await s.get(k('many/0140'));
+      await s.update(k('many/0140'), b('changed'), u!.modRevision);
       const seen = first.kvs.map((kv) => kv.key);
       let last = first;
       while (last.more) {
@@ -221,11 +227,15 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         assert.equal(last.count, 250);
         seen.push(...last.kvs.map((kv) => kv.key));
       }
-      assert.equal(seen.length, 250);
-      assert.deepEqual(seen, [...seen].sort());
-      assert.equal(seen[249], k('many/0249'));
+      assert.deepEqual(seen, Array.from({ length: 250 }, (_, i) => k(`many/${String(i).padStart(4, '0')}`)));
+      const old = await s.range(k('many/'), { revision: first.revision, startAfter: k('many/0119'), limit: 30 });
+      assert.deepEqual(old.kvs.map(str), Array.from({ length: 30 }, (_, i) => String(120 + i)));
+      assert.equal(old.more, true);
+      assert.equal((await s.range(k('many/'), { revision: first.revision, countOnly: true })).count, 250);
       const now = await s.range(k('many/'), { countOnly: true });
       assert.equal(now.count, 250);
+      const nowList = await s.range(k('many/'), { startAfter: k('many/0119'), limit: 3 });
+      assert.deepEqual(nowList.kvs.map((kv) => kv.key), [k('many/0121'), k('many/0122'), k('many/0123')]);
     });
 
     test('range reads past revisions', async (t) => {

@@ -57,10 +57,8 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value',
     ),
     getLive: db.prepare<[string], KvRow>(`SELECT ${kvCols} FROM kv k JOIN history h ON h.id = k.id WHERE k.key = ?`).raw(),
-    putLive: db.prepare<[string, number, number, number]>(
-      'INSERT INTO kv (key, id, create_rev, version) VALUES (?, ?, ?, ?) ' +
-        'ON CONFLICT(key) DO UPDATE SET id = excluded.id, create_rev = excluded.create_rev, version = excluded.version',
-    ),
+    insertLive: db.prepare<[string, number, number, number]>('INSERT INTO kv (key, id, create_rev, version) VALUES (?, ?, ?, ?)'),
+    updateLive: db.prepare<[number, number, string]>('UPDATE kv SET id = ?, version = ? WHERE key = ?'),
     deleteLive: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
     insertHistory: db.prepare<[number, string, Buffer | null, number, number]>(
       'INSERT INTO history (id, key, value, create_rev, version) VALUES (?, ?, ?, ?, ?)',
@@ -84,12 +82,11 @@ export function prepareStatements(db: Database.Database) {
         'SELECT key, id, value, create_rev, version FROM history WHERE key = ? AND id < ? ORDER BY id DESC LIMIT 1',
       )
       .raw(),
-    /** For every key in [start, end): its newest history row before an id bound (SQLite takes bare columns from the max row). */
-    rangeHistoryBefore: db
-      .prepare<[number, string, string], HistRow>(
-        'SELECT key, max(id), value, create_rev, version FROM history WHERE id < ? AND key >= ? AND key < ? GROUP BY key ORDER BY key',
-      )
-      .raw(),
+    /** Keys in [start, end) written at or after an id, in key order. */
+    touchedSince: db
+      .prepare<[number, string, string], string>('SELECT DISTINCT key FROM history WHERE id >= ? AND +key >= ? AND +key < ? ORDER BY key')
+      .pluck(),
+    isLive: db.prepare<[string], number>('SELECT 1 FROM kv WHERE key = ?').pluck(),
     /** History rows from an id on, under a key range, in commit order (scanned by id, not by key). */
     eventsFrom: db
       .prepare<[number, string, string, number], HistRow>(

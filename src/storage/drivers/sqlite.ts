@@ -112,10 +112,11 @@ export class SqliteStore implements Store {
     });
     this.view = {
       get: (key) => this.live(key),
-      put: (kv) => {
+      put: (kv, prev) => {
         const id = historyId(kv.modRevision, this.nextPosition(kv.modRevision));
         this.st.insertHistory.run(id, kv.key, kv.value, kv.createRevision, kv.version);
-        this.st.putLive.run(kv.key, id, kv.createRevision, kv.version);
+        if (prev) this.st.updateLive.run(id, kv.version, kv.key);
+        else this.st.insertLive.run(kv.key, id, kv.createRevision, kv.version);
       },
       remove: (key, rev) => {
         this.st.insertHistory.run(historyId(rev, this.nextPosition(rev)), key, null, 0, 0);
@@ -248,6 +249,11 @@ export class SqliteStore implements Store {
     return this.position++;
   }
 
+  /**
+   * A range as of a past revision, in time proportional to the page plus the writes since then
+   * (kube-apiserver reads every continuation page at the first page's revision): the live rows
+   * are the answer except for keys written after `rev`, whose value at `rev` comes from history.
+   */
   private rangeHistory(
     prefix: string,
     end: string,
@@ -256,15 +262,41 @@ export class SqliteStore implements Store {
     startAfter: string | undefined,
     countOnly: boolean,
   ): RangeResult {
+    const bound = firstIdOf(rev + 1);
+    const touched = this.st.touchedSince.all(bound, prefix, end);
+    const then = new Map<string, KeyValue | undefined>();
+    let count = this.st.countLive.get(prefix, end) ?? 0;
+    for (const key of touched) {
+      const row = this.st.historyBefore.get(key, bound);
+      const kv = row ? fromHistory(row) : undefined;
+      then.set(key, kv);
+      count += (kv ? 1 : 0) - (this.st.isLive.get(key) === undefined ? 0 : 1);
+    }
+    if (countOnly) return { kvs: [], more: false, count, revision: rev };
+
+    // At most touched.length live rows are replaced, so this many live rows hold the page.
+    const want = limit > 0 ? limit + 1 + touched.length : -1;
+    const live =
+      startAfter === undefined ? this.st.rangeFrom.all(prefix, end, want) : this.st.rangeAfter.all(startAfter, end, want);
+    const changed = startAfter === undefined ? touched : touched.filter((k) => k > startAfter);
     const kvs: KeyValue[] = [];
-    let count = 0;
     let more = false;
-    for (const row of this.st.rangeHistoryBefore.iterate(firstIdOf(rev + 1), prefix, end)) {
-      if (row[2] === null) continue;
-      count++;
-      if (countOnly || (startAfter !== undefined && row[0] <= startAfter)) continue;
-      if (limit > 0 && kvs.length >= limit) more = true;
-      else kvs.push(fromHistory(row)!);
+    let i = 0;
+    let j = 0;
+    while (i < live.length || j < changed.length) {
+      let kv: KeyValue | undefined;
+      if (j >= changed.length || (i < live.length && live[i][0] < changed[j])) {
+        kv = fromLive(live[i++]);
+      } else {
+        if (i < live.length && live[i][0] === changed[j]) i++;
+        kv = then.get(changed[j++]);
+      }
+      if (!kv) continue;
+      if (limit > 0 && kvs.length === limit) {
+        more = true;
+        break;
+      }
+      kvs.push(kv);
     }
     return { kvs, more, count, revision: rev };
   }
