@@ -1,4 +1,14 @@
 // Authentication and authorization for the Kubernetes API server: tokens, RBAC, reviews.
+//
+// Wiring, in kube-apiserver's order:
+//   authn   Authenticator.authenticateRequest(header): {user} → go on; {error} → 401; {} → 401 (anonymous off)
+//   --as    impersonate(user, req.headersDistinct, rbac) → the user the request runs as (403 if not allowed)
+//   authz   RbacAuthorizer.authorize(user, attrs) → !allowed: throw forbiddenError(user, attrs, reason)
+//   writes  checkRoleWrite / checkBindingWrite before storing (cluster)roles and (cluster)rolebindings
+//   reviews selfSubjectAccessReview, subjectAccessReview, localSubjectAccessReview, selfSubjectRulesReview,
+//           selfSubjectReview, tokenReview; serviceaccounts/<name>/token → ServiceAccountTokens.tokenRequest
+// Startup: ServiceAccountTokens.loadOrCreate(dataDir, issuer); store bootstrapPolicy() objects that are
+// missing; whenever ClusterRoles change, store what aggregateClusterRoles(all) returns.
 export type { UserInfo, Attributes, Decision } from './types.js';
 export {
   ADMIN_USER,
