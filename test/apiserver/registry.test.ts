@@ -269,7 +269,7 @@ for (const driver of DRIVERS) {
         const cm = await registry.create(configmaps, 'default', { metadata: { name: 'c' } }, w());
         const r = await registry.delete(configmaps, 'default', 'c', {}, w());
         assert.equal(r.finished, true);
-        assert.deepEqual(r.object, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, details: { name: 'c', kind: 'configmaps', uid: (cm.metadata as { uid: string }).uid } });
+        assert.deepEqual(r.object, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'c', kind: 'configmaps', uid: (cm.metadata as { uid: string }).uid } });
         await assert.rejects(registry.get(configmaps, 'default', 'c', {}), apiError(404, 'NotFound', 'configmaps "c" not found'));
         await registry.create(pods, 'default', pod('p'), w());
         const rp = await registry.delete(pods, 'default', 'p', {}, w());

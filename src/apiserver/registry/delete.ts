@@ -1,7 +1,7 @@
 // delete with upstream's rules (generic/registry/store.go Delete, rest.BeforeDelete,
 // deletionFinalizersForGarbageCollection; core/namespace/storage Delete; pod strategy
 // CheckGracefulDelete): preconditions, graceful deletion, finalizers, propagation policy.
-import { conflict, forbidden, invalid, notFound, successStatus } from '../../api/status.js';
+import { conflict, forbidden, invalid, notFound } from '../../api/status.js';
 import { toStatusCauses } from '../../api/field-errors.js';
 import type { FieldError } from '../../api/field-errors.js';
 import { ConflictError, NotFoundError } from '../../storage/errors.js';
@@ -119,9 +119,10 @@ function isNamespaces(res: ResourceDef): boolean {
 
 function finishedBody(res: ResourceDef, obj: ApiObject): ApiObject {
   if (returnsDeletedObject(res)) return obj;
+  // store.go finalizeDelete: a Status without a code, details.kind being the resource.
   const details: { name: string; group?: string; kind: string; uid: string } = { name: metaString(obj, 'name'), kind: res.resource, uid: metaString(obj, 'uid') };
   if (res.group) details.group = res.group;
-  return successStatus(details) as unknown as ApiObject;
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
 }
 
 export async function deleteObject(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string, options: Record<string, unknown>, opts: WriteOptions): Promise<DeleteResult> {

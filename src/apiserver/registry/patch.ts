@@ -4,14 +4,12 @@
 import { parse as parseYaml } from 'yaml';
 import { badRequest, invalid, unsupportedMediaType } from '../../api/status.js';
 import { toStatusCauses } from '../../api/field-errors.js';
-import { computeApply } from '../apply/apply.js';
-import { catalogSchema } from '../patch/catalog-schema.js';
-import { applyJsonPatch } from '../patch/json-patch.js';
-import { applyMergePatch } from '../patch/merge-patch.js';
-import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
+import { computeApply } from '../apply/index.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, catalogSchema, checkPatchedObjectIdentity } from '../patch/index.js';
 import type { ResourceDef } from '../schema/types.js';
 import type { RegistryContext } from './context.js';
 import { isObject, rfc3339 } from './object-meta.js';
+import { resetFields } from './strategy.js';
 import { groupVersion } from './reader.js';
 import { getScale, updateScale } from './scale.js';
 import { hasStructSchema, schemaOf } from './schemas.js';
@@ -92,8 +90,8 @@ export async function patchObject(
       {
         allowCreate: !opts.subresource,
         managedFieldsDone: true,
-        produce: (existing) =>
-          computeApply(existing, patch, {
+        produce: (existing) => {
+          const out = computeApply(existing, patch, {
             manager,
             force: opts.force === true,
             schema: schemaOf(ctx.catalog, res),
@@ -101,7 +99,11 @@ export async function patchObject(
             now: rfc3339(ctx.clock.now()),
             subresource: opts.subresource,
             kind: res.kind,
-          }).object as ApiObject,
+            ignoredFields: resetFields(res, opts.subresource),
+          }).object as ApiObject;
+          checkPatchedObjectIdentity(out, { name, namespace: res.namespaced ? (namespace ?? '') : '' });
+          return out;
+        },
       },
       opts,
     );
@@ -115,7 +117,9 @@ export async function patchObject(
       allowCreate: false,
       produce: (existing) => {
         if (!existing) return {};
-        return applyPatch(ctx, res, type, existing, patch);
+        const out = applyPatch(ctx, res, type, existing, patch);
+        checkPatchedObjectIdentity(out, { name, namespace: res.namespaced ? (namespace ?? '') : '' });
+        return out;
       },
     },
     opts,

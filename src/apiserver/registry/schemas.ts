@@ -1,7 +1,6 @@
 // The schema walker of a resource's objects, shared by strategic merge patch and field management.
-import { catalogSchema } from '../patch/catalog-schema.js';
-import { crdSchema } from '../patch/crd-schema.js';
-import type { SchemaNode } from '../patch/schema-node.js';
+import { catalogSchema, crdSchema } from '../patch/index.js';
+import type { SchemaNode } from '../patch/index.js';
 import type { ResourceDef, SchemaCatalog } from '../schema/types.js';
 
 const cache = new WeakMap<SchemaCatalog, Map<string, SchemaNode>>();

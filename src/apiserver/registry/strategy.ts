@@ -148,3 +148,14 @@ export function updateGeneration(res: ResourceDef, next: ApiObject, old: Readonl
   const base = typeof oldGen === 'number' ? oldGen : 0;
   m.generation = jsonEqual(specContent(res, next), specContent(res, old)) ? base : base + 1;
 }
+
+/**
+ * The fields an endpoint's strategy resets (GetResetFields), which field management leaves
+ * unowned: status on the main resource of kinds with a status subresource, spec on /status.
+ */
+export function resetFields(res: ResourceDef, subresource: string | undefined): string[][] {
+  if (!hasStatusSubresource(res)) return [];
+  if (subresource === 'status') return [['spec']];
+  if (subresource === undefined) return [['status']];
+  return [];
+}

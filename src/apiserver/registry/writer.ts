@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, OBJECT_MODIFIED } from '../../api/status.js';
 import { toStatusCauses } from '../../api/field-errors.js';
 import { ConflictError, KeyExistsError, NotFoundError } from '../../storage/errors.js';
-import { updateManagedFields } from '../apply/update.js';
+import { ignoreManagedFieldsTimestamps, updateManagedFields } from '../apply/index.js';
 import { applyDefaults, generateJobSelector } from '../defaults/index.js';
 import { validateObject } from '../validation/index.js';
 import type { ResourceDef } from '../schema/types.js';
@@ -16,7 +16,7 @@ import { deepClone, generateName, isObject, jsonEqual, managerFromUserAgent, met
 import { groupVersion } from './reader.js';
 import { schemaOf } from './schemas.js';
 import { pruneUnknownFields, reportUnknownFields } from './prune.js';
-import { prepareForCreate, prepareForUpdate, updateGeneration } from './strategy.js';
+import { prepareForCreate, prepareForUpdate, resetFields, updateGeneration } from './strategy.js';
 import { checkName, checkNamespace, checkTypeMeta } from './type-meta.js';
 import type { ApiObject, WriteOptions } from './types.js';
 
@@ -90,7 +90,15 @@ export function fieldManagerOf(opts: WriteOptions): string {
 /** Records the write in metadata.managedFields (fieldmanager.go Update). */
 function recordManagedFields(ctx: RegistryContext, res: ResourceDef, old: ApiObject | undefined, next: ApiObject, opts: WriteOptions): void {
   const subresource = opts.subresource === 'status' || opts.subresource === 'scale' ? opts.subresource : undefined;
-  updateManagedFields(old, next, { manager: fieldManagerOf(opts), operation: 'Update', apiVersion: groupVersion(res), now: rfc3339(ctx.clock.now()), subresource, schema: schemaOf(ctx.catalog, res) });
+  updateManagedFields(old, next, {
+    manager: fieldManagerOf(opts),
+    operation: 'Update',
+    apiVersion: groupVersion(res),
+    now: rfc3339(ctx.clock.now()),
+    subresource,
+    schema: schemaOf(ctx.catalog, res),
+    ignoredFields: resetFields(res, subresource),
+  });
 }
 
 export async function createObject(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, body: ApiObject, opts: WriteOptions): Promise<ApiObject> {
@@ -209,6 +217,8 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
     meta(next).resourceVersion = String(kv.modRevision);
     if (!plan.raw) validate(res, next, existing);
     if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
+    // A write that changes nothing but managedFields timestamps is a no-op.
+    ignoreManagedFieldsTimestamps(next, existing);
     if (jsonEqual(withoutVersion(next), withoutVersion(existing))) return { object: existing, created: false };
     if (shouldDeleteDuringUpdate(next)) {
       if (opts.dryRun) return { object: next, created: false };
