@@ -86,7 +86,8 @@ describe('Deployment and other controllers', () => {
   test('selector required; empty selector invalid', () => {
     const d = deployment();
     delete d.spec.selector;
-    assert.deepEqual(check('apps', 'v1', 'Deployment', d), ['spec.selector: Required value']);
+    // A nil selector is labels.Nothing(), which matches no template either.
+    assert.deepEqual(check('apps', 'v1', 'Deployment', d), ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`']);
     assert.deepEqual(check('apps', 'v1', 'Deployment', deployment({ selector: {} })), ['spec.selector: Invalid value: {}: empty selector is invalid for deployment']);
   });
   test('replicas, strategy, surge', () => {
@@ -94,7 +95,7 @@ describe('Deployment and other controllers', () => {
     assert.deepEqual(check('apps', 'v1', 'Deployment', deployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } } })), [
       'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0',
     ]);
-    assert.deepEqual(check('apps', 'v1', 'Deployment', deployment({ strategy: { type: 'Blue' } })), ['spec.strategy.type: Unsupported value: "Blue": supported values: "Recreate", "RollingUpdate"']);
+    assert.deepEqual(check('apps', 'v1', 'Deployment', deployment({ strategy: { type: 'Blue' } })), ['spec.strategy: Unsupported value: {"type":"Blue"}: supported values: "Recreate", "RollingUpdate"']);
     assert.deepEqual(check('apps', 'v1', 'Deployment', deployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 'abc' } } })), [
       `spec.strategy.rollingUpdate.maxSurge: Invalid value: "abc": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')`,
     ]);
@@ -125,6 +126,12 @@ describe('Deployment and other controllers', () => {
     assert.deepEqual(check('apps', 'v1', 'ReplicaSet', base), []);
     assert.deepEqual(check('apps', 'v1', 'StatefulSet', { ...base, spec: { ...base.spec, podManagementPolicy: 'Random' } }), [`spec.podManagementPolicy: Invalid value: "Random": must be 'OrderedReady' or 'Parallel'`]);
     assert.deepEqual(check('apps', 'v1', 'DaemonSet', { ...base, spec: { ...base.spec, selector: {} } }), ['spec.selector: Invalid value: {}: empty selector is invalid for daemonset']);
+    assert.deepEqual(check('apps', 'v1', 'DaemonSet', { ...base, spec: { ...base.spec, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } } } }), [
+      'spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0',
+    ]);
+    const noSelector = structuredClone(base);
+    delete noSelector.spec.selector;
+    assert.deepEqual(check('apps', 'v1', 'DaemonSet', noSelector), ['spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`']);
     const rc = { metadata: meta(), spec: { selector: { app: 'x' }, template: { metadata: { labels: { app: 'web' } }, spec: podSpec() } } };
     assert.deepEqual(check('', 'v1', 'ReplicationController', rc), ['spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`']);
   });
@@ -135,7 +142,7 @@ describe('Deployment and other controllers', () => {
     const next = structuredClone(old);
     next.spec.serviceName = 'other';
     assert.deepEqual(validateObject('apps', 'v1', 'StatefulSet', next, old).map((e) => `${e.field}: ${fieldErrorMessage(e)}`), [
-      "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+      "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
     ]);
   });
 });
