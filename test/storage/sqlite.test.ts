@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import { runStoreContract } from './contract.js';
 import { openSqliteStore } from '../../src/storage/drivers/sqlite.js';
+import { StoreUnavailableError } from '../../src/storage/errors.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -58,6 +59,21 @@ describe('sqlite driver', () => {
     } finally {
       await s2.close();
     }
+  });
+
+  test('a file has one owner: opening it a second time fails with StoreUnavailableError', async () => {
+    const path = join(tempDir(), 'owned.db');
+    const owner = await openSqliteStore({ path });
+    try {
+      await owner.create('/registry/a', Buffer.from('a'));
+      await assert.rejects(openSqliteStore({ path }), (e) => e instanceof StoreUnavailableError);
+      assert.equal((await owner.get('/registry/a'))?.value.toString(), 'a');
+    } finally {
+      await owner.close();
+    }
+    const next = await openSqliteStore({ path });
+    assert.equal((await next.get('/registry/a'))?.value.toString(), 'a');
+    await next.close();
   });
 
   test('every acknowledged write survives kill -9 with its revision', async (t) => {

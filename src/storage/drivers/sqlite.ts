@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { CompactedError, FutureRevisionError, StorageError, StoreClosedError } from '../errors.js';
+import { CompactedError, FutureRevisionError, StorageError, StoreClosedError, StoreUnavailableError } from '../errors.js';
 import type {
   GetOptions,
   KeyValue,
@@ -84,15 +84,18 @@ export class SqliteStore implements Store {
   private positionRevision = 0;
 
   static async open(opts: SqliteStoreOptions): Promise<SqliteStore> {
-    mkdirSync(dirname(opts.path), { recursive: true });
-    const db = new Database(opts.path);
+    let db: Database.Database | undefined;
     try {
+      mkdirSync(dirname(opts.path), { recursive: true });
+      db = new Database(opts.path);
       applyPragmas(db);
       createSchema(db);
       return new SqliteStore(db, opts.prefix ?? '/registry/');
     } catch (e) {
-      db.close();
-      throw e;
+      db?.close();
+      if (e instanceof TypeError) throw e;
+      // Typically SQLITE_BUSY: another process (or store) owns the file.
+      throw new StoreUnavailableError(`cannot open SQLite store ${opts.path}: ${(e as Error).message}`);
     }
   }
 
@@ -346,7 +349,8 @@ export class SqliteStore implements Store {
         throw e;
       }
     } catch (e) {
-      for (const w of batch) w.reject(e);
+      const error = new StoreUnavailableError(`SQLite commit failed, nothing in it was written: ${(e as Error).message}`);
+      for (const w of batch) w.reject(error);
       return;
     }
     this.revision = rev;
