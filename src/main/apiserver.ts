@@ -7,13 +7,15 @@ import { loadOrCreateAdminToken } from '../apiserver/kubeconfig/admin-token.js';
 import { writeKubeconfig } from '../apiserver/kubeconfig/kubeconfig.js';
 import { openApiV3DocumentJson, openApiV3Index } from '../apiserver/openapi/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
-import type { ResourceHandler } from '../apiserver/server/deps.js';
-import { notFoundPath } from '../apiserver/server/respond.js';
+import { decodeProtobufBody } from '../apiserver/protobuf/index.js';
+import { Registry, serializeJSON } from '../apiserver/registry/index.js';
+import { RestHandler } from '../apiserver/server/resource-handler.js';
 import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
 import { RealClock } from '../util/clock.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { adminAuthenticator, mastersOnlyAuthorizer } from './admin-auth.js';
+import { registryApi } from './registry-api.js';
 
 export interface ApiServerOptions {
   port: number;
@@ -45,13 +47,23 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const compaction = startCompaction(store, opts.compactionIntervalMs ?? 300_000, clock);
 
   const openApiOptions = { infoVersion: version.gitVersion };
-  const handler: ResourceHandler = {
-    async handle() {
-      throw notFoundPath();
-    },
-  };
+  const registry = new Registry({ store, catalog, clock });
+  try {
+    await registry.start();
+  } catch (err) {
+    compaction?.stop();
+    await store.close();
+    throw err;
+  }
+  const handler = new RestHandler({
+    catalog,
+    api: registryApi(registry),
+    protobuf: (body) => decodeProtobufBody(body, catalog),
+    serialize: serializeJSON,
+    onShutdown: (fn) => server.onShutdown(fn),
+  });
 
-  const server = new ApiServer(
+  const server: ApiServer = new ApiServer(
     {
       resources: catalog,
       authenticate: adminAuthenticator(adminToken),
@@ -79,6 +91,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   try {
     port = await server.listen(opts.port, host);
   } catch (err) {
+    await registry.stop();
+    compaction?.stop();
     await store.close();
     throw err;
   }
@@ -94,6 +108,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     close() {
       closing ??= (async () => {
         await server.close();
+        await registry.stop();
         compaction?.stop();
         await compaction?.idle();
         await store.close();

@@ -12,7 +12,7 @@ import { contentTypeOf, negotiateObject, objectBodyFormat, type Representation }
 import { toPartialObjectMetadata, toPartialObjectMetadataList } from './partial-metadata.js';
 import { deleteQuery, listQuery, writeQuery } from './query-options.js';
 import type { Obj, PatchKind, ResourceApi, TableBuilder, Target, WriteContext } from './resource-api.js';
-import { notFoundPath, unsupportedMediaTypes, writeBody, writeObject } from './respond.js';
+import { notFoundPath, unsupportedMediaTypes, writeBody, writeObject as writeWith, type Serialize } from './respond.js';
 import { streamWatch } from './watch-stream.js';
 
 const PATCH_CONTENT_TYPES: Record<string, PatchKind> = {
@@ -30,6 +30,8 @@ export interface ResourceHandlerOptions {
   api: ResourceApi;
   protobuf?: ProtobufDecoder;
   tables?: TableBuilder;
+  /** JSON encoder of responses (default JSON.stringify). */
+  serialize?: Serialize;
   /** Hooks a watch's abort into server shutdown. */
   onShutdown?: (fn: () => void) => () => void;
 }
@@ -49,7 +51,11 @@ function setWarnings(ctx: RequestContext, warnings: string[]): void {
 }
 
 export class RestHandler implements ResourceHandler {
-  constructor(private readonly opts: ResourceHandlerOptions) {}
+  private readonly serialize: Serialize;
+
+  constructor(private readonly opts: ResourceHandlerOptions) {
+    this.serialize = opts.serialize ?? JSON.stringify;
+  }
 
   async handle(ctx: RequestContext): Promise<void> {
     const { info } = ctx;
@@ -92,6 +98,10 @@ export class RestHandler implements ResourceHandler {
       default:
         throw methodNotSupported();
     }
+  }
+
+  private write(res: RequestContext['res'], code: number, obj: unknown, encoding: 'json' | 'yaml'): void {
+    writeWith(res, code, obj, encoding, this.serialize);
   }
 
   private negotiate(ctx: RequestContext, list: boolean) {
@@ -151,13 +161,13 @@ export class RestHandler implements ResourceHandler {
     const n = this.negotiate(ctx, false);
     const rv = ctx.url.searchParams.get('resourceVersion') || undefined;
     const obj = await this.opts.api.get(t, ctx.info.name, { resourceVersion: rv }, ctx.user);
-    writeObject(ctx.res, 200, this.represent(ctx, t.res, obj, n.representation, false), n.encoding);
+    this.write(ctx.res, 200, this.represent(ctx, t.res, obj, n.representation, false), n.encoding);
   }
 
   private async list(ctx: RequestContext, t: Target): Promise<void> {
     const n = this.negotiate(ctx, true);
     const list = await this.opts.api.list(t, listQuery(ctx.url.searchParams), ctx.user);
-    writeObject(ctx.res, 200, this.represent(ctx, t.res, list, n.representation, true), n.encoding);
+    this.write(ctx.res, 200, this.represent(ctx, t.res, list, n.representation, true), n.encoding);
   }
 
   private async watch(ctx: RequestContext, t: Target): Promise<void> {
@@ -203,7 +213,8 @@ export class RestHandler implements ResourceHandler {
       timeoutSeconds,
       transform,
       onShutdown: this.opts.onShutdown,
-      contentType: n.encoding === 'yaml' ? 'application/yaml' : 'application/json',
+      contentType: 'application/json',
+      serialize: this.serialize,
     });
   }
 
@@ -215,7 +226,7 @@ export class RestHandler implements ResourceHandler {
     const wctx = this.writeContext(ctx, q);
     const created = await this.opts.api.create(t, obj, wctx);
     setWarnings(ctx, wctx.warnings);
-    writeObject(ctx.res, 201, this.represent(ctx, t.res, created, n.representation, false), n.encoding);
+    this.write(ctx.res, 201, this.represent(ctx, t.res, created, n.representation, false), n.encoding);
   }
 
   private async update(ctx: RequestContext, t: Target): Promise<void> {
@@ -227,7 +238,7 @@ export class RestHandler implements ResourceHandler {
     const wctx = this.writeContext(ctx, q);
     const result = await this.opts.api.update(t, ctx.info.name, obj, wctx);
     setWarnings(ctx, wctx.warnings);
-    writeObject(ctx.res, result.created ? 201 : 200, this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
+    this.write(ctx.res, result.created ? 201 : 200, this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
   }
 
   private async patch(ctx: RequestContext, t: Target, subresource: string | undefined): Promise<void> {
@@ -242,7 +253,7 @@ export class RestHandler implements ResourceHandler {
       ? await this.opts.api.patchSubresource(t, ctx.info.name, subresource, kind, body, wctx)
       : await this.opts.api.patch(t, ctx.info.name, kind, body, wctx);
     setWarnings(ctx, wctx.warnings);
-    writeObject(ctx.res, result.created ? 201 : 200, this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
+    this.write(ctx.res, result.created ? 201 : 200, this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
   }
 
   private async deleteBody(ctx: RequestContext): Promise<Obj | undefined> {
@@ -260,7 +271,7 @@ export class RestHandler implements ResourceHandler {
     const result = await this.opts.api.delete(t, ctx.info.name, { ...q, body }, wctx);
     setWarnings(ctx, wctx.warnings);
     const isStatus = result.object['kind'] === 'Status';
-    writeObject(ctx.res, result.code, isStatus ? result.object : this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
+    this.write(ctx.res, result.code, isStatus ? result.object : this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
   }
 
   private async deleteCollection(ctx: RequestContext, t: Target): Promise<void> {
@@ -270,7 +281,7 @@ export class RestHandler implements ResourceHandler {
     const wctx = this.writeContext(ctx, { dryRun: q.dryRun || dryRunInBody(body), fieldValidation: 'Ignore' });
     const list = await this.opts.api.deleteCollection(t, listQuery(ctx.url.searchParams), { ...q, body }, wctx);
     setWarnings(ctx, wctx.warnings);
-    writeObject(ctx.res, 200, this.represent(ctx, t.res, list, n.representation, true), n.encoding);
+    this.write(ctx.res, 200, this.represent(ctx, t.res, list, n.representation, true), n.encoding);
   }
 
   private async subresource(ctx: RequestContext, t: Target): Promise<void> {
@@ -284,7 +295,7 @@ export class RestHandler implements ResourceHandler {
       case 'get': {
         const out = await this.opts.api.getSubresource(t, info.name, sub, ctx.url.searchParams, ctx.user);
         if (typeof out === 'string') writeBody(ctx.res, 200, 'text/plain', out);
-        else writeObject(ctx.res, 200, out, this.negotiate(ctx, false).encoding);
+        else this.write(ctx.res, 200, out, this.negotiate(ctx, false).encoding);
         return;
       }
       case 'create': {
@@ -294,7 +305,7 @@ export class RestHandler implements ResourceHandler {
         const wctx = this.writeContext(ctx, q, sub);
         const out = await this.opts.api.createSubresource(t, info.name, sub, obj, wctx);
         setWarnings(ctx, wctx.warnings);
-        writeObject(ctx.res, 201, out, n.encoding);
+        this.write(ctx.res, 201, out, n.encoding);
         return;
       }
       case 'update': {
@@ -305,7 +316,7 @@ export class RestHandler implements ResourceHandler {
         const wctx = this.writeContext(ctx, q, sub);
         const result = await this.opts.api.updateSubresource(t, info.name, sub, obj, wctx);
         setWarnings(ctx, wctx.warnings);
-        writeObject(ctx.res, result.created ? 201 : 200, result.object, n.encoding);
+        this.write(ctx.res, result.created ? 201 : 200, result.object, n.encoding);
         return;
       }
       case 'patch':

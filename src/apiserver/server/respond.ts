@@ -15,9 +15,12 @@ export function writeBody(res: Res, code: number, contentType: string, body: str
   res.end(body);
 }
 
-export function writeObject(res: Res, code: number, obj: unknown, encoding: Encoding = 'json', contentType?: string): void {
-  if (encoding === 'yaml') writeBody(res, code, contentType ?? 'application/yaml', yamlStringify(obj));
-  else writeBody(res, code, contentType ?? 'application/json', JSON.stringify(obj));
+/** Turns a value into JSON text; the registry's serializer reuses cached text of stored objects. */
+export type Serialize = (value: unknown) => string;
+
+export function writeObject(res: Res, code: number, obj: unknown, encoding: Encoding = 'json', serialize: Serialize = JSON.stringify): void {
+  if (encoding === 'yaml') writeBody(res, code, 'application/yaml', yamlStringify(JSON.parse(serialize(obj))));
+  else writeBody(res, code, 'application/json', serialize(obj));
 }
 
 export function writeText(res: Res, code: number, text: string): void {

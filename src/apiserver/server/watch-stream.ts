@@ -16,6 +16,8 @@ export interface WatchStreamOptions {
   /** Registers an abort hook for server shutdown; returns its unregister function. */
   onShutdown?: (fn: () => void) => () => void;
   contentType?: string;
+  /** JSON encoder of the event objects (default JSON.stringify). */
+  serialize?: (value: unknown) => string;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function streamWatch(req: Req, res: Res, controller: AbortControlle
       if (controller.signal.aborted) break;
       const object = opts.transform ? opts.transform(event, index) : event.object;
       index++;
-      const line = JSON.stringify({ type: event.type, object }) + '\n';
+      const line = `{"type":${JSON.stringify(event.type)},"object":${(opts.serialize ?? JSON.stringify)(object)}}\n`;
       if (!(res as { write(chunk: string): boolean }).write(line)) {
         await new Promise<void>((resolve) => {
           const done = () => {
