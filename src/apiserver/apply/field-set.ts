@@ -22,6 +22,10 @@ export class FieldSet {
     parent.members.set(serializePE(last), last);
   }
 
+  addMember(pe: PathElement): void {
+    this.members.set(serializePE(pe), pe);
+  }
+
   /** The child set below pe, created when missing. */
   descend(pe: PathElement): FieldSet {
     const k = serializePE(pe);

@@ -35,12 +35,28 @@ export function goJson(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
+const HTML_UNSAFE = /[<>&\u2028\u2029]/;
+
 function goJsonString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const j = JSON.stringify(s);
+  if (!HTML_UNSAFE.test(j)) return j;
+  return j.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The FieldsV1 key of a path element. */
+const serialized = new WeakMap<PathElement, string>();
+
+/** The FieldsV1 key of a path element (also its identity in sets). */
 export function serializePE(pe: PathElement): string {
+  if (pe.t === 'f') return `f:${pe.name}`;
+  let s = serialized.get(pe);
+  if (s === undefined) {
+    s = computeSerialized(pe);
+    serialized.set(pe, s);
+  }
+  return s;
+}
+
+function computeSerialized(pe: PathElement): string {
   switch (pe.t) {
     case 'f':
       return `f:${pe.name}`;

@@ -16,6 +16,43 @@ export class TypedValueError extends Error {
   }
 }
 
+/**
+ * Where a walk is: the path element below the parent, and lazily the nodes of the sets being
+ * filled at this path (materialized only when something is inserted below it).
+ */
+class Ctx {
+  private readonly nodes: (FieldSet | undefined)[];
+  constructor(
+    readonly parent: Ctx | undefined,
+    readonly pe: PathElement | undefined,
+    roots?: FieldSet[],
+  ) {
+    this.nodes = roots ? [...roots] : [];
+  }
+  child(pe: PathElement): Ctx {
+    return new Ctx(this, pe);
+  }
+  /** The node of set i at this path. */
+  set(i: number): FieldSet {
+    let n = this.nodes[i];
+    if (!n) {
+      n = this.parent!.set(i).descend(this.pe!);
+      this.nodes[i] = n;
+    }
+    return n;
+  }
+  /** Adds this path as a member of set i (a no-op at the root). */
+  insert(i: number): void {
+    if (this.parent && this.pe) this.parent.set(i).addMember(this.pe);
+  }
+  path(): Path {
+    const above = this.parent ? this.parent.path() : [];
+    return this.pe ? [...above, this.pe] : above;
+  }
+}
+
+const rootCtx = (...sets: FieldSet[]) => new Ctx(undefined, undefined, sets);
+
 type Kind = 'struct' | 'map' | 'list' | 'scalar';
 
 /** The shape a value takes under its schema; `any` is deduced from the value itself. */
@@ -31,9 +68,17 @@ function isAtomicList(node: SchemaNode): boolean {
 }
 
 /** The path element of list item `i` (keys, or value for sets); throws TypedValueError. */
-export function listItemPE(node: SchemaNode, item: unknown, i: number, path: Path): PathElement {
+/** List-map item keys already computed, checked against the item's current key values. */
+const keyCache = new WeakMap<object, { values: unknown[]; pe: PathElement }>();
+
+export function listItemPE(node: SchemaNode, item: unknown, i: number, at: Path | Ctx): PathElement {
+  const path = () => (at instanceof Ctx ? at.path() : at);
+  if (node.listType === 'map' && isJsonObject(item)) {
+    const hit = keyCache.get(item);
+    if (hit && hit.values.length === node.listMapKeys.length && node.listMapKeys.every((k, j) => item[k] === hit.values[j])) return hit.pe;
+  }
   if (node.listType === 'map') {
-    const fail = (m: string) => new TypedValueError(path, `element ${i}: ${m}`);
+    const fail = (m: string) => new TypedValueError(path(), `element ${i}: ${m}`);
     if (item === null) throw fail('associative list with keys may not have a null element');
     if (!isJsonObject(item)) throw fail('associative list with keys may not have non-map elements');
     const elem = node.elem();
@@ -44,10 +89,12 @@ export function listItemPE(node: SchemaNode, item: unknown, i: number, path: Pat
       if (v === undefined) throw fail(`associative list with keys has an element that omits key field "${k}" (and doesn't have default value)`);
       fields.push([k, v]);
     }
-    return keyPE(fields);
+    const pe = keyPE(fields);
+    keyCache.set(item, { values: node.listMapKeys.map((k) => item[k]), pe });
+    return pe;
   }
   if (node.listType === 'set') {
-    const fail = (m: string) => new TypedValueError(path, `element ${i}: ${m}`);
+    const fail = (m: string) => new TypedValueError(path(), `element ${i}: ${m}`);
     if (isJsonObject(item)) throw fail("associative list without keys has an element that's a map type");
     if (Array.isArray(item)) throw fail('not supported: associative list with lists as elements');
     if (item === null) throw fail("associative list without keys has an element that's an explicit null");
@@ -57,20 +104,20 @@ export function listItemPE(node: SchemaNode, item: unknown, i: number, path: Pat
 }
 
 /** Items of an associative list by path element, first occurrence wins; duplicates are reported. */
-function indexItems(node: SchemaNode, list: unknown[], path: Path, strict: boolean): { order: string[]; items: Map<string, { pe: PathElement; v: unknown }> } {
+function indexItems(node: SchemaNode, list: unknown[], at: Ctx, strict: boolean): { order: string[]; items: Map<string, { pe: PathElement; v: unknown }> } {
   const order: string[] = [];
   const items = new Map<string, { pe: PathElement; v: unknown }>();
   list.forEach((v, i) => {
     let pe: PathElement;
     try {
-      pe = listItemPE(node, v, i, path);
+      pe = listItemPE(node, v, i, at);
     } catch (e) {
       if (strict) throw e;
       return;
     }
     const k = serializePE(pe);
     if (items.has(k)) {
-      if (strict) throw new TypedValueError(path, `duplicate entries for key ${pathString([pe])}`);
+      if (strict) throw new TypedValueError(at.path(), `duplicate entries for key ${pathString([pe])}`);
       return;
     }
     items.set(k, { pe, v });
@@ -85,50 +132,51 @@ function indexItems(node: SchemaNode, list: unknown[], path: Path, strict: boole
  */
 export function toFieldSet(value: unknown, schema: SchemaNode, strict = false): FieldSet {
   const set = new FieldSet();
-  walkSet(value, schema, [], set, strict);
+  walkSet(value, schema, rootCtx(set), strict);
   return set;
 }
 
-function walkSet(v: unknown, node: SchemaNode, path: Path, set: FieldSet, strict: boolean): void {
+function walkSet(v: unknown, node: SchemaNode, at: Ctx, strict: boolean): void {
   if (v === undefined) return;
   const kind = kindOf(node, v);
   if (kind === 'scalar') {
-    set.insert(path);
+    at.insert(0);
     return;
   }
   if (kind === 'list') {
     if (isAtomicList(node)) {
-      set.insert(path);
+      at.insert(0);
       return;
     }
     if (!Array.isArray(v)) {
-      if (v !== null) set.insert(path);
+      if (v !== null) at.insert(0);
       return;
     }
-    const { order, items } = indexItems(node, v, path, strict);
+    const { order, items } = indexItems(node, v, at, strict);
+    const elem = node.elem();
     for (const k of order) {
       const { pe, v: item } = items.get(k)!;
-      const p = [...path, pe];
-      walkSet(item, node.elem(), p, set, strict);
-      set.insert(p);
+      const c = at.child(pe);
+      walkSet(item, elem, c, strict);
+      c.insert(0);
     }
     return;
   }
   if (node.atomic) {
-    set.insert(path);
+    at.insert(0);
     return;
   }
   if (!isJsonObject(v)) {
-    if (v !== null) set.insert(path);
+    if (v !== null) at.insert(0);
     return;
   }
-  for (const [k, child] of Object.entries(v)) {
+  for (const k of Object.keys(v)) {
     const declared = kind === 'struct' ? node.field(k) : undefined;
-    const p = [...path, fieldPE(k)];
-    if (strict && kind === 'struct' && !declared) throw new TypedValueError(p, 'field not declared in schema');
-    walkSet(child, declared ?? (kind === 'map' ? (node.field(k) ?? ANY_NODE) : ANY_NODE), p, set, strict);
+    const c = at.child(fieldPE(k));
+    if (strict && kind === 'struct' && !declared) throw new TypedValueError(c.path(), 'field not declared in schema');
+    walkSet(v[k], declared ?? (kind === 'map' ? (node.field(k) ?? ANY_NODE) : ANY_NODE), c, strict);
     // Map entries (and fields a struct does not declare) are members themselves.
-    if (!declared) set.insert(p);
+    if (!declared) c.insert(0);
   }
 }
 
@@ -141,24 +189,28 @@ export interface Comparison {
 /** typed.Compare: the fields added, modified and removed going from lhs to rhs. */
 export function compareValues(lhs: unknown, rhs: unknown, schema: SchemaNode): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walkCompare(lhs, rhs, schema, [], c);
+  walkCompare(lhs, rhs, schema, rootCtx(c.added, c.modified, c.removed));
   return c;
 }
+
+const ADDED = 0;
+const MODIFIED = 1;
+const REMOVED = 2;
 
 const isEmptyList = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 const isEmptyMap = (v: unknown) => v === null || v === undefined || (isJsonObject(v) && Object.keys(v).length === 0);
 
-function walkCompare(l: unknown, r: unknown, node: SchemaNode, path: Path, c: Comparison): void {
+function walkCompare(l: unknown, r: unknown, node: SchemaNode, at: Ctx): void {
   if (l === undefined && r === undefined) return;
   const leaf = () => {
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
-    else if (!jsonEqual(l, r)) c.modified.insert(path);
+    if (l === undefined) at.insert(ADDED);
+    else if (r === undefined) at.insert(REMOVED);
+    else if (!jsonEqual(l, r)) at.insert(MODIFIED);
   };
   // After a container's children: a container on one side only is itself added or removed.
   const hook = () => {
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
+    if (l === undefined) at.insert(ADDED);
+    else if (r === undefined) at.insert(REMOVED);
   };
   const kind = kindOf(node, r !== undefined ? r : l);
   if (node.kind === 'any' && l !== undefined && r !== undefined && kindOf(node, l) !== kind) return leaf();
@@ -167,12 +219,17 @@ function walkCompare(l: unknown, r: unknown, node: SchemaNode, path: Path, c: Co
     const lOk = l === undefined || l === null || Array.isArray(l);
     const rOk = r === undefined || r === null || Array.isArray(r);
     if (!lOk || !rOk || isAtomicList(node) || (isEmptyList(l) && isEmptyList(r))) return leaf();
-    const li = indexItems(node, Array.isArray(l) ? l : [], path, false);
-    const ri = indexItems(node, Array.isArray(r) ? r : [], path, false);
-    for (const k of new Set([...li.order, ...ri.order])) {
-      const a = li.items.get(k);
-      const b = ri.items.get(k);
-      walkCompare(a?.v, b?.v, node.elem(), [...path, (a ?? b)!.pe], c);
+    const li = indexItems(node, Array.isArray(l) ? l : [], at, false);
+    const ri = indexItems(node, Array.isArray(r) ? r : [], at, false);
+    const elem = node.elem();
+    for (const k of li.order) {
+      const a = li.items.get(k)!;
+      walkCompare(a.v, ri.items.get(k)?.v, elem, at.child(a.pe));
+    }
+    for (const k of ri.order) {
+      if (li.items.has(k)) continue;
+      const b = ri.items.get(k)!;
+      walkCompare(undefined, b.v, elem, at.child(b.pe));
     }
     return hook();
   }
@@ -181,9 +238,8 @@ function walkCompare(l: unknown, r: unknown, node: SchemaNode, path: Path, c: Co
   if (!lOk || !rOk || node.atomic || (isEmptyMap(l) && isEmptyMap(r))) return leaf();
   const lo = isJsonObject(l) ? l : {};
   const ro = isJsonObject(r) ? r : {};
-  for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
-    walkCompare(lo[k], ro[k], childNode(node, kind, k), [...path, fieldPE(k)], c);
-  }
+  for (const k of Object.keys(lo)) walkCompare(lo[k], ro[k], childNode(node, kind, k), at.child(fieldPE(k)));
+  for (const k of Object.keys(ro)) if (!(k in lo)) walkCompare(undefined, ro[k], childNode(node, kind, k), at.child(fieldPE(k)));
   return hook();
 }
 
@@ -193,10 +249,10 @@ function childNode(node: SchemaNode, kind: Kind, k: string): SchemaNode {
 
 /** typed.Merge with apply's rule: the configuration (rhs) wins at every leaf it sets. */
 export function mergeValues(lhs: unknown, rhs: unknown, schema: SchemaNode): unknown {
-  return walkMerge(lhs, rhs, schema, []);
+  return walkMerge(lhs, rhs, schema, rootCtx());
 }
 
-function walkMerge(l: unknown, r: unknown, node: SchemaNode, path: Path): unknown {
+function walkMerge(l: unknown, r: unknown, node: SchemaNode, at: Ctx): unknown {
   if (r === undefined) return l;
   if (l === undefined) return deepClone(r);
   const kind = kindOf(node, r);
@@ -205,14 +261,14 @@ function walkMerge(l: unknown, r: unknown, node: SchemaNode, path: Path): unknow
   if (kind === 'list') {
     const lOk = l === null || Array.isArray(l);
     if (!lOk || !Array.isArray(r) || isAtomicList(node) || (isEmptyList(l) && isEmptyList(r))) return deepClone(r);
-    const out = mergeLists(Array.isArray(l) ? l : [], r, node, path);
+    const out = mergeLists(Array.isArray(l) ? l : [], r, node, at);
     return out.length > 0 ? out : undefined;
   }
   if (!(l === null || isJsonObject(l)) || !isJsonObject(r) || node.atomic || (isEmptyMap(l) && isEmptyMap(r))) return deepClone(r);
   const lo: JsonObject = isJsonObject(l) ? l : {};
   const out: JsonObject = {};
   for (const k of Object.keys(lo)) {
-    const v = k in r ? walkMerge(lo[k], r[k], childNode(node, kind, k), [...path, fieldPE(k)]) : lo[k];
+    const v = k in r ? walkMerge(lo[k], r[k], childNode(node, kind, k), at.child(fieldPE(k))) : lo[k];
     if (v !== undefined) out[k] = v;
   }
   for (const k of Object.keys(r)) if (!(k in lo)) out[k] = deepClone(r[k]);
@@ -224,9 +280,9 @@ function walkMerge(l: unknown, r: unknown, node: SchemaNode, path: Path): unknow
  * unless the configuration orders shared items differently; new items come where the
  * configuration puts them.
  */
-function mergeLists(l: unknown[], r: unknown[], node: SchemaNode, path: Path): unknown[] {
-  const ri = indexItems(node, r, path, true);
-  const li = indexItems(node, l, path, false);
+function mergeLists(l: unknown[], r: unknown[], node: SchemaNode, at: Ctx): unknown[] {
+  const ri = indexItems(node, r, at, true);
+  const li = indexItems(node, l, at, false);
   const shared = ri.order.filter((k) => li.items.has(k));
   let nextShared: string | undefined = shared.shift();
   const out: unknown[] = [];
@@ -234,7 +290,7 @@ function mergeLists(l: unknown[], r: unknown[], node: SchemaNode, path: Path): u
     const a = li.items.get(k);
     const b = ri.items.get(k);
     const pe = (a ?? b)!.pe;
-    const v = walkMerge(a?.v, b?.v, node.elem(), [...path, pe]);
+    const v = walkMerge(a?.v, b?.v, node.elem(), at.child(pe));
     if (v !== undefined) out.push(v);
   };
   let lI = 0;
