@@ -61,7 +61,12 @@ describe('label selector strings', () => {
       err('app=-bad'),
       `unable to parse requirement: values[0][app]: Invalid value: "-bad": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
     );
-    assert.match(err('a/b/c=d'), /^unable to parse requirement: : Invalid value: "a\/b\/c": a qualified name must consist of/);
+    assert.match(err('a/b/c=d'), /^unable to parse requirement: <nil>: Invalid value: "a\/b\/c": a qualified name must consist of/);
+    assert.equal(
+      err('a:'),
+      `unable to parse requirement: <nil>: Invalid value: "a:": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+    );
+    assert.equal(err('env IN (a)'), "unable to parse requirement: found 'IN', expected: in, notin, =, ==, !=, gt, lt");
   });
 
   test('labelSelectorFor answers 400 BadRequest', () => {

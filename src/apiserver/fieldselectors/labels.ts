@@ -94,7 +94,8 @@ class Parser {
     if (t.tok !== 'id') throw new LabelSelectorError(`found '${t.lit}', expected: identifier`);
     const key = t.lit;
     const keyErrs = qualifiedNameErrors(key);
-    if (keyErrs.length) throw new LabelSelectorError(`: Invalid value: ${JSON.stringify(key)}: ${keyErrs.join('; ')}`);
+    // validateLabelKey reports at the parser's path, which is nil here: Go prints it as <nil>.
+    if (keyErrs.length) throw new LabelSelectorError(`<nil>: Invalid value: ${JSON.stringify(key)}: ${keyErrs.join('; ')}`);
     const la = this.peek(true).tok;
     if (la === 'eos' || la === ',') return newRequirement(key, op ?? 'Exists', []);
     if (op === 'DoesNotExist') return newRequirement(key, op, []);
