@@ -67,6 +67,10 @@ describe('Pod', () => {
     assert.deepEqual(c.resources, { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } });
     assert.deepEqual(c.livenessProbe, { httpGet: { port: 8080, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
     assert.equal(c.env[0].valueFrom.fieldRef.apiVersion, 'v1');
+    assert.deepEqual(c.resizePolicy, [
+      { resourceName: 'cpu', restartPolicy: 'NotRequired' },
+      { resourceName: 'memory', restartPolicy: 'NotRequired' },
+    ]);
     assert.deepEqual(got.spec.volumes, [
       { name: 'cfg', configMap: { name: 'c', defaultMode: 420 } },
       { name: 'sec', secret: { secretName: 's', defaultMode: 420 } },
@@ -177,6 +181,12 @@ describe('core kinds', () => {
     assert.equal(lb.spec.externalTrafficPolicy, 'Cluster');
     assert.equal(lb.spec.allocateLoadBalancerNodePorts, true);
     assert.deepEqual(lb.spec.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
+    const lbStatus = defaulted('', 'v1', 'Service', { spec: { type: 'LoadBalancer', ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }, { hostname: 'x.elb.amazonaws.com' }] } } });
+    assert.deepEqual(lbStatus.status.loadBalancer.ingress, [{ ip: '1.2.3.4', ipMode: 'VIP' }, { hostname: 'x.elb.amazonaws.com' }]);
+    const none = defaulted('', 'v1', 'Service', { spec: { sessionAffinityConfig: { clientIP: { timeoutSeconds: 5 } }, ports: [{ port: 80 }] } });
+    assert.equal(none.spec.sessionAffinityConfig, undefined);
+    const withExternalIPs = defaulted('', 'v1', 'Service', { spec: { externalIPs: ['1.2.3.4'], ports: [{ port: 80 }] } });
+    assert.equal(withExternalIPs.spec.externalTrafficPolicy, 'Cluster');
     const ext = defaulted('', 'v1', 'Service', { spec: { type: 'ExternalName', externalName: 'example.com' } });
     assert.equal(ext.spec.internalTrafficPolicy, undefined);
     assert.equal(ext.spec.ipFamilies, undefined);

@@ -4,23 +4,33 @@ import { canonicalQuantity, parseQuantity } from '../../util/quantity.js';
 import { child, dflt, dfltPtr, isObj, list, opt } from './obj.js';
 import type { Obj } from './obj.js';
 
+/** service.ExternallyAccessible: NodePort and LoadBalancer services, and ClusterIP ones with external IPs. */
+export function isExternallyAccessible(spec: Obj): boolean {
+  return spec.type === 'LoadBalancer' || spec.type === 'NodePort' || (spec.type === 'ClusterIP' && Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
+}
+
 /** SetDefaults_Service and SetDefaults_ServicePort, plus the IP family fields the REST layer sets. */
 export function defaultService(svc: Obj): void {
   const spec = child(svc, 'spec');
   dflt(spec, 'sessionAffinity', 'None');
-  dflt(spec, 'type', 'ClusterIP');
+  if (spec.sessionAffinity === 'None') delete spec.sessionAffinityConfig;
   if (spec.sessionAffinity === 'ClientIP') {
     const cfg = child(child(spec, 'sessionAffinityConfig'), 'clientIP');
     dfltPtr(cfg, 'timeoutSeconds', 10800);
   }
+  dflt(spec, 'type', 'ClusterIP');
   for (const p of list(spec, 'ports')) {
     dflt(p, 'protocol', 'TCP');
     if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
   }
   const type = spec.type;
-  if (type === 'NodePort' || type === 'LoadBalancer') dflt(spec, 'externalTrafficPolicy', 'Cluster');
+  if (isExternallyAccessible(spec)) dflt(spec, 'externalTrafficPolicy', 'Cluster');
   if (type === 'ClusterIP' || type === 'NodePort' || type === 'LoadBalancer') dfltPtr(spec, 'internalTrafficPolicy', 'Cluster');
-  if (type === 'LoadBalancer') dfltPtr(spec, 'allocateLoadBalancerNodePorts', true);
+  if (type === 'LoadBalancer') {
+    dfltPtr(spec, 'allocateLoadBalancerNodePorts', true);
+    // LoadBalancerIPMode (GA): ingress points with an IP default to ipMode VIP.
+    for (const ing of list(opt(opt(svc, 'status'), 'loadBalancer'), 'ingress')) if (ing.ip) dfltPtr(ing, 'ipMode', 'VIP');
+  }
   if (type !== 'ExternalName') {
     // Single-stack IPv4 service CIDR (Kumo's). Headless services without a selector ask for
     // RequireDualStack upstream and get every family the cluster has (pkg/registry/core/service/ipallocator).
@@ -87,6 +97,7 @@ export function defaultLimitRange(lr: Obj): void {
     for (const [k, v] of Object.entries(max)) if (!(k in def)) def[k] = v;
     const defReq = child(item, 'defaultRequest');
     for (const [k, v] of Object.entries(def)) if (!(k in defReq)) defReq[k] = v;
+    for (const [k, v] of Object.entries(opt(item, 'min') ?? {})) if (!(k in defReq)) defReq[k] = v;
     for (const key of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) canonical(opt(item, key));
   }
 }

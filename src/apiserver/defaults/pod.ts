@@ -179,9 +179,21 @@ export function defaultPod(pod: Obj): void {
     for (const c of list(spec, key)) {
       const resources = child(c, 'resources');
       const limits = opt(resources, 'limits');
-      if (!limits) continue;
-      const requests = child(resources, 'requests');
-      for (const [k, v] of Object.entries(limits)) if (!(k in requests)) requests[k] = v;
+      if (limits) {
+        const requests = child(resources, 'requests');
+        for (const [k, v] of Object.entries(limits)) if (!(k in requests)) requests[k] = v;
+      }
+      // InPlacePodVerticalScaling (beta, on in 1.33): regular containers requesting cpu or
+      // memory get a NotRequired resize policy for each.
+      const requests = opt(resources, 'requests');
+      if (key === 'containers' && requests) {
+        const policies = list(c, 'resizePolicy');
+        const named = new Set(policies.map((p) => p.resourceName));
+        for (const r of ['cpu', 'memory']) {
+          if (r in requests && !named.has(r)) policies.push({ resourceName: r, restartPolicy: 'NotRequired' });
+        }
+        if (policies.length) c.resizePolicy = policies;
+      }
     }
   }
   dfltPtr(spec, 'enableServiceLinks', true);

@@ -85,11 +85,14 @@ export function validateService(svc: Obj): FieldError[] {
   (Array.isArray(s.externalIPs) ? s.externalIPs : []).forEach((ip, i) => {
     if (!isIP(String(ip))) errs.push(invalid(idx('spec.externalIPs', i), ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
   });
-  if (s.externalTrafficPolicy !== undefined && s.externalTrafficPolicy !== '') {
-    if (type !== 'NodePort' && type !== 'LoadBalancer') errs.push(invalid('spec.externalTrafficPolicy', s.externalTrafficPolicy, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"));
-    else if (s.externalTrafficPolicy !== 'Cluster' && s.externalTrafficPolicy !== 'Local') errs.push(notSupported('spec.externalTrafficPolicy', s.externalTrafficPolicy, ['Cluster', 'Local']));
-  } else if (type === 'NodePort' || type === 'LoadBalancer') {
+  const externallyAccessible = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && Array.isArray(s.externalIPs) && s.externalIPs.length > 0);
+  const etp = s.externalTrafficPolicy;
+  if (!externallyAccessible) {
+    if (etp !== undefined && etp !== '') errs.push(invalid('spec.externalTrafficPolicy', etp, 'may only be set for externally-accessible services'));
+  } else if (etp === undefined || etp === '') {
     errs.push(required('spec.externalTrafficPolicy'));
+  } else if (etp !== 'Cluster' && etp !== 'Local') {
+    errs.push(notSupported('spec.externalTrafficPolicy', etp, ['Cluster', 'Local']));
   }
   if (s.internalTrafficPolicy !== undefined && s.internalTrafficPolicy !== null && s.internalTrafficPolicy !== 'Cluster' && s.internalTrafficPolicy !== 'Local') {
     errs.push(notSupported('spec.internalTrafficPolicy', s.internalTrafficPolicy, ['Cluster', 'Local']));
