@@ -132,7 +132,7 @@ describe('other workloads', () => {
     assert.equal(got.spec.completionMode, 'NonIndexed');
     assert.equal(got.spec.suspend, false);
     assert.equal(got.spec.podReplacementPolicy, 'TerminatingOrFailed');
-    assert.equal(got.spec.manualSelector, undefined);
+    assert.equal(got.spec.manualSelector, false);
     assert.deepEqual(got.metadata.labels, { x: 'y' });
     assert.equal(got.spec.template.spec.restartPolicy, 'Never');
     generateJobSelector(got, 'uid-1');

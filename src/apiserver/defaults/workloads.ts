@@ -99,6 +99,7 @@ export function defaultJob(job: Obj): void {
     for (const rule of list(pfp, 'rules')) for (const pattern of list(rule, 'onPodConditions')) dflt(pattern, 'status', 'True');
   }
   dfltPtr(spec, 'podReplacementPolicy', pfp ? 'Failed' : 'TerminatingOrFailed');
+  dfltPtr(spec, 'manualSelector', false);
   defaultPodTemplate(template);
 }
 
