@@ -24,6 +24,9 @@ export type EtcdFailure =
   /** Anything else: a bug or an unexpected answer; surfaced as unavailable with etcd's message. */
   | 'other';
 
+/** Handed to etcd3's policy callbacks: the driver never aborts a call through cockatiel. */
+const NEVER_ABORTED = new AbortController().signal;
+
 /** Thrown by the per-endpoint policy while an endpoint rests after a connection failure. */
 export class EndpointRestingError extends Error {
   constructor(readonly endpoint: string) {
@@ -83,7 +86,7 @@ export function endpointPolicy(endpoint: string, restMs: number): Policy {
     async execute<T>(fn: (context: PolicyContext) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> {
       if (Date.now() < restingUntil) throw new EndpointRestingError(endpoint);
       try {
-        return await fn({ signal: signal ?? new AbortController().signal });
+        return await fn({ signal: signal ?? NEVER_ABORTED });
       } catch (err) {
         if (isConnectionFailure(err)) restingUntil = Date.now() + restMs;
         throw err;
@@ -97,7 +100,7 @@ export function endpointPolicy(endpoint: string, restMs: number): Policy {
 export function runOncePolicy(): Policy {
   const policy = {
     execute<T>(fn: (context: PolicyContext) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> {
-      return Promise.resolve(fn({ signal: signal ?? new AbortController().signal }));
+      return Promise.resolve(fn({ signal: signal ?? NEVER_ABORTED }));
     },
   };
   return policy as unknown as Policy;

@@ -8,8 +8,13 @@ import type { KeyValue } from '../types.js';
 // ---------------------------------------------------------------- encoding
 
 class Writer {
-  private buf = Buffer.allocUnsafe(128);
+  private buf: Buffer;
   private pos = 0;
+
+  /** `size`: the expected encoded size, so a message with a large value is not copied while it grows. */
+  constructor(size = 128) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -49,8 +54,8 @@ class Writer {
     this.pos += b.length;
   }
 
-  message(field: number, encode: (w: Writer) => void): void {
-    const inner = new Writer();
+  message(field: number, encode: (w: Writer) => void, size?: number): void {
+    const inner = new Writer(size);
     encode(inner);
     this.bytes(field, inner.finish());
   }
@@ -123,10 +128,20 @@ function writeDeleteRange(w: Writer, r: DeleteRangeRequest): void {
   w.bool(3, r.prevKv);
 }
 
+/** Room for a message's fields besides its keys and values (tags, lengths, varints). */
+const FIELDS = 64;
+
+function opSize(op: RequestOp): number {
+  if ('put' in op) return op.put.key.length + op.put.value.length + FIELDS;
+  if ('range' in op) return op.range.key.length + (op.range.rangeEnd?.length ?? 0) + FIELDS;
+  return op.deleteRange.key.length + FIELDS;
+}
+
 function writeOp(w: Writer, op: RequestOp): void {
-  if ('range' in op) w.message(1, (m) => writeRange(m, op.range));
-  else if ('put' in op) w.message(2, (m) => writePut(m, op.put));
-  else w.message(3, (m) => writeDeleteRange(m, op.deleteRange));
+  const size = opSize(op);
+  if ('range' in op) w.message(1, (m) => writeRange(m, op.range), size);
+  else if ('put' in op) w.message(2, (m) => writePut(m, op.put), size);
+  else w.message(3, (m) => writeDeleteRange(m, op.deleteRange), size);
 }
 
 export function encodeRange(r: RangeRequest): Buffer {
@@ -142,7 +157,11 @@ export function encodeDeleteRange(r: DeleteRangeRequest): Buffer {
 }
 
 export function encodeTxn(t: TxnRequest): Buffer {
-  const w = new Writer();
+  let size = FIELDS;
+  for (const c of t.compare) size += c.key.length + FIELDS;
+  for (const op of t.success) size += opSize(op) + FIELDS;
+  for (const op of t.failure) size += opSize(op) + FIELDS;
+  const w = new Writer(size);
   for (const c of t.compare) {
     w.message(1, (m) => {
       m.int(1, c.result);
@@ -152,8 +171,8 @@ export function encodeTxn(t: TxnRequest): Buffer {
       m.int(4 + c.target, c.value, true);
     });
   }
-  for (const op of t.success) w.message(2, (m) => writeOp(m, op));
-  for (const op of t.failure) w.message(3, (m) => writeOp(m, op));
+  for (const op of t.success) w.message(2, (m) => writeOp(m, op), opSize(op) + FIELDS);
+  for (const op of t.failure) w.message(3, (m) => writeOp(m, op), opSize(op) + FIELDS);
   return w.finish();
 }
 
