@@ -19,7 +19,7 @@ import {
   rfc3339Seconds,
   STRIPPED_FIELDS,
 } from './managed-fields.js';
-import { compareValues, mergeValues, removeItems, toFieldSet, TypedValueError } from './typed.js';
+import { compareValues, ensureNamedFieldsAreMembers, mergeValues, removeItems, toFieldSet, TypedValueError } from './typed.js';
 import { ignoredSet, recordUpdate, setManagedFields, takeOwnership, withoutManagedFields } from './update.js';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -143,18 +143,22 @@ function tryApply(
 }
 
 /**
- * Removes what the applier owned last time and no longer applies, unless an applier (this one
- * included) still claims it (merge.Updater prune, addBackOwnedItems, addBackDanglingItems).
+ * Removes what the applier owned last time and no longer applies, unless a manager (appliers,
+ * updaters, this applier's new configuration) still claims it (merge.Updater prune,
+ * addBackOwnedItems, addBackDanglingItems). Struct fields count as owned units, so a struct
+ * the applier stops applying goes as a whole (EnsureNamedFieldsAreMembers).
  */
 function prune(merged: JsonObject, managed: Managed, lastSet: FieldSet | undefined, schema: SchemaNode): JsonObject {
   if (!lastSet || lastSet.empty()) return merged;
-  const mergedSet = toFieldSet(merged, schema);
-  let pruned = removeItems(merged, lastSet, schema);
+  const named = (s: FieldSet) => ensureNamedFieldsAreMembers(s, schema);
+  const last = named(lastSet);
+  const mergedSet = named(toFieldSet(merged, schema));
+  let pruned = removeItems(merged, last, schema);
   let claimed = new FieldSet();
-  for (const e of managed.values()) if (e.operation === 'Apply') claimed = claimed.union(e.set);
-  pruned = removeItems(merged, mergedSet.difference(toFieldSet(pruned, schema).union(claimed)), schema);
-  const prunedSet = toFieldSet(pruned, schema);
-  return removeItems(merged, mergedSet.difference(prunedSet).intersection(lastSet), schema) as JsonObject;
+  for (const e of managed.values()) claimed = claimed.union(e.set);
+  pruned = removeItems(merged, mergedSet.difference(named(toFieldSet(pruned, schema)).union(named(claimed))), schema);
+  const prunedSet = named(toFieldSet(pruned, schema));
+  return removeItems(merged, mergedSet.difference(prunedSet).intersection(last), schema) as JsonObject;
 }
 
 /** Fields of the last-applied annotation that the live object still has with those values. */

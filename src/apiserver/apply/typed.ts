@@ -365,3 +365,23 @@ function walkRemove(v: unknown, toRemove: FieldSet, node: SchemaNode, path: Path
   }
   return v;
 }
+
+/**
+ * The set plus every declared struct field that has members below it (fieldpath.Set
+ * EnsureNamedFieldsAreMembers): "a.b.c" also owns "a" when a is a struct field, not when it is
+ * a map entry.
+ */
+export function ensureNamedFieldsAreMembers(set: FieldSet, schema: SchemaNode): FieldSet {
+  const out = new FieldSet();
+  for (const [k, pe] of set.members) out.members.set(k, pe);
+  for (const [k, c] of set.children) {
+    let child: SchemaNode = ANY_NODE;
+    if (c.pe.t === 'f') {
+      const declared = schema.kind === 'struct' ? schema.field(c.pe.name) : undefined;
+      if (declared) out.members.set(k, c.pe);
+      child = declared ?? (schema.kind === 'map' || schema.kind === 'any' ? (schema.field(c.pe.name) ?? ANY_NODE) : ANY_NODE);
+    } else if (c.pe.t === 'k') child = schema.kind === 'list' ? schema.elem() : ANY_NODE;
+    out.children.set(k, { pe: c.pe, set: ensureNamedFieldsAreMembers(c.set, child) });
+  }
+  return out;
+}
