@@ -182,6 +182,12 @@ describe('workloads, services, nodes (golden)', () => {
     assert.deepEqual(tableFor('autoscaling', 'horizontalpodautoscalers', [hpa], { now: NOW }).rows[0].cells, ['web', 'Deployment/web', 'cpu: <unknown>/80%', '1', 10, 2, '3m']);
     const ev = { metadata: { name: 'p.1', creationTimestamp: at }, involvedObject: { kind: 'Pod', name: 'p' }, type: 'Normal', reason: 'Scheduled', message: 'Successfully assigned default/p to n ', source: { component: 'default-scheduler' }, firstTimestamp: ago(2 * M), lastTimestamp: ago(M), count: 3 };
     assert.deepEqual(tableFor('', 'events', [ev], { now: NOW }).rows[0].cells, ['60s', 'Normal', 'Scheduled', 'pod/p', '', 'default-scheduler', 'Successfully assigned default/p to n', '2m', 3, 'p.1']);
+    const ev2 = { metadata: { name: 'p.2', creationTimestamp: at }, regarding: { kind: 'Pod', name: 'p' }, type: 'Warning', reason: 'BackOff', note: 'Back-off restarting', reportingController: 'kubelet', reportingInstance: 'node-a', eventTime: ago(5 * M), series: { count: 7, lastObservedTime: ago(20 * S) } };
+    const t2 = tableFor('events.k8s.io', 'events', [ev2], { now: NOW });
+    assert.deepEqual(names(t2), names(tableFor('', 'events', [], { now: NOW })));
+    assert.deepEqual(t2.rows[0].cells, ['20s', 'Warning', 'BackOff', 'pod/p', '', 'kubelet, node-a', 'Back-off restarting', '5m', 7, 'p.2']);
+    const hpaV1 = { metadata: { name: 'old', creationTimestamp: at }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 4, targetCPUUtilizationPercentage: 50 }, status: { currentCPUUtilizationPercentage: 12, currentReplicas: 1 } };
+    assert.equal(tableFor('autoscaling', 'horizontalpodautoscalers', [hpaV1], { now: NOW }).rows[0].cells[2], 'cpu: 12%/50%');
     const rb = { metadata: { name: 'rb', creationTimestamp: at }, roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'User', name: 'alice' }, { kind: 'ServiceAccount', name: 'default', namespace: 'ns' }] };
     assert.deepEqual(tableFor('rbac.authorization.k8s.io', 'rolebindings', [rb], { now: NOW }).rows[0].cells, ['rb', 'ClusterRole/view', '3m', 'alice', '', 'ns/default']);
     const sc = { metadata: { name: 'gp3', creationTimestamp: at, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'ebs.csi.aws.com', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true };

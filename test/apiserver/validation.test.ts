@@ -24,6 +24,7 @@ describe('Pod', () => {
   const cases: Array<[string, Obj, string[]]> = [
     ['no containers', { containers: [] }, ['spec.containers: Required value']],
     ['no image', { containers: [{ name: 'a' }] }, ['spec.containers[0].image: Required value']],
+    ['image with spaces', { containers: [{ name: 'a', image: ' nginx' }] }, ['spec.containers[0].image: Invalid value: " nginx": must not have leading or trailing whitespace']],
     [
       'bad container name',
       { containers: [{ name: 'App', image: 'x' }] },

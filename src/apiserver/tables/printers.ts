@@ -292,12 +292,40 @@ function eventCells(ev: Obj, now: number): unknown[] {
   return [last, str(ev, 'type'), str(ev, 'reason'), target, str(ev, 'involvedObject', 'fieldPath'), source, str(ev, 'message').trim(), first, count, name(ev)];
 }
 
+/** events.k8s.io/v1 Events are stored as core Events: the same printer, on the core field names. */
+function asCoreEvent(ev: Obj): Obj {
+  return {
+    metadata: ev.metadata,
+    involvedObject: ev.regarding,
+    type: ev.type,
+    reason: ev.reason,
+    message: ev.note,
+    source: ev.deprecatedSource,
+    reportingComponent: ev.reportingController,
+    reportingInstance: ev.reportingInstance,
+    firstTimestamp: ev.deprecatedFirstTimestamp,
+    lastTimestamp: ev.deprecatedLastTimestamp,
+    count: ev.deprecatedCount,
+    eventTime: ev.eventTime,
+    series: ev.series,
+  };
+}
+
 // ---- HPA ----
 
+/** autoscaling/v1 objects carry one CPU target; upstream prints them through the v2 shape. */
+function hpaMetrics(hpa: Obj): [Obj[], Obj[]] {
+  if (has(hpa, 'spec', 'metrics') || !has(hpa, 'spec', 'targetCPUUtilizationPercentage')) return [list(hpa, 'spec', 'metrics'), list(hpa, 'status', 'currentMetrics')];
+  const spec = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: num(hpa, 'spec', 'targetCPUUtilizationPercentage') } } }];
+  const status = has(hpa, 'status', 'currentCPUUtilizationPercentage')
+    ? [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: num(hpa, 'status', 'currentCPUUtilizationPercentage') } } }]
+    : [];
+  return [spec, status];
+}
+
 function hpaTargets(hpa: Obj): string {
-  const specs = list(hpa, 'spec', 'metrics');
+  const [specs, statuses] = hpaMetrics(hpa);
   if (specs.length === 0) return '<none>';
-  const statuses = list(hpa, 'status', 'currentMetrics');
   const out: string[] = [];
   specs.forEach((m, i) => {
     const st = statuses[i];
@@ -459,6 +487,10 @@ export const PRINTERS: Record<string, Printer> = {
       { ...wide('Name', NAME_DOC), format: 'name' },
     ],
     cells: eventCells,
+  },
+  'events.k8s.io/events': {
+    columns: [] as ColumnDefinition[],
+    cells: (o, now) => eventCells(asCoreEvent(o), now),
   },
   '/namespaces': {
     columns: [NAME, col('Status', 'string', 'The status of the namespace'), AGE],
@@ -919,3 +951,5 @@ export const PRINTERS: Record<string, Printer> = {
     },
   },
 };
+
+PRINTERS['events.k8s.io/events'].columns = PRINTERS['/events'].columns;

@@ -208,7 +208,7 @@ function validateVolumeMounts(mounts: Obj[], path: string): FieldError[] {
   return errs;
 }
 
-function validateContainer(c: Obj, path: string, names: Set<string>, kind: 'container' | 'init' | 'ephemeral'): FieldError[] {
+function validateContainer(c: Obj, path: string, names: Set<string>, kind: 'container' | 'init' | 'ephemeral', template: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const name = str(c.name);
   if (!name) errs.push(required(at(path, 'name')));
@@ -219,7 +219,8 @@ function validateContainer(c: Obj, path: string, names: Set<string>, kind: 'cont
   }
   const image = str(c.image);
   if (!image) errs.push(required(at(path, 'image')));
-  else if (image.trim() !== image) errs.push(invalid(at(path, 'image'), image, 'must not have leading or trailing whitespace'));
+  // Only pods are checked for whitespace: templates may carry " " as a placeholder upstream.
+  else if (!template && image.trim() !== image) errs.push(invalid(at(path, 'image'), image, 'must not have leading or trailing whitespace'));
   if (c.imagePullPolicy === undefined || c.imagePullPolicy === '') errs.push(required(at(path, 'imagePullPolicy')));
   else if (!PULL_POLICIES.includes(str(c.imagePullPolicy))) errs.push(notSupported(at(path, 'imagePullPolicy'), c.imagePullPolicy, PULL_POLICIES));
   if (c.terminationMessagePolicy !== undefined && c.terminationMessagePolicy !== '' && c.terminationMessagePolicy !== 'File' && c.terminationMessagePolicy !== 'FallbackToLogsOnError') {
@@ -371,11 +372,11 @@ export function validatePodSpec(spec: unknown, path: string, opts: PodSpecOption
   const names = new Set<string>();
   const containers = objs(s.containers);
   if (containers.length === 0) errs.push(required(at(path, 'containers')));
-  objs(s.initContainers).forEach((c, i) => errs.push(...validateContainer(c, idx(at(path, 'initContainers'), i), names, 'init')));
-  containers.forEach((c, i) => errs.push(...validateContainer(c, idx(at(path, 'containers'), i), names, 'container')));
+  objs(s.initContainers).forEach((c, i) => errs.push(...validateContainer(c, idx(at(path, 'initContainers'), i), names, 'init', !!opts.template)));
+  containers.forEach((c, i) => errs.push(...validateContainer(c, idx(at(path, 'containers'), i), names, 'container', !!opts.template)));
   const ephemeral = objs(s.ephemeralContainers);
   if (opts.template && ephemeral.length) errs.push(forbidden(at(path, 'ephemeralContainers'), 'ephemeral containers not allowed in pod template'));
-  ephemeral.forEach((c, i) => errs.push(...validateContainer(c, idx(at(path, 'ephemeralContainers'), i), names, 'ephemeral')));
+  ephemeral.forEach((c, i) => errs.push(...validateContainer(c, idx(at(path, 'ephemeralContainers'), i), names, 'ephemeral', !!opts.template)));
   const restart = s.restartPolicy;
   if (restart === undefined || restart === '') errs.push(required(at(path, 'restartPolicy')));
   else if (!RESTART_POLICIES.includes(str(restart))) errs.push(notSupported(at(path, 'restartPolicy'), restart, RESTART_POLICIES));
