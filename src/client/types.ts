@@ -42,8 +42,13 @@ export interface WatchOpts {
   labelSelector?: string;
   fieldSelector?: string;
   allowWatchBookmarks?: boolean;
-  /** WatchList: the current state as ADDED events, then (with allowWatchBookmarks) a bookmark marking their end. */
+  /**
+   * WatchList: the current state as ADDED events, then (with allowWatchBookmarks) a bookmark marking
+   * their end. Upstream requires resourceVersionMatch NotOlderThan with it; the clients send that
+   * when resourceVersionMatch is unset.
+   */
   sendInitialEvents?: boolean;
+  resourceVersionMatch?: 'NotOlderThan';
   /** The server ends the watch after this long. */
   timeoutSeconds?: number;
   /** Aborting ends the watch: the iterator returns. */
@@ -54,7 +59,7 @@ export interface WriteOpts {
   /** dryRun=All: the server runs every step but stores nothing. */
   dryRun?: boolean;
   fieldManager?: string;
-  /** Default 'Strict' in-process; over HTTP the server's default applies when unset. */
+  /** Unknown or duplicate fields: 'Strict' (the default of both clients) fails the write with 400. */
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
 }
 
