@@ -1,0 +1,135 @@
+// Compiling x-kubernetes-validations rules (apiextensions-apiserver pkg/apiserver/schema/cel
+// compilation.go): parse, then check that every identifier is declared (self, oldSelf, macro
+// variables) and every function exists, reporting errors in cel-go's form
+// `ERROR: <input>:1:1: undeclared reference to 'foo' (in container '')` with the source excerpt.
+// @bufbuild/cel has no usable type checker, so type errors (e.g. a non-bool rule) surface when
+// the rule runs instead of at CRD creation.
+import { parse, plan, type CelResult } from '@bufbuild/cel';
+import { KNOWN_FUNCTIONS, ruleEnv } from './cel-library.js';
+
+type Expr = ReturnType<typeof parse>['expr'];
+
+export interface CompiledExpr {
+  source: string;
+  run(bindings: { self: unknown; oldSelf?: unknown }): CelResult;
+  usesOldSelf: boolean;
+}
+
+export type CompileResult = { ok: true; expr: CompiledExpr } | { ok: false; detail: string };
+
+function excerpt(src: string, offset: number): { line: number; col: number; text: string } {
+  const before = src.slice(0, offset);
+  const line = before.split('\n').length;
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const lineEnd = src.indexOf('\n', offset);
+  const col = offset - lineStart + 1;
+  const text = src.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+  return { line, col, text: `\n | ${text}\n | ${'.'.repeat(col - 1)}^` };
+}
+
+function errorAt(src: string, offset: number, msg: string): string {
+  const e = excerpt(src, offset);
+  return `ERROR: <input>:${e.line}:${e.col}: ${msg}${e.text}`;
+}
+
+interface Walk {
+  src: string;
+  positions: Record<string, number>;
+  errors: string[];
+  usesOldSelf: boolean;
+}
+
+function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
+  if (!e) return;
+  const k = e.exprKind;
+  const pos = () => w.positions[String(e.id)] ?? 0;
+  switch (k.case) {
+    case 'identExpr':
+      if (k.value.name === 'oldSelf') w.usesOldSelf = true;
+      if (!scope.has(k.value.name)) w.errors.push(errorAt(w.src, pos(), `undeclared reference to '${k.value.name}' (in container '')`));
+      return;
+    case 'selectExpr':
+      walk(k.value.operand, scope, w);
+      return;
+    case 'callExpr': {
+      const fn = k.value.function;
+      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn)) w.errors.push(errorAt(w.src, pos(), `undeclared reference to '${fn}' (in container '')`));
+      walk(k.value.target, scope, w);
+      for (const a of k.value.args) walk(a, scope, w);
+      return;
+    }
+    case 'listExpr':
+      for (const el of k.value.elements) walk(el, scope, w);
+      return;
+    case 'structExpr':
+      for (const entry of k.value.entries) {
+        if (entry.keyKind.case === 'mapKey') walk(entry.keyKind.value, scope, w);
+        walk(entry.value, scope, w);
+      }
+      return;
+    case 'comprehensionExpr': {
+      const c = k.value;
+      walk(c.iterRange, scope, w);
+      walk(c.accuInit, scope, w);
+      const inner = new Set(scope);
+      inner.add(c.iterVar);
+      if (c.iterVar2) inner.add(c.iterVar2);
+      inner.add(c.accuVar);
+      walk(c.loopCondition, inner, w);
+      walk(c.loopStep, inner, w);
+      walk(c.result, inner, w);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Rewrites @bufbuild/cel's parse error into cel-go's shape. */
+function syntaxError(src: string, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const m = /<input>:(\d+):(\d+):\s*(.*)$/s.exec(msg);
+  if (!m) return `ERROR: <input>:1:1: Syntax error: ${msg}`;
+  const line = Number(m[1]);
+  const col = Number(m[2]);
+  const lines = src.split('\n');
+  const offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col - 1;
+  return errorAt(src, Math.min(offset, src.length), `Syntax error: ${m[3]}`);
+}
+
+/** Compiles one expression with the rule variables (oldSelf only where allowed). */
+export function compileExpr(src: string, vars: readonly string[] = ['self', 'oldSelf']): CompileResult {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(src);
+  } catch (err) {
+    return { ok: false, detail: syntaxError(src, err) };
+  }
+  const positions: Record<string, number> = {};
+  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) positions[id] = off;
+  const w: Walk = { src, positions, errors: [], usesOldSelf: false };
+  walk(parsed.expr, new Set(vars), w);
+  if (w.errors.length) return { ok: false, detail: w.errors.join('\n') };
+  const program = plan(ruleEnv(), parsed);
+  return {
+    ok: true,
+    expr: {
+      source: src,
+      usesOldSelf: w.usesOldSelf,
+      run: (b) => program(b as never),
+    },
+  };
+}
+
+const cache = new Map<string, CompileResult>();
+
+/** compileExpr, memoized: the same rule text compiles once for every object it checks. */
+export function compileCached(src: string): CompileResult {
+  let r = cache.get(src);
+  if (!r) {
+    r = compileExpr(src);
+    if (cache.size > 5000) cache.clear();
+    cache.set(src, r);
+  }
+  return r;
+}

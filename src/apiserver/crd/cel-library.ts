@@ -1,0 +1,104 @@
+// The CEL environment of x-kubernetes-validations (k8s.io/apiserver/pkg/cel/library): the CEL
+// standard library and string extensions from @bufbuild/cel, plus Kubernetes' list library
+// (isSorted, sum, min, max, indexOf, lastIndexOf) and regex library (find, findAll).
+// Not available: quantity(), url(), ip()/cidr(), authz and format libraries, optional types.
+import { celEnv, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelValue } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+
+const DYN_LIST = listType(CelScalar.DYN);
+
+function compare(a: CelValue, b: CelValue): number {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return Number(a) - Number(b);
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  throw new Error('no such overload');
+}
+
+function items(list: CelList): CelValue[] {
+  return [...list];
+}
+
+function equal(a: CelValue, b: CelValue): boolean {
+  try {
+    return compare(a, b) === 0;
+  } catch {
+    return false;
+  }
+}
+
+const listFuncs = [
+  celMethod('isSorted', DYN_LIST, [], CelScalar.BOOL, function () {
+    const xs = items(this as CelList);
+    for (let i = 1; i < xs.length; i++) if (compare(xs[i - 1]!, xs[i]!) > 0) return false;
+    return true;
+  }),
+  celMethod('sum', DYN_LIST, [], CelScalar.DYN, function () {
+    const xs = items(this as CelList);
+    if (xs.length === 0) return 0n;
+    if (xs.every((x) => typeof x === 'bigint')) return (xs as bigint[]).reduce((s, x) => s + x, 0n);
+    if (xs.every((x) => typeof x === 'number')) return (xs as number[]).reduce((s, x) => s + x, 0);
+    throw new Error('no such overload');
+  }),
+  celMethod('min', DYN_LIST, [], CelScalar.DYN, function () {
+    const xs = items(this as CelList);
+    if (xs.length === 0) throw new Error('min called on empty list');
+    return xs.reduce((m, x) => (compare(x, m) < 0 ? x : m)) as never;
+  }),
+  celMethod('max', DYN_LIST, [], CelScalar.DYN, function () {
+    const xs = items(this as CelList);
+    if (xs.length === 0) throw new Error('max called on empty list');
+    return xs.reduce((m, x) => (compare(x, m) > 0 ? x : m)) as never;
+  }),
+  celMethod('indexOf', DYN_LIST, [CelScalar.DYN], CelScalar.INT, function (v) {
+    return BigInt(items(this as CelList).findIndex((x) => equal(x, v)));
+  }),
+  celMethod('lastIndexOf', DYN_LIST, [CelScalar.DYN], CelScalar.INT, function (v) {
+    const xs = items(this as CelList);
+    for (let i = xs.length - 1; i >= 0; i--) if (equal(xs[i]!, v)) return BigInt(i);
+    return -1n;
+  }),
+];
+
+function regex(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, 'u');
+  } catch (err) {
+    throw new Error(`invalid regex: ${(err as Error).message}`);
+  }
+}
+
+const regexFuncs = [
+  celMethod('find', CelScalar.STRING, [CelScalar.STRING], CelScalar.STRING, function (pattern) {
+    return regex(pattern).exec(this as string)?.[0] ?? '';
+  }),
+  celMethod('findAll', CelScalar.STRING, [CelScalar.STRING], listType(CelScalar.STRING), function (pattern) {
+    return [...(this as string).matchAll(new RegExp(regex(pattern).source, 'gu'))].map((m) => m[0]);
+  }),
+  celMethod('findAll', CelScalar.STRING, [CelScalar.STRING, CelScalar.INT], listType(CelScalar.STRING), function (pattern, limit) {
+    const all = [...(this as string).matchAll(new RegExp(regex(pattern).source, 'gu'))].map((m) => m[0]);
+    return limit < 0n ? all : all.slice(0, Number(limit));
+  }),
+];
+
+/** Names a rule may call (besides operators), for compile-time "undeclared reference" errors. */
+export const KNOWN_FUNCTIONS = new Set([
+  // standard definitions and macros
+  'size', 'has', 'all', 'exists', 'exists_one', 'map', 'filter', 'matches', 'contains', 'startsWith', 'endsWith',
+  'int', 'uint', 'double', 'string', 'bytes', 'bool', 'type', 'dyn', 'duration', 'timestamp',
+  'getFullYear', 'getMonth', 'getDayOfYear', 'getDayOfMonth', 'getDate', 'getDayOfWeek', 'getHours', 'getMinutes', 'getSeconds', 'getMilliseconds',
+  // strings extension
+  'charAt', 'indexOf', 'lastIndexOf', 'lowerAscii', 'upperAscii', 'replace', 'split', 'substring', 'trim', 'join', 'quote', 'reverse',
+  // Kubernetes list and regex libraries
+  'isSorted', 'sum', 'min', 'max', 'find', 'findAll',
+]);
+
+let env: CelEnv | undefined;
+
+/** The shared environment; variables are bound per evaluation (self, oldSelf). */
+export function ruleEnv(): CelEnv {
+  env ??= celEnv({ variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN }, funcs: [...strings, ...listFuncs, ...regexFuncs] });
+  return env;
+}
+
+export { isCelList };

@@ -1,0 +1,126 @@
+// Evaluation of x-kubernetes-validations (apiextensions-apiserver pkg/apiserver/schema/cel
+// validation.go): every rule of every schema node runs against the value there as `self`;
+// transition rules (those naming oldSelf) run only on update and only where the old value
+// correlates (same property or map key, same list-type=map keys, same list-type=set value;
+// never inside atomic lists). A false rule reports messageExpression's result, else message,
+// else `failed rule: <rule>`, under fieldPath when given, with reason as the error type.
+import { isCelError, type CelInput } from '@bufbuild/cel';
+import type { FieldError } from '../../api/field-errors.js';
+import { compileCached } from './cel-compile.js';
+import { toCel } from './cel-values.js';
+import { canonical } from './validate-value.js';
+import { child, childNode, index, type SchemaNode } from './node.js';
+import { isPlainObject, type ValidationRule } from './types.js';
+
+function ruleErrorString(rule: ValidationRule): string {
+  return (rule.message ?? '').trim() || (rule.rule ?? '').trim();
+}
+
+/** fieldPath (`.spec.foo`, `.items[0]`, `['a.b']`) appended to the node's path. */
+export function joinFieldPath(path: string, fieldPath: string): string {
+  let out = path;
+  const re = /\.([A-Za-z_][A-Za-z0-9_-]*)|\[['"]([^'"]*)['"]\]|\[(\d+)\]/gy;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(fieldPath))) {
+    consumed = re.lastIndex;
+    if (m[1] !== undefined) out = child(out, m[1]);
+    else if (m[2] !== undefined) out = child(out, m[2]);
+    else out = `${out}[${m[3]}]`;
+  }
+  return consumed === fieldPath.length ? out : child(path, fieldPath.replace(/^\./, ''));
+}
+
+function errorFor(reason: string | undefined, field: string, badValue: string, detail: string): FieldError {
+  switch (reason) {
+    case 'FieldValueForbidden':
+      return { type: 'FieldValueForbidden', field, detail };
+    case 'FieldValueRequired':
+      return { type: 'FieldValueRequired', field, detail };
+    case 'FieldValueDuplicate':
+      return { type: 'FieldValueDuplicate', field, badValue };
+    default:
+      return { type: 'FieldValueInvalid', field, badValue, detail };
+  }
+}
+
+function celMessage(err: { message: string }): string {
+  return err.message.replace(/^field not found: /, 'no such key: ');
+}
+
+function runNodeRules(value: unknown, old: unknown, node: SchemaNode, path: string, isResource: boolean, errs: FieldError[]): void {
+  let self: CelInput | undefined;
+  let oldSelf: CelInput | undefined;
+  const typeName = node.type || (isResource ? 'object' : '');
+  for (const rule of node.rules) {
+    if (typeof rule.rule !== 'string') continue;
+    const compiled = compileCached(rule.rule);
+    if (!compiled.ok) {
+      errs.push({ type: 'InternalError', field: path, detail: `rule compile error: ${compiled.detail}` });
+      continue;
+    }
+    if (compiled.expr.usesOldSelf && old === undefined) continue;
+    self ??= toCel(value, node, isResource);
+    if (compiled.expr.usesOldSelf) oldSelf ??= toCel(old, node, isResource);
+    const bindings = compiled.expr.usesOldSelf ? { self, oldSelf } : { self };
+    const result = compiled.expr.run(bindings);
+    if (isCelError(result)) {
+      errs.push({ type: 'FieldValueInvalid', field: path, badValue: typeName, detail: `${celMessage(result)} evaluating rule: ${ruleErrorString(rule)}` });
+      continue;
+    }
+    if (result === true) continue;
+    if (typeof result !== 'boolean') {
+      errs.push({ type: 'FieldValueInvalid', field: path, badValue: typeName, detail: `rule did not evaluate to a boolean evaluating rule: ${ruleErrorString(rule)}` });
+      continue;
+    }
+    let message = '';
+    if (typeof rule.messageExpression === 'string' && rule.messageExpression.trim()) {
+      const mc = compileCached(rule.messageExpression);
+      if (mc.ok) {
+        const out = mc.expr.run(mc.expr.usesOldSelf ? { self, oldSelf } : { self });
+        // An error, a non-string or a blank result falls back to message (upstream logs it).
+        if (typeof out === 'string' && out.trim() && !out.includes('\n')) message = out;
+      }
+    }
+    if (!message) message = (rule.message ?? '').trim() || `failed rule: ${(rule.rule ?? '').trim()}`;
+    const field = typeof rule.fieldPath === 'string' && rule.fieldPath ? joinFieldPath(path, rule.fieldPath) : path;
+    errs.push(errorFor(rule.reason, field, typeName, message));
+  }
+}
+
+/** Runs every rule below (and at) a node. `old` is undefined on create or where nothing correlates. */
+export function validateRules(value: unknown, old: unknown, node: SchemaNode, path: string, errs: FieldError[], isResource = false): void {
+  if (value === undefined || value === null) return;
+  if (node.rules.length) runNodeRules(value, old, node, path, isResource, errs);
+  if (isPlainObject(value)) {
+    const oldObj = isPlainObject(old) ? old : undefined;
+    for (const k of Object.keys(value)) {
+      if ((isResource || node.embedded) && k === 'metadata') continue;
+      const c = childNode(node, k);
+      if (!c) continue;
+      validateRules(value[k], oldObj && Object.hasOwn(oldObj, k) ? oldObj[k] : undefined, c, child(path, k), errs);
+    }
+    return;
+  }
+  if (Array.isArray(value) && node.items) {
+    const items = node.items;
+    const oldList = Array.isArray(old) ? old : undefined;
+    let correlate: (item: unknown) => unknown = () => undefined;
+    if (oldList && node.listType === 'map' && node.listMapKeys.length) {
+      const keyOf = (item: unknown) => (isPlainObject(item) ? canonical(node.listMapKeys.map((k) => item[k])) : undefined);
+      const byKey = new Map<string, unknown>();
+      for (const o of oldList) {
+        const k = keyOf(o);
+        if (k !== undefined) byKey.set(k, o);
+      }
+      correlate = (item) => {
+        const k = keyOf(item);
+        return k === undefined ? undefined : byKey.get(k);
+      };
+    } else if (oldList && node.listType === 'set') {
+      const set = new Set(oldList.map(canonical));
+      correlate = (item) => (set.has(canonical(item)) ? item : undefined);
+    }
+    value.forEach((item, i) => validateRules(item, correlate(item), items, index(path, i), errs));
+  }
+}
