@@ -3,6 +3,7 @@ import type { Store } from '../../storage/types.js';
 import type { Clock } from '../../util/clock.js';
 import type { SchemaCatalog } from '../schema/types.js';
 import type { CacheHub } from '../watchcache/index.js';
+import type { ServiceNetwork } from './service-addresses.js';
 
 export interface RegistryContext {
   store: Store;
@@ -11,4 +12,6 @@ export interface RegistryContext {
   hub: CacheHub;
   /** How long a read waits for the cache to reach a resourceVersion (upstream blockTimeout: 3s). */
   blockTimeoutMs: number;
+  /** Where Service ClusterIPs and node ports come from. */
+  serviceNetwork: ServiceNetwork;
 }

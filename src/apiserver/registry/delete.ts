@@ -11,6 +11,7 @@ import type { RegistryContext } from './context.js';
 import { fromStorageError } from './errors.js';
 import { keyFor } from './object-key.js';
 import { finalizersOf, isObject, meta, metaString, rfc3339 } from './object-meta.js';
+import { clusterIPsOf, isServices, releaseIP } from './service-addresses.js';
 import { returnsDeletedObject } from './strategy.js';
 import type { ApiObject, WriteOptions } from './types.js';
 
@@ -197,6 +198,7 @@ export async function deleteObject(ctx: RegistryContext, res: ResourceDef, names
     if (opts.dryRun) return { object: finishedBody(res, existing), finished: true, code: 200 };
     try {
       await ctx.store.delete(key, kv.modRevision);
+      if (isServices(res)) for (const ip of clusterIPsOf(existing)) await releaseIP(ctx, ip);
       return { object: finishedBody(res, existing), finished: true, code: 200 };
     } catch (err) {
       if (err instanceof ConflictError) continue;

@@ -15,6 +15,8 @@ import { patchObject } from './patch.js';
 import { bindPod, evictPod } from './pods.js';
 import { getScale, updateScale } from './scale.js';
 import { selectionFor } from './selection.js';
+import { DEFAULT_SERVICE_NETWORK, parseRange } from './service-addresses.js';
+import type { ServiceNetwork } from './service-addresses.js';
 import { allowsCreateOnUpdate } from './strategy.js';
 import type { ApiObject, ListOptions, PatchType, WatchEventOut, WatchOptions, WriteOptions } from './types.js';
 import { watchObjects } from './watch.js';
@@ -33,6 +35,8 @@ export interface RegistryOptions {
   watchQueueLimit?: number;
   /** How long reads wait for the cache to reach a resourceVersion. Upstream: 3s. */
   blockTimeoutMs?: number;
+  /** Service ClusterIP range and node port range. Default: EKS's 10.100.0.0/16, 30000-32767. */
+  serviceNetwork?: ServiceNetwork;
 }
 
 /** Namespaces every cluster has (kube-apiserver's system namespaces controller creates them). */
@@ -46,7 +50,9 @@ export class Registry {
 
   constructor(opts: RegistryOptions) {
     const hub = new CacheHub(opts.store, opts.clock, { capacity: opts.watchCacheSize });
-    this.ctx = { store: opts.store, catalog: opts.catalog, clock: opts.clock, hub, blockTimeoutMs: opts.blockTimeoutMs ?? 3000 };
+    const serviceNetwork = opts.serviceNetwork ?? DEFAULT_SERVICE_NETWORK;
+    parseRange(serviceNetwork.clusterIPRange);
+    this.ctx = { store: opts.store, catalog: opts.catalog, clock: opts.clock, hub, blockTimeoutMs: opts.blockTimeoutMs ?? 3000, serviceNetwork };
     this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
     this.queueLimit = opts.watchQueueLimit ?? 10_000;
   }

@@ -15,6 +15,7 @@ import { keyFor } from './object-key.js';
 import { deepClone, generateName, isObject, jsonEqual, managerFromUserAgent, meta, metaString, rfc3339 } from './object-meta.js';
 import { groupVersion } from './reader.js';
 import { schemaOf } from './schemas.js';
+import { allocateServiceAddresses, clusterIPsOf, isServices, releaseIP } from './service-addresses.js';
 import { pruneUnknownFields, reportUnknownFields } from './prune.js';
 import { prepareForCreate, prepareForUpdate, resetFields, updateGeneration } from './strategy.js';
 import { checkName, checkNamespace, checkTypeMeta } from './type-meta.js';
@@ -127,6 +128,18 @@ async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: 
   canonicalizeNamespace(res, obj);
   // The job strategy generates the selector from the uid at create.
   if (res.group === 'batch' && res.resource === 'jobs') generateJobSelector(obj, String(m.uid));
+  // The service registry allocates ClusterIPs and node ports before validation (BeginCreate).
+  const release = isServices(res) && m.name ? await allocateServiceAddresses(ctx, res, obj, undefined, opts.dryRun) : undefined;
+  try {
+    return await storeNew(ctx, res, obj, opts, managedFieldsDone, generateFrom);
+  } catch (err) {
+    await release?.();
+    throw err;
+  }
+}
+
+async function storeNew(ctx: RegistryContext, res: ResourceDef, obj: ApiObject, opts: WriteOptions, managedFieldsDone: boolean, generateFrom: string | undefined): Promise<ApiObject> {
+  const m = meta(obj);
   validate(res, obj, undefined);
   if (!managedFieldsDone) recordManagedFields(ctx, res, undefined, obj, opts);
   const ns = res.namespaced ? metaString(obj, 'namespace') : undefined;
@@ -215,32 +228,58 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
     canonicalizeNamespace(res, next);
     updateGeneration(res, next, existing);
     meta(next).resourceVersion = String(kv.modRevision);
-    if (!plan.raw) validate(res, next, existing);
-    if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
-    // A write that changes nothing but managedFields timestamps is a no-op.
-    ignoreManagedFieldsTimestamps(next, existing);
-    if (jsonEqual(withoutVersion(next), withoutVersion(existing))) return { object: existing, created: false };
-    if (shouldDeleteDuringUpdate(next)) {
-      if (opts.dryRun) return { object: next, created: false };
-      try {
-        const { revision } = await ctx.store.delete(key, kv.modRevision);
-        meta(next).resourceVersion = String(revision);
-        return { object: next, created: false };
-      } catch (err) {
-        if (err instanceof ConflictError) continue;
-        if (err instanceof NotFoundError) throw notFound(res.group, res.resource, name);
-        throw fromStorageError(err, res.group, res.resource, name);
-      }
-    }
-    if (opts.dryRun) return { object: next, created: false };
+    const release = isServices(res) && !plan.raw && !opts.subresource ? await allocateServiceAddresses(ctx, res, next, existing, opts.dryRun) : undefined;
+    let stored = false;
     try {
-      const updated = await ctx.store.update(key, encodeValue(next), kv.modRevision);
-      meta(next).resourceVersion = String(updated.modRevision);
-      return { object: next, created: false };
-    } catch (err) {
-      if (err instanceof ConflictError || err instanceof NotFoundError) continue;
-      throw fromStorageError(err, res.group, res.resource, name);
+      const out = await storeUpdate(ctx, res, key, name, kv.modRevision, next, existing, plan, opts);
+      stored = out !== undefined;
+      if (!out) continue;
+      // IPs a Service no longer holds (type changed to ExternalName) go back to the pool.
+      if (release && out.stored && !opts.dryRun) {
+        const kept = new Set(clusterIPsOf(out.object));
+        for (const ip of clusterIPsOf(existing)) if (!kept.has(ip)) await releaseIP(ctx, ip);
+      }
+      return { object: out.object, created: false };
+    } finally {
+      if (!stored) await release?.();
     }
   }
   throw conflict(res.group, res.resource, name, OBJECT_MODIFIED);
+}
+
+/**
+ * The last steps of an update: validation, field management, then the guarded write.
+ * Undefined when the store reports a concurrent change (the caller retries).
+ */
+async function storeUpdate(
+  ctx: RegistryContext,
+  res: ResourceDef,
+  key: string,
+  name: string,
+  modRevision: number,
+  next: ApiObject,
+  existing: ApiObject,
+  plan: UpdatePlan,
+  opts: WriteOptions,
+): Promise<{ object: ApiObject; stored: boolean } | undefined> {
+  if (!plan.raw) validate(res, next, existing);
+  if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
+  // A write that changes nothing but managedFields timestamps is a no-op.
+  ignoreManagedFieldsTimestamps(next, existing);
+  if (jsonEqual(withoutVersion(next), withoutVersion(existing))) return { object: existing, stored: false };
+  if (opts.dryRun) return { object: next, stored: false };
+  try {
+    if (shouldDeleteDuringUpdate(next)) {
+      const { revision } = await ctx.store.delete(key, modRevision);
+      meta(next).resourceVersion = String(revision);
+      if (isServices(res)) for (const ip of clusterIPsOf(existing)) await releaseIP(ctx, ip);
+    } else {
+      const updated = await ctx.store.update(key, encodeValue(next), modRevision);
+      meta(next).resourceVersion = String(updated.modRevision);
+    }
+    return { object: next, stored: true };
+  } catch (err) {
+    if (err instanceof ConflictError || err instanceof NotFoundError) return undefined;
+    throw fromStorageError(err, res.group, res.resource, name);
+  }
 }
