@@ -92,13 +92,24 @@ async function main(): Promise<void> {
     await throughput(500, 16, (i) => s.create(`/registry/warm/${i}`, VALUE));
 
     for (const inFlight of [1, 64]) {
-      const n = inFlight === 1 ? 1_000 : 8_000;
+      const n = inFlight === 1 ? 500 : 4_000;
       const [creates, rawPuts] = await alternate(
-        3,
+        5,
         (round) => throughput(n, inFlight, async (i) => void (await rawNs.put(`/registry/c${inFlight}/${round}/${i}`).value(VALUE))),
         (round) => throughput(n, inFlight, (i) => s.create(`/registry/c${inFlight}/${round}/${i}`, VALUE)),
       );
       row(`creates/s, ${inFlight} in flight`, creates, rawPuts, 'op/s');
+      // For reading the ratio: etcd's own price of "create only if absent" (a transaction), raw client.
+      const [, rawTxns] = await alternate(
+        3,
+        (round) =>
+          throughput(n, inFlight, async (i) => {
+            const key = `/registry/t${inFlight}/${round}/${i}`;
+            await rawNs.if(key, 'Create', '==', 0).then(rawNs.put(key).value(VALUE)).commit();
+          }),
+        async () => 0,
+      );
+      console.log(`${''.padEnd(34)} (raw etcd3 guarded create, a txn: ${fmt(rawTxns)} op/s = ${fmt((rawTxns / rawPuts) * 100)}% of raw puts)`);
     }
 
     const gets = 8_000;
