@@ -5,7 +5,7 @@
 // conflict unless forced, and forcing takes the field over.
 import { badRequest } from '../../api/status.js';
 import { unclassifiedPatchError } from '../patch/errors.js';
-import { deepClone, isJsonObject, type JsonObject } from '../patch/json-value.js';
+import { deepClone, isJsonObject, jsonEqual, type JsonObject } from '../patch/json-value.js';
 import type { SchemaNode } from '../patch/schema-node.js';
 import { ApplyConflictError, type FieldConflict } from './conflict.js';
 import { goJson } from './path.js';
@@ -130,16 +130,21 @@ function tryApply(
   const id = managerIdentifier({ manager: opts.manager, operation: 'Apply', subresource: opts.subresource });
   const liveBare = withoutManagedFields(liveObj) as JsonObject;
   let merged = (mergeValues(liveBare, config, opts.schema) ?? {}) as JsonObject;
-  const lastSet = managed.get(id)?.set;
-  managed.set(id, { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, subresource: opts.subresource, set: configSet });
+  const previous = managed.get(id);
+  const lastSet = previous?.set;
+  managed.set(id, { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, subresource: opts.subresource, set: configSet, time: previous?.time });
   merged = prune(merged, managed, lastSet, opts.schema);
   const { conflicts } = takeOwnership(liveBare, merged, managed, opts.schema, id, force, ignoredSet(opts.ignoredFields));
   if (conflicts.length > 0) return { conflicts };
   const own = managed.get(id)!;
   const set = own.set.difference(STRIPPED_FIELDS);
+  // An apply that changes no value leaves the object as it was and the applier's time alone
+  // (merge.Updater.Apply returns no object then; managedfieldsupdater.go sets the time only
+  // when there is one). A first-time co-owner then has an entry without a time.
+  const noop = jsonEqual(liveBare, merged);
   if (set.empty()) managed.delete(id);
-  else managed.set(id, { ...own, set, time: rfc3339Seconds(opts.now) });
-  return { object: merged, managed };
+  else managed.set(id, { ...own, set, time: noop ? own.time : rfc3339Seconds(opts.now) });
+  return { object: noop ? liveBare : merged, managed };
 }
 
 /**
