@@ -3,51 +3,43 @@
 // conversion functions accept them (pkg/apis/<group>/v1/conversion.go).
 
 type Obj = Record<string, unknown>;
+// Selectors run over every object of a list or watch, so field access here avoids the
+// rest-parameter path helpers used elsewhere: plain optional chaining on a loose view.
+type Loose = any;
 
-function get(obj: Obj, ...path: string[]): unknown {
-  let cur: unknown = obj;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Obj)[p];
-  }
-  return cur;
-}
-const str = (obj: Obj, ...path: string[]): string => {
-  const v = get(obj, ...path);
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-};
-const bool = (obj: Obj, ...path: string[]): string => String(get(obj, ...path) === true);
-const int = (obj: Obj, ...path: string[]): string => {
-  const v = get(obj, ...path);
-  return typeof v === 'number' ? String(Math.trunc(v)) : '0';
-};
+const s = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const b = (v: unknown): string => (v === true ? 'true' : 'false');
+const n = (v: unknown): string => (typeof v === 'number' ? String(Math.trunc(v)) : '0');
 
 interface Selectable {
   /** Field labels the conversion function accepts (besides what `fields` returns). */
   labels: string[];
-  fields: (o: Obj) => Record<string, string>;
+  fields: (o: Loose) => Record<string, string>;
 }
 
-const META_NAMESPACED = (o: Obj) => ({ 'metadata.name': str(o, 'metadata', 'name'), 'metadata.namespace': str(o, 'metadata', 'namespace') });
-const META_CLUSTER = (o: Obj) => ({ 'metadata.name': str(o, 'metadata', 'name') });
+const META_NAMESPACED = (o: Loose) => ({ 'metadata.name': s(o?.metadata?.name), 'metadata.namespace': s(o?.metadata?.namespace) });
+const META_CLUSTER = (o: Loose) => ({ 'metadata.name': s(o?.metadata?.name) });
 
 const SELECTABLE: Record<string, Selectable> = {
   '/pods': {
     labels: ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
     fields: (o) => {
+      const spec = o?.spec;
+      const status = o?.status;
       // status.podIP is the first of status.podIPs (pod strategy's PodToSelectableFields).
-      const ips = get(o, 'status', 'podIPs');
-      const firstIP = Array.isArray(ips) && ips.length > 0 ? str(ips[0] as Obj, 'ip') : str(o, 'status', 'podIP');
+      const ips = status?.podIPs;
+      const firstIP = Array.isArray(ips) && ips.length > 0 ? s(ips[0]?.ip) : s(status?.podIP);
       return {
-        ...META_NAMESPACED(o),
-        'spec.nodeName': str(o, 'spec', 'nodeName'),
-        'spec.restartPolicy': str(o, 'spec', 'restartPolicy'),
-        'spec.schedulerName': str(o, 'spec', 'schedulerName'),
-        'spec.serviceAccountName': str(o, 'spec', 'serviceAccountName'),
-        'spec.hostNetwork': bool(o, 'spec', 'hostNetwork'),
-        'status.phase': str(o, 'status', 'phase'),
+        'metadata.name': s(o?.metadata?.name),
+        'metadata.namespace': s(o?.metadata?.namespace),
+        'spec.nodeName': s(spec?.nodeName),
+        'spec.restartPolicy': s(spec?.restartPolicy),
+        'spec.schedulerName': s(spec?.schedulerName),
+        'spec.serviceAccountName': s(spec?.serviceAccountName),
+        'spec.hostNetwork': b(spec?.hostNetwork),
+        'status.phase': s(status?.phase),
         'status.podIP': firstIP,
-        'status.nominatedNodeName': str(o, 'status', 'nominatedNodeName'),
+        'status.nominatedNodeName': s(status?.nominatedNodeName),
       };
     },
   },
@@ -55,33 +47,33 @@ const SELECTABLE: Record<string, Selectable> = {
     labels: ['metadata.name', 'metadata.namespace', 'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
     fields: (o) => ({
       ...META_NAMESPACED(o),
-      'involvedObject.kind': str(o, 'involvedObject', 'kind'),
-      'involvedObject.namespace': str(o, 'involvedObject', 'namespace'),
-      'involvedObject.name': str(o, 'involvedObject', 'name'),
-      'involvedObject.uid': str(o, 'involvedObject', 'uid'),
-      'involvedObject.apiVersion': str(o, 'involvedObject', 'apiVersion'),
-      'involvedObject.resourceVersion': str(o, 'involvedObject', 'resourceVersion'),
-      'involvedObject.fieldPath': str(o, 'involvedObject', 'fieldPath'),
-      reason: str(o, 'reason'),
-      reportingComponent: str(o, 'reportingComponent'),
+      'involvedObject.kind': s(o?.involvedObject?.kind),
+      'involvedObject.namespace': s(o?.involvedObject?.namespace),
+      'involvedObject.name': s(o?.involvedObject?.name),
+      'involvedObject.uid': s(o?.involvedObject?.uid),
+      'involvedObject.apiVersion': s(o?.involvedObject?.apiVersion),
+      'involvedObject.resourceVersion': s(o?.involvedObject?.resourceVersion),
+      'involvedObject.fieldPath': s(o?.involvedObject?.fieldPath),
+      reason: s(o?.reason),
+      reportingComponent: s(o?.reportingComponent),
       // The event strategy uses source.component, or reportingComponent when that is empty.
-      source: str(o, 'source', 'component') || str(o, 'reportingComponent'),
-      type: str(o, 'type'),
+      source: s(o?.source?.component) || s(o?.reportingComponent),
+      type: s(o?.type),
     }),
   },
-  '/secrets': { labels: ['metadata.name', 'metadata.namespace', 'type'], fields: (o) => ({ ...META_NAMESPACED(o), type: str(o, 'type') }) },
-  '/nodes': { labels: ['metadata.name', 'spec.unschedulable'], fields: (o) => ({ ...META_CLUSTER(o), 'spec.unschedulable': bool(o, 'spec', 'unschedulable') }) },
-  '/namespaces': { labels: ['metadata.name', 'status.phase'], fields: (o) => ({ ...META_CLUSTER(o), 'status.phase': str(o, 'status', 'phase') }) },
-  '/replicationcontrollers': { labels: ['metadata.name', 'metadata.namespace', 'status.replicas'], fields: (o) => ({ ...META_NAMESPACED(o), 'status.replicas': int(o, 'status', 'replicas') }) },
+  '/secrets': { labels: ['metadata.name', 'metadata.namespace', 'type'], fields: (o) => ({ ...META_NAMESPACED(o), type: s(o?.type) }) },
+  '/nodes': { labels: ['metadata.name', 'spec.unschedulable'], fields: (o) => ({ ...META_CLUSTER(o), 'spec.unschedulable': b(o?.spec?.unschedulable) }) },
+  '/namespaces': { labels: ['metadata.name', 'status.phase'], fields: (o) => ({ ...META_CLUSTER(o), 'status.phase': s(o?.status?.phase) }) },
+  '/replicationcontrollers': { labels: ['metadata.name', 'metadata.namespace', 'status.replicas'], fields: (o) => ({ ...META_NAMESPACED(o), 'status.replicas': n(o?.status?.replicas) }) },
   '/services': {
     labels: ['metadata.name', 'metadata.namespace', 'spec.clusterIP', 'spec.type'],
-    fields: (o) => ({ ...META_NAMESPACED(o), 'spec.clusterIP': str(o, 'spec', 'clusterIP'), 'spec.type': str(o, 'spec', 'type') }),
+    fields: (o) => ({ ...META_NAMESPACED(o), 'spec.clusterIP': s(o?.spec?.clusterIP), 'spec.type': s(o?.spec?.type) }),
   },
-  'apps/replicasets': { labels: ['metadata.name', 'metadata.namespace', 'status.replicas'], fields: (o) => ({ ...META_NAMESPACED(o), 'status.replicas': int(o, 'status', 'replicas') }) },
-  'batch/jobs': { labels: ['metadata.name', 'metadata.namespace', 'status.successful'], fields: (o) => ({ ...META_NAMESPACED(o), 'status.successful': int(o, 'status', 'succeeded') }) },
+  'apps/replicasets': { labels: ['metadata.name', 'metadata.namespace', 'status.replicas'], fields: (o) => ({ ...META_NAMESPACED(o), 'status.replicas': n(o?.status?.replicas) }) },
+  'batch/jobs': { labels: ['metadata.name', 'metadata.namespace', 'status.successful'], fields: (o) => ({ ...META_NAMESPACED(o), 'status.successful': n(o?.status?.succeeded) }) },
   'certificates.k8s.io/certificatesigningrequests': {
     labels: ['metadata.name', 'spec.signerName'],
-    fields: (o) => ({ ...META_CLUSTER(o), 'spec.signerName': str(o, 'spec', 'signerName') }),
+    fields: (o) => ({ ...META_CLUSTER(o), 'spec.signerName': s(o?.spec?.signerName) }),
   },
 };
 
