@@ -143,6 +143,32 @@ describe('pods/eviction', () => {
   });
 });
 
+describe('pods/eviction of pods that are not running', () => {
+  test('a pending pod is evicted without asking its budget', async (t) => {
+    const { registry } = await setup(t);
+    await registry.create(pods, 'default', { metadata: { name: 'p', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } }, w());
+    await registry.create(pdbs, 'default', { metadata: { name: 'web' }, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'web' } } } }, w());
+    const r = await registry.evictPod('default', 'p', { metadata: { name: 'p' } }, w());
+    assert.deepEqual(r, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
+    await assert.rejects(registry.get(pods, 'default', 'p', {}), apiError(404, 'NotFound', 'pods "p" not found'));
+  });
+
+  test('a budget its controller has not observed yet refuses with 429 and retry after 10s', async (t) => {
+    const { registry } = await setup(t);
+    await registry.create(pods, 'default', { metadata: { name: 'p', labels: { app: 'web' } }, spec: { nodeName: 'n', containers: [{ name: 'c', image: 'x' }] } }, w());
+    const cur = await registry.get(pods, 'default', 'p', {});
+    await registry.update(pods, 'default', 'p', { ...cur, status: { phase: 'Running' } }, w({ subresource: 'status' }));
+    await registry.create(pdbs, 'default', { metadata: { name: 'web' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } }, w());
+    await assert.rejects(registry.evictPod('default', 'p', {}, w()), (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.equal(e.status.code, 429);
+      assert.equal(e.status.details?.retryAfterSeconds, 10);
+      assert.deepEqual(e.status.details?.causes, [{ reason: 'DisruptionBudget', message: 'The disruption budget web is still being processed by the server.' }]);
+      return true;
+    });
+  });
+});
+
 describe('scale', () => {
   test('get, update and patch the scale of a deployment', async (t) => {
     const { registry } = await setup(t);

@@ -110,6 +110,30 @@ for (const driver of DRIVERS) {
         assert.match(String(gone[0].object.message), new RegExp(`^too old resource version: ${rvOf(first)} \\(\\d+\\)$`));
       });
 
+      test('a watch from a resourceVersion the cache has not seen ends with a 504 ERROR event', async (t) => {
+        const { registry, clock } = await setup(t, driver);
+        const future = registry.context.hub.revision + 50;
+        const it = registry.watch(configmaps, 'default', { resourceVersion: String(future), signal: new AbortController().signal })[Symbol.asyncIterator]();
+        const first = it.next();
+        await new Promise((r) => setImmediate(r));
+        clock.advance(3000);
+        const ev = (await first).value as WatchEventOut;
+        assert.equal(ev.type, 'ERROR');
+        assert.equal(ev.object.code, 504);
+        assert.equal(ev.object.message, `Timeout: Too large resource version: ${future}, current: ${future - 50}`);
+        assert.equal((await it.next()).done, true);
+      });
+
+      test('get: "" reads the latest, "0" the cache, N waits for N', async (t) => {
+        const { registry } = await setup(t, driver);
+        const a = await registry.create(configmaps, 'default', cm('a', {}, { v: '1' }), w());
+        const b = (await registry.update(configmaps, 'default', 'a', { ...a, data: { v: '2' } }, w())).object;
+        assert.deepEqual((await registry.get(configmaps, 'default', 'a', {})).data, { v: '2' });
+        assert.deepEqual((await registry.get(configmaps, 'default', 'a', { resourceVersion: rvOf(b) })).data, { v: '2' });
+        await registry.context.hub.waitFresh(1000);
+        assert.deepEqual((await registry.get(configmaps, 'default', 'a', { resourceVersion: '0' })).data, { v: '2' });
+      });
+
       test('WatchList: initial ADDED events, then a BOOKMARK marking their end', async (t) => {
         const { registry } = await setup(t, driver);
         await registry.create(configmaps, 'default', cm('a'), w());
