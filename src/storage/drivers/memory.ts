@@ -13,9 +13,18 @@ import type {
   WatchEvent,
   WatchOptions,
 } from '../types.js';
-import { validateKey, validateRangeOptions, validateRangePrefix, validateRevision, validateTxn, validateValue } from '../validate.js';
+import {
+  prefixEnd,
+  validateKey,
+  validateRangeOptions,
+  validateRangePrefix,
+  validateRevision,
+  validateTxn,
+  validateValue,
+} from '../validate.js';
 import { WatchHub } from '../watch-hub.js';
 import { applyCreate, applyDelete, applyTxn, applyUpdate, WriteStep, type WriteView } from '../write-ops.js';
+import { SortedKeySet } from './memory-key-index.js';
 
 interface Rec {
   rev: number;
@@ -33,11 +42,11 @@ export class MemoryStore implements Store {
   private revision = 1;
   private compacted = 0;
   private closed = false;
-  /** Every key with retained history, live or deleted. */
+  /** The newest value of every live key, and the live keys in order. */
+  private readonly live = new Map<string, KeyValue>();
+  private readonly liveKeys = new SortedKeySet();
+  /** Every key with retained history, live or deleted, oldest first. */
   private readonly recs = new Map<string, Rec[]>();
-  /** The keys of `recs` in order, except those still in `unsorted`. */
-  private sorted: string[] = [];
-  private unsorted: string[] = [];
   /** Events newer than the pruned point, oldest first, for watches that start in the past. */
   private log: WatchEvent[] = [];
   private logHead = 0;
@@ -54,9 +63,17 @@ export class MemoryStore implements Store {
       readEvents: (prefix, after, limit) => this.readEvents(prefix, after, limit),
     });
     this.view = {
-      get: (key) => this.newest(key),
-      put: (kv) => this.append(kv.key, { rev: kv.modRevision, kv }),
-      remove: (key, rev) => this.append(key, { rev, kv: null }),
+      get: (key) => this.live.get(key),
+      put: (kv, prev) => {
+        this.append(kv.key, { rev: kv.modRevision, kv });
+        this.live.set(kv.key, kv);
+        if (!prev) this.liveKeys.add(kv.key);
+      },
+      remove: (key, rev) => {
+        this.append(key, { rev, kv: null });
+        this.live.delete(key);
+        this.liveKeys.delete(key);
+      },
     };
   }
 
@@ -64,29 +81,82 @@ export class MemoryStore implements Store {
     this.checkOpen();
     validateKey(this.prefix, key);
     const rev = this.readRevision(opts?.revision);
+    if (rev === this.revision) return this.live.get(key);
     const recs = this.recs.get(key);
     return recs ? valueAt(recs, rev) : undefined;
   }
 
+  /**
+   * Live keys answer a read at the current revision. A read at a past revision (every continuation
+   * page in kube-apiserver) takes the live keys too, except the keys written since, whose value then
+   * comes from their history: the cost is the page plus the writes since, not the whole prefix.
+   */
   async range(keyPrefix: string, opts?: RangeOptions): Promise<RangeResult> {
     this.checkOpen();
     const o = validateRangeOptions(this.prefix, keyPrefix, opts);
     const rev = this.readRevision(o.revision);
-    const keys = this.sortedKeys();
+    const end = prefixEnd(keyPrefix);
+    let count = this.liveKeys.rank(end) - this.liveKeys.rank(keyPrefix);
+    let changed: string[] = [];
+    const then = new Map<string, KeyValue | undefined>();
+    if (rev !== this.revision) {
+      for (const key of this.keysWrittenAfter(keyPrefix, rev)) {
+        const kv = valueAt(this.recs.get(key)!, rev);
+        then.set(key, kv);
+        count += (kv ? 1 : 0) - (this.live.has(key) ? 1 : 0);
+      }
+      changed = [...then.keys()].sort();
+      if (o.startAfter !== undefined) changed = changed.filter((k) => k > o.startAfter!);
+    }
+    if (o.countOnly) return { kvs: [], more: false, count, revision: rev };
+
     const kvs: KeyValue[] = [];
-    let count = 0;
     let more = false;
-    for (let i = lowerBound(keys, keyPrefix); i < keys.length; i++) {
-      const key = keys[i];
-      if (!key.startsWith(keyPrefix)) break;
-      const kv = valueAt(this.recs.get(key)!, rev);
+    const liveIt = this.liveKeys.from(o.startAfter ?? keyPrefix, o.startAfter !== undefined);
+    let nextLive = liveIt.next();
+    let j = 0;
+    for (;;) {
+      const liveKey = !nextLive.done && nextLive.value < end ? nextLive.value : undefined;
+      if (liveKey === undefined && j >= changed.length) break;
+      let kv: KeyValue | undefined;
+      if (j >= changed.length || (liveKey !== undefined && liveKey < changed[j])) {
+        kv = this.live.get(liveKey!);
+        nextLive = liveIt.next();
+      } else {
+        if (liveKey === changed[j]) nextLive = liveIt.next();
+        kv = then.get(changed[j++]);
+      }
       if (!kv) continue;
-      count++;
-      if (o.countOnly || (o.startAfter !== undefined && key <= o.startAfter)) continue;
-      if (o.limit > 0 && kvs.length >= o.limit) more = true;
-      else kvs.push(kv);
+      if (o.limit > 0 && kvs.length === o.limit) {
+        more = true;
+        break;
+      }
+      kvs.push(kv);
     }
     return { kvs, more, count, revision: rev };
+  }
+
+  /** Keys under `prefix` written after revision `rev`, from the event log. */
+  private keysWrittenAfter(prefix: string, rev: number): Set<string> {
+    const keys = new Set<string>();
+    const log = this.log;
+    for (let i = this.firstEventAfter(rev); i < log.length; i++) {
+      const key = log[i].kv.key;
+      if (key.startsWith(prefix)) keys.add(key);
+    }
+    return keys;
+  }
+
+  private firstEventAfter(rev: number): number {
+    const log = this.log;
+    let lo = this.logHead;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (log[mid].kv.modRevision <= rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   async create(key: string, value: Buffer): Promise<KeyValue> {
@@ -186,30 +256,12 @@ export class MemoryStore implements Store {
   private append(key: string, rec: Rec): void {
     const recs = this.recs.get(key);
     if (recs) recs.push(rec);
-    else {
-      this.recs.set(key, [rec]);
-      this.unsorted.push(key);
-    }
-  }
-
-  private sortedKeys(): string[] {
-    if (this.unsorted.length > 0) {
-      this.unsorted.sort();
-      this.sorted = mergeSorted(this.sorted, this.unsorted);
-      this.unsorted = [];
-    }
-    return this.sorted;
+    else this.recs.set(key, [rec]);
   }
 
   private readEvents(prefix: string, after: number, limit: number): { events: WatchEvent[]; through: number } {
     const log = this.log;
-    let lo = this.logHead;
-    let hi = log.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (log[mid].kv.modRevision <= after) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.firstEventAfter(after);
     const events: WatchEvent[] = [];
     const scanLimit = limit * 20;
     for (let i = lo; i < log.length; i++) {
@@ -233,7 +285,6 @@ export class MemoryStore implements Store {
       let i = this.logHead;
       for (; i < end && this.log[i].kv.modRevision <= target; i++) touched.add(this.log[i].kv.key);
       this.logHead = i;
-      let removedKeys = false;
       for (const key of touched) {
         const recs = this.recs.get(key);
         if (!recs) continue;
@@ -242,14 +293,7 @@ export class MemoryStore implements Store {
         if (recs[j].rev > target) continue;
         const drop = recs[j].kv === null ? j + 1 : j;
         if (drop > 0) recs.splice(0, drop);
-        if (recs.length === 0) {
-          this.recs.delete(key);
-          removedKeys = true;
-        }
-      }
-      if (removedKeys) {
-        this.sorted = this.sorted.filter((k) => this.recs.has(k));
-        this.unsorted = this.unsorted.filter((k) => this.recs.has(k));
+        if (recs.length === 0) this.recs.delete(key);
       }
       if (this.logHead > 4096 && this.logHead * 2 > this.log.length) {
         this.log = this.log.slice(this.logHead);
@@ -266,27 +310,4 @@ function valueAt(recs: Rec[], rev: number): KeyValue | undefined {
     if (recs[i].rev <= rev) return recs[i].kv ?? undefined;
   }
   return undefined;
-}
-
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function mergeSorted(a: string[], b: string[]): string[] {
-  if (a.length === 0) return b.slice();
-  const out = new Array<string>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
 }

@@ -52,6 +52,7 @@ export interface SqliteStoreOptions {
 /** History rows examined per compaction transaction, and the time one may take: writes wait at most that long. */
 const COMPACT_BATCH = 500;
 const COMPACT_BUDGET_MS = 5;
+const COUNT_CACHE_SIZE = 256;
 const EMPTY = Buffer.alloc(0);
 
 interface PendingWrite {
@@ -79,6 +80,8 @@ export class SqliteStore implements Store {
   private compacting: Promise<void> | undefined;
   private readonly hub: WatchHub;
   private readonly view: WriteView;
+  /** Counts of live keys by "revision NUL prefix": paging a big list counts it once, not per page. */
+  private readonly counts = new Map<string, number>();
   /** Position of the next history row within the revision being written. */
   private position = 0;
   private positionRevision = 0;
@@ -145,7 +148,7 @@ export class SqliteStore implements Store {
     const rev = this.readRevision(o.revision);
     const end = prefixEnd(keyPrefix);
     if (rev !== this.revision) return this.rangeHistory(keyPrefix, end, rev, o.limit, o.startAfter, o.countOnly);
-    if (o.countOnly) return { kvs: [], more: false, count: this.st.countLive.get(keyPrefix, end) ?? 0, revision: rev };
+    if (o.countOnly) return { kvs: [], more: false, count: this.liveCount(keyPrefix, end), revision: rev };
     const sqlLimit = o.limit > 0 ? o.limit + 1 : -1;
     const rows =
       o.startAfter === undefined
@@ -154,7 +157,7 @@ export class SqliteStore implements Store {
     const more = o.limit > 0 && rows.length > o.limit;
     if (more) rows.length = o.limit;
     // A whole range needs no separate count; rows and count come from the same synchronous read.
-    const count = o.startAfter === undefined && !more ? rows.length : (this.st.countLive.get(keyPrefix, end) ?? 0);
+    const count = o.startAfter === undefined && !more ? rows.length : this.liveCount(keyPrefix, end);
     return { kvs: rows.map(fromLive), more, count, revision: rev };
   }
 
@@ -239,6 +242,22 @@ export class SqliteStore implements Store {
     return revision;
   }
 
+  /** Live keys under a prefix, remembered per revision (a count at a revision never changes). */
+  private liveCount(prefix: string, end: string): number {
+    const cacheKey = `${this.revision}\0${prefix}`;
+    let count = this.counts.get(cacheKey);
+    if (count === undefined) {
+      count = this.st.countLive.get(prefix, end) ?? 0;
+      this.rememberCount(cacheKey, count);
+    }
+    return count;
+  }
+
+  private rememberCount(cacheKey: string, count: number): void {
+    if (this.counts.size >= COUNT_CACHE_SIZE) this.counts.delete(this.counts.keys().next().value!);
+    this.counts.set(cacheKey, count);
+  }
+
   private live(key: string): KeyValue | undefined {
     const row = this.st.getLive.get(key);
     return row ? fromLive(row) : undefined;
@@ -268,13 +287,16 @@ export class SqliteStore implements Store {
     const bound = firstIdOf(rev + 1);
     const touched = this.st.touchedSince.all(bound, prefix, end);
     const then = new Map<string, KeyValue | undefined>();
-    let count = this.st.countLive.get(prefix, end) ?? 0;
+    const cacheKey = `${rev}\0${prefix}`;
+    const cached = this.counts.get(cacheKey);
+    let count = cached ?? this.liveCount(prefix, end);
     for (const key of touched) {
       const row = this.st.historyBefore.get(key, bound);
       const kv = row ? fromHistory(row) : undefined;
       then.set(key, kv);
-      count += (kv ? 1 : 0) - (this.st.isLive.get(key) === undefined ? 0 : 1);
+      if (cached === undefined) count += (kv ? 1 : 0) - (this.st.isLive.get(key) === undefined ? 0 : 1);
     }
+    if (cached === undefined) this.rememberCount(cacheKey, count);
     if (countOnly) return { kvs: [], more: false, count, revision: rev };
 
     // At most touched.length live rows are replaced, so this many live rows hold the page.
