@@ -340,6 +340,9 @@ describe('other kinds', () => {
       'volumeBindingMode: Unsupported value: "Later": supported values: "Immediate", "WaitForFirstConsumer"',
     ]);
   });
+  test('review requests carry no metadata to check', () => {
+    assert.deepEqual(check('authentication.k8s.io', 'v1', 'TokenReview', { spec: { token: 'x' } }), []);
+  });
   test('unknown kinds get ObjectMeta validation only', () => {
     assert.deepEqual(check('example.com', 'v1', 'Widget', { metadata: { name: 'w', namespace: 'default' }, spec: { anything: true } }), []);
     assert.equal(check('example.com', 'v1', 'Widget', { metadata: { name: 'W!' } }).length, 1);

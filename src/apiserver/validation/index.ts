@@ -93,6 +93,12 @@ const RULES: Record<string, KindRules> = {
   'storage.k8s.io/StorageClass': { create: validateStorageClass, update: validateStorageClassUpdate },
 };
 
+// Review requests are not stored and carry no object metadata worth checking upstream.
+const reviewRules: KindRules = { create: () => [], noMeta: () => true };
+for (const k of ['authentication.k8s.io/TokenReview', 'authentication.k8s.io/SelfSubjectReview', 'authorization.k8s.io/SubjectAccessReview', 'authorization.k8s.io/SelfSubjectAccessReview', 'authorization.k8s.io/LocalSubjectAccessReview', 'authorization.k8s.io/SelfSubjectRulesReview']) {
+  RULES[k] = reviewRules;
+}
+
 let scopes: Map<string, boolean> | undefined;
 
 /** Whether a built-in kind is namespaced; undefined for kinds Kumo does not know (CRDs). */
