@@ -291,3 +291,17 @@ describe('patched object identity', () => {
     assert.ok(!('namespace' in cluster.metadata));
   });
 });
+
+describe('keys named __proto__ are ordinary fields', () => {
+  test('merge, strategic and JSON patches keep them as own members and never touch prototypes', () => {
+    const doc = JSON.parse('{"metadata":{"labels":{"a":"1"}}}');
+    const merged = applyMergePatch(doc, JSON.parse('{"metadata":{"labels":{"__proto__":{"polluted":true}}}}')) as any;
+    assert.ok(Object.prototype.hasOwnProperty.call(merged.metadata.labels, '__proto__'));
+    assert.equal(Object.getPrototypeOf(merged.metadata.labels), Object.prototype);
+    const smp = applyStrategicMergePatch(doc, JSON.parse('{"metadata":{"labels":{"__proto__":"x"}}}'), deploymentSchema) as any;
+    assert.equal(JSON.stringify(smp.metadata.labels), '{"a":"1","__proto__":"x"}');
+    const jp = applyJsonPatch(doc, [{ op: 'add', path: '/metadata/labels/__proto__', value: { polluted: true } }]) as any;
+    assert.equal(Object.getPrototypeOf(jp.metadata.labels), Object.prototype);
+    assert.equal(({} as any).polluted, undefined);
+  });
+});

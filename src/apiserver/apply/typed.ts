@@ -3,7 +3,7 @@
 // (Compare), the merge of an applied configuration into a live object (Merge), and removal
 // of fields (RemoveItems). List items are addressed by their keys (listType map), their value
 // (listType set); atomic lists, maps and structs are single leaves.
-import { deepClone, isJsonObject, jsonEqual, type JsonObject } from '../patch/json-value.js';
+import { deepClone, hasOwn, isJsonObject, jsonEqual, type JsonObject, setOwn } from '../patch/json-value.js';
 import { ANY_NODE, type SchemaNode } from '../patch/schema-node.js';
 import { FieldSet } from './field-set.js';
 import { fieldPE, keyPE, type Path, type PathElement, pathString, serializePE } from './path.js';
@@ -238,8 +238,8 @@ function walkCompare(l: unknown, r: unknown, node: SchemaNode, at: Ctx): void {
   if (!lOk || !rOk || node.atomic || (isEmptyMap(l) && isEmptyMap(r))) return leaf();
   const lo = isJsonObject(l) ? l : {};
   const ro = isJsonObject(r) ? r : {};
-  for (const k of Object.keys(lo)) walkCompare(lo[k], ro[k], childNode(node, kind, k), at.child(fieldPE(k)));
-  for (const k of Object.keys(ro)) if (!(k in lo)) walkCompare(undefined, ro[k], childNode(node, kind, k), at.child(fieldPE(k)));
+  for (const k of Object.keys(lo)) walkCompare(lo[k], hasOwn(ro, k) ? ro[k] : undefined, childNode(node, kind, k), at.child(fieldPE(k)));
+  for (const k of Object.keys(ro)) if (!hasOwn(lo, k)) walkCompare(undefined, ro[k], childNode(node, kind, k), at.child(fieldPE(k)));
   return hook();
 }
 
@@ -268,10 +268,10 @@ function walkMerge(l: unknown, r: unknown, node: SchemaNode, at: Ctx): unknown {
   const lo: JsonObject = isJsonObject(l) ? l : {};
   const out: JsonObject = {};
   for (const k of Object.keys(lo)) {
-    const v = k in r ? walkMerge(lo[k], r[k], childNode(node, kind, k), at.child(fieldPE(k))) : lo[k];
-    if (v !== undefined) out[k] = v;
+    const v = hasOwn(r, k) ? walkMerge(lo[k], r[k], childNode(node, kind, k), at.child(fieldPE(k))) : lo[k];
+    if (v !== undefined) setOwn(out, k, v);
   }
-  for (const k of Object.keys(r)) if (!(k in lo)) out[k] = deepClone(r[k]);
+  for (const k of Object.keys(r)) if (!hasOwn(lo, k)) setOwn(out, k, deepClone(r[k]));
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -359,7 +359,7 @@ function walkRemove(v: unknown, toRemove: FieldSet, node: SchemaNode, path: Path
       const pe = fieldPE(k);
       if (toRemove.has([pe])) continue;
       const sub = toRemove.withPrefix(pe);
-      out[k] = sub.empty() ? child : walkRemove(child, sub, childNode(node, kind, k), [...path, pe]);
+      setOwn(out, k, sub.empty() ? child : walkRemove(child, sub, childNode(node, kind, k), [...path, pe]));
     }
     return out;
   }

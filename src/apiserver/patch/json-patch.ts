@@ -5,7 +5,7 @@
 // upstream's fixed message; more than 10000 operations is a 413.
 import type { ApiError } from '../../api/status.js';
 import { badRequest, MAX_JSON_PATCH_OPERATIONS, patchNotApplicable, tooManyOperations } from './errors.js';
-import { deepClone, goJsonTypeName, isJsonObject, jsonEqual, type JsonObject } from './json-value.js';
+import { deepClone, goJsonTypeName, hasOwn, isJsonObject, jsonEqual, type JsonObject, setOwn } from './json-value.js';
 
 export interface JsonPatchOperation {
   op: string;
@@ -82,7 +82,7 @@ type Container = JsonObject | unknown[];
 function findParent(doc: unknown, tokens: string[]): Container | undefined {
   let cur: unknown = doc;
   for (const t of tokens.slice(0, -1)) {
-    if (isJsonObject(cur)) cur = cur[t];
+    if (isJsonObject(cur)) cur = hasOwn(cur, t) ? cur[t] : undefined;
     else if (Array.isArray(cur)) {
       const i = arrayIndex(t, cur.length, false);
       cur = i === undefined ? undefined : cur[i];
@@ -110,7 +110,7 @@ function get(c: Container, key: string): { found: boolean; value: unknown } {
     if (i === undefined) throw new OpFailure(`Unable to access invalid index: ${key}`);
     return { found: true, value: c[i] };
   }
-  return { found: key in c, value: c[key] };
+  return { found: hasOwn(c, key), value: hasOwn(c, key) ? c[key] : undefined };
 }
 
 function add(c: Container, key: string, value: unknown): void {
@@ -124,7 +124,7 @@ function add(c: Container, key: string, value: unknown): void {
     c.splice(i, 0, value);
     return;
   }
-  c[key] = value;
+  setOwn(c, key, value);
 }
 
 function remove(c: Container, key: string): unknown {
@@ -133,7 +133,7 @@ function remove(c: Container, key: string): unknown {
     if (i === undefined) throw new OpFailure(`Unable to access invalid index: ${key}`);
     return c.splice(i, 1)[0];
   }
-  if (!(key in c)) throw new OpFailure(`Unable to remove nonexistent key: ${key}: missing value`);
+  if (!hasOwn(c, key)) throw new OpFailure(`Unable to remove nonexistent key: ${key}: missing value`);
   const v = c[key];
   delete c[key];
   return v;
@@ -174,7 +174,7 @@ function applyOne(doc: unknown, op: JsonPatchOperation): unknown {
         const i = arrayIndex(key, parent.length, false);
         if (i === undefined) throw new OpFailure(`replace operation does not apply: doc is missing key: ${path}`);
         parent[i] = valueOf(op);
-      } else parent[key] = valueOf(op);
+      } else setOwn(parent, key, valueOf(op));
       return doc;
     }
     case 'move': {

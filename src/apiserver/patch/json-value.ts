@@ -6,11 +6,25 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Sets an own property, also for the key "__proto__" (which JSON allows and a plain assignment
+ * would turn into a prototype change).
+ */
+export function setOwn(obj: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** Whether obj has the key itself (`in` would also see Object.prototype's members). */
+export function hasOwn(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
 export function deepClone<T>(v: T): T {
   if (Array.isArray(v)) return v.map(deepClone) as T;
   if (isJsonObject(v)) {
     const out: JsonObject = {};
-    for (const k of Object.keys(v)) out[k] = deepClone(v[k]);
+    for (const k of Object.keys(v)) setOwn(out, k, deepClone(v[k]));
     return out as T;
   }
   return v;
@@ -28,7 +42,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     if (!isJsonObject(b)) return false;
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!(k in b) || !jsonEqual(a[k], b[k])) return false;
+    for (const k of ka) if (!hasOwn(b, k) || !jsonEqual(a[k], b[k])) return false;
     return true;
   }
   return false;

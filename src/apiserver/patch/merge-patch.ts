@@ -3,7 +3,7 @@
 // A patch that is not an object replaces the document (with nulls pruned from it); a null patch
 // is rejected.
 import { badRequest } from './errors.js';
-import { deepClone, isJsonObject, type JsonObject } from './json-value.js';
+import { deepClone, hasOwn, isJsonObject, type JsonObject, setOwn } from './json-value.js';
 
 /** Applies an RFC 7386 merge patch to a copy of doc. Throws a 400 ApiError for a null patch. */
 export function applyMergePatch(doc: unknown, patch: unknown): unknown {
@@ -22,11 +22,11 @@ function mergeInto(target: JsonObject, patch: JsonObject): void {
       delete target[k];
       continue;
     }
-    const cur = target[k];
+    const cur = hasOwn(target, k) ? target[k] : undefined;
     if (isJsonObject(cur) && isJsonObject(v)) mergeInto(cur, v);
     // Replacing a member drops the patch value's nulls, except an array over an object, which
     // the library takes verbatim.
-    else target[k] = Array.isArray(v) && isJsonObject(cur) ? deepClone(v) : pruneNulls(deepClone(v));
+    else setOwn(target, k, Array.isArray(v) && isJsonObject(cur) ? deepClone(v) : pruneNulls(deepClone(v)));
   }
 }
 

@@ -8,7 +8,7 @@
 import { ApiError, badRequest } from '../../api/status.js';
 import { patchNotApplicable, unclassifiedPatchError } from './errors.js';
 import { goSliceStable } from './go-sort.js';
-import { deepClone, goFormat, goJsonTypeName, isJsonObject, type JsonObject } from './json-value.js';
+import { deepClone, goFormat, goJsonTypeName, hasOwn, isJsonObject, type JsonObject, setOwn } from './json-value.js';
 import { ANY_NODE, type SchemaNode } from './schema-node.js';
 
 const DIRECTIVE = '$patch';
@@ -87,7 +87,7 @@ function lookup(t: SchemaNode, key: string): FieldMeta {
 }
 
 function mergeMap(original: JsonObject | undefined, patch: JsonObject, t: SchemaNode): JsonObject {
-  if (DIRECTIVE in patch) {
+  if (hasOwn(patch, DIRECTIVE)) {
     const directive = patch[DIRECTIVE];
     // "$patch: replace" takes the patch map as it is; "$patch: delete" empties the map.
     if (directive === 'replace') {
@@ -113,24 +113,24 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, t: Schema
       delete out[key];
       continue;
     }
-    if (!(key in out)) {
+    if (!(hasOwn(out, key))) {
       // Upstream takes the patch value as it is; directives and nulls inside it would be dropped
       // when the result is decoded into the typed object, which merging into nothing does here.
-      out[key] = isDeleteList ? patchV : mergeIntoNothing(patchV, lookup(t, key));
+      setOwn(out, key, isDeleteList ? patchV : mergeIntoNothing(patchV, lookup(t, key)));
       continue;
     }
     const cur = out[key];
     if (valueType(cur) !== valueType(patchV)) {
-      out[key] = mergeIntoNothing(patchV, lookup(t, key));
+      setOwn(out, key, mergeIntoNothing(patchV, lookup(t, key)));
       continue;
     }
     const meta = lookup(t, key);
     if (isJsonObject(cur)) {
-      out[key] = meta.strategy === 'replace' ? patchV : mergeMap(cur, patchV as JsonObject, meta.node);
+      setOwn(out, key, meta.strategy === 'replace' ? patchV : mergeMap(cur, patchV as JsonObject, meta.node));
     } else if (Array.isArray(cur)) {
       // A deletion list deletes whatever the field's strategy (kubernetes#110472).
-      out[key] = meta.strategy === 'merge' || isDeleteList ? mergeSlice(cur, patchV as unknown[], meta.node.elem(), meta.mergeKey, isDeleteList) : patchV;
-    } else out[key] = patchV;
+      setOwn(out, key, meta.strategy === 'merge' || isDeleteList ? mergeSlice(cur, patchV as unknown[], meta.node.elem(), meta.mergeKey, isDeleteList) : patchV);
+    } else setOwn(out, key, patchV);
   }
   return out;
 }
@@ -152,7 +152,7 @@ function extractKey(s: string, prefix: string): string {
 
 /** `$retainKeys`: drop the original's keys missing from the list; every patched key must be listed. */
 function applyRetainKeys(original: JsonObject, patch: JsonObject): void {
-  if (!(RETAIN_KEYS in patch)) return;
+  if (!(hasOwn(patch, RETAIN_KEYS))) return;
   const list = patch[RETAIN_KEYS];
   delete patch[RETAIN_KEYS];
   if (!Array.isArray(list)) throw errBadPatchFormatForRetainKeys();
@@ -176,8 +176,8 @@ function mergeSetElementOrderLists(original: JsonObject, patch: JsonObject, t: S
     delete patch[key];
     if (!Array.isArray(order)) throw errBadArgType('[]interface {}', order);
     const listKey = extractKey(key, SET_ELEMENT_ORDER);
-    const foundOriginal = listKey in original;
-    const foundPatch = listKey in patch;
+    const foundOriginal = hasOwn(original, listKey);
+    const foundPatch = hasOwn(patch, listKey);
     const originalList = original[listKey];
     const patchList = patch[listKey];
     if (foundOriginal && !Array.isArray(originalList)) throw errBadArgType('[]interface {}', originalList);
@@ -194,12 +194,12 @@ function mergeSetElementOrderLists(original: JsonObject, patch: JsonObject, t: S
       const serverOrder = [...originalItems];
       merged = meta.strategy === 'merge' ? mergeSlice(originalItems, patchItemsIn, meta.node.elem(), meta.mergeKey, false) : patchItemsIn;
       const kind = elementKind([serverOrder, patchItemsIn]);
-      original[listKey] = orderItems(merged, order, serverOrder, meta.mergeKey, kind);
+      setOwn(original, listKey, orderItems(merged, order, serverOrder, meta.mergeKey, kind));
       delete patch[listKey];
       continue;
     } else continue;
     const kind = elementKind([originalItems, patchItemsIn]);
-    original[listKey] = orderItems(merged, order, originalItems, meta.mergeKey, kind);
+    setOwn(original, listKey, orderItems(merged, order, originalItems, meta.mergeKey, kind));
     delete patch[listKey];
   }
 }
@@ -235,8 +235,8 @@ function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): bo
   if (!mergeKey) return left === right;
   if (!isJsonObject(left)) throw errBadArgType('map[string]interface {}', left);
   if (!isJsonObject(right)) throw errBadArgType('map[string]interface {}', right);
-  if (!(mergeKey in left)) throw errNoMergeKey(left, mergeKey);
-  if (!(mergeKey in right)) throw errNoMergeKey(right, mergeKey);
+  if (!(hasOwn(left, mergeKey))) throw errNoMergeKey(left, mergeKey);
+  if (!(hasOwn(right, mergeKey))) throw errNoMergeKey(right, mergeKey);
   return goEqual(left[mergeKey], right[mergeKey]);
 }
 
@@ -287,14 +287,14 @@ function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], me
   let base = original;
   for (const v of patch) {
     const item = v as JsonObject;
-    if (!(DIRECTIVE in item)) {
+    if (!(hasOwn(item, DIRECTIVE))) {
       plain.push(v);
       continue;
     }
     const directive = item[DIRECTIVE];
     if (directive === 'delete') {
-      if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
-      base = base.filter((o) => !(isJsonObject(o) && mergeKey in o && goEqual(o[mergeKey], item[mergeKey])));
+      if (!(hasOwn(item, mergeKey))) throw errNoMergeKey(item, mergeKey);
+      base = base.filter((o) => !(isJsonObject(o) && hasOwn(o, mergeKey) && goEqual(o[mergeKey], item[mergeKey])));
     } else if (directive === 'replace') replace = true;
     else if (directive === 'merge') throw new SmpError('merging lists cannot yet be specified in the patch', 'unclassified');
     else throw errBadPatchType(directive, item);
@@ -307,7 +307,7 @@ function mergeSliceWithoutSpecialElements(original: unknown[], patch: unknown[],
   const out = [...original];
   for (const v of patch) {
     const item = v as JsonObject;
-    if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
+    if (!(hasOwn(item, mergeKey))) throw errNoMergeKey(item, mergeKey);
     const at = findByKey(out, mergeKey, item[mergeKey]);
     if (at >= 0) out[at] = mergeMap(out[at] as JsonObject, item, elem);
     else out.push(mergeMap(undefined, item, elem));
@@ -319,7 +319,7 @@ function findByKey(list: unknown[], mergeKey: string, value: unknown): number {
   for (let i = 0; i < list.length; i++) {
     const o = list[i];
     if (!isJsonObject(o)) throw new SmpError(`value for key ${i} is not a map.`, 'unclassified');
-    if (mergeKey in o && goEqual(o[mergeKey], value)) return i;
+    if (hasOwn(o, mergeKey) && goEqual(o[mergeKey], value)) return i;
   }
   return -1;
 }
@@ -356,7 +356,7 @@ function partitionMaps(items: unknown[], by: unknown[], mergeKey: string): [unkn
   const serverOnly: unknown[] = [];
   for (const v of items) {
     if (!isJsonObject(v)) throw errBadArgType('map[string]interface {}', v);
-    if (!(mergeKey in v)) throw errNoMergeKey(v, mergeKey);
+    if (!(hasOwn(v, mergeKey))) throw errNoMergeKey(v, mergeKey);
     (findByKey(by, mergeKey, v[mergeKey]) >= 0 ? inPatch : serverOnly).push(v);
   }
   return [inPatch, serverOnly];
@@ -386,7 +386,7 @@ function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: stri
     for (const list of [toSort, order]) {
       for (const item of list) {
         if (!isJsonObject(item)) throw errBadArgType('map[string]interface {}', item);
-        if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
+        if (!(hasOwn(item, mergeKey))) throw errNoMergeKey(item, mergeKey);
       }
     }
     [items, toDelete] = extractToDeleteItems(toSort);
