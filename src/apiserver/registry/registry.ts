@@ -8,6 +8,7 @@ import type { RegistryContext } from './context.js';
 import { deleteObject } from './delete.js';
 import type { DeleteResult } from './delete.js';
 import { parseResourceVersion, validateWatchOptions } from './list-options.js';
+import { EventExpiry } from './event-ttl.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { metaString } from './object-meta.js';
 import { getObject, groupVersion, listObjects } from './reader.js';
@@ -37,6 +38,8 @@ export interface RegistryOptions {
   blockTimeoutMs?: number;
   /** Service ClusterIP range and node port range. Default: EKS's 10.100.0.0/16, 30000-32767. */
   serviceNetwork?: ServiceNetwork;
+  /** Events are deleted this long after their last write (--event-ttl). Default 1h; 0 keeps them. */
+  eventTTLMs?: number;
 }
 
 /** Namespaces every cluster has (kube-apiserver's system namespaces controller creates them). */
@@ -47,6 +50,7 @@ export class Registry {
   private readonly bookmarkIntervalMs: number;
   private readonly queueLimit: number;
   private lifecycle: NamespaceLifecycle | undefined;
+  private readonly eventExpiry: EventExpiry | undefined;
 
   constructor(opts: RegistryOptions) {
     const hub = new CacheHub(opts.store, opts.clock, { capacity: opts.watchCacheSize });
@@ -55,6 +59,8 @@ export class Registry {
     this.ctx = { store: opts.store, catalog: opts.catalog, clock: opts.clock, hub, blockTimeoutMs: opts.blockTimeoutMs ?? 3000, serviceNetwork };
     this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
     this.queueLimit = opts.watchQueueLimit ?? 10_000;
+    const ttl = opts.eventTTLMs ?? 3_600_000;
+    if (ttl > 0) this.eventExpiry = new EventExpiry(this.ctx, ttl);
   }
 
   /** The shared parts, for the registry's own subresource modules. */
@@ -74,9 +80,11 @@ export class Registry {
     }
     this.lifecycle = new NamespaceLifecycle(this.ctx, namespaces);
     this.lifecycle.start();
+    this.eventExpiry?.start();
   }
 
   async stop(): Promise<void> {
+    this.eventExpiry?.stop();
     this.lifecycle?.stop();
     await this.ctx.hub.stop();
   }
