@@ -25,6 +25,10 @@ export interface EtcdCluster {
   leaderIndex(): Promise<number>;
   /** SIGKILLs one member and waits for the process to exit. */
   kill(index: number): Promise<void>;
+  /** SIGSTOPs one member: it keeps its sockets but answers nothing (a hung or partitioned member). */
+  freeze(index: number): void;
+  /** SIGCONTs a frozen member. */
+  thaw(index: number): void;
   /** Kills every member and removes the data directories. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -205,6 +209,12 @@ export async function startEtcdCluster(opts: EtcdClusterOptions = {}): Promise<E
     },
     async kill(index: number) {
       await killMember(members[index]);
+    },
+    freeze(index: number) {
+      if (members[index].alive) members[index].child?.kill('SIGSTOP');
+    },
+    thaw(index: number) {
+      if (members[index].alive) members[index].child?.kill('SIGCONT');
     },
     stop,
   };

@@ -84,3 +84,34 @@ test('killing the etcd leader mid-run loses no write and no watch event', async 
     for (const key of uncertain) assert.equal(seen.has(key), (await store.get(key)) !== undefined);
   }
 });
+
+test('a watch on a member that has lost its quorum ends with StoreUnavailableError instead of going silent', async (t) => {
+  const etcd = await startEtcdCluster({ size: 3 });
+  t.after(() => etcd.stop());
+  const lone = ((await etcd.leaderIndex()) + 1) % 3;
+  const store = await openEtcdStore({ endpoints: [etcd.endpoints[lone]], namespace: '/quorum', dialTimeoutMs: 1_000 });
+  t.after(() => store.close());
+  const watch = store.watch('/registry/', { afterRevision: 0 });
+  t.after(() => watch.close());
+  const kv = await store.create('/registry/a', Buffer.from('a'));
+  const events: WatchEvent[] = [];
+  const ended = (async () => {
+    try {
+      for await (const ev of watch) events.push(ev);
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  })();
+  while (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  // The other two members hang: the lone one keeps its sockets open but has no leader any more.
+  const others = [0, 1, 2].filter((i) => i !== lone);
+  for (const i of others) etcd.freeze(i);
+  t.after(() => others.forEach((i) => etcd.thaw(i)));
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise((resolve) => (timer = setTimeout(() => resolve('still silent after 10 s'), 10_000)));
+  const error = await Promise.race([ended, silent]);
+  clearTimeout(timer);
+  assert.ok(error instanceof StoreUnavailableError, `expected StoreUnavailableError, got ${String(error)}`);
+  assert.deepEqual(events.map((e) => e.kv.modRevision), [kv.modRevision]);
+});

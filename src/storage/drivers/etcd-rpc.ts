@@ -75,9 +75,14 @@ export class EtcdRpc {
 
   /** Opens a Watch stream on one of this client's endpoints (errors arrive on the stream). */
   watch(): Promise<WatchCall> {
-    return this.pool.withConnection('Watch', ({ client, metadata }) =>
-      client.makeBidiStreamRequest('/etcdserverpb.Watch/Watch', identity, identity, metadata, {}) as unknown as WatchCall,
-    );
+    return this.pool.withConnection('Watch', ({ client, metadata }) => {
+      // etcd ends the stream of a member that has lost its leader ("hasleader", clientv3's
+      // WithRequireLeader, which kube-apiserver sets for watches): the watch then moves on
+      // instead of waiting silently on a partitioned member.
+      const md = metadata.clone();
+      md.set('hasleader', 'true');
+      return client.makeBidiStreamRequest('/etcdserverpb.Watch/Watch', identity, identity, md, {}) as unknown as WatchCall;
+    });
   }
 
   close(): void {
