@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import { runStoreContract } from './contract.js';
 import { openSqliteStore } from '../../src/storage/drivers/sqlite.js';
-import { StoreUnavailableError } from '../../src/storage/errors.js';
+import { CompactedError, StoreUnavailableError } from '../../src/storage/errors.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -76,59 +76,75 @@ describe('sqlite driver', () => {
     await next.close();
   });
 
-  test('every acknowledged write survives kill -9 with its revision', async (t) => {
-    const path = join(tempDir(), 'crash.db');
-    // Run the child the way this file runs: .ts under tsx (execArgv carries the loader), .js compiled.
-    const here = fileURLToPath(import.meta.url);
-    const child = spawn(process.execPath, [...process.execArgv, join(here, '..', `crash-writer${extname(here)}`), path], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    t.after(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
-    const acked = new Map<string, number>();
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve, reject) => {
-      let buf = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buf += chunk.toString();
-        const lines = buf.split('\n');
-        buf = lines.pop()!; // an unfinished line is not an acknowledgement we can rely on
-        for (const line of lines) {
-          const [key, rev] = line.split(' ');
-          if (key !== 'start') acked.set(key, Number(rev));
-        }
-        if (acked.size >= 2000 && child.signalCode === null) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', () => reject(new Error(`writer exited before it was killed: ${stderr}`)));
-    }).catch((e) => {
-      if (child.signalCode !== 'SIGKILL') throw e;
-    });
-    assert.equal(await exited, 'SIGKILL');
-
-    const store = await openSqliteStore({ path });
-    try {
-      const maxAcked = Math.max(...acked.values());
-      assert.ok(acked.size >= 2000);
-      for (const [key, rev] of acked) {
-        const kv = await store.get(key);
-        assert.ok(kv, `acknowledged write ${key} is missing after the crash`);
-        assert.equal(kv.modRevision, rev, `${key} has the acknowledged revision`);
-        assert.equal(kv.value.toString(), `value of ${key}`);
-      }
-      const current = await store.currentRevision();
-      assert.ok(current >= maxAcked);
-      const all = await store.range('/registry/crash/');
-      assert.equal(all.count, current - 1, 'every committed revision is one create (the store started at revision 1)');
-      const next = await store.create('/registry/after-crash', Buffer.from('x'));
-      assert.equal(next.modRevision, current + 1);
-    } finally {
-      await store.close();
-    }
-  });
+  for (const mode of ['writes', 'writes and compactions'] as const) {
+    test(`every acknowledged write survives kill -9 with its revision (${mode})`, (t) => crashTest(t, mode === 'writes and compactions'));
+  }
 });
+
+async function crashTest(t: TestContext, compact: boolean): Promise<void> {
+  const path = join(tempDir(), 'crash.db');
+  // Run the child the way this file runs: .ts under tsx (execArgv carries the loader), .js compiled.
+  const here = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [...process.execArgv, join(here, '..', `crash-writer${extname(here)}`), path, ...(compact ? ['compact'] : [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const acked = new Map<string, number>();
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!; // an unfinished line is not an acknowledgement we can rely on
+      for (const line of lines) {
+        const [key, rev] = line.split(' ');
+        if (key !== 'start') acked.set(key, Number(rev));
+      }
+      if (acked.size >= 2000 && child.signalCode === null) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+    child.on('exit', () => reject(new Error(`writer exited before it was killed: ${stderr}`)));
+  }).catch((e) => {
+    if (child.signalCode !== 'SIGKILL') throw e;
+  });
+  assert.equal(await exited, 'SIGKILL');
+
+  const store = await openSqliteStore({ path });
+  try {
+    const maxAcked = Math.max(...acked.values());
+    assert.ok(acked.size >= 2000);
+    for (const [key, rev] of acked) {
+      const kv = await store.get(key);
+      assert.ok(kv, `acknowledged write ${key} is missing after the crash`);
+      assert.equal(kv.modRevision, rev, `${key} has the acknowledged revision`);
+      assert.equal(kv.value.toString(), `value of ${key}`);
+    }
+    const current = await store.currentRevision();
+    assert.ok(current >= maxAcked);
+    const all = await store.range('/registry/crash/');
+    assert.equal(all.count, current - 1, 'every committed revision is one create (the store started at revision 1)');
+    const compacted = await store.compactedRevision();
+    if (compact) {
+      assert.ok(compacted > 0, 'the writer compacted before it was killed');
+      await assert.rejects(store.get('/registry/x', { revision: compacted - 1 }), (e) => e instanceof CompactedError);
+      // History above the compacted revision is intact: replay it.
+      const w = store.watch('/registry/crash/', { afterRevision: compacted });
+      const it = w[Symbol.asyncIterator]();
+      for (let r = compacted + 1; r <= current; r++) assert.equal((await it.next()).value?.kv.modRevision, r);
+      w.close();
+    }
+    await store.compact(current); // finishes any compaction the crash interrupted
+    assert.equal((await store.range('/registry/crash/')).count, current - 1);
+    const next = await store.create('/registry/after-crash', Buffer.from('x'));
+    assert.equal(next.modRevision, current + 1);
+  } finally {
+    await store.close();
+  }
+}
