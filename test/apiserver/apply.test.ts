@@ -485,3 +485,39 @@ describe('reset fields', () => {
     assert.equal(ctrl.subresource, 'status');
   });
 });
+
+describe('custom resources through catalog structs (as the CRD engine registers them)', () => {
+  test('objects are unstructured: creates own "spec" itself, fields the struct does not declare may be applied', () => {
+    const cat = builtinCatalog();
+    const typeRef = 'example.com/v1.Widget';
+    cat.addResource(
+      { group: 'example.com', version: 'v1', resource: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList', namespaced: true, shortNames: [], categories: [], verbs: [], subresources: [], typeRef },
+      [
+        {
+          name: typeRef,
+          fields: [
+            { json: 'apiVersion', type: { kind: 'scalar', scalar: 'string' }, proto: 0, optional: true },
+            { json: 'kind', type: { kind: 'scalar', scalar: 'string' }, proto: 0, optional: true },
+            { json: 'metadata', type: { kind: 'struct', ref: 'k8s.io/apimachinery/pkg/apis/meta/v1.ObjectMeta' }, proto: 0, optional: true },
+            { json: 'spec', type: { kind: 'struct', ref: `${typeRef}.spec` }, proto: 0, optional: true },
+          ],
+          byJson: new Map(),
+        },
+        { name: `${typeRef}.spec`, fields: [{ json: 'size', type: { kind: 'scalar', scalar: 'int64' }, proto: 0, optional: true }], byJson: new Map() },
+      ],
+    );
+    const schema = catalogSchema(cat, typeRef);
+    const created: any = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } };
+    updateManagedFields(undefined, created, { manager: 'kubectl-create', operation: 'Update', apiVersion: 'example.com/v1', now: T0, schema });
+    assert.deepEqual(created.metadata.managedFields[0].fieldsV1, { 'f:spec': { '.': {}, 'f:size': {} } });
+    const { object } = computeApply(created, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { extra: { a: 1 } } }, {
+      manager: 'helm',
+      force: false,
+      schema,
+      apiVersion: 'example.com/v1',
+      now: T1,
+    }) as any;
+    assert.deepEqual(object.spec, { size: 1, extra: { a: 1 } });
+    assert.deepEqual(object.metadata.managedFields.find((e: any) => e.manager === 'helm').fieldsV1, { 'f:spec': { 'f:extra': { '.': {}, 'f:a': {} } } });
+  });
+});

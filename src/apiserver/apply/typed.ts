@@ -173,7 +173,7 @@ function walkSet(v: unknown, node: SchemaNode, at: Ctx, strict: boolean): void {
   for (const k of Object.keys(v)) {
     const declared = kind === 'struct' ? node.field(k) : undefined;
     const c = at.child(fieldPE(k));
-    if (strict && kind === 'struct' && !declared) throw new TypedValueError(c.path(), 'field not declared in schema');
+    if (strict && kind === 'struct' && !declared && !node.openFields) throw new TypedValueError(c.path(), 'field not declared in schema');
     walkSet(v[k], declared ?? (kind === 'map' ? (node.field(k) ?? ANY_NODE) : ANY_NODE), c, strict);
     // Map entries (and fields a struct does not declare) are members themselves.
     if (!declared) c.insert(0);

@@ -36,6 +36,7 @@ class CatalogNode implements SchemaNode {
   readonly listType: 'atomic' | 'set' | 'map';
   readonly listMapKeys: readonly string[];
   readonly atomic: boolean;
+  readonly openFields: boolean;
   private readonly struct: StructDef | undefined;
   private fields: Map<string, SchemaNode> | undefined;
   private elemNode: SchemaNode | undefined;
@@ -77,6 +78,7 @@ class CatalogNode implements SchemaNode {
     this.listMapKeys = this.listType === 'map' ? keys : [];
     const structAtomic = (this.struct as (StructDef & { structType?: string }) | undefined)?.structType === 'atomic';
     this.atomic = markers?.mapType === 'atomic' || markers?.structType === 'atomic' || structAtomic;
+    this.openFields = this.kind === 'any' || (this.struct !== undefined && isDynamic(this.struct));
   }
 
   field(name: string): SchemaNode | undefined {
@@ -115,6 +117,8 @@ class CatalogNode implements SchemaNode {
 
   private computeZero(): unknown {
     const t = this.type;
+    // Custom resources are unstructured upstream: their empty object has no fields.
+    if (this.struct && isDynamic(this.struct)) return undefined;
     if (t.kind === 'scalar') return SCALAR_ZERO[t.scalar];
     if (t.kind === 'special') return t.ref in SCALAR_SPECIALS ? SCALAR_SPECIALS[t.ref] : null;
     if (t.kind !== 'struct' || !this.struct) return null;
@@ -133,6 +137,16 @@ class CatalogNode implements SchemaNode {
     }
     return out;
   }
+}
+
+/**
+ * A struct registered at run time for a custom resource (crd/structs.ts): no field has a
+ * protobuf number and no Go facts. Such objects are unstructured, and fields their schema keeps
+ * without declaring (x-kubernetes-preserve-unknown-fields) cannot be told apart, so they are
+ * accepted.
+ */
+function isDynamic(s: StructDef): boolean {
+  return s.fields.length > 0 && s.fields.every((f) => f.proto === 0 && !f.inline);
 }
 
 /** The schema of objects of a built-in struct type, e.g. ('k8s.io/api/apps/v1.Deployment'). */

@@ -19,6 +19,7 @@ class CrdNode implements SchemaNode {
   private readonly props: JsonSchema | undefined;
   private readonly extra: SchemaNode | undefined;
   private readonly preserveUnknown: boolean;
+  readonly openFields: boolean;
   private readonly children = new Map<string, SchemaNode>();
   private elemNode: SchemaNode | undefined;
 
@@ -45,6 +46,7 @@ class CrdNode implements SchemaNode {
     const keys = schema['x-kubernetes-list-map-keys'];
     this.listMapKeys = this.listType === 'map' && Array.isArray(keys) ? keys.map(String) : [];
     this.atomic = schema['x-kubernetes-map-type'] === 'atomic';
+    this.openFields = this.preserveUnknown;
   }
 
   field(name: string): SchemaNode | undefined {

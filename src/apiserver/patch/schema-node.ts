@@ -29,6 +29,11 @@ export interface SchemaNode {
   readonly listMapKeys: readonly string[];
   /** Server-side apply: a struct or map replaced as a whole (mapType/structType atomic). */
   readonly atomic: boolean;
+  /**
+   * Struct: it keeps fields it does not declare (x-kubernetes-preserve-unknown-fields), so an
+   * applied configuration may set them; they are owned like map entries.
+   */
+  readonly openFields: boolean;
   /** Struct: the declared default of a field, used for list-map keys left out of an item. */
   fieldDefault(name: string): unknown;
   /**
@@ -51,6 +56,7 @@ export const ANY_NODE: SchemaNode = {
   listType: 'atomic',
   listMapKeys: [],
   atomic: false,
+  openFields: true,
   fieldDefault: () => undefined,
   zeroValue: () => undefined,
 };
