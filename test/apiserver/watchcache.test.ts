@@ -194,6 +194,17 @@ for (const driver of DRIVERS) {
         assert.equal(r.done, true);
       });
 
+      test('stopping the registry ends open watches', async (t) => {
+        const store = await openStore(driver, t);
+        const registry = new Registry({ store, catalog, clock: new FakeClock() });
+        await registry.start();
+        t.after(() => store.close());
+        const it = registry.watch(configmaps, 'default', { resourceVersion: String(registry.context.hub.revision), signal: new AbortController().signal })[Symbol.asyncIterator]();
+        const pending = it.next();
+        await registry.stop();
+        assert.equal((await pending).done, true);
+      });
+
       test('a slow watcher is dropped instead of buffering without bound', async (t) => {
         const { registry } = await setup(t, driver, { watchQueueLimit: 3 });
         const it = registry.watch(configmaps, 'default', { resourceVersion: String(registry.context.hub.revision), signal: new AbortController().signal })[Symbol.asyncIterator]();

@@ -105,7 +105,7 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
       yield errorEvent(err);
       return;
     }
-    if (opts.signal.aborted) return;
+    if (opts.signal.aborted || ctx.hub.isStopped) return;
 
     // From here to subscribe() nothing awaits: the snapshot and the live events join without a gap.
     const listen = (ev: CacheEvent) => {

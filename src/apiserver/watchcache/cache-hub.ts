@@ -47,12 +47,19 @@ export class CacheHub {
     await this.fill();
   }
 
+  /** Stops the store watch; open watches end (their reset listeners run). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.storeWatch?.close();
     await this.running;
     for (const w of this.waiters) w.resolve(false);
     this.waiters = [];
+    for (const l of [...this.resetListeners]) l();
+  }
+
+  /** True between stop() and the next start(). */
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   /** The cache of one resource; created empty on first use (no event for it happened yet). */
