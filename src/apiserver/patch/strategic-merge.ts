@@ -5,7 +5,7 @@
 // Directives: `$patch: replace|delete` on maps, `$patch: replace|delete` items in merging
 // lists, `$retainKeys`, `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>`.
 // Fields the schema does not know merge like a JSON merge patch.
-import { ApiError, badRequest } from '../../api/status.js';
+import { badRequest } from '../../api/status.js';
 import { patchNotApplicable, unclassifiedPatchError } from './errors.js';
 import { goSliceStable } from './go-sort.js';
 import { deepClone, goFormat, goJsonTypeName, hasOwn, isJsonObject, type JsonObject, setOwn } from './json-value.js';
@@ -68,7 +68,6 @@ export function applyStrategicMergePatch(original: unknown, patch: unknown, sche
       if (e.status === 'invalid') throw patchNotApplicable();
       throw unclassifiedPatchError(e.message);
     }
-    if (e instanceof ApiError) throw e;
     throw e;
   }
 }
