@@ -146,7 +146,7 @@ class CatalogNode implements SchemaNode {
  * accepted.
  */
 function isDynamic(s: StructDef): boolean {
-  return s.fields.length > 0 && s.fields.every((f) => f.proto === 0 && !f.inline);
+  return s.fields.length > 0 && s.fields.every((f) => f.proto === 0);
 }
 
 /** The schema of objects of a built-in struct type, e.g. ('k8s.io/api/apps/v1.Deployment'). */
