@@ -274,6 +274,15 @@ describe('other kinds', () => {
     assert.deepEqual(check('autoscaling', 'v2', 'HorizontalPodAutoscaler', hpa({})), []);
     assert.deepEqual(check('autoscaling', 'v2', 'HorizontalPodAutoscaler', hpa({ minReplicas: 6 })), ['spec.maxReplicas: Invalid value: 5: must be greater than or equal to `minReplicas`']);
     assert.deepEqual(check('autoscaling', 'v2', 'HorizontalPodAutoscaler', hpa({ minReplicas: 0 })), ['spec.minReplicas: Invalid value: 0: must be greater than or equal to 1']);
+    assert.deepEqual(check('autoscaling', 'v2', 'HorizontalPodAutoscaler', hpa({ metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization' } } }] })), [
+      'spec.metrics[0].resource.target.averageUtilization: Required value: must set either a target raw value or a target utilization',
+    ]);
+    assert.deepEqual(check('autoscaling', 'v2', 'HorizontalPodAutoscaler', hpa({ metrics: [{ type: 'Pods', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] })), [
+      'spec.metrics[0].pods: Required value: must populate information for the given metric source',
+    ]);
+    assert.deepEqual(check('autoscaling', 'v2', 'HorizontalPodAutoscaler', hpa({ behavior: { scaleDown: { policies: [{ type: 'Percent', value: 10, periodSeconds: 3600 }] } } })), [
+      'spec.behavior.scaleDown.policies[0].periodSeconds: Invalid value: 3600: must be less than or equal to 1800',
+    ]);
   });
   test('PDB', () => {
     const errs = check('policy', 'v1', 'PodDisruptionBudget', { metadata: meta(), spec: { minAvailable: 1, maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } });

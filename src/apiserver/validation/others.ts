@@ -1,5 +1,6 @@
 // The remaining groups: autoscaling (HPA), policy (PDB), coordination (Lease), networking
 // (Ingress, IngressClass, NetworkPolicy), rbac, scheduling (PriorityClass), storage (StorageClass).
+import { parseQuantity } from '../../util/quantity.js';
 import type { FieldError } from './errors.js';
 import { at, forbidden, idx, immutable, invalid, nonNegative, notSupported, required } from './errors.js';
 import { validateLabelSelector } from './meta.js';
@@ -17,47 +18,129 @@ const has = (o: Obj, k: string) => o[k] !== undefined && o[k] !== null;
 
 // ---- HorizontalPodAutoscaler ----
 
-const METRIC_TYPES = ['Object', 'Pods', 'Resource', 'ContainerResource', 'External'];
+const METRIC_TYPES = ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'];
+const SOURCE_FIELD: Record<string, string> = { Object: 'object', Pods: 'pods', Resource: 'resource', ContainerResource: 'containerResource', External: 'external' };
+
+function validateCrossVersionRef(ref: unknown, path: string): FieldError[] {
+  const r: Obj = isObj(ref) ? ref : {};
+  const errs: FieldError[] = [];
+  for (const f of ['kind', 'name']) {
+    const v = str(r[f]);
+    if (!v) errs.push(required(at(path, f)));
+    else for (const m of pathSegmentErrors(v)) errs.push(invalid(at(path, f), v, m));
+  }
+  return errs;
+}
+
+function positiveQuantity(v: unknown): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  const q = parseQuantity(String(v));
+  return q !== undefined && q.nanos > 0n;
+}
+
+/** validateMetricTarget. */
+function validateMetricTarget(target: unknown, path: string): FieldError[] {
+  const t: Obj = isObj(target) ? target : {};
+  const errs: FieldError[] = [];
+  if (!t.type) errs.push(required(at(path, 'type'), 'must specify a metric target type'));
+  if (t.type !== 'Utilization' && t.type !== 'Value' && t.type !== 'AverageValue') errs.push(invalid(at(path, 'type'), t.type ?? '', 'must be either Utilization, Value, or AverageValue'));
+  if (positiveQuantity(t.value) === false) errs.push(invalid(at(path, 'value'), t.value, 'must be positive'));
+  if (positiveQuantity(t.averageValue) === false) errs.push(invalid(at(path, 'averageValue'), t.averageValue, 'must be positive'));
+  if (has(t, 'averageUtilization') && Number(t.averageUtilization) < 1) errs.push(invalid(at(path, 'averageUtilization'), t.averageUtilization, 'must be greater than 0'));
+  return errs;
+}
+
+function validateMetricIdentifier(metric: unknown, path: string): FieldError[] {
+  const m: Obj = isObj(metric) ? metric : {};
+  if (!str(m.name)) return [required(at(path, 'name'), 'must specify a metric name')];
+  return isObj(m.selector) ? validateLabelSelector(m.selector, at(path, 'selector')) : [];
+}
+
+function validateMetricSource(kind: string, src: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const target: Obj = isObj(src.target) ? src.target : {};
+  switch (kind) {
+    case 'resource':
+    case 'containerResource':
+      if (!str(src.name)) errs.push(required(at(path, 'name'), 'must specify a resource name'));
+      if (kind === 'containerResource' && !str(src.container)) errs.push(required(at(path, 'container'), 'must specify a container'));
+      errs.push(...validateMetricTarget(src.target, at(path, 'target')));
+      if (!has(target, 'averageUtilization') && !has(target, 'averageValue')) {
+        errs.push(required(at(path, 'target.averageUtilization'), 'must set either a target raw value or a target utilization'));
+      } else if (has(target, 'averageUtilization') && has(target, 'averageValue')) {
+        errs.push(forbidden(at(path, 'target.averageValue'), 'may not set both a target raw value and a target utilization'));
+      }
+      break;
+    case 'pods':
+      errs.push(...validateMetricIdentifier(src.metric, at(path, 'metric')));
+      errs.push(...validateMetricTarget(src.target, at(path, 'target')));
+      if (!has(target, 'averageValue')) errs.push(required(at(path, 'target.averageValue'), 'must specify a positive target averageValue'));
+      break;
+    case 'object':
+      errs.push(...validateCrossVersionRef(src.describedObject, at(path, 'describedObject')));
+      errs.push(...validateMetricIdentifier(src.metric, at(path, 'metric')));
+      errs.push(...validateMetricTarget(src.target, at(path, 'target')));
+      if (!has(target, 'value') && !has(target, 'averageValue')) errs.push(required(at(path, 'target.averageValue'), 'must set either a target value or averageValue'));
+      break;
+    case 'external':
+      errs.push(...validateMetricIdentifier(src.metric, at(path, 'metric')));
+      errs.push(...validateMetricTarget(src.target, at(path, 'target')));
+      if (!has(target, 'value') && !has(target, 'averageValue')) errs.push(required(at(path, 'target.averageValue'), 'must set either a target value for metric or a per-pod target'));
+      else if (has(target, 'value') && has(target, 'averageValue')) errs.push(forbidden(at(path, 'target.value'), 'may not set both a target value for metric and a per-pod target'));
+      break;
+  }
+  return errs;
+}
+
+/** validateMetricSpec: the type names one source, which must be the only one given. */
+function validateMetricSpec(m: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const type = str(m.type);
+  if (!type) errs.push(required(at(path, 'type'), 'must specify a metric source type'));
+  if (!METRIC_TYPES.includes(type)) errs.push(notSupported(at(path, 'type'), type, METRIC_TYPES));
+  const present = ['object', 'external', 'pods', 'resource', 'containerResource'].filter((k) => isObj(m[k]));
+  if (present.length) errs.push(...validateMetricSource(present[0], m[present[0]] as Obj, at(path, present[0])));
+  const expected = SOURCE_FIELD[type];
+  if (expected && !present.includes(expected)) errs.push(required(at(path, expected), 'must populate information for the given metric source'));
+  if (present.length !== 1) for (const other of present.filter((k) => k !== expected)) errs.push(forbidden(at(path, other), 'must populate the given metric source only'));
+  return errs;
+}
+
+function validateScalingRules(rules: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const w = rules.stabilizationWindowSeconds;
+  if (typeof w === 'number' && w < 0) errs.push(invalid(at(path, 'stabilizationWindowSeconds'), w, 'must be greater than or equal to zero'));
+  else if (typeof w === 'number' && w > 3600) errs.push(invalid(at(path, 'stabilizationWindowSeconds'), w, 'must be less than or equal to 3600'));
+  if (has(rules, 'selectPolicy') && !['Disabled', 'Max', 'Min'].includes(str(rules.selectPolicy))) errs.push(notSupported(at(path, 'selectPolicy'), rules.selectPolicy, ['Disabled', 'Max', 'Min']));
+  const policies = objs(rules.policies);
+  if (policies.length === 0) errs.push(required(at(path, 'policies'), 'must specify at least one Policy'));
+  policies.forEach((pol, j) => {
+    const pp = idx(at(path, 'policies'), j);
+    if (pol.type !== 'Pods' && pol.type !== 'Percent') errs.push(notSupported(at(pp, 'type'), pol.type ?? '', ['Percent', 'Pods']));
+    if (!(Number(pol.value) > 0)) errs.push(invalid(at(pp, 'value'), pol.value ?? 0, 'must be greater than zero'));
+    const period = Number(pol.periodSeconds);
+    if (!(period > 0)) errs.push(invalid(at(pp, 'periodSeconds'), pol.periodSeconds ?? 0, 'must be greater than zero'));
+    else if (period > 1800) errs.push(invalid(at(pp, 'periodSeconds'), pol.periodSeconds, 'must be less than or equal to 1800'));
+  });
+  return errs;
+}
 
 export function validateHPA(hpa: Obj): FieldError[] {
   const s = spec(hpa);
   const errs: FieldError[] = [];
+  // minReplicas 0 needs the HPAScaleToZero alpha gate, which is off.
   if (has(s, 'minReplicas') && Number(s.minReplicas) < 1) errs.push(invalid('spec.minReplicas', s.minReplicas, 'must be greater than or equal to 1'));
   if (!(Number(s.maxReplicas) >= 1)) errs.push(invalid('spec.maxReplicas', s.maxReplicas ?? 0, 'must be greater than 0'));
   if (has(s, 'minReplicas') && Number(s.maxReplicas) < Number(s.minReplicas)) errs.push(invalid('spec.maxReplicas', s.maxReplicas, 'must be greater than or equal to `minReplicas`'));
-  const ref: Obj = isObj(s.scaleTargetRef) ? s.scaleTargetRef : {};
-  if (!str(ref.kind)) errs.push(required('spec.scaleTargetRef.kind'));
-  else for (const m of pathSegmentErrors(str(ref.kind))) errs.push(invalid('spec.scaleTargetRef.kind', ref.kind, m));
-  if (!str(ref.name)) errs.push(required('spec.scaleTargetRef.name'));
-  else for (const m of pathSegmentErrors(str(ref.name))) errs.push(invalid('spec.scaleTargetRef.name', ref.name, m));
-  objs(s.metrics).forEach((m, i) => {
-    const p = idx('spec.metrics', i);
-    const type = str(m.type);
-    if (!type) errs.push(required(at(p, 'type'), 'must specify a metric source type'));
-    else if (!METRIC_TYPES.includes(type)) errs.push(invalid(at(p, 'type'), type, 'must be either External, Object, Pods, Resource or ContainerResource'));
-  });
+  errs.push(...validateCrossVersionRef(s.scaleTargetRef, 'spec.scaleTargetRef'));
+  objs(s.metrics).forEach((m, i) => errs.push(...validateMetricSpec(m, idx('spec.metrics', i))));
   // autoscaling/v1
   if (has(s, 'targetCPUUtilizationPercentage') && Number(s.targetCPUUtilizationPercentage) < 1) {
     errs.push(invalid('spec.targetCPUUtilizationPercentage', s.targetCPUUtilizationPercentage, 'must be greater than 0'));
   }
   const behavior = s.behavior;
   if (isObj(behavior)) {
-    for (const dir of ['scaleUp', 'scaleDown']) {
-      const rules = behavior[dir];
-      if (!isObj(rules)) continue;
-      const p = `spec.behavior.${dir}`;
-      const w = rules.stabilizationWindowSeconds;
-      if (typeof w === 'number' && (w < 0 || w > 3600)) errs.push(invalid(at(p, 'stabilizationWindowSeconds'), w, w < 0 ? 'must be greater than or equal to zero' : 'must be less than or equal to 3600'));
-      if (has(rules, 'selectPolicy') && !['Max', 'Min', 'Disabled'].includes(str(rules.selectPolicy))) errs.push(notSupported(at(p, 'selectPolicy'), rules.selectPolicy, ['Disabled', 'Max', 'Min']));
-      objs(rules.policies).forEach((pol, j) => {
-        const pp = idx(at(p, 'policies'), j);
-        if (pol.type !== 'Pods' && pol.type !== 'Percent') errs.push(notSupported(at(pp, 'type'), pol.type ?? '', ['Percent', 'Pods']));
-        if (!(Number(pol.value) > 0)) errs.push(invalid(at(pp, 'value'), pol.value ?? 0, 'must be greater than zero'));
-        const period = Number(pol.periodSeconds);
-        if (!(period > 0)) errs.push(invalid(at(pp, 'periodSeconds'), pol.periodSeconds ?? 0, 'must be greater than zero'));
-        else if (period > 1800) errs.push(invalid(at(pp, 'periodSeconds'), pol.periodSeconds, 'must be less than or equal to 1800'));
-      });
-    }
+    for (const dir of ['scaleUp', 'scaleDown']) if (isObj(behavior[dir])) errs.push(...validateScalingRules(behavior[dir] as Obj, `spec.behavior.${dir}`));
   }
   return errs;
 }
