@@ -337,6 +337,8 @@ describe('other kinds', () => {
       'spec.rules[0].http.paths[0].path: Invalid value: "x": must be an absolute path',
     ]);
     assert.deepEqual(check('networking.k8s.io', 'v1', 'Ingress', ing([{ http: { paths: [{ path: '/', backend }] } }])), ['spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified']);
+    // As helm users see it: `spec: Invalid value: null: either ...`.
+    assert.deepEqual(check('networking.k8s.io', 'v1', 'Ingress', { metadata: meta('ing'), spec: { ingressClassName: 'nginx' } }), ['spec: Invalid value: null: either `defaultBackend` or `rules` must be specified']);
     const np = { metadata: meta('np'), spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }], ports: [{ port: 80, endPort: 70 }] }] } };
     assert.deepEqual(check('networking.k8s.io', 'v1', 'NetworkPolicy', np), [
       'spec.ingress[0].ports[0].endPort: Invalid value: 70: must be greater than or equal to `port`',

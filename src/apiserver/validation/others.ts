@@ -216,7 +216,7 @@ export function validateIngress(ing: Obj): FieldError[] {
   const s = spec(ing);
   const errs: FieldError[] = [];
   const rules = objs(s.rules);
-  if (rules.length === 0 && !isObj(s.defaultBackend)) errs.push(invalid('spec', s.rules ?? [], 'either `defaultBackend` or `rules` must be specified'));
+  if (rules.length === 0 && !isObj(s.defaultBackend)) errs.push(invalid('spec', s.rules ?? null, 'either `defaultBackend` or `rules` must be specified'));
   if (isObj(s.defaultBackend)) errs.push(...validateBackend(s.defaultBackend, 'spec.defaultBackend'));
   rules.forEach((r, i) => {
     const p = idx('spec.rules', i);
