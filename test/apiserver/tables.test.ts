@@ -188,6 +188,7 @@ describe('workloads, services, nodes (golden)', () => {
     assert.deepEqual(t2.rows[0].cells, ['20s', 'Warning', 'BackOff', 'pod/p', '', 'kubelet, node-a', 'Back-off restarting', '5m', 7, 'p.2']);
     const hpaV1 = { metadata: { name: 'old', creationTimestamp: at }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 4, targetCPUUtilizationPercentage: 50 }, status: { currentCPUUtilizationPercentage: 12, currentReplicas: 1 } };
     assert.equal(tableFor('autoscaling', 'horizontalpodautoscalers', [hpaV1], { now: NOW }).rows[0].cells[2], 'cpu: 12%/50%');
+    assert.deepEqual(tableFor('storage.k8s.io', 'csistoragecapacities', [{ metadata: { name: 'c' }, storageClassName: 'gp3', capacity: '1024Gi' }], { now: NOW }).rows[0].cells, ['c', 'gp3', '1Ti']);
     const rb = { metadata: { name: 'rb', creationTimestamp: at }, roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'User', name: 'alice' }, { kind: 'ServiceAccount', name: 'default', namespace: 'ns' }] };
     assert.deepEqual(tableFor('rbac.authorization.k8s.io', 'rolebindings', [rb], { now: NOW }).rows[0].cells, ['rb', 'ClusterRole/view', '3m', 'alice', '', 'ns/default']);
     const sc = { metadata: { name: 'gp3', creationTimestamp: at, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'ebs.csi.aws.com', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true };

@@ -840,6 +840,10 @@ export const PRINTERS: Record<string, Printer> = {
     columns: [NAME, col('Drivers', 'integer', 'Drivers indicates the number of CSI drivers registered on the node'), AGE],
     cells: (o, now) => [name(o), list(o, 'spec', 'drivers').length, age(o, now)],
   },
+  'storage.k8s.io/csistoragecapacities': {
+    columns: [NAME, col('StorageClassName', 'string', 'The storage class the capacity is for.'), col('Capacity', 'string', 'Available capacity.')],
+    cells: (o) => [name(o), str(o, 'storageClassName'), has(o, 'capacity') ? quantityString(o.capacity) : '<unset>'],
+  },
   'storage.k8s.io/volumeattachments': {
     columns: [NAME, col('Attacher', 'string', 'The attacher.', 0, 'name'), col('PV', 'string', 'The persistent volume.'), col('Node', 'string', 'The node.'), col('Attached', 'boolean', 'Whether the volume is attached.'), AGE],
     cells: (o, now) => [name(o), str(o, 'spec', 'attacher'), str(o, 'spec', 'source', 'persistentVolumeName'), str(o, 'spec', 'nodeName'), get(o, 'status', 'attached') === true, age(o, now)],
