@@ -348,6 +348,27 @@ for (const driver of DRIVERS) {
         await assert.rejects(registry.get(namespaces, undefined, 'team', {}), apiError(404, 'NotFound', 'namespaces "team" not found'));
       });
 
+      test('a namespace whose content is held by finalizers reports it in its conditions', async (t) => {
+        const { registry } = await setup(t, driver);
+        await registry.create(namespaces, undefined, { metadata: { name: 'held' } }, w());
+        await registry.create(configmaps, 'held', { metadata: { name: 'c', finalizers: ['example.com/hold'] } }, w());
+        const r = await registry.delete(namespaces, undefined, 'held', {}, w());
+        let conditions: { type: string; status: string; message: string }[] = [];
+        const ac = new AbortController();
+        const stop = setTimeout(() => ac.abort(), 5000);
+        for await (const ev of registry.watch(namespaces, undefined, { resourceVersion: (r.object.metadata as { resourceVersion: string }).resourceVersion, fieldSelector: 'metadata.name=held', signal: ac.signal })) {
+          conditions = ((ev.object.status as { conditions?: typeof conditions }).conditions ?? []);
+          if (conditions.length) break;
+        }
+        clearTimeout(stop);
+        ac.abort();
+        const byType = Object.fromEntries(conditions.map((c) => [c.type, c]));
+        assert.equal(byType.NamespaceContentRemaining.status, 'True');
+        assert.equal(byType.NamespaceContentRemaining.message, 'Some resources are remaining: configmaps has 1 resource instances');
+        assert.equal(byType.NamespaceFinalizersRemaining.message, 'Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances');
+        assert.equal((await registry.get(namespaces, undefined, 'held', {})).status && 'Terminating', 'Terminating');
+      });
+
       test('deleteCollection deletes what the selector selects', async (t) => {
         const { registry } = await setup(t, driver);
         await registry.create(configmaps, 'default', { metadata: { name: 'a', labels: { x: '1' } } }, w());

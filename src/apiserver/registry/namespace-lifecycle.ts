@@ -8,7 +8,7 @@ import type { ResourceDef } from '../schema/types.js';
 import { resourceId } from '../watchcache/index.js';
 import type { RegistryContext } from './context.js';
 import { deleteObject } from './delete.js';
-import { isObject, metaString } from './object-meta.js';
+import { isObject, metaString, rfc3339 } from './object-meta.js';
 import { cacheOf } from './reader.js';
 import type { ApiObject, WriteOptions } from './types.js';
 import { updateObject } from './writer.js';
@@ -89,9 +89,19 @@ export class NamespaceLifecycle {
       }
     }
     await this.ctx.hub.waitFresh(this.ctx.blockTimeoutMs);
+    const remaining = new Map<string, number>();
+    const finalizers = new Map<string, number>();
     for (const res of storedNamespacedResources(this.ctx)) {
-      if (cacheOf(this.ctx, res).list(`${this.ctx.store.prefix}${resourceId(res.group, res.resource)}/${name}/`).length > 0) return false;
+      const left = cacheOf(this.ctx, res).list(`${this.ctx.store.prefix}${resourceId(res.group, res.resource)}/${name}/`);
+      if (left.length === 0) continue;
+      remaining.set(res.group ? `${res.resource}.${res.group}` : res.resource, left.length);
+      for (const c of left) {
+        const fins = isObject(c.object.metadata) && Array.isArray(c.object.metadata.finalizers) ? c.object.metadata.finalizers : [];
+        for (const f of fins) if (typeof f === 'string') finalizers.set(f, (finalizers.get(f) ?? 0) + 1);
+      }
     }
+    await this.reportConditions(name, remaining, finalizers, opts);
+    if (remaining.size > 0) return false;
     // Empty: drop the "kubernetes" finalizer, then delete the namespace itself.
     try {
       await updateObject(this.ctx, this.namespaces, undefined, name, {
@@ -108,6 +118,51 @@ export class NamespaceLifecycle {
     }
     return true;
   }
+
+  /** Writes the deletion conditions to namespaces/status, keeping transition times of unchanged ones. */
+  private async reportConditions(name: string, remaining: Map<string, number>, finalizers: Map<string, number>, opts: WriteOptions): Promise<void> {
+    const now = rfc3339(this.ctx.clock.now());
+    try {
+      await updateObject(
+        this.ctx,
+        this.namespaces,
+        undefined,
+        name,
+        {
+          allowCreate: false,
+          produce: (ns) => {
+            const obj = ns as ApiObject;
+            const status = isObject(obj.status) ? obj.status : (obj.status = {});
+            const old = Array.isArray(status.conditions) ? status.conditions.filter(isObject) : [];
+            status.conditions = deletionConditions(remaining, finalizers).map((c) => {
+              const prev = old.find((o) => o.type === c.type);
+              return { ...c, lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : now };
+            });
+            return obj;
+          },
+        },
+        { ...opts, subresource: 'status' },
+      );
+    } catch (err) {
+      if ((err as { reason?: string }).reason !== 'NotFound') throw err;
+    }
+  }
+}
+
+/** The namespace's deletion conditions, as the namespace controller reports them (namespaced_resources_deleter.go). */
+function deletionConditions(remaining: Map<string, number>, finalizers: Map<string, number>): { type: string; status: string; reason: string; message: string }[] {
+  const list = (m: Map<string, number>, fmt: (k: string, n: number) => string) => [...m].map(([k, n]) => fmt(k, n)).sort().join(', ');
+  return [
+    { type: 'NamespaceDeletionDiscoveryFailure', status: 'False', reason: 'ResourcesDiscovered', message: 'All resources successfully discovered' },
+    { type: 'NamespaceDeletionGroupVersionParsingFailure', status: 'False', reason: 'ParsedGroupVersions', message: 'All legacy kube types successfully parsed' },
+    { type: 'NamespaceDeletionContentFailure', status: 'False', reason: 'ContentDeleted', message: 'All content successfully deleted, may be waiting on finalization' },
+    remaining.size > 0
+      ? { type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${list(remaining, (k, n) => `${k} has ${n} resource instances`)}` }
+      : { type: 'NamespaceContentRemaining', status: 'False', reason: 'ContentRemoved', message: 'All content successfully removed' },
+    finalizers.size > 0
+      ? { type: 'NamespaceFinalizersRemaining', status: 'True', reason: 'SomeFinalizersRemain', message: `Some content in the namespace has finalizers remaining: ${list(finalizers, (k, n) => `${k} in ${n} resource instances`)}` }
+      : { type: 'NamespaceFinalizersRemaining', status: 'False', reason: 'ContentHasNoFinalizers', message: 'All content-preserving finalizers finished' },
+  ];
 }
 
 function isTerminating(ns: Readonly<ApiObject>): boolean {

@@ -12,7 +12,7 @@ import { decodeKv, encodeValue, objectKey } from '../watchcache/index.js';
 import type { RegistryContext } from './context.js';
 import { fromStorageError } from './errors.js';
 import { keyFor } from './object-key.js';
-import { deepClone, generateName, isObject, jsonEqual, managerFromUserAgent, meta, metaString, rfc3339 } from './object-meta.js';
+import { deepClone, finalizersOf, generateName, isObject, jsonEqual, managerFromUserAgent, meta, metaString, rfc3339 } from './object-meta.js';
 import { groupVersion } from './reader.js';
 import { schemaOf } from './schemas.js';
 import { allocateServiceAddresses, clusterIPsOf, isServices, releaseIP } from './service-addresses.js';
@@ -171,11 +171,16 @@ export function updatePlanFromBody(body: ApiObject, allowCreate: boolean): Updat
   return { produce: () => deepClone(body), allowCreate };
 }
 
-/** Removing the last finalizer of an object being deleted (grace period 0) deletes it (shouldDeleteDuringUpdate). */
-function shouldDeleteDuringUpdate(next: ApiObject): boolean {
+/**
+ * An update that removes the last finalizer of an object being deleted (grace period 0) deletes
+ * it (store.go shouldDeleteDuringUpdate; namespaces also need empty spec.finalizers).
+ */
+function shouldDeleteDuringUpdate(res: ResourceDef, next: ApiObject, old: ApiObject): boolean {
   const m = meta(next);
   if (Array.isArray(m.finalizers) && m.finalizers.length > 0) return false;
+  if (finalizersOf(old).length === 0) return false;
   if (!m.deletionTimestamp) return false;
+  if (res.group === '' && res.resource === 'namespaces' && isObject(next.spec) && Array.isArray(next.spec.finalizers) && next.spec.finalizers.length > 0) return false;
   return m.deletionGracePeriodSeconds === undefined || m.deletionGracePeriodSeconds === 0;
 }
 
@@ -269,7 +274,7 @@ async function storeUpdate(
   if (jsonEqual(withoutVersion(next), withoutVersion(existing))) return { object: existing, stored: false };
   if (opts.dryRun) return { object: next, stored: false };
   try {
-    if (shouldDeleteDuringUpdate(next)) {
+    if (shouldDeleteDuringUpdate(res, next, existing)) {
       const { revision } = await ctx.store.delete(key, modRevision);
       meta(next).resourceVersion = String(revision);
       if (isServices(res)) for (const ip of clusterIPsOf(existing)) await releaseIP(ctx, ip);
