@@ -14,9 +14,9 @@ interface Hooks {
   after(fn: () => unknown): void;
 }
 
-export async function startRegistry(t: Hooks, opts: Partial<Omit<RegistryOptions, 'store' | 'catalog'>> = {}) {
+export async function startRegistry(t: Hooks, opts: Partial<Omit<RegistryOptions, 'store' | 'catalog' | 'clock'>> = {}) {
   const store = new MemoryStore();
-  const clock = opts.clock ?? new FakeClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+  const clock = new FakeClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const registry = new Registry({ store, catalog, clock, ...opts });
   await registry.start();
   t.after(async () => {
