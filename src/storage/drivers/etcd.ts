@@ -1,6 +1,16 @@
 // The etcd driver: the Store contract mapped one to one onto etcd v3 through the etcd3 package.
 // Revisions, create/mod revisions and versions are etcd's own; guarded writes are etcd
 // transactions; keys live under a namespace so several stores can share one etcd.
+//
+// What the etcd must allow and what sharing it means:
+// - --max-request-bytes above MAX_VALUE_BYTES plus the key and framing (etcd's default of 1.5 MiB is
+//   the whole request, so a value of exactly 1.5 MiB needs e.g. 2 MiB); a request etcd still finds
+//   too large fails with ValueTooLargeError.
+// - Revisions and compaction belong to the whole etcd: stores in other namespaces bump the revision
+//   too, and compact() compacts every namespace.
+// Failures: reads retry on other endpoints for up to dialTimeoutMs; writes retry only when etcd
+// surely did not receive them (no connection, no leader), like clientv3. A write whose fate is
+// unknown (connection lost after sending, timeout) fails with StoreUnavailableError.
 import {
   CompactedError,
   ConflictError,
