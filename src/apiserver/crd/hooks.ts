@@ -1,0 +1,57 @@
+// What the registry's write and read paths call for a custom resource instead of the built-in
+// defaults, pruning, validation, Table printer and scale mapping.
+import type { FieldError } from '../../api/field-errors.js';
+import type { ResourceDef } from '../schema/types.js';
+import type { Table } from '../tables/index.js';
+import type { CrdController } from './controller.js';
+import { scaleFromObject, setSpecReplicas } from './scale.js';
+import { crdTable, type CrdTableOptions } from './table.js';
+
+type Obj = Record<string, unknown>;
+
+export interface CustomResourceHandlers {
+  resource: ResourceDef;
+  /** True once the CRD is being deleted: upstream then refuses creates with 405 MethodNotAllowed. */
+  terminating: boolean;
+  /** Drops unknown fields in place; the paths go to fieldValidation as `unknown field "<path>"`. */
+  prune(obj: Obj): string[];
+  /** Schema defaults, in place: on decoding a request body and on reading from storage. */
+  applyDefaults(obj: Obj): void;
+  /** Create (no old) or update validation: ObjectMeta, OpenAPI schema, list types, CEL rules. */
+  validate(obj: Obj, old?: Obj): FieldError[];
+  /** Table output for `kubectl get` (Name + additionalPrinterColumns, or Name + Age). */
+  table(objects: Obj[], opts: CrdTableOptions): Table;
+  /** The scale subresource mapping, when the version declares one. */
+  scale?: {
+    /** autoscaling/v1 Scale of an object; throws ScalePathError when a replicas path holds a non-integer. */
+    read(obj: Obj): Obj;
+    /** Writes spec replicas into the object (in place). */
+    write(obj: Obj, replicas: number): void;
+  };
+}
+
+export interface CustomResourceHooks {
+  /** The handlers of a served custom resource version; undefined for anything else. */
+  forResource(res: Pick<ResourceDef, 'group' | 'version' | 'resource'>): CustomResourceHandlers | undefined;
+}
+
+export function customResourceHooks(controller: CrdController): CustomResourceHooks {
+  return {
+    forResource(res) {
+      const sv = controller.servedVersion(res);
+      if (!sv) return undefined;
+      const { schema, crd, resource } = sv;
+      const handlers: CustomResourceHandlers = {
+        resource,
+        terminating: sv.terminating,
+        prune: (obj) => schema.prune(obj),
+        applyDefaults: (obj) => schema.applyDefaults(obj),
+        validate: (obj, old) => schema.validate(obj, old),
+        table: (objects, opts) => crdTable(crd, resource.version, objects, opts),
+      };
+      const paths = sv.scale;
+      if (paths) handlers.scale = { read: (obj) => scaleFromObject(obj, paths), write: (obj, replicas) => setSpecReplicas(obj, paths, replicas) };
+      return handlers;
+    },
+  };
+}
