@@ -112,6 +112,7 @@ for (const driver of DRIVERS) {
 
       test('a watch from a resourceVersion the cache has not seen ends with a 504 ERROR event', async (t) => {
         const { registry, clock } = await setup(t, driver);
+        await registry.context.hub.waitFresh(1000);
         const future = registry.context.hub.revision + 50;
         const it = registry.watch(configmaps, 'default', { resourceVersion: String(future), signal: new AbortController().signal })[Symbol.asyncIterator]();
         const first = it.next();
@@ -257,6 +258,14 @@ for (const driver of DRIVERS) {
         });
       });
 
+      test('a consistent list shows a multi-key transaction whole', async (t) => {
+        const { registry, store } = await setup(t, driver);
+        const put = (name: string) => ({ type: 'put' as const, key: `${store.prefix}core/configmaps/default/${name}`, value: Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', uid: name } })) });
+        await store.txn({ compare: [], success: [put('t1'), put('t2'), put('t3')] });
+        const list = await registry.list(configmaps, 'default', {});
+        assert.deepEqual((list.items as Record<string, unknown>[]).map(nameOf), ['t1', 't2', 't3']);
+      });
+
       test('label and field selectors', async (t) => {
         const { registry } = await setup(t, driver);
         await registry.create(configmaps, 'default', cm('a', { app: 'x' }), w());
@@ -271,6 +280,7 @@ for (const driver of DRIVERS) {
 
       test('a resourceVersion the cache has not reached is 504 Too large resource version after 3s', async (t) => {
         const { registry, clock } = await setup(t, driver);
+        await registry.context.hub.waitFresh(1000);
         const current = registry.context.hub.revision;
         const p = registry.list(configmaps, 'default', { resourceVersion: String(current + 100) });
         await new Promise((r) => setImmediate(r));

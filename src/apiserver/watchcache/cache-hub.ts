@@ -31,6 +31,8 @@ export class CacheHub {
   private running: Promise<void> | undefined;
   /** Every store event with revision <= this has been applied. */
   revision = 0;
+  private pendingRevision = 0;
+  private publishScheduled = false;
   /** The revision the caches were (last) filled at; older watches need the store's history. */
   filledAt = 0;
 
@@ -141,7 +143,17 @@ export class CacheHub {
   private dispatch(ev: WatchEvent): void {
     const parsed = parseKey(this.store.prefix, ev.kv.key);
     if (parsed) this.cache(parsed.id).apply(ev);
-    this.setRevision(ev.kv.modRevision);
+    // A transaction's events share one revision: R counts as applied only once no further
+    // event of R can follow, i.e. a later revision arrived or the delivered events ran out.
+    this.setRevision(ev.kv.modRevision - 1);
+    this.pendingRevision = Math.max(this.pendingRevision, ev.kv.modRevision);
+    if (!this.publishScheduled) {
+      this.publishScheduled = true;
+      setImmediate(() => {
+        this.publishScheduled = false;
+        this.setRevision(this.pendingRevision);
+      });
+    }
   }
 
   private setRevision(rev: number): void {
