@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { openEtcdStore } from '../../src/storage/drivers/etcd.js';
 import type { Store, StoreWatch, WatchEvent } from '../../src/storage/types.js';
-import { StoreClosedError, StoreUnavailableError, WatchOverflowError } from '../../src/storage/errors.js';
+import { CompactedError, StoreClosedError, StoreUnavailableError, ValueTooLargeError, WatchOverflowError } from '../../src/storage/errors.js';
 import { freePorts, startEtcdCluster, type EtcdCluster } from '../helpers/etcd-cluster.js';
 import { runStoreContract } from './contract.js';
 
@@ -118,6 +118,46 @@ describe('etcd driver, one member', () => {
       ['/registry/keep', keep.modRevision],
       ['/registry/a', a3.modRevision],
     ]);
+  });
+
+  test('compaction is etcd-wide: a store learns a compaction done through another namespace', async (t) => {
+    const mine = await openEtcdStore({ endpoints: etcd.endpoints, namespace: `/mine-${randomUUID()}` });
+    const theirs = await openEtcdStore({ endpoints: etcd.endpoints, namespace: `/theirs-${randomUUID()}` });
+    t.after(() => Promise.all([mine.close(), theirs.close()]));
+    const a = await mine.create('/registry/a', Buffer.from('1'));
+    const a2 = await mine.update('/registry/a', Buffer.from('2'), a.modRevision);
+    await theirs.create('/registry/x', Buffer.from('x'));
+    const before = await mine.compactedRevision();
+    assert.ok(before < a2.modRevision);
+    await theirs.compact(a2.modRevision);
+    assert.equal(await mine.compactedRevision(), a2.modRevision);
+    await assert.rejects(mine.get('/registry/a', { revision: a.modRevision }), (e: unknown) => {
+      assert.ok(e instanceof CompactedError);
+      assert.equal(e.compactedRevision, a2.modRevision);
+      return true;
+    });
+    assert.deepEqual(await mine.get('/registry/a', { revision: a2.modRevision }), a2);
+  });
+
+  test('a transaction etcd finds too large as a whole fails with ValueTooLargeError and writes nothing', async (t) => {
+    const store = await openEtcdStore({ endpoints: etcd.endpoints, namespace: `/large-${randomUUID()}` });
+    t.after(() => store.close());
+    const before = await store.currentRevision();
+    // Each value passes the per-value limit; together they exceed the etcd's --max-request-bytes (3 MiB here).
+    const big = Buffer.alloc(1.4 * 1024 * 1024, 1);
+    await assert.rejects(
+      store.txn({
+        compare: [],
+        success: [
+          { type: 'put', key: '/registry/big/1', value: big },
+          { type: 'put', key: '/registry/big/2', value: big },
+          { type: 'put', key: '/registry/big/3', value: big },
+        ],
+      }),
+      ValueTooLargeError,
+    );
+    assert.equal(await store.currentRevision(), before);
+    assert.equal((await store.range('/registry/big/', { countOnly: true })).count, 0);
   });
 
   test('an unreachable etcd fails with StoreUnavailableError within the dial timeout', async () => {
