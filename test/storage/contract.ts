@@ -168,6 +168,34 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       );
     });
 
+    test('history across delete and re-create: past reads and replay see each life of a key', async (t) => {
+      const { s, k } = await fresh(t);
+      const before = await s.currentRevision();
+      const first = await s.create(k('life/a'), b('first'));
+      const first2 = await s.update(k('life/a'), b('first-2'), first.modRevision);
+      const gone = await s.delete(k('life/a'));
+      await s.create(k('life/other'), b('o'));
+      const second = await s.create(k('life/a'), b('second'));
+      assert.equal(second.version, 1);
+      assert.equal(second.createRevision, second.modRevision);
+      assert.deepEqual(await s.get(k('life/a'), { revision: first.modRevision }), first);
+      assert.deepEqual(await s.get(k('life/a'), { revision: first2.modRevision }), first2);
+      assert.equal(await s.get(k('life/a'), { revision: gone.revision }), undefined);
+      assert.equal(await s.get(k('life/a'), { revision: second.modRevision - 1 }), undefined);
+      assert.deepEqual(await s.get(k('life/a'), { revision: second.modRevision }), second);
+      assert.deepEqual((await s.range(k('life/'), { revision: first2.modRevision })).kvs, [first2]);
+      assert.equal((await s.range(k('life/'), { revision: gone.revision })).count, 0);
+      const w = s.watch(k('life/a'), { afterRevision: before });
+      t.after(() => w.close());
+      const evs = await take(w, 4);
+      assert.deepEqual(evs.map((e) => [e.type, e.kv.modRevision, e.prevKv?.modRevision]), [
+        ['put', first.modRevision, undefined],
+        ['put', first2.modRevision, first.modRevision],
+        ['delete', gone.revision, first2.modRevision],
+        ['put', second.modRevision, undefined],
+      ]);
+    });
+
     test('range lists a prefix in key order with count, limit, more and continuation', async (t) => {
       const { s, k } = await fresh(t);
       const names = ['pods/ns1/c', 'pods/ns1/a', 'pods/ns2/a', 'pods/ns1/b', 'podsx/z', 'services/ns1/a'];

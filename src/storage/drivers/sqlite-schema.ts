@@ -3,8 +3,11 @@
 // history: every write ever made (until compaction), one row per key per revision. Its integer
 //   primary key encodes (revision, position in the transaction) so rows sort in commit order and
 //   "everything after revision R" is a rowid range. A NULL value marks a delete (tombstone).
+//   prev_rev is the mod revision of the key's value before this write (0 for a create), so the
+//   value a key had before any row is one lookup inside that revision's rows: history needs no
+//   index by key, which keeps a write down to three b-tree inserts.
 // kv: the live keys, pointing at their newest history row (values are stored once, in history).
-// meta: the store revision and the compaction state, so they survive restarts.
+// meta: the store revision, the compaction state and the layout version, so they survive restarts.
 import type Database from 'better-sqlite3';
 
 /** Rows per revision in the history id: id = revision * REV_SPAN + position. */
@@ -15,6 +18,9 @@ export const revisionOf = (id: number): number => Math.floor(id / REV_SPAN);
 /** The smallest history id of revision `revision`. */
 export const firstIdOf = (revision: number): number => revision * REV_SPAN;
 
+/** Bumped when the layout changes; a file with another layout is refused, not misread. */
+export const SCHEMA_VERSION = 2;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history (
@@ -22,9 +28,9 @@ CREATE TABLE IF NOT EXISTS history (
   key TEXT NOT NULL,
   value BLOB,
   create_rev INTEGER NOT NULL,
-  version INTEGER NOT NULL
+  version INTEGER NOT NULL,
+  prev_rev INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS history_by_key ON history (key, id);
 CREATE TABLE IF NOT EXISTS kv (
   key TEXT PRIMARY KEY,
   id INTEGER NOT NULL,
@@ -45,12 +51,21 @@ export function applyPragmas(db: Database.Database): void {
   db.pragma('temp_store = MEMORY');
 }
 
-export function createSchema(db: Database.Database): void {
+/** Creates the layout in a new file; returns the layout version an existing file has. */
+export function createSchema(db: Database.Database): number {
+  const fresh = db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'history'").pluck().get() === 0;
   db.exec(SCHEMA);
+  const version = db.prepare("SELECT value FROM meta WHERE name = 'schema'").pluck().get() as number | undefined;
+  if (fresh) {
+    db.prepare("INSERT INTO meta (name, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
+    return SCHEMA_VERSION;
+  }
+  return version ?? 1;
 }
 
 export function prepareStatements(db: Database.Database) {
   const kvCols = 'k.key, k.id, h.value, k.create_rev, k.version';
+  const histCols = 'key, id, value, create_rev, version, prev_rev';
   return {
     getMeta: db.prepare<[string], number>('SELECT value FROM meta WHERE name = ?').pluck(),
     setMeta: db.prepare<[string, number]>(
@@ -60,8 +75,9 @@ export function prepareStatements(db: Database.Database) {
     insertLive: db.prepare<[string, number, number, number]>('INSERT INTO kv (key, id, create_rev, version) VALUES (?, ?, ?, ?)'),
     updateLive: db.prepare<[number, number, string]>('UPDATE kv SET id = ?, version = ? WHERE key = ?'),
     deleteLive: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
-    insertHistory: db.prepare<[number, string, Buffer | null, number, number]>(
-      'INSERT INTO history (id, key, value, create_rev, version) VALUES (?, ?, ?, ?, ?)',
+    isLive: db.prepare<[string], number>('SELECT 1 FROM kv WHERE key = ?').pluck(),
+    insertHistory: db.prepare<[number, string, Buffer | null, number, number, number]>(
+      'INSERT INTO history (id, key, value, create_rev, version, prev_rev) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     /** Live keys from a start key (inclusive) below an end key, in order. */
     rangeFrom: db
@@ -76,35 +92,36 @@ export function prepareStatements(db: Database.Database) {
       )
       .raw(),
     countLive: db.prepare<[string, string], number>('SELECT count(*) FROM kv WHERE key >= ? AND key < ?').pluck(),
-    /** A key's newest history row before an id bound (NULL value: deleted). */
-    historyBefore: db
-      .prepare<[string, number], HistRow>(
-        'SELECT key, id, value, create_rev, version FROM history WHERE key = ? AND id < ? ORDER BY id DESC LIMIT 1',
+    /** A key's row written at one revision: ids in [first id of rev, first id of rev + 1). */
+    rowAt: db.prepare<[number, number, string], HistRow>(`SELECT ${histCols} FROM history WHERE id >= ? AND id < ? AND key = ?`).raw(),
+    /** prev_rev of a key's first row from an id on (scans the rows written since). */
+    prevOfFirstFrom: db
+      .prepare<[number, string], number>('SELECT prev_rev FROM history WHERE id >= ? AND key = ? ORDER BY id LIMIT 1')
+      .pluck(),
+    /** Keys in [start, end) written from an id on, in key order, with prev_rev of each key's first such row. */
+    touchedFrom: db
+      .prepare<[number, string, string], [string, number, number]>(
+        'SELECT key, min(id), prev_rev FROM history WHERE id >= ? AND key >= ? AND key < ? GROUP BY key ORDER BY key',
       )
       .raw(),
-    /** Keys in [start, end) written at or after an id, in key order. */
-    touchedSince: db
-      .prepare<[number, string, string], string>('SELECT DISTINCT key FROM history WHERE id >= ? AND +key >= ? AND +key < ? ORDER BY key')
-      .pluck(),
-    isLive: db.prepare<[string], number>('SELECT 1 FROM kv WHERE key = ?').pluck(),
-    /** History rows from an id on, under a key range, in commit order (scanned by id, not by key). */
+    /** History rows from an id on, under a key range, in commit order. */
     eventsFrom: db
       .prepare<[number, string, string, number], HistRow>(
-        'SELECT key, id, value, create_rev, version FROM history WHERE id >= ? AND +key >= ? AND +key < ? ORDER BY id LIMIT ?',
+        `SELECT ${histCols} FROM history WHERE id >= ? AND key >= ? AND key < ? ORDER BY id LIMIT ?`,
       )
       .raw(),
     eventsBetween: db
       .prepare<[number, number, string, string], HistRow>(
-        'SELECT key, id, value, create_rev, version FROM history WHERE id > ? AND id < ? AND +key >= ? AND +key < ? ORDER BY id',
+        `SELECT ${histCols} FROM history WHERE id > ? AND id < ? AND key >= ? AND key < ? ORDER BY id`,
       )
       .raw(),
     /** Rows to compact: ids in [from, to). */
     compactable: db
-      .prepare<[number, number, number], [number, string, number]>(
-        'SELECT id, key, value IS NULL FROM history WHERE id >= ? AND id < ? ORDER BY id LIMIT ?',
+      .prepare<[number, number, number], [number, string, number, number]>(
+        'SELECT id, key, value IS NULL, prev_rev FROM history WHERE id >= ? AND id < ? ORDER BY id LIMIT ?',
       )
       .raw(),
-    deleteOlder: db.prepare<[string, number]>('DELETE FROM history WHERE key = ? AND id < ?'),
+    deleteAt: db.prepare<[number, number, string]>('DELETE FROM history WHERE id >= ? AND id < ? AND key = ?'),
     deleteRow: db.prepare<[number]>('DELETE FROM history WHERE id = ?'),
   };
 }
@@ -112,5 +129,5 @@ export function prepareStatements(db: Database.Database) {
 export type Statements = ReturnType<typeof prepareStatements>;
 /** key, history id, value, create revision, version */
 export type KvRow = [string, number, Buffer, number, number];
-/** key, history id, value (null: tombstone), create revision, version */
-export type HistRow = [string, number, Buffer | null, number, number];
+/** key, history id, value (null: tombstone), create revision, version, previous value's revision (0: none) */
+export type HistRow = [string, number, Buffer | null, number, number, number];

@@ -37,6 +37,7 @@ import {
   historyId,
   prepareStatements,
   revisionOf,
+  SCHEMA_VERSION,
   type HistRow,
   type KvRow,
   type Statements,
@@ -92,11 +93,14 @@ export class SqliteStore implements Store {
       mkdirSync(dirname(opts.path), { recursive: true });
       db = new Database(opts.path);
       applyPragmas(db);
-      createSchema(db);
+      const layout = createSchema(db);
+      if (layout !== SCHEMA_VERSION) {
+        throw new TypeError(`${opts.path} has storage layout ${layout}; this Kumo reads layout ${SCHEMA_VERSION}`);
+      }
       return new SqliteStore(db, opts.prefix ?? '/registry/');
     } catch (e) {
       db?.close();
-      if (e instanceof TypeError) throw e;
+      if (e instanceof TypeError) throw new StoreUnavailableError(e.message);
       // Typically SQLITE_BUSY: another process (or store) owns the file.
       throw new StoreUnavailableError(`cannot open SQLite store ${opts.path}: ${(e as Error).message}`);
     }
@@ -120,12 +124,12 @@ export class SqliteStore implements Store {
       get: (key) => this.live(key),
       put: (kv, prev) => {
         const id = historyId(kv.modRevision, this.nextPosition(kv.modRevision));
-        this.st.insertHistory.run(id, kv.key, kv.value, kv.createRevision, kv.version);
+        this.st.insertHistory.run(id, kv.key, kv.value, kv.createRevision, kv.version, prev ? prev.modRevision : 0);
         if (prev) this.st.updateLive.run(id, kv.version, kv.key);
         else this.st.insertLive.run(kv.key, id, kv.createRevision, kv.version);
       },
-      remove: (key, rev) => {
-        this.st.insertHistory.run(historyId(rev, this.nextPosition(rev)), key, null, 0, 0);
+      remove: (key, rev, prev) => {
+        this.st.insertHistory.run(historyId(rev, this.nextPosition(rev)), key, null, 0, 0, prev.modRevision);
         this.st.deleteLive.run(key);
       },
     };
@@ -138,8 +142,9 @@ export class SqliteStore implements Store {
     validateKey(this.prefix, key);
     const rev = this.readRevision(opts?.revision);
     if (rev === this.revision) return this.live(key);
-    const row = this.st.historyBefore.get(key, firstIdOf(rev + 1));
-    return row ? fromHistory(row) : undefined;
+    // The key's first write after `rev` knows what came before it; no write since: it is unchanged.
+    const prevRev = this.st.prevOfFirstFrom.get(firstIdOf(rev + 1), key);
+    return prevRev === undefined ? this.live(key) : this.valueWrittenAt(key, prevRev);
   }
 
   async range(keyPrefix: string, opts?: RangeOptions): Promise<RangeResult> {
@@ -258,6 +263,13 @@ export class SqliteStore implements Store {
     this.counts.set(cacheKey, count);
   }
 
+  /** The value `key` was given at revision `rev` (0: none). */
+  private valueWrittenAt(key: string, rev: number): KeyValue | undefined {
+    if (rev === 0) return undefined;
+    const row = this.st.rowAt.get(firstIdOf(rev), firstIdOf(rev + 1), key);
+    return row ? fromHistory(row) : undefined;
+  }
+
   private live(key: string): KeyValue | undefined {
     const row = this.st.getLive.get(key);
     return row ? fromLive(row) : undefined;
@@ -285,14 +297,13 @@ export class SqliteStore implements Store {
     countOnly: boolean,
   ): RangeResult {
     const bound = firstIdOf(rev + 1);
-    const touched = this.st.touchedSince.all(bound, prefix, end);
+    const touched = this.st.touchedFrom.all(bound, prefix, end);
     const then = new Map<string, KeyValue | undefined>();
     const cacheKey = `${rev}\0${prefix}`;
     const cached = this.counts.get(cacheKey);
     let count = cached ?? this.liveCount(prefix, end);
-    for (const key of touched) {
-      const row = this.st.historyBefore.get(key, bound);
-      const kv = row ? fromHistory(row) : undefined;
+    for (const [key, , prevRev] of touched) {
+      const kv = this.valueWrittenAt(key, prevRev);
       then.set(key, kv);
       if (cached === undefined) count += (kv ? 1 : 0) - (this.st.isLive.get(key) === undefined ? 0 : 1);
     }
@@ -303,7 +314,8 @@ export class SqliteStore implements Store {
     const want = limit > 0 ? limit + 1 + touched.length : -1;
     const live =
       startAfter === undefined ? this.st.rangeFrom.all(prefix, end, want) : this.st.rangeAfter.all(startAfter, end, want);
-    const changed = startAfter === undefined ? touched : touched.filter((k) => k > startAfter);
+    const keys = touched.map((t) => t[0]);
+    const changed = startAfter === undefined ? keys : keys.filter((k) => k > startAfter);
     const kvs: KeyValue[] = [];
     let more = false;
     let i = 0;
@@ -398,8 +410,7 @@ export class SqliteStore implements Store {
   }
 
   private eventOf(row: HistRow): WatchEvent {
-    const prevRow = this.st.historyBefore.get(row[0], row[1]);
-    const prevKv = prevRow ? fromHistory(prevRow) : undefined;
+    const prevKv = this.valueWrittenAt(row[0], row[5]);
     const kv: KeyValue =
       row[2] === null
         ? { key: row[0], value: EMPTY, createRevision: 0, modRevision: revisionOf(row[1]), version: 0 }
@@ -427,13 +438,14 @@ export class SqliteStore implements Store {
       let next = rows.length < COMPACT_BATCH ? limitId : rows[rows.length - 1][0] + 1;
       const started = performance.now();
       this.db.transaction(() => {
-        for (const [id, key, dead] of rows) {
+        for (const [id, key, dead, prevRev] of rows) {
           // Stop early when the budget is spent; the next transaction carries on from here.
           if (performance.now() - started > COMPACT_BUDGET_MS) {
             next = id;
             break;
           }
-          this.st.deleteOlder.run(key, id);
+          // The value this row replaced (at or below the compacted revision too) is unreachable now.
+          if (prevRev > 0) this.st.deleteAt.run(firstIdOf(prevRev), firstIdOf(prevRev + 1), key);
           if (dead) this.st.deleteRow.run(id);
         }
         this.st.setMeta.run('compact_cursor', next);
