@@ -10,11 +10,12 @@ import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { decodeProtobufBody } from '../apiserver/protobuf/index.js';
 import { Registry, serializeJSON } from '../apiserver/registry/index.js';
 import { RestHandler } from '../apiserver/server/resource-handler.js';
+import { tableFor } from '../apiserver/tables/index.js';
 import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
 import { RealClock } from '../util/clock.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
-import { adminAuthenticator, mastersOnlyAuthorizer } from './admin-auth.js';
+import { buildClusterAuth } from './auth.js';
 import { registryApi } from './registry-api.js';
 
 export interface ApiServerOptions {
@@ -55,9 +56,27 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     await store.close();
     throw err;
   }
+  let auth;
+  try {
+    auth = await buildClusterAuth({ dataDir, registry, catalog, adminToken });
+  } catch (err) {
+    await registry.stop();
+    compaction?.stop();
+    await store.close();
+    throw err;
+  }
   const handler = new RestHandler({
     catalog,
-    api: registryApi(registry),
+    api: registryApi(registry, auth, clock),
+    tables: (res, objects, o) =>
+      tableFor(res.group, res.resource, objects, {
+        includeObject: o.includeObject,
+        noHeaders: o.noHeaders,
+        now: clock,
+        resourceVersion: o.listMeta?.['resourceVersion'] as string | undefined,
+        continue: o.listMeta?.['continue'] as string | undefined,
+        remainingItemCount: o.listMeta?.['remainingItemCount'] as number | undefined,
+      }) as unknown as Record<string, unknown>,
     protobuf: (body) => decodeProtobufBody(body, catalog),
     serialize: serializeJSON,
     onShutdown: (fn) => server.onShutdown(fn),
@@ -66,8 +85,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const server: ApiServer = new ApiServer(
     {
       resources: catalog,
-      authenticate: adminAuthenticator(adminToken),
-      authorize: mastersOnlyAuthorizer(),
+      authenticate: auth.authenticate,
+      authorize: auth.authorize,
       handler,
       openapi: {
         index: () => openApiV3Index(catalog, openApiOptions),
@@ -91,6 +110,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   try {
     port = await server.listen(opts.port, host);
   } catch (err) {
+    auth.stop();
     await registry.stop();
     compaction?.stop();
     await store.close();
@@ -108,6 +128,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     close() {
       closing ??= (async () => {
         await server.close();
+        auth.stop();
         await registry.stop();
         compaction?.stop();
         await compaction?.idle();

@@ -1,10 +1,20 @@
-// Adapts the registry to the HTTP layer's ResourceApi: the verbs the registry serves, in the
-// server's terms. Subresources are served by the parts that own them (auth reviews, tokens, ...).
-import { methodNotAllowed } from '../api/status.js';
-import type { Registry } from '../apiserver/registry/index.js';
-import type { WriteOptions } from '../apiserver/registry/index.js';
+// Adapts the registry (and the auth package for the review kinds and TokenRequest) to the HTTP
+// layer's ResourceApi: one call per REST verb, in the server's terms.
+import { methodNotAllowed, notFound } from '../api/status.js';
+import {
+  localSubjectAccessReview,
+  selfSubjectAccessReview,
+  selfSubjectReview,
+  selfSubjectRulesReview,
+  subjectAccessReview,
+  tokenRequest,
+  tokenReview,
+} from '../apiserver/auth/index.js';
+import type { Registry, WriteOptions } from '../apiserver/registry/index.js';
 import type { DeleteQuery } from '../apiserver/server/query-options.js';
-import type { Obj, ResourceApi, WriteContext } from '../apiserver/server/resource-api.js';
+import type { Obj, ResourceApi, Target, WriteContext } from '../apiserver/server/resource-api.js';
+import type { Clock } from '../util/clock.js';
+import type { ClusterAuth } from './auth.js';
 
 function writeOptions(ctx: WriteContext): WriteOptions {
   return {
@@ -30,33 +40,68 @@ function deleteOptions(opts: DeleteQuery & { body?: Obj }): Obj {
 
 const notServed = () => methodNotAllowed('the server does not allow this method on the requested resource');
 
-export function registryApi(registry: Registry): ResourceApi {
+const METRICS_GROUP = 'metrics.k8s.io';
+
+/** metrics.k8s.io answers from node and pod usage reports; until nodes report any, lists are empty. */
+function metricsList(t: Target): Obj {
+  return { kind: t.res.listKind, apiVersion: `${METRICS_GROUP}/${t.res.version}`, metadata: {}, items: [] };
+}
+
+export function registryApi(registry: Registry, auth: ClusterAuth, clock: Clock): ResourceApi {
   const ns = (namespace: string) => namespace || undefined;
+
+  /** The review kinds: answered, never stored. */
+  async function review(t: Target, obj: Obj, ctx: WriteContext): Promise<Obj | undefined> {
+    const { group, resource } = t.res;
+    if (group === 'authentication.k8s.io') {
+      if (resource === 'tokenreviews') return tokenReview(obj, auth.authenticator, t.namespace);
+      if (resource === 'selfsubjectreviews') return selfSubjectReview(ctx.user, clock.now() / 1000, String(obj['apiVersion'] ?? '') || undefined);
+    }
+    if (group === 'authorization.k8s.io') {
+      if (resource === 'selfsubjectaccessreviews') return selfSubjectAccessReview(ctx.user, obj, auth.rbac);
+      if (resource === 'subjectaccessreviews') return subjectAccessReview(obj, auth.rbac);
+      if (resource === 'localsubjectaccessreviews') return localSubjectAccessReview(t.namespace, obj, auth.rbac);
+      if (resource === 'selfsubjectrulesreviews') return selfSubjectRulesReview(ctx.user, obj, auth.rbac);
+    }
+    return undefined;
+  }
+
   return {
-    get: (t, name, opts) => registry.get(t.res, ns(t.namespace), name, opts),
-    list: (t, opts) => registry.list(t.res, ns(t.namespace), opts),
-    watch: async (t, opts, signal) => registry.watch(t.res, ns(t.namespace), { ...opts, signal }),
-    create: (t, obj, ctx) => registry.create(t.res, ns(t.namespace), obj, writeOptions(ctx)),
-    update: (t, name, obj, ctx) => registry.update(t.res, ns(t.namespace), name, obj, writeOptions(ctx)),
-    patch: async () => {
-      throw notServed();
+    get: async (t, name, opts) => {
+      if (t.res.group === METRICS_GROUP) throw notFound(METRICS_GROUP, t.res.resource, name);
+      return registry.get(t.res, ns(t.namespace), name, opts);
     },
+    list: async (t, opts) => (t.res.group === METRICS_GROUP ? metricsList(t) : registry.list(t.res, ns(t.namespace), opts)),
+    watch: async (t, opts, signal) => registry.watch(t.res, ns(t.namespace), { ...opts, signal }),
+    create: async (t, obj, ctx) => (await review(t, obj, ctx)) ?? registry.create(t.res, ns(t.namespace), obj, writeOptions(ctx)),
+    update: (t, name, obj, ctx) => registry.update(t.res, ns(t.namespace), name, obj, writeOptions(ctx)),
+    patch: (t, name, kind, patch, ctx) => registry.patch(t.res, ns(t.namespace), name, kind, patch, { ...writeOptions(ctx), force: ctx.force }),
     delete: async (t, name, opts, ctx) => {
       const r = await registry.delete(t.res, ns(t.namespace), name, deleteOptions(opts), writeOptions(ctx));
       return { object: r.object, code: r.code };
     },
     deleteCollection: (t, list, opts, ctx) => registry.deleteCollection(t.res, ns(t.namespace), list, deleteOptions(opts), writeOptions(ctx)),
-    getSubresource: async () => {
+
+    getSubresource: async (t, name, subresource) => {
+      if (subresource === 'status') return registry.get(t.res, ns(t.namespace), name, {});
+      if (subresource === 'scale') return registry.getScale(t.res, ns(t.namespace), name);
       throw notServed();
     },
-    createSubresource: async () => {
+    createSubresource: async (t, name, subresource, obj, ctx) => {
+      const isCore = t.res.group === '';
+      if (isCore && t.res.resource === 'pods' && subresource === 'binding') return registry.bindPod(t.namespace, name, obj, writeOptions(ctx));
+      if (isCore && t.res.resource === 'pods' && subresource === 'eviction') return registry.evictPod(t.namespace, name, obj, writeOptions(ctx));
+      if (isCore && t.res.resource === 'serviceaccounts' && subresource === 'token') {
+        const sa = await registry.get(t.res, t.namespace, name, {});
+        const uid = String(((sa['metadata'] ?? {}) as Obj)['uid'] ?? '');
+        const result = await tokenRequest(auth.tokens, obj, { namespace: t.namespace, name, uid }, { nowSeconds: Math.floor(clock.now() / 1000), lookup: auth.lookup, apiAudiences: auth.authenticator.apiAudiences });
+        ctx.warnings.push(...result.warnings);
+        return result.object;
+      }
       throw notServed();
     },
-    updateSubresource: async () => {
-      throw notServed();
-    },
-    patchSubresource: async () => {
-      throw notServed();
-    },
+    updateSubresource: (t, name, subresource, obj, ctx) => registry.update(t.res, ns(t.namespace), name, obj, writeOptions({ ...ctx, subresource })),
+    patchSubresource: (t, name, subresource, kind, patch, ctx) =>
+      registry.patch(t.res, ns(t.namespace), name, kind, patch, { ...writeOptions({ ...ctx, subresource }), force: ctx.force }),
   };
 }
