@@ -120,6 +120,37 @@ describe('etcd driver, one member', () => {
     ]);
   });
 
+  test('a slow consumer replaying long history gets all of it in order, without overflowing its small buffer', async (t) => {
+    const store = await openEtcdStore({ endpoints: etcd.endpoints, namespace: `/history-${randomUUID()}` });
+    t.after(() => store.close());
+    const start = await store.currentRevision();
+    // 1,500 revisions of 2 events: more than etcd sends in one catch-up batch (1,000 revisions).
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        for (let i = next++; i < 1500; i = next++) {
+          await store.txn({
+            compare: [],
+            success: [
+              { type: 'put', key: `/registry/h/${String(i).padStart(4, '0')}/a`, value: Buffer.from('a') },
+              { type: 'put', key: `/registry/h/${String(i).padStart(4, '0')}/b`, value: Buffer.from('b') },
+            ],
+          });
+        }
+      }),
+    );
+    const w = store.watch('/registry/h/', { afterRevision: start, bufferLimit: 50 });
+    t.after(() => w.close());
+    const revisions: number[] = [];
+    for await (const ev of w) {
+      revisions.push(ev.kv.modRevision);
+      if (revisions.length % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      if (revisions.length === 3000) break;
+    }
+    const expected = Array.from({ length: 1500 }, (_, i) => [start + 1 + i, start + 1 + i]).flat();
+    assert.deepEqual(revisions, expected);
+  });
+
   test('compaction is etcd-wide: a store learns a compaction done through another namespace', async (t) => {
     const mine = await openEtcdStore({ endpoints: etcd.endpoints, namespace: `/mine-${randomUUID()}` });
     const theirs = await openEtcdStore({ endpoints: etcd.endpoints, namespace: `/theirs-${randomUUID()}` });
