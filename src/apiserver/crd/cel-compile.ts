@@ -53,7 +53,11 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
       return;
     case 'callExpr': {
       const fn = k.value.function;
-      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn)) w.errors.push(errorAt(w.src, pos(), `undeclared reference to '${fn}' (in container '')`));
+      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn)) {
+        // cel-go places a call at its opening parenthesis.
+        const at = w.src.indexOf(`${fn}(`, pos());
+        w.errors.push(errorAt(w.src, at < 0 ? pos() : at + fn.length, `undeclared reference to '${fn}' (in container '')`));
+      }
       walk(k.value.target, scope, w);
       for (const a of k.value.args) walk(a, scope, w);
       return;
