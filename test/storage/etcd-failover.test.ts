@@ -57,8 +57,10 @@ test('killing the etcd leader mid-run loses no write and no watch event', async 
       }
     }
   };
+  let writersFailed = false;
   const writing = Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
-  while (committed.size < 40) await new Promise((resolve) => setTimeout(resolve, 5));
+  writing.catch(() => (writersFailed = true));
+  while (committed.size < 40 && !writersFailed) await new Promise((resolve) => setTimeout(resolve, 5));
   await etcd.kill(victim);
   killed = true;
   await writing;
