@@ -61,6 +61,23 @@ describe('sqlite driver', () => {
     }
   });
 
+  test('the revision survives a reopen even when compaction removed the newest history rows', async () => {
+    const path = join(tempDir(), 'compacted.db');
+    const s1 = await openSqliteStore({ path });
+    await s1.create('/registry/a', Buffer.from('a'));
+    const d = await s1.delete('/registry/a');
+    await s1.compact(d.revision);
+    await s1.close();
+    const s2 = await openSqliteStore({ path });
+    try {
+      assert.equal(await s2.currentRevision(), d.revision);
+      assert.equal(await s2.compactedRevision(), d.revision);
+      assert.equal((await s2.create('/registry/b', Buffer.from('b'))).modRevision, d.revision + 1);
+    } finally {
+      await s2.close();
+    }
+  });
+
   test('a file has one owner: opening it a second time fails with StoreUnavailableError', async () => {
     const path = join(tempDir(), 'owned.db');
     const owner = await openSqliteStore({ path });

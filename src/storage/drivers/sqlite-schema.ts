@@ -123,6 +123,7 @@ export function prepareStatements(db: Database.Database) {
       .raw(),
     deleteAt: db.prepare<[number, number, string]>('DELETE FROM history WHERE id >= ? AND id < ? AND key = ?'),
     deleteRow: db.prepare<[number]>('DELETE FROM history WHERE id = ?'),
+    newestId: db.prepare<[], number | null>('SELECT max(id) FROM history').pluck(),
   };
 }
 

@@ -112,8 +112,11 @@ export class SqliteStore implements Store {
     this.db = db;
     this.st = prepareStatements(db);
     // A fresh etcd reports revision 1 before the first write; the first write gets revision 2.
-    this.revision = this.st.getMeta.get('revision') ?? 1;
     this.compacted = this.st.getMeta.get('compacted') ?? 0;
+    // Writes do not touch meta (one page less per commit): the revision is the newest history row's,
+    // or the one recorded at the last compaction if that compaction removed the newest rows.
+    const newestRow = this.st.newestId.get();
+    this.revision = Math.max(this.st.getMeta.get('revision') ?? 1, newestRow ? revisionOf(newestRow) : 0, this.compacted);
     this.compactCursor = this.st.getMeta.get('compact_cursor') ?? 0;
     this.hub = new WatchHub({
       currentRevision: () => this.revision,
@@ -220,7 +223,10 @@ export class SqliteStore implements Store {
     if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
     if (revision > this.compacted) {
       // Reads below the new compacted revision fail from now on; rows go in small batches.
-      this.st.setMeta.run('compacted', revision);
+      this.db.transaction(() => {
+        this.st.setMeta.run('compacted', revision);
+        this.st.setMeta.run('revision', this.revision);
+      })();
       this.compacted = revision;
     }
     await this.startCompacting();
@@ -376,7 +382,6 @@ export class SqliteStore implements Store {
             outcomes.push({ ok: false, value: e });
           }
         }
-        if (rev !== this.revision) this.st.setMeta.run('revision', rev);
         this.db.exec('COMMIT');
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
