@@ -57,6 +57,8 @@ export class CrdController {
   private running: Promise<void> | undefined;
   private stopWatch: (() => void) | undefined;
   private stopped = false;
+  /** The last status this controller wrote per CRD (to recognise the echo of its own writes). */
+  private readonly written = new Map<string, string>();
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -92,13 +94,22 @@ export class CrdController {
   private onEvent(type: CrdEventType, crd: CustomResourceDefinition): void {
     const name = str(crd.metadata?.name);
     if (!name) return;
+    // Our own status writes come back as MODIFIED events; they need no reconcile (a failed
+    // cleanup is retried by timer instead of looping on its own status updates).
+    const prev = this.crds.get(name);
+    const echo = type === 'MODIFIED' && prev !== undefined && this.written.get(name) === canonical(crd.status ?? {}) && canonical(withoutStatus(prev)) === canonical(withoutStatus(crd));
     if (type === 'DELETED') {
       // Keep the last state: the reconcile of a vanished CRD still has to clean up after it.
       this.crds.set(name, { ...crd, metadata: { ...crd.metadata, deletionTimestamp: crd.metadata?.deletionTimestamp ?? rfc3339(this.clock.now()) }, _gone: true } as CustomResourceDefinition);
     } else {
       this.crds.set(name, crd);
     }
-    this.enqueue(name);
+    if (!echo) this.enqueue(name);
+  }
+
+  private async writeStatus(name: string, status: CustomResourceDefinitionStatus): Promise<void> {
+    this.written.set(name, canonical(status));
+    await this.backend.updateCrdStatus(name, status);
   }
 
   private enqueue(name: string): void {
@@ -142,7 +153,7 @@ export class CrdController {
     const accepted = status.conditions?.some((c) => c.type === 'NamesAccepted' && c.status === 'True') ?? false;
     if (accepted || established) this.serve(name, { ...crd, status });
     if (canonical(status) !== canonical(crd.status ?? {})) {
-      await this.backend.updateCrdStatus(name, status);
+      await this.writeStatus(name, status);
       // The MODIFIED event carries the new status; until it arrives, serve what was written.
       this.crds.set(name, { ...crd, status });
     }
@@ -255,13 +266,13 @@ export class CrdController {
     const status: CustomResourceDefinitionStatus = structuredClone(isPlainObject(crd.status) ? crd.status : {});
     if (!gone) {
       setCondition(status, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }, now());
-      await this.backend.updateCrdStatus(name, status);
+      await this.writeStatus(name, status);
     }
     const failure = await this.deleteInstances(name, crd);
     if (failure) {
       if (!gone) {
         setCondition(status, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionFailed', message: failure }, now());
-        await this.backend.updateCrdStatus(name, status);
+        await this.writeStatus(name, status);
       }
       throw new Error(failure);
     }
@@ -271,7 +282,7 @@ export class CrdController {
       return;
     }
     setCondition(status, { type: 'Terminating', status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' }, now());
-    await this.backend.updateCrdStatus(name, status);
+    await this.writeStatus(name, status);
     await this.backend.removeFinalizer(name, CLEANUP_FINALIZER);
   }
 
@@ -303,6 +314,13 @@ export class CrdController {
     }
     return undefined;
   }
+}
+
+function withoutStatus(crd: CustomResourceDefinition): unknown {
+  const m: Record<string, unknown> = { ...(crd.metadata ?? {}) };
+  delete m.resourceVersion;
+  delete m.managedFields;
+  return { spec: crd.spec, metadata: m };
 }
 
 function acceptedNamesOf(n: CustomResourceDefinitionNames): CustomResourceDefinitionNames {
