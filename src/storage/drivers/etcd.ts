@@ -39,7 +39,7 @@ import {
 import { validateKey, validateRangeOptions, validateRangePrefix, validateRevision, validateTxn, validateValue } from '../validate.js';
 import { WatchStream } from '../watch-stream.js';
 import { EtcdKeys, keyAfter, putResult } from './etcd-codec.js';
-import { classifyEtcdError } from './etcd-errors.js';
+import { classifyEtcdError, EndpointRestingError } from './etcd-errors.js';
 import { EtcdRpc } from './etcd-rpc.js';
 import { SharedLiveWatch } from './etcd-shared-watch.js';
 import { EtcdWatch } from './etcd-watch.js';
@@ -393,6 +393,8 @@ export class EtcdStore implements Store {
 
   private async run<T>(call: () => Promise<T>, o: { idempotent: boolean; revision: number; translate: boolean; bytes: number }): Promise<T> {
     const deadline = Date.now() + this.dialTimeoutMs;
+    /** The last failure etcd itself caused: resting endpoints say nothing about why they rest. */
+    let cause = '';
     for (let attempt = 0; ; attempt++) {
       this.checkOpen();
       try {
@@ -403,7 +405,8 @@ export class EtcdStore implements Store {
       } catch (err) {
         if (this.closed) throw new StoreClosedError();
         const kind = classifyEtcdError(err);
-        const message = err instanceof Error ? err.message : String(err);
+        if (!(err instanceof EndpointRestingError)) cause = err instanceof Error ? err.message : String(err);
+        const message = cause || (err instanceof Error ? err.message : String(err));
         switch (kind) {
           case 'compacted':
             throw new CompactedError(o.revision, o.translate ? await this.compactedRevision() : this.knownCompacted);
