@@ -252,6 +252,40 @@ describe('x-kubernetes-validations', () => {
   });
 });
 
+describe('validation ratcheting (updates)', () => {
+  test('invalid values that did not change pass; changed ones are checked; CEL rules too', () => {
+    const s = new CustomResourceSchema({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            a: { type: 'string', maxLength: 3 },
+            b: { type: 'integer', minimum: 10 },
+            c: { type: 'string', 'x-kubernetes-validations': [{ rule: "self != 'bad'", message: 'c is bad' }] },
+            ports: {
+              type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'],
+              items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer', maximum: 100 } } },
+            },
+          },
+        },
+      },
+    }, { namespaced: true });
+    const old = cr({ a: 'toolong', b: 1, c: 'bad', ports: [{ name: 'x', port: 500 }, { name: 'y', port: 1 }] });
+    (old.metadata as any).resourceVersion = '3';
+    const same = structuredClone(old);
+    (same.spec as any).ports.reverse();
+    assert.deepEqual(render(s.validate(same, old)), []);
+    const changed = structuredClone(old);
+    Object.assign(changed.spec as object, { a: 'longer', c: 'bad', ports: [{ name: 'x', port: 500 }, { name: 'y', port: 200 }] });
+    assert.deepEqual(render(s.validate(changed, old)), [
+      'spec.a: Too long: may not be more than 3 bytes',
+      'spec.ports[1].port: Invalid value: 200: spec.ports[1].port in body should be less than or equal to 100',
+    ]);
+    assert.equal(render(s.validate(changed)).length, 5, 'on create everything counts');
+  });
+});
+
 describe('catalog structs', () => {
   test('objects become structs, maps and free-form fields keep their shape, list markers carry over', () => {
     const s = new CustomResourceSchema(crontab);

@@ -3,12 +3,13 @@
 // transition rules (those naming oldSelf) run only on update and only where the old value
 // correlates (same property or map key, same list-type=map keys, same list-type=set value;
 // never inside atomic lists). A false rule reports messageExpression's result, else message,
-// else `failed rule: <rule>`, under fieldPath when given, with reason as the error type.
+// else `failed rule: <rule>`, under fieldPath when given, with reason as the error type. Rules
+// without oldSelf on a value that did not change are skipped (validation ratcheting).
 import { isCelError, type CelInput } from '@bufbuild/cel';
 import type { FieldError } from '../../api/field-errors.js';
 import { compileCached } from './cel-compile.js';
 import { toCel } from './cel-values.js';
-import { canonical } from './validate-value.js';
+import { childOld, listCorrelator, unchanged, type Old } from './correlate.js';
 import { child, childNode, index, type SchemaNode } from './node.js';
 import { isPlainObject, type ValidationRule } from './types.js';
 
@@ -48,7 +49,9 @@ function celMessage(err: { message: string }): string {
   return err.message.replace(/^field not found: /, 'no such key: ');
 }
 
-function runNodeRules(value: unknown, old: unknown, node: SchemaNode, path: string, isResource: boolean, errs: FieldError[]): void {
+function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: string, isResource: boolean, errs: FieldError[]): void {
+  const old = oldRef?.value;
+  const same = unchanged(value, oldRef);
   let self: CelInput | undefined;
   let oldSelf: CelInput | undefined;
   const typeName = node.type || (isResource ? 'object' : '');
@@ -59,7 +62,7 @@ function runNodeRules(value: unknown, old: unknown, node: SchemaNode, path: stri
       errs.push({ type: 'InternalError', field: path, detail: `rule compile error: ${compiled.detail}` });
       continue;
     }
-    if (compiled.expr.usesOldSelf && old === undefined) continue;
+    if (compiled.expr.usesOldSelf ? oldRef === undefined : same) continue;
     self ??= toCel(value, node, isResource);
     if (compiled.expr.usesOldSelf) oldSelf ??= toCel(old, node, isResource);
     const bindings = compiled.expr.usesOldSelf ? { self, oldSelf } : { self };
@@ -89,38 +92,21 @@ function runNodeRules(value: unknown, old: unknown, node: SchemaNode, path: stri
 }
 
 /** Runs every rule below (and at) a node. `old` is undefined on create or where nothing correlates. */
-export function validateRules(value: unknown, old: unknown, node: SchemaNode, path: string, errs: FieldError[], isResource = false): void {
+export function validateRules(value: unknown, old: Old, node: SchemaNode, path: string, errs: FieldError[], isResource = false): void {
   if (value === undefined || value === null) return;
   if (node.rules.length) runNodeRules(value, old, node, path, isResource, errs);
   if (isPlainObject(value)) {
-    const oldObj = isPlainObject(old) ? old : undefined;
     for (const k of Object.keys(value)) {
       if ((isResource || node.embedded) && k === 'metadata') continue;
       const c = childNode(node, k);
       if (!c) continue;
-      validateRules(value[k], oldObj && Object.hasOwn(oldObj, k) ? oldObj[k] : undefined, c, child(path, k), errs);
+      validateRules(value[k], childOld(old, k), c, child(path, k), errs);
     }
     return;
   }
   if (Array.isArray(value) && node.items) {
     const items = node.items;
-    const oldList = Array.isArray(old) ? old : undefined;
-    let correlate: (item: unknown) => unknown = () => undefined;
-    if (oldList && node.listType === 'map' && node.listMapKeys.length) {
-      const keyOf = (item: unknown) => (isPlainObject(item) ? canonical(node.listMapKeys.map((k) => item[k])) : undefined);
-      const byKey = new Map<string, unknown>();
-      for (const o of oldList) {
-        const k = keyOf(o);
-        if (k !== undefined) byKey.set(k, o);
-      }
-      correlate = (item) => {
-        const k = keyOf(item);
-        return k === undefined ? undefined : byKey.get(k);
-      };
-    } else if (oldList && node.listType === 'set') {
-      const set = new Set(oldList.map(canonical));
-      correlate = (item) => (set.has(canonical(item)) ? item : undefined);
-    }
+    const correlate = listCorrelator(node, old);
     value.forEach((item, i) => validateRules(item, correlate(item), items, index(path, i), errs));
   }
 }

@@ -49,8 +49,9 @@ export class CustomResourceSchema {
     const errs: FieldError[] = [];
     errs.push(...validateObjectMeta(obj.metadata, { namespaced: this.namespaced, nameRule: nameIsDNSSubdomain }));
     if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
-    validateValue(obj, this.root, '', errs);
-    validateRules(obj, old, this.root, '', errs, true);
+    const oldRef = old ? { value: old } : undefined;
+    validateValue(obj, this.root, '', errs, oldRef);
+    validateRules(obj, oldRef, this.root, '', errs, true);
     return errs;
   }
 

@@ -1,8 +1,10 @@
 // OpenAPI v3 value validation of a custom object against its structural schema, with the messages
 // apiextensions-apiserver gives (kube-openapi's validators, turned into field errors by
 // pkg/apiserver/validation ConvertErrors), plus x-kubernetes-list-type set/map uniqueness
-// (pkg/apiserver/schema/listtype).
+// (pkg/apiserver/schema/listtype). On update, errors of values that did not change are dropped
+// (validation ratcheting, KEP-4008, GA in 1.33).
 import type { FieldError } from '../../api/field-errors.js';
+import { canonical, childOld, listCorrelator, unchanged, type Old } from './correlate.js';
 import { formatOk } from './formats.js';
 import { buildNode, child, index, jsonType, type SchemaNode } from './node.js';
 import { isPlainObject, type JSONSchemaProps } from './types.js';
@@ -25,15 +27,12 @@ function typeMatches(type: string, v: unknown): boolean {
 /** Go's %v of a JSON number for messages. */
 const num = (n: number) => String(n);
 
-/** Canonical JSON for equality (object keys sorted). */
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isPlainObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
-}
+export { canonical };
 
-export function validateValue(v: unknown, node: SchemaNode, path: string, errs: FieldError[]): void {
+/** Validates a value; `old` (on update) is the correlated old value, whose unchanged parts ratchet. */
+export function validateValue(v: unknown, node: SchemaNode, path: string, errs: FieldError[], old?: Old): void {
   if (v === undefined) return;
+  if (unchanged(v, old)) return;
   if (v === null) {
     if (!node.nullable && node.type) errs.push(typeError(path, node.type, v));
     return;
@@ -49,11 +48,14 @@ export function validateValue(v: unknown, node: SchemaNode, path: string, errs: 
     for (const req of node.required) if (!Object.hasOwn(v, req)) errs.push({ type: 'FieldValueRequired', field: child(path, req) });
     for (const k of Object.keys(v)) {
       const prop = node.properties?.get(k) ?? node.additional;
-      if (prop) validateValue(v[k], prop, child(path, k), errs);
+      if (prop) validateValue(v[k], prop, child(path, k), errs, childOld(old, k));
     }
   } else if (Array.isArray(v)) {
     validateListType(v, node, path, errs);
-    if (node.items) v.forEach((item, i) => validateValue(item, node.items!, index(path, i), errs));
+    if (node.items) {
+      const correlate = listCorrelator(node, old);
+      v.forEach((item, i) => validateValue(item, node.items!, index(path, i), errs, correlate(item)));
+    }
   }
 }
 
