@@ -78,6 +78,25 @@ describe('sqlite driver', () => {
     }
   });
 
+  test('close() commits every write accepted before it, across several groups', async () => {
+    const path = join(tempDir(), 'close.db');
+    const s1 = await openSqliteStore({ path });
+    const writes = Array.from({ length: 2500 }, (_, i) => s1.create(`/registry/c/${i}`, Buffer.from(String(i))));
+    await s1.close();
+    const kvs = await Promise.all(writes);
+    assert.deepEqual(
+      kvs.map((kv) => kv.modRevision),
+      Array.from({ length: 2500 }, (_, i) => i + 2),
+    );
+    const s2 = await openSqliteStore({ path });
+    try {
+      assert.equal((await s2.range('/registry/c/', { countOnly: true })).count, 2500);
+      assert.equal(await s2.currentRevision(), 2501);
+    } finally {
+      await s2.close();
+    }
+  });
+
   test('a file has one owner: opening it a second time fails with StoreUnavailableError', async () => {
     const path = join(tempDir(), 'owned.db');
     const owner = await openSqliteStore({ path });

@@ -54,6 +54,8 @@ export interface SqliteStoreOptions {
 const COMPACT_BATCH = 500;
 const COMPACT_BUDGET_MS = 5;
 const COUNT_CACHE_SIZE = 256;
+/** Most writes committed in one SQLite transaction. */
+const MAX_GROUP = 1000;
 const EMPTY = Buffer.alloc(0);
 
 interface PendingWrite {
@@ -234,7 +236,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush(); // writes already accepted are committed, not dropped
+    while (this.queue.length > 0) this.flush(); // writes already accepted are committed, not dropped
     this.closed = true;
     this.hub.closeAll(new StoreClosedError());
     await this.compacting?.catch(() => undefined);
@@ -347,20 +349,25 @@ export class SqliteStore implements Store {
   private enqueue<T>(apply: (step: WriteStep) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ apply, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        // setImmediate runs after every microtask, so writers woken by the last commit join this group.
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate runs after every microtask, so writers woken by the last commit join this group.
+    setImmediate(() => this.flush());
   }
 
   /** Commits every queued write in one SQLite transaction, then acknowledges and publishes them. */
   private flush(): void {
     this.flushScheduled = false;
     if (this.queue.length === 0 || this.closed) return;
-    const batch = this.queue;
-    this.queue = [];
+    // A group is capped so one commit never holds the event loop for long; the rest follow next turn.
+    const batch = this.queue.length <= MAX_GROUP ? this.queue : this.queue.splice(0, MAX_GROUP);
+    if (batch === this.queue) this.queue = [];
+    else this.scheduleFlush();
     const outcomes: { ok: boolean; value: unknown }[] = [];
     const events: WatchEvent[] = [];
     let rev = this.revision;
