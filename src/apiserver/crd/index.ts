@@ -9,3 +9,4 @@ export { CrdController, type CrdBackend, type CrdEventType, type ServedVersion }
 export { customResourceHooks, type CustomResourceHandlers, type CustomResourceHooks } from './hooks.js';
 export { prepareCrdForCreate, prepareCrdForUpdate, prepareCrdForDelete } from './strategy.js';
 export { CLEANUP_FINALIZER, CRD_GROUP, type CustomResourceDefinition, type JSONSchemaProps } from './types.js';
+export { registryCrdBackend, type CrdRegistry } from './registry-backend.js';
