@@ -149,3 +149,40 @@ export async function kubectl(server: Pick<TestApiServer, 'env'>, args: string[]
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
   return r.stdout;
 }
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json(): any;
+}
+
+/** One raw HTTPS request to the server as the admin (or with `token`), verifying TLS with the server's CA. */
+export async function apiRequest(
+  server: Pick<TestApiServer, 'url' | 'dataDir'>,
+  method: string,
+  path: string,
+  opts: { body?: string | Buffer; contentType?: string; accept?: string; token?: string | null } = {},
+): Promise<ApiResponse> {
+  const { request } = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  const ca = readFileSync(join(server.dataDir, 'pki', 'ca.crt'));
+  const token = opts.token === undefined ? readFileSync(join(server.dataDir, 'admin-token'), 'utf8').trim() : opts.token;
+  const headers: Record<string, string> = {};
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  if (opts.contentType) headers['Content-Type'] = opts.contentType;
+  if (opts.accept) headers['Accept'] = opts.accept;
+  return new Promise((resolveRes, reject) => {
+    const req = request(new URL(path, server.url), { method, ca, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        resolveRes({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
