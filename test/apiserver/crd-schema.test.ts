@@ -238,6 +238,14 @@ describe('x-kubernetes-validations', () => {
     ]);
   });
 
+  test('date-time, date and duration strings are CEL timestamps and durations', () => {
+    const s = ruleSchema([
+      { rule: "self.start < self.end && self.end - self.start <= self.window && self.start.getFullYear() == 2026 && self.day == timestamp('2026-11-27T00:00:00Z')", message: 'bad window' },
+    ], { start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' }, window: { type: 'string', format: 'duration' }, day: { type: 'string', format: 'date' } });
+    assert.deepEqual(render(s.validate(cr({ start: '2026-11-27T10:00:00Z', end: '2026-11-27T11:00:00Z', window: '2h', day: '2026-11-27' }))), []);
+    assert.deepEqual(render(s.validate(cr({ start: '2026-11-27T10:00:00Z', end: '2026-11-27T13:00:00Z', window: '2h', day: '2026-11-27' }))), ['spec: Invalid value: "object": bad window']);
+  });
+
   test('root rules see apiVersion, kind and metadata.name only', () => {
     const s = new CustomResourceSchema({
       type: 'object',

@@ -2,8 +2,10 @@
 // UnstructuredToVal): integers (type integer, or whole numbers of untyped/int-or-string fields)
 // are CEL ints, type number is double, objects are maps whose property names are escaped
 // (apiserver/pkg/cel/escaping.go), and an embedded resource or the root exposes only apiVersion,
-// kind and metadata.name/generateName of its metadata.
-import type { CelInput } from '@bufbuild/cel';
+// kind and metadata.name/generateName of its metadata. Strings of format date-time and date are
+// CEL timestamps, duration durations, byte bytes.
+import { isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
+import { ruleEnv } from './cel-library.js';
 import { childNode, type SchemaNode } from './node.js';
 import { isPlainObject } from './types.js';
 
@@ -17,6 +19,30 @@ export function escapeName(name: string): string | undefined {
   return IDENT.test(out) ? out : undefined;
 }
 
+let converters: { timestamp: ReturnType<typeof plan>; duration: ReturnType<typeof plan> } | undefined;
+
+/** A CEL timestamp or duration value made by CEL's own conversion functions; undefined when unparsable. */
+function convert(kind: 'timestamp' | 'duration', s: string): CelInput | undefined {
+  converters ??= { timestamp: plan(ruleEnv(), parse('timestamp(self)')), duration: plan(ruleEnv(), parse('duration(self)')) };
+  const out = converters[kind]({ self: s } as never);
+  return isCelError(out) ? undefined : (out as CelInput);
+}
+
+function stringValue(v: string, format: string | undefined): CelInput {
+  switch (format) {
+    case 'date-time':
+      return convert('timestamp', v) ?? v;
+    case 'date':
+      return (/^\d{4}-\d{2}-\d{2}$/.test(v) ? convert('timestamp', `${v}T00:00:00Z`) : undefined) ?? v;
+    case 'duration':
+      return convert('duration', v) ?? v;
+    case 'byte':
+      return new Uint8Array(Buffer.from(v, 'base64'));
+    default:
+      return v;
+  }
+}
+
 export function toCel(v: unknown, node: SchemaNode | undefined, isResource = false): CelInput {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') {
@@ -25,7 +51,8 @@ export function toCel(v: unknown, node: SchemaNode | undefined, isResource = fal
     if (t === 'integer' || Number.isInteger(v)) return Number.isSafeInteger(v) ? BigInt(v) : v;
     return v;
   }
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'string') return node?.type === 'string' ? stringValue(v, node.format) : v;
+  if (typeof v === 'boolean') return v;
   if (Array.isArray(v)) return v.map((item) => toCel(item, node?.items));
   if (isPlainObject(v)) {
     const out = new Map<string, CelInput>();
