@@ -13,12 +13,15 @@ export interface EventHistory {
   /**
    * Events under `prefix` with revision > afterRevision, in order. Returns about `limit` events,
    * always whole revisions, and the newest revision the read covered (so the caller can continue
-   * after it even when no event in it matched the prefix).
+   * after it even when no event in it matched the prefix). A read may cover only part of the
+   * history (a window of revisions) to stay short; `through` then stops below the current revision.
    */
   readEvents(prefix: string, afterRevision: number, limit: number): { events: WatchEvent[]; through: number };
 }
 
 const CATCH_UP_PAGE = 500;
+/** History reads a catching-up watch makes in one turn of the event loop before it yields. */
+const SCANS_PER_TURN = 4;
 
 interface LiveWatch {
   prefix: string;
@@ -52,27 +55,48 @@ export class WatchHub {
         this.catchingUp.delete(stream);
       },
       pull: () => {
-        if (!catching) return undefined;
-        const compacted = this.history.compactedRevision();
-        // Events after `cursor` are needed; those at or below the compacted revision are gone.
-        if (cursor < compacted) {
-          stream.fail(new CompactedError(cursor + 1, compacted));
-          return undefined;
-        }
-        for (;;) {
-          const page = this.history.readEvents(prefix, cursor, CATCH_UP_PAGE);
-          cursor = page.through;
-          if (cursor >= this.history.currentRevision()) {
-            catching = false;
-            this.catchingUp.delete(stream);
-            entry.after = cursor;
-            this.live.add(entry);
-            return page.events;
-          }
-          if (page.events.length > 0) return page.events;
-        }
+        if (!catching || deferred) return undefined;
+        const events = step();
+        if (events?.length === 0 && catching) defer();
+        return events;
       },
     });
+    let deferred = false;
+    /** Reads history after `cursor` until it finds events or has scanned a few windows. */
+    const step = (): WatchEvent[] | undefined => {
+      const compacted = this.history.compactedRevision();
+      // Events after `cursor` are needed; those at or below the compacted revision are gone.
+      if (cursor < compacted) {
+        stream.fail(new CompactedError(cursor + 1, compacted));
+        return undefined;
+      }
+      for (let scans = 0; scans < SCANS_PER_TURN; scans++) {
+        const page = this.history.readEvents(prefix, cursor, CATCH_UP_PAGE);
+        cursor = page.through;
+        if (cursor >= this.history.currentRevision()) {
+          catching = false;
+          this.catchingUp.delete(stream);
+          entry.after = cursor;
+          this.live.add(entry);
+          return page.events;
+        }
+        if (page.events.length > 0) return page.events;
+      }
+      return [];
+    };
+    // A long stretch of history without a matching event is scanned over several event-loop turns,
+    // so a watch catching up never holds the loop (and every writer) for long.
+    const defer = (): void => {
+      deferred = true;
+      setImmediate(() => {
+        deferred = false;
+        if (!catching || stream.done) return;
+        const events = step();
+        if (!events) return;
+        stream.supply(events);
+        if (events.length === 0 && catching) defer();
+      });
+    };
     entry.stream = stream;
     if (this.closedWith) {
       stream.fail(this.closedWith);

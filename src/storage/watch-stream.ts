@@ -66,6 +66,22 @@ export class WatchStream implements StoreWatch {
     this.buffer.push(event);
   }
 
+  /**
+   * Queues events the consumer asked for (a catch-up page read on its behalf). They do not count
+   * against the buffer limit: the consumer is not behind, it is being served.
+   */
+  supply(events: readonly WatchEvent[]): void {
+    if (this.finished || events.length === 0) return;
+    let i = 0;
+    const w = this.waiter;
+    if (w && this.buffered === 0) {
+      this.waiter = undefined;
+      i = 1;
+      w.resolve({ value: events[0], done: false });
+    }
+    for (; i < events.length; i++) this.buffer.push(events[i]);
+  }
+
   /** Ends the stream with `error`, delivered after the events already buffered. */
   fail(error: unknown): void {
     if (this.finished) return;

@@ -38,3 +38,31 @@ test('memory key index: ordered set with rank and iteration agrees with a sorted
     assert.deepEqual([...set.from(probe, false)].slice(0, 5), sorted.filter((k) => k >= probe).slice(0, 5));
   }
 });
+
+test('memory: a watch catching up over a long unrelated history yields to the event loop', async () => {
+  const store = new MemoryStore();
+  try {
+    const start = await store.currentRevision();
+    const noise = Buffer.from('n');
+    for (let t = 0; t < 12; t++) {
+      const success = Array.from({ length: 10_000 }, (_, i) => ({ type: 'put' as const, key: `/registry/noise/${t}/${i}`, value: noise }));
+      await store.txn({ compare: [], success });
+    }
+    const rare = await store.create('/registry/rare/x', Buffer.from('x'));
+    const w = store.watch('/registry/rare/', { afterRevision: start });
+    let turns = 0;
+    let done = false;
+    const spin = () => {
+      turns++;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const first = await w[Symbol.asyncIterator]().next();
+    done = true;
+    w.close();
+    assert.equal(first.value?.kv.modRevision, rare.modRevision);
+    assert.ok(turns >= 2, `the catch-up let the event loop turn (${turns} turns)`);
+  } finally {
+    await store.close();
+  }
+});

@@ -104,10 +104,10 @@ export function prepareStatements(db: Database.Database) {
         'SELECT key, min(id), prev_rev FROM history WHERE id >= ? AND key >= ? AND key < ? GROUP BY key ORDER BY key',
       )
       .raw(),
-    /** History rows from an id on, under a key range, in commit order. */
+    /** History rows with ids in [from, to), under a key range, in commit order. */
     eventsFrom: db
-      .prepare<[number, string, string, number], HistRow>(
-        `SELECT ${histCols} FROM history WHERE id >= ? AND key >= ? AND key < ? ORDER BY id LIMIT ?`,
+      .prepare<[number, number, string, string, number], HistRow>(
+        `SELECT ${histCols} FROM history WHERE id >= ? AND id < ? AND key >= ? AND key < ? ORDER BY id LIMIT ?`,
       )
       .raw(),
     eventsBetween: db

@@ -54,6 +54,8 @@ export interface SqliteStoreOptions {
 const COMPACT_BATCH = 500;
 const COMPACT_BUDGET_MS = 5;
 const COUNT_CACHE_SIZE = 256;
+/** Revisions one watch catch-up read scans at most. */
+const READ_WINDOW = 20_000;
 /** Most writes committed in one SQLite transaction. */
 const MAX_GROUP = 1000;
 const EMPTY = Buffer.alloc(0);
@@ -410,8 +412,10 @@ export class SqliteStore implements Store {
 
   private readEvents(prefix: string, after: number, limit: number): { events: WatchEvent[]; through: number } {
     const end = prefixEnd(prefix);
-    const rows = this.st.eventsFrom.all(firstIdOf(after + 1), prefix, end, limit);
-    let through = this.revision;
+    // Scan at most a window of revisions per read so a narrow prefix over a long history stays cheap.
+    const windowEnd = Math.min(after + READ_WINDOW, this.revision);
+    const rows = this.st.eventsFrom.all(firstIdOf(after + 1), firstIdOf(windowEnd + 1), prefix, end, limit);
+    let through = windowEnd;
     if (rows.length === limit) {
       // Finish the last revision so a transaction is never split across pages.
       const last = rows[rows.length - 1];
