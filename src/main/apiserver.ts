@@ -7,6 +7,7 @@ import { loadOrCreateAdminToken } from '../apiserver/kubeconfig/admin-token.js';
 import { writeKubeconfig } from '../apiserver/kubeconfig/kubeconfig.js';
 import { openApiV3DocumentJson, openApiV3Index } from '../apiserver/openapi/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
+import { CrdController, registryCrdBackend } from '../apiserver/crd/index.js';
 import { decodeProtobufBody } from '../apiserver/protobuf/index.js';
 import { Registry, serializeJSON } from '../apiserver/registry/index.js';
 import { RestHandler } from '../apiserver/server/resource-handler.js';
@@ -65,6 +66,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     await store.close();
     throw err;
   }
+  // CRDs: their served versions are registered in the catalog, which discovery and OpenAPI follow.
+  const crds = new CrdController(registryCrdBackend(registry, catalog, clock), catalog, clock);
+  crds.start();
   const handler = new RestHandler({
     catalog,
     api: registryApi(registry, auth, clock),
@@ -110,6 +114,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   try {
     port = await server.listen(opts.port, host);
   } catch (err) {
+    crds.stop();
     auth.stop();
     await registry.stop();
     compaction?.stop();
@@ -128,6 +133,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     close() {
       closing ??= (async () => {
         await server.close();
+        crds.stop();
         auth.stop();
         await registry.stop();
         compaction?.stop();
