@@ -85,6 +85,7 @@ function crontabs(mut: (c: any) => void = () => {}): CustomResourceDefinition {
           name: 'v1', served: true, storage: true,
           subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
           additionalPrinterColumns: [{ name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }, { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+          selectableFields: [{ jsonPath: '.spec.cronSpec' }],
           schema: {
             openAPIV3Schema: {
               type: 'object',
@@ -169,6 +170,10 @@ describe('CrdController', () => {
     });
     h.scale!.write(obj, 3);
     assert.equal((obj.spec as any).replicas, 3);
+    assert.equal(h.storageVersion, 'v1');
+    assert.equal(h.convert(obj, 'v1beta1').apiVersion, 'stable.example.com/v1beta1');
+    assert.deepEqual(h.fieldSelectors.labels, ['metadata.name', 'metadata.namespace', 'spec.cronSpec']);
+    assert.deepEqual(h.fieldSelectors.fields(obj), { 'metadata.name': 'a', 'metadata.namespace': 'default', 'spec.cronSpec': '* * * * *' });
   });
 
   test('names taken by another CRD of the group are not accepted', async (t) => {

@@ -162,6 +162,20 @@ describe('CRD validation', () => {
     assert.deepEqual(only(crd((c) => { c.spec.preserveUnknownFields = true; })), ['spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead']);
   });
 
+  test('selectableFields', () => {
+    const sel = (fields: unknown[]) => only(crd((c) => {
+      c.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.tags = { type: 'array', items: { type: 'string' } };
+      c.spec.versions[0].selectableFields = fields;
+    }));
+    assert.deepEqual(sel([{ jsonPath: '.spec.cronSpec' }, { jsonPath: '.spec.replicas' }]), []);
+    assert.deepEqual(sel([{ jsonPath: '.spec.tags' }, { jsonPath: '.spec.nope' }, { jsonPath: '.spec.cronSpec' }, { jsonPath: '.spec.cronSpec' }, {}]), [
+      'spec.versions[0].selectableFields[0].jsonPath: Invalid value: ".spec.tags": must point to a field of type string, boolean or integer. Enum string fields and strings with formats are allowed.',
+      'spec.versions[0].selectableFields[1].jsonPath: Invalid value: ".spec.nope": is an invalid path: does not refer to a valid field',
+      'spec.versions[0].selectableFields[3].jsonPath: Duplicate value: ".spec.cronSpec"',
+      'spec.versions[0].selectableFields[4].jsonPath: Required value',
+    ]);
+  });
+
   test('updates: group and plural are immutable; kind and scope once established; stored versions stay', () => {
     const old = crd((c) => { c.metadata.resourceVersion = '1'; c.status = { storedVersions: ['v1'], conditions: [{ type: 'Established', status: 'True' }] }; });
     const next = crd((c) => { c.metadata.resourceVersion = '1'; c.spec.names.kind = 'Cron'; c.spec.scope = 'Cluster'; c.status = { storedVersions: ['v1'] }; });

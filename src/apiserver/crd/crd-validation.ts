@@ -1,12 +1,13 @@
 // CustomResourceDefinition validation (apiextensions-apiserver pkg/apis/apiextensions/validation
 // ValidateCustomResourceDefinition / ValidateCustomResourceDefinitionUpdate) for apiextensions.k8s.io/v1.
 // Not checked: conversion webhook URL/service/caBundle details, the static CEL cost estimate,
-// the api-approved.kubernetes.io annotation of *.k8s.io groups, selectableFields.
+// the api-approved.kubernetes.io annotation of *.k8s.io groups.
 import type { FieldError } from '../../api/field-errors.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/meta.js';
 import { dns1035LabelErrors, dns1123SubdomainErrors, nameIsDNSSubdomain } from '../validation/names.js';
 import { validateVersionSchema } from './schema-validation.js';
-import { child, index } from './node.js';
+import { buildNode, child, index } from './node.js';
+import { validateSelectableFields } from './selectable.js';
 import { canonical } from './validate-value.js';
 import { isPlainObject, type CustomResourceColumnDefinition, type CustomResourceDefinition, type CustomResourceDefinitionNames, type CustomResourceSubresources } from './types.js';
 
@@ -132,6 +133,10 @@ function validateSpec(crd: CustomResourceDefinition): FieldError[] {
     if (isPlainObject(v.schema)) errs.push(...validateVersionSchema(v.schema.openAPIV3Schema, statusEnabled, child(child(vp, 'schema'), 'openAPIV3Schema')));
     errs.push(...validateSubresources(v.subresources as CustomResourceSubresources | undefined, child(vp, 'subresources')));
     (Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : []).forEach((col, j) => errs.push(...validatePrinterColumn(col, index(child(vp, 'additionalPrinterColumns'), j))));
+    if (Array.isArray(v.selectableFields) && v.selectableFields.length) {
+      const root = isPlainObject(v.schema) && isPlainObject(v.schema.openAPIV3Schema) ? buildNode(v.schema.openAPIV3Schema) : undefined;
+      errs.push(...validateSelectableFields(v.selectableFields, root, child(vp, 'selectableFields')));
+    }
   });
   if (versions.length > 1) {
     const same = (f: (v: Record<string, unknown>) => unknown, nonEmpty: (x: unknown) => boolean) => {

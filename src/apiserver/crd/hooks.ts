@@ -5,13 +5,18 @@ import type { ResourceDef } from '../schema/types.js';
 import type { Table } from '../tables/index.js';
 import type { CrdController } from './controller.js';
 import { scaleFromObject, setSpecReplicas } from './scale.js';
+import { crdVersion, storageVersion } from './resources.js';
+import { selectableFieldSet, selectableLabels } from './selectable.js';
 import { crdTable, type CrdTableOptions } from './table.js';
 
 type Obj = Record<string, unknown>;
 
 export interface CustomResourceHandlers {
   resource: ResourceDef;
-  /** True once the CRD is being deleted: upstream then refuses creates with 405 MethodNotAllowed. */
+  /**
+   * True once the CRD is being deleted: upstream then refuses creates with 405 MethodNotAllowed,
+   * message `create not allowed while custom resource definition is terminating`.
+   */
   terminating: boolean;
   /** Drops unknown fields in place; the paths go to fieldValidation as `unknown field "<path>"`. */
   prune(obj: Obj): string[];
@@ -21,6 +26,12 @@ export interface CustomResourceHandlers {
   validate(obj: Obj, old?: Obj): FieldError[];
   /** Table output for `kubectl get` (Name + additionalPrinterColumns, or Name + Age). */
   table(objects: Obj[], opts: CrdTableOptions): Table;
+  /** Field selector support: the labels allowed and each object's field set. */
+  fieldSelectors: { labels: string[]; fields(obj: Obj): Record<string, string> };
+  /** The version objects are stored in; reads and writes of other versions convert (strategy None: apiVersion only). */
+  storageVersion: string;
+  /** Conversion strategy None: the same object under another version of the group. */
+  convert(obj: Obj, version: string): Obj;
   /** The scale subresource mapping, when the version declares one. */
   scale?: {
     /** autoscaling/v1 Scale of an object; throws ScalePathError when a replicas path holds a non-integer. */
@@ -41,6 +52,7 @@ export function customResourceHooks(controller: CrdController): CustomResourceHo
       const sv = controller.servedVersion(res);
       if (!sv) return undefined;
       const { schema, crd, resource } = sv;
+      const version = crdVersion(crd, resource.version);
       const handlers: CustomResourceHandlers = {
         resource,
         terminating: sv.terminating,
@@ -48,6 +60,12 @@ export function customResourceHooks(controller: CrdController): CustomResourceHo
         applyDefaults: (obj) => schema.applyDefaults(obj),
         validate: (obj, old) => schema.validate(obj, old),
         table: (objects, opts) => crdTable(crd, resource.version, objects, opts),
+        fieldSelectors: {
+          labels: selectableLabels(version?.selectableFields, resource.namespaced),
+          fields: (obj) => selectableFieldSet(obj, version?.selectableFields, resource.namespaced),
+        },
+        storageVersion: storageVersion(crd) ?? resource.version,
+        convert: (obj, to) => ({ ...obj, apiVersion: `${resource.group}/${to}` }),
       };
       const paths = sv.scale;
       if (paths) handlers.scale = { read: (obj) => scaleFromObject(obj, paths), write: (obj, replicas) => setSpecReplicas(obj, paths, replicas) };
