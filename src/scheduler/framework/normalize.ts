@@ -1,0 +1,18 @@
+// helper.DefaultNormalizeScore (plugins/helper/normalize_score.go).
+import type { NodeScore } from './interfaces.js';
+import { MAX_NODE_SCORE } from './interfaces.js';
+
+/** Scales scores to 0..100 by the highest; `reverse` turns the scale around (fewer is better). */
+export function defaultNormalizeScore(scores: NodeScore[], reverse: boolean): void {
+  let max = 0;
+  for (const s of scores) if (s.score > max) max = s.score;
+  if (max === 0) {
+    if (reverse) for (const s of scores) s.score = MAX_NODE_SCORE;
+    return;
+  }
+  for (const s of scores) {
+    let v = Math.trunc((MAX_NODE_SCORE * s.score) / max);
+    if (reverse) v = MAX_NODE_SCORE - v;
+    s.score = v;
+  }
+}

@@ -1,0 +1,110 @@
+// The scheduler's view of the cluster: NodeInfos by name and in a stable order, and the lists of
+// nodes with pods that have affinity (upstream's Cache and Snapshot in one: a scheduling cycle
+// runs synchronously on this single-threaded runtime, so no change can land in the middle of one
+// and no per-cycle copy is needed).
+import type { Obj } from './api.js';
+import { NodeInfo } from './node-info.js';
+import { PodInfo, podInfoOf } from './pod-info.js';
+
+export class Snapshot {
+  private readonly infos = new Map<string, NodeInfo>();
+  private list: NodeInfo[] = [];
+  private listDirty = false;
+  private affinityList: NodeInfo[] | undefined;
+  private antiAffinityList: NodeInfo[] | undefined;
+  /** pod key -> the node it is counted on */
+  private readonly podNodes = new Map<string, string>();
+
+  /** Every node known by a Node object, in a stable order. */
+  nodeInfos(): NodeInfo[] {
+    if (this.listDirty) {
+      this.list = [...this.infos.values()].filter((n) => n.node !== undefined);
+      this.listDirty = false;
+    }
+    return this.list;
+  }
+
+  numNodes(): number {
+    return this.nodeInfos().length;
+  }
+
+  get(name: string): NodeInfo | undefined {
+    const n = this.infos.get(name);
+    return n?.node ? n : undefined;
+  }
+
+  /** Nodes that run at least one pod with pod affinity or anti-affinity terms. */
+  havePodsWithAffinity(): NodeInfo[] {
+    return (this.affinityList ??= this.nodeInfos().filter((n) => n.podsWithAffinity.length > 0));
+  }
+
+  havePodsWithRequiredAntiAffinity(): NodeInfo[] {
+    return (this.antiAffinityList ??= this.nodeInfos().filter((n) => n.podsWithRequiredAntiAffinity.length > 0));
+  }
+
+  /** Adds or replaces a node object. */
+  setNode(obj: Obj): NodeInfo {
+    const name = (obj.metadata as { name: string }).name;
+    let info = this.infos.get(name);
+    if (!info) {
+      info = new NodeInfo(obj);
+      this.infos.set(name, info);
+      this.listDirty = true;
+    } else {
+      if (!info.node) this.listDirty = true;
+      info.setNode(obj);
+    }
+    this.affinityList = this.antiAffinityList = undefined;
+    return info;
+  }
+
+  /** Removes a node; its pods stay remembered under its name until they go (as upstream's cache). */
+  removeNode(name: string): void {
+    const info = this.infos.get(name);
+    if (!info) return;
+    if (info.pods.length === 0) this.infos.delete(name);
+    else {
+      info.node = undefined;
+      info.nodeObj = undefined;
+    }
+    this.listDirty = true;
+    this.affinityList = this.antiAffinityList = undefined;
+  }
+
+  /** Counts a pod on `nodeName` (its spec.nodeName unless given). Replaces an earlier entry for the same key. */
+  addPod(pod: Obj | PodInfo, nodeName?: string): PodInfo {
+    const info = pod instanceof PodInfo ? pod : podInfoOf(pod);
+    const node = nodeName ?? info.nodeName;
+    this.removePod(info.key);
+    let ni = this.infos.get(node);
+    if (!ni) {
+      ni = new NodeInfo(node);
+      this.infos.set(node, ni);
+    }
+    ni.addPod(info);
+    this.podNodes.set(info.key, node);
+    if (info.hasAffinity()) this.affinityList = this.antiAffinityList = undefined;
+    return info;
+  }
+
+  removePod(key: string): void {
+    const node = this.podNodes.get(key);
+    if (node === undefined) return;
+    this.podNodes.delete(key);
+    const ni = this.infos.get(node);
+    if (!ni) return;
+    const had = ni.podsWithAffinity.length;
+    ni.removePod(key);
+    if (had !== ni.podsWithAffinity.length) this.affinityList = this.antiAffinityList = undefined;
+    if (!ni.node && ni.pods.length === 0) this.infos.delete(node);
+  }
+
+  /** The node a pod is counted on, if any. */
+  nodeOfPod(key: string): string | undefined {
+    return this.podNodes.get(key);
+  }
+
+  podCount(): number {
+    return this.podNodes.size;
+  }
+}

@@ -1,0 +1,114 @@
+// PodTopologySpread's PreFilter and Filter for DoNotSchedule constraints (podtopologyspread/filtering.go):
+// skew = matching pods in the node's domain + 1 if the pod matches itself - global minimum; it
+// must not exceed maxSkew. With fewer eligible domains than minDomains the minimum counts as 0.
+import { matchesLabels } from '../../framework/labels.js';
+import type { CycleState, StateData } from '../../framework/cycle-state.js';
+import type { NodeInfo } from '../../framework/node-info.js';
+import { RequiredNodeAffinity } from '../../framework/node-affinity.js';
+import type { PodInfo } from '../../framework/pod-info.js';
+import { Status } from '../../framework/status.js';
+import type { MaybeStatus } from '../../framework/status.js';
+import { constraintsFor, countMatching, nodeHasAllKeys, nodeIncluded } from './constraints.js';
+import type { Constraint } from './constraints.js';
+
+export const NAME = 'PodTopologySpread';
+export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
+const KEY = `PreFilter${NAME}`;
+
+/** The two domains with the fewest matching pods (criticalPaths). */
+class CriticalPaths {
+  v0 = '';
+  n0 = Number.MAX_SAFE_INTEGER;
+  v1 = '';
+  n1 = Number.MAX_SAFE_INTEGER;
+
+  update(value: string, num: number): void {
+    if (value === this.v0 || value === this.v1) {
+      if (value === this.v0) this.n0 = num;
+      else this.n1 = num;
+      if (this.n0 > this.n1) [this.v0, this.n0, this.v1, this.n1] = [this.v1, this.n1, this.v0, this.n0];
+    } else if (num < this.n0) {
+      [this.v1, this.n1] = [this.v0, this.n0];
+      [this.v0, this.n0] = [value, num];
+    } else if (num < this.n1) {
+      [this.v1, this.n1] = [value, num];
+    }
+  }
+
+  clone(): CriticalPaths {
+    return Object.assign(new CriticalPaths(), this);
+  }
+}
+
+class PreFilterState implements StateData {
+  constructor(
+    readonly constraints: Constraint[],
+    readonly matchNum: Map<string, number>[],
+    readonly paths: CriticalPaths[],
+    readonly required: RequiredNodeAffinity,
+  ) {}
+
+  clone(): StateData {
+    return new PreFilterState(this.constraints, this.matchNum.map((m) => new Map(m)), this.paths.map((p) => p.clone()), this.required);
+  }
+
+  minMatchNum(i: number): number {
+    return this.matchNum[i].size < this.constraints[i].minDomains ? 0 : this.paths[i].n0;
+  }
+}
+
+export function preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]): MaybeStatus {
+  const specs = pod.pod.spec.topologySpreadConstraints ?? [];
+  // Hard constraints come only from the pod: the cluster defaults are all ScheduleAnyway.
+  const constraints = specs.length ? constraintsFor(specs, pod, 'DoNotSchedule') : [];
+  if (constraints.length === 0) return Status.skip();
+  const required = new RequiredNodeAffinity(pod.pod.spec);
+  const matchNum = constraints.map(() => new Map<string, number>());
+  for (const node of nodes) {
+    if (!nodeHasAllKeys(node.labels, constraints)) continue;
+    for (let i = 0; i < constraints.length; i++) {
+      const c = constraints[i];
+      if (!nodeIncluded(c, pod, node, required)) continue;
+      const v = node.labels[c.topologyKey];
+      matchNum[i].set(v, (matchNum[i].get(v) ?? 0) + countMatching(node.pods, c.selector, pod.namespace));
+    }
+  }
+  const paths = matchNum.map((m) => {
+    const p = new CriticalPaths();
+    for (const [v, n] of m) p.update(v, n);
+    return p;
+  });
+  state.write(KEY, new PreFilterState(constraints, matchNum, paths, required));
+  return undefined;
+}
+
+function updateWithPod(state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: number): MaybeStatus {
+  const s = state.read<PreFilterState>(KEY);
+  if (!s || other.namespace !== pod.namespace || !nodeHasAllKeys(node.labels, s.constraints)) return undefined;
+  s.constraints.forEach((c, i) => {
+    if (!matchesLabels(c.selector, other.labels) || !nodeIncluded(c, pod, node, s.required)) return;
+    const v = node.labels[c.topologyKey];
+    const n = (s.matchNum[i].get(v) ?? 0) + delta;
+    s.matchNum[i].set(v, n);
+    s.paths[i].update(v, n);
+  });
+  return undefined;
+}
+
+export const addPod = (state: CycleState, pod: PodInfo, toAdd: PodInfo, node: NodeInfo) => updateWithPod(state, pod, toAdd, node, 1);
+export const removePod = (state: CycleState, pod: PodInfo, toRemove: PodInfo, node: NodeInfo) => updateWithPod(state, pod, toRemove, node, -1);
+
+export function filter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
+  const s = state.read<PreFilterState>(KEY);
+  if (!s) return undefined;
+  for (let i = 0; i < s.constraints.length; i++) {
+    const c = s.constraints[i];
+    const value = node.labels[c.topologyKey];
+    if (value === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+    const self = matchesLabels(c.selector, pod.labels) ? 1 : 0;
+    const skew = (s.matchNum[i].get(value) ?? 0) + self - s.minMatchNum(i);
+    if (skew > c.maxSkew) return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+  }
+  return undefined;
+}
