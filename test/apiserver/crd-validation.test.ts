@@ -146,6 +146,20 @@ describe('CRD validation', () => {
     assert.deepEqual(inList, [`${SCHEMA}.properties[spec].properties[l].items.x-kubernetes-validations[0].rule: Invalid value: "self == oldSelf": oldSelf cannot be used on the uncorrelatable portion of the schema within ${SCHEMA}.properties[spec].properties[l]`]);
   });
 
+  test('estimated rule cost: nested iteration over unbounded lists is refused, bounded lists pass', () => {
+    const withList = (maxItems: number | undefined, rule: string, itemRule?: string) => only(crd((c) => {
+      const items: any = { type: 'string' };
+      if (itemRule) items['x-kubernetes-validations'] = [{ rule: itemRule }];
+      c.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.l = { type: 'array', items, ...(maxItems ? { maxItems } : {}) };
+      c.spec.versions[0].schema.openAPIV3Schema.properties.spec['x-kubernetes-validations'] = [{ rule }];
+    }));
+    assert.deepEqual(withList(undefined, 'self.l.all(x, x.size() < 10)'), []);
+    assert.deepEqual(withList(undefined, 'self.l.all(x, self.l.exists_one(y, y == x))'), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`,
+    ]);
+    assert.deepEqual(withList(100, 'self.l.all(x, self.l.exists_one(y, y == x))'), []);
+  });
+
   test('subresources, printer columns, conversion', () => {
     assert.deepEqual(only(crd((c) => { c.spec.versions[0].subresources.scale = { specReplicasPath: '.status.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: '.metadata.labels' }; })), [
       'spec.versions[0].subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec',

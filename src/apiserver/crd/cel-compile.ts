@@ -7,10 +7,11 @@
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { KNOWN_FUNCTIONS, ruleEnv } from './cel-library.js';
 
-type Expr = ReturnType<typeof parse>['expr'];
+export type Expr = ReturnType<typeof parse>['expr'];
 
 export interface CompiledExpr {
   source: string;
+  ast: Expr;
   run(bindings: { self: unknown; oldSelf?: unknown }): CelResult;
   usesOldSelf: boolean;
 }
@@ -119,6 +120,7 @@ export function compileExpr(src: string, vars: readonly string[] = ['self', 'old
     ok: true,
     expr: {
       source: src,
+      ast: parsed.expr,
       usesOldSelf: w.usesOldSelf,
       run: (b) => program(b as never),
     },

@@ -1,10 +1,11 @@
 // Validation of one version's openAPIV3Schema inside a CRD (apiextensions-apiserver
 // pkg/apis/apiextensions/validation ValidateCustomResourceDefinitionOpenAPISchema, and
 // pkg/apiserver/schema ValidateStructural): supported keywords, structural invariants, list and
-// map types, metadata restrictions, x-kubernetes-validations (compiled with upstream's messages;
-// the static cost estimate is not computed), and defaults that validate and are pruned.
+// map types, metadata restrictions, x-kubernetes-validations (compiled with upstream's messages,
+// with a simplified per-rule cost estimate; no per-CRD total), and defaults that validate and are pruned.
 import type { FieldError } from '../../api/field-errors.js';
 import { compileExpr } from './cel-compile.js';
+import { costErrorMessage, estimateCost, maxCardinality, PER_EXPRESSION_COST_LIMIT } from './cel-cost.js';
 import { validateRules } from './cel-rules.js';
 import { buildNode, deepCopy, keyed, child, index, type SchemaNode } from './node.js';
 import { pruneObject } from './prune.js';
@@ -43,6 +44,8 @@ interface Ctx {
   insideResourceMeta: boolean;
   /** The first ancestor where old and new values cannot be correlated (oldSelf forbidden below). */
   uncorrelatable: string | undefined;
+  /** How many times a value of this node can occur in one object (enclosing lists' and maps' sizes). */
+  cardinality: number;
 }
 
 /** Schema keywords, extensions and CEL rules of every node (ValidateCustomResourceDefinitionOpenAPISchema). */
@@ -69,7 +72,9 @@ function validateOpenAPISchema(s: JSONSchemaProps | undefined, path: string, ctx
       errs.push(forbidden(child(path, 'additionalProperties'), 'additionalProperties and properties are mutual exclusive'));
     }
     const sub = ctx.insideResourceMeta ? { ...ctx, allowDefaults: false, disallowDefaultsReason: 'inside additionalProperties applying to object metadata' } : ctx;
-    validateOpenAPISchema(asSchema(s.additionalProperties), child(path, 'additionalProperties'), sub, false, out);
+    const ap = asSchema(s.additionalProperties);
+    const mapCard = ap ? maxCardinality(buildNode(s)) : 1;
+    validateOpenAPISchema(ap, child(path, 'additionalProperties'), { ...sub, cardinality: sub.cardinality * mapCard }, false, out);
   }
   for (const [k, p] of props(s)) {
     let sub = ctx;
@@ -87,7 +92,7 @@ function validateOpenAPISchema(s: JSONSchemaProps | undefined, path: string, ctx
   const items = asSchema(s.items);
   if (items) {
     const sub = s['x-kubernetes-list-type'] === 'map' ? ctx : { ...ctx, uncorrelatable: ctx.uncorrelatable ?? path };
-    validateOpenAPISchema(items, child(path, 'items'), sub, false, out);
+    validateOpenAPISchema(items, child(path, 'items'), { ...sub, cardinality: sub.cardinality * maxCardinality(buildNode(s)) }, false, out);
   }
 
   if (s['x-kubernetes-preserve-unknown-fields'] === false) errs.push(invalid(child(path, 'x-kubernetes-preserve-unknown-fields'), false, 'must be true or undefined'));
@@ -179,6 +184,8 @@ function validateRuleDefs(s: JSONSchemaProps, rules: ValidationRule[], path: str
   out.schema.push(...schemaErrs);
   // Upstream skips CEL compilation when this node or any below has schema errors.
   if (!compile || schemaErrs.length) return;
+  let selfNode: SchemaNode | undefined;
+  const self = () => (selfNode ??= buildNode(s));
   rules.forEach((rule, i) => {
     const rp = index(child(path, 'x-kubernetes-validations'), i);
     if (!isPlainObject(rule) || typeof rule.rule !== 'string' || !rule.rule.trim()) return;
@@ -187,6 +194,8 @@ function validateRuleDefs(s: JSONSchemaProps, rules: ValidationRule[], path: str
       errs.push(invalid(child(rp, 'rule'), rule, `compilation failed: ${compiled.detail}`));
       return;
     }
+    const cost = estimateCost(compiled.expr.ast, self(), ctx.cardinality);
+    if (cost > PER_EXPRESSION_COST_LIMIT) errs.push(forbidden(child(rp, 'rule'), costErrorMessage('estimated rule cost', cost, PER_EXPRESSION_COST_LIMIT)));
     if (typeof rule.messageExpression === 'string' && rule.messageExpression.trim()) {
       const mc = compileExpr(rule.messageExpression);
       if (!mc.ok) errs.push(invalid(child(rp, 'messageExpression'), rule, `messageExpression compilation failed: ${mc.detail}`));
@@ -410,7 +419,7 @@ export function validateVersionSchema(schema: unknown, statusEnabled: boolean, p
     compileRules = defaults.length === 0;
   }
   const out: Out = { schema: [], cel: [] };
-  validateOpenAPISchema(s, path, { allowDefaults: true, disallowDefaultsReason: '', insideResourceMeta: false, uncorrelatable: undefined }, true, out);
+  validateOpenAPISchema(s, path, { allowDefaults: true, disallowDefaultsReason: '', insideResourceMeta: false, uncorrelatable: undefined, cardinality: 1 }, true, out);
   errs.push(...out.schema);
   // CEL only when the structural schema and its defaults are sound (upstream builds no CEL context otherwise).
   if (compileRules) errs.push(...out.cel);
