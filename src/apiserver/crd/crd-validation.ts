@@ -235,3 +235,13 @@ export function validateCustomResourceDefinition(crd: CustomResourceDefinition, 
   errs.push(...validateStatus(c, old !== undefined));
   return errs;
 }
+
+/** ValidateUpdateCustomResourceDefinitionStatus: writes to the status subresource. */
+export function validateCustomResourceDefinitionStatusUpdate(crd: CustomResourceDefinition, old: CustomResourceDefinition): FieldError[] {
+  const c: CustomResourceDefinition = isPlainObject(crd) ? crd : {};
+  const status = isPlainObject(c.status) ? c.status : {};
+  return [
+    ...validateObjectMetaUpdate(c.metadata, old.metadata),
+    ...validateCustomResourceDefinitionNames(status.acceptedNames as CustomResourceDefinitionNames | undefined, 'status.acceptedNames'),
+  ];
+}

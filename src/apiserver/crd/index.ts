@@ -1,6 +1,6 @@
 // CustomResourceDefinitions: validation of CRDs, the structural-schema engine of custom objects,
 // their REST resources, Table output and scale mapping, and the controller that serves them.
-export { validateCustomResourceDefinition } from './crd-validation.js';
+export { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate } from './crd-validation.js';
 export { CustomResourceSchema, type CustomResourceSchemaOptions } from './schema.js';
 export { crdResourceDefs, crdTypeRef, listTypeRef, servedNames, storageVersion, CUSTOM_RESOURCE_VERBS } from './resources.js';
 export { scaleFromObject, setSpecReplicas, scalePaths, ScalePathError, type ScalePaths } from './scale.js';
