@@ -57,6 +57,8 @@ export interface StartOptions {
   /** Reuse a data directory (restart); by default a fresh temporary one that is removed afterwards. */
   dataDir?: string;
   storage?: 'sqlite' | 'memory' | 'etcd';
+  /** A fixed port (to restart a server where clients expect it); default 0, a free one. */
+  port?: number;
   extraArgs?: string[];
   startTimeoutMs?: number;
 }
@@ -70,7 +72,7 @@ export async function startApiServer(t: Hooks | undefined, opts: StartOptions = 
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kumo-apiserver-'));
   const home = join(dataDir, 'home');
   const { cmd, args } = kumoCommand();
-  const child = spawn(cmd, [...args, 'apiserver', '--port', '0', '--data-dir', dataDir, '--storage', opts.storage ?? 'sqlite', ...(opts.extraArgs ?? [])], {
+  const child = spawn(cmd, [...args, 'apiserver', '--port', String(opts.port ?? 0), '--data-dir', dataDir, '--storage', opts.storage ?? 'sqlite', ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: REPO_ROOT,
   });
