@@ -313,6 +313,8 @@ describe('catalog structs', () => {
     assert.equal(f('ports').listType, 'map');
     assert.deepEqual(f('ports').listMapKeys, ['name']);
     assert.equal(f('tags').listType, 'set');
+    assert.equal(byName.has('stable.example.com/v1.CronTab.spec.free'), false);
+    assert.deepEqual(new CustomResourceSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }).toStructs('a/v1.X', 'a/v1.XList'), [], 'a schemaless root registers no struct');
     const list = byName.get('stable.example.com/v1.CronTabList')!;
     assert.deepEqual(list.fields.find((x) => x.json === 'items')!.type, { kind: 'list', elem: { kind: 'struct', ref: 'stable.example.com/v1.CronTab' } });
   });

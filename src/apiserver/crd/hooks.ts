@@ -13,6 +13,8 @@ type Obj = Record<string, unknown>;
 
 export interface CustomResourceHandlers {
   resource: ResourceDef;
+  /** The version's openAPIV3Schema, for patch/crd-schema.ts crdSchema() (merge patch and apply). */
+  openAPIV3Schema: unknown;
   /**
    * True once the CRD is being deleted: upstream then refuses creates with 405 MethodNotAllowed,
    * message `create not allowed while custom resource definition is terminating`.
@@ -55,6 +57,7 @@ export function customResourceHooks(controller: CrdController): CustomResourceHo
       const version = crdVersion(crd, resource.version);
       const handlers: CustomResourceHandlers = {
         resource,
+        openAPIV3Schema: version?.schema?.openAPIV3Schema,
         terminating: sv.terminating,
         prune: (obj) => schema.prune(obj),
         applyDefaults: (obj) => schema.applyDefaults(obj),

@@ -2,7 +2,8 @@
 // merge patch see a custom resource's fields the way they see built-in kinds. Objects with
 // properties become structs named after their path below the kind (`…/v1.CronTab.spec`),
 // additionalProperties maps, free-form values (x-kubernetes-preserve-unknown-fields without
-// properties) apiextensions' JSON type, x-kubernetes-int-or-string IntOrString.
+// properties, and objects that preserve unknown fields) apiextensions' JSON type,
+// x-kubernetes-int-or-string IntOrString.
 import type { FieldDef, StructDef, TypeNode } from '../schema/types.js';
 import type { SchemaNode } from './node.js';
 
@@ -32,6 +33,9 @@ class StructBuilder {
       default:
         break;
     }
+    // A struct keeps only its declared fields wherever the catalog prunes, so objects that also
+    // preserve unknown fields stay free-form.
+    if (node.preserveUnknown) return { kind: 'special', ref: JSON_REF };
     if (node.properties || node.embedded) return { kind: 'struct', ref: this.struct(node, name, node.embedded) };
     if (node.additional && node.type === 'object') return { kind: 'map', value: this.typeOf(node.additional, name) };
     return { kind: 'special', ref: JSON_REF };
@@ -74,6 +78,9 @@ class StructBuilder {
  * list kind (`listRef`).
  */
 export function schemaStructs(root: SchemaNode, typeRef: string, listRef: string): StructDef[] {
+  // A root that preserves unknown fields registers no struct: the catalog then treats the kind as
+  // schemaless (OpenAPI: an object with x-kubernetes-preserve-unknown-fields).
+  if (root.preserveUnknown) return [];
   const b = new StructBuilder();
   b.struct(root, typeRef, true);
   b.out.push({
