@@ -85,7 +85,8 @@ test('client-node informer cache stays exact across a restart and a 410 Expired'
     // The client goes away for a while; meanwhile objects change and the server restarts with
     // aggressive compaction, so the history after the client's resourceVersion is gone.
     await informer.stop();
-    const rv = informer.latestResourceVersion();
+    // ListWatch (what makeInformer returns) exposes the resourceVersion its watch resumes from.
+    const rv = (informer as unknown as { latestResourceVersion(): string }).latestResourceVersion();
     await write('PUT', 'a3', { v: '2' });
     await write('DELETE', 'a4');
     await server.stop();
