@@ -154,8 +154,9 @@ export class CrdController {
     if (accepted || established) this.serve(name, { ...crd, status });
     if (canonical(status) !== canonical(crd.status ?? {})) {
       await this.writeStatus(name, status);
-      // The MODIFIED event carries the new status; until it arrives, serve what was written.
-      this.crds.set(name, { ...crd, status });
+      // The MODIFIED event carries the new status; until it arrives (and unless a newer version of
+      // the CRD came in meanwhile), name conflicts are checked against what was written.
+      if (this.crds.get(name) === crd) this.crds.set(name, { ...crd, status });
     }
   }
 
