@@ -2,7 +2,7 @@
 // registry gets served; deleting it deletes its custom objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CrdController, registryCrdBackend, type CustomResourceDefinition } from '../../src/apiserver/crd/index.js';
+import { startCustomResources, type CustomResourceDefinition } from '../../src/apiserver/crd/index.js';
 import { Registry, type WriteOptions } from '../../src/apiserver/registry/index.js';
 import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
 import type { ResourceDef } from '../../src/apiserver/schema/types.js';
@@ -35,10 +35,9 @@ test('a CRD created through the registry is served; deleting it deletes its obje
   const clock = new FakeClock(Date.UTC(2026, 10, 27, 12, 0, 0));
   const registry = new Registry({ store, catalog, clock });
   await registry.start();
-  const controller = new CrdController(registryCrdBackend(registry, catalog, clock), catalog, clock);
-  controller.start();
+  const crds = startCustomResources(registry, catalog, clock);
   t.after(async () => {
-    controller.stop();
+    crds.stop();
     await registry.stop();
     await store.close();
   });
@@ -50,6 +49,7 @@ test('a CRD created through the registry is served; deleting it deletes its obje
     return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
   });
   const crontabs = catalog.resource('stable.example.com', 'v1', 'crontabs') as ResourceDef;
+  assert.ok(crds.hooks.forResource(crontabs), 'the registry finds the handlers of the new resource');
   for (const name of ['a', 'b']) {
     await registry.create(crontabs, 'default', { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name }, spec: { cronSpec: '* * * * *' } }, w());
   }

@@ -10,3 +10,4 @@ export { customResourceHooks, type CustomResourceHandlers, type CustomResourceHo
 export { prepareCrdForCreate, prepareCrdForUpdate, prepareCrdForDelete } from './strategy.js';
 export { CLEANUP_FINALIZER, CRD_GROUP, type CustomResourceDefinition, type JSONSchemaProps } from './types.js';
 export { registryCrdBackend, type CrdRegistry } from './registry-backend.js';
+export { startCustomResources, type CustomResources } from './install.js';

@@ -1,0 +1,21 @@
+// The CRD machinery over Kumo's registry in one call, for the composition root: the controller
+// (fed by the registry's watch of CRDs) and the hooks the registry's write and read paths consult.
+import type { Clock } from '../../util/clock.js';
+import type { MutableCatalog } from '../schema/catalog.js';
+import { CrdController } from './controller.js';
+import { customResourceHooks, type CustomResourceHooks } from './hooks.js';
+import { registryCrdBackend, type CrdRegistry } from './registry-backend.js';
+
+export interface CustomResources {
+  controller: CrdController;
+  hooks: CustomResourceHooks;
+  /** Stops the controller and its watch of CRDs (before the registry stops). */
+  stop(): void;
+}
+
+/** Starts serving the CRDs stored in the registry; call after registry.start(). */
+export function startCustomResources(registry: CrdRegistry, catalog: MutableCatalog, clock: Clock): CustomResources {
+  const controller = new CrdController(registryCrdBackend(registry, catalog, clock), catalog, clock);
+  controller.start();
+  return { controller, hooks: customResourceHooks(controller), stop: () => controller.stop() };
+}
