@@ -1,0 +1,122 @@
+// Golden filter statuses and scores of the in-tree plugins over pure snapshots.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Framework } from '../../src/scheduler/framework/framework.js';
+import { podInfoOf } from '../../src/scheduler/framework/pod-info.js';
+import { Snapshot } from '../../src/scheduler/framework/snapshot.js';
+import { CODE_NAMES } from '../../src/scheduler/framework/status.js';
+import { defaultPlugins, IN_TREE_PLUGINS } from '../../src/scheduler/registry.js';
+import type { Obj } from '../../src/client/types.js';
+import { node, pod } from './fixtures.js';
+
+/** Runs PreFilter then Filter on every node: "node: Code reason" per node. */
+function filterAll(nodes: Obj[], existing: Obj[], incoming: Obj): string[] {
+  const snapshot = new Snapshot();
+  for (const n of nodes) snapshot.setNode(n);
+  for (const p of existing) snapshot.addPod(p);
+  const fw = new Framework({ registry: IN_TREE_PLUGINS, plugins: defaultPlugins(), snapshot });
+  const state = fw.newCycleState();
+  const info = podInfoOf(incoming);
+  const pre = fw.runPreFilterPlugins(state, info, snapshot.nodeInfos());
+  assert.equal(pre.status.isSuccess(), true, pre.status.message());
+  return snapshot.nodeInfos().map((n) => {
+    const s = fw.runFilterPlugins(state, info, n);
+    return s.isSuccess() ? `${n.name}: Success` : `${n.name}: ${CODE_NAMES[s.code]} ${s.message()} [${s.plugin}]`;
+  });
+}
+
+describe('filters', () => {
+  test('NodeUnschedulable, NodeName, NodePorts', () => {
+    const nodes = [node('cordoned', { unschedulable: true }), node('busy'), node('free')];
+    const withPort = (name: string, extra: Record<string, unknown> = {}) => pod(name, { spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80, hostPort: 8080 }] }], ...extra } });
+    assert.deepEqual(filterAll(nodes, [{ ...withPort('holder'), spec: { ...(withPort('holder').spec as object), nodeName: 'busy' } }], withPort('p')), [
+      'cordoned: UnschedulableAndUnresolvable node(s) were unschedulable [NodeUnschedulable]',
+      "busy: Unschedulable node(s) didn't have free ports for the requested pod ports [NodePorts]",
+      'free: Success',
+    ]);
+    assert.deepEqual(filterAll([node('a'), node('b')], [], pod('p', { nodeName: 'b' })), ["a: UnschedulableAndUnresolvable node(s) didn't match the requested node name [NodeName]", 'b: Success']);
+  });
+
+  test('NodeAffinity operators and matchFields', () => {
+    const nodes = [node('small', { labels: { size: '2', tier: 'web' } }), node('large', { labels: { size: '8' } })];
+    const affinity = (terms: unknown[]) => pod('p', { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } } });
+    const miss = "UnschedulableAndUnresolvable node(s) didn't match Pod's node affinity/selector [NodeAffinity]";
+    assert.deepEqual(filterAll(nodes, [], affinity([{ matchExpressions: [{ key: 'size', operator: 'Gt', values: ['4'] }] }])), [`small: ${miss}`, 'large: Success']);
+    assert.deepEqual(filterAll(nodes, [], affinity([{ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] }])), [`small: ${miss}`, 'large: Success']);
+    assert.deepEqual(filterAll(nodes, [], affinity([{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['small'] }] }])), ['small: Success', `large: ${miss}`]);
+    assert.deepEqual(filterAll(nodes, [], pod('p', { spec: { nodeSelector: { tier: 'web' } } })), ['small: Success', `large: ${miss}`]);
+  });
+
+  test('NodeResourcesFit lists every insufficient resource; Too many pods', () => {
+    const nodes = [node('n', { cpu: '1', memory: '1Gi', pods: '1', extra: { 'example.com/gpu': '1' } })];
+    const p = pod('p', { spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '2', memory: '2Gi', 'example.com/gpu': '2' } } }] } });
+    assert.deepEqual(filterAll(nodes, [pod('x', { nodeName: 'n' })], p), ['n: Unschedulable Too many pods, Insufficient cpu, Insufficient memory, Insufficient example.com/gpu [NodeResourcesFit]']);
+  });
+
+  test('PodTopologySpread: skew and the missing label', () => {
+    const nodes = [node('a', { labels: { zone: 'a' } }), node('b', { labels: { zone: 'b' } }), node('nolabel')];
+    const tsc = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'w' } } }] };
+    assert.deepEqual(filterAll(nodes, [pod('x', { nodeName: 'a', labels: { app: 'w' } })], pod('p', { labels: { app: 'w' }, spec: tsc })), [
+      "a: Unschedulable node(s) didn't match pod topology spread constraints [PodTopologySpread]",
+      'b: Success',
+      "nolabel: UnschedulableAndUnresolvable node(s) didn't match pod topology spread constraints (missing required label) [PodTopologySpread]",
+    ]);
+  });
+
+  test('InterPodAffinity: affinity, anti-affinity and existing pods anti-affinity', () => {
+    const nodes = [node('a'), node('b'), node('c')];
+    const term = (app: string) => [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app } } }];
+    const existing = [
+      pod('db', { nodeName: 'a', labels: { app: 'db' } }),
+      pod('loner', { nodeName: 'c', labels: { app: 'loner' }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term('web') } } } }),
+    ];
+    assert.deepEqual(filterAll(nodes, existing, pod('p', { labels: { app: 'web' }, spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term('db') } } } })), [
+      'a: Success',
+      "b: UnschedulableAndUnresolvable node(s) didn't match pod affinity rules [InterPodAffinity]",
+      "c: UnschedulableAndUnresolvable node(s) didn't match pod affinity rules [InterPodAffinity]",
+    ]);
+    assert.deepEqual(filterAll(nodes, existing, pod('p', { labels: { app: 'web' }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term('db') } } } })), [
+      "a: Unschedulable node(s) didn't match pod anti-affinity rules [InterPodAffinity]",
+      'b: Success',
+      "c: Unschedulable node(s) didn't satisfy existing pods anti-affinity rules [InterPodAffinity]",
+    ]);
+  });
+});
+
+describe('scores', () => {
+  function scores(nodes: Obj[], existing: Obj[], incoming: Obj, plugin: string): Record<string, number> {
+    const snapshot = new Snapshot();
+    for (const n of nodes) snapshot.setNode(n);
+    for (const p of existing) snapshot.addPod(p);
+    const fw = new Framework({ registry: IN_TREE_PLUGINS, plugins: [{ name: plugin }], snapshot });
+    const state = fw.newCycleState();
+    const info = podInfoOf(incoming);
+    fw.runPreScorePlugins(state, info, snapshot.nodeInfos());
+    const { totals } = fw.runScorePlugins(state, info, snapshot.nodeInfos());
+    return Object.fromEntries(totals.map((t) => [t.name, t.score]));
+  }
+
+  test('TaintToleration: fewer untolerated PreferNoSchedule taints is better', () => {
+    const nodes = [node('clean'), node('one', { taints: [{ key: 'a', effect: 'PreferNoSchedule' }] }), node('two', { taints: [{ key: 'a', effect: 'PreferNoSchedule' }, { key: 'b', effect: 'PreferNoSchedule' }] })];
+    assert.deepEqual(scores(nodes, [], pod('p'), 'TaintToleration'), { clean: 100, one: 50, two: 0 });
+  });
+
+  test('NodeResourcesFit LeastAllocated and MostAllocated', () => {
+    const nodes = [node('empty', { cpu: '4', memory: '8Gi' }), node('half', { cpu: '4', memory: '8Gi' })];
+    const existing = [pod('x', { nodeName: 'half', cpu: '2', memory: '4Gi' })];
+    const p = pod('p', { cpu: '1', memory: '2Gi' });
+    assert.deepEqual(scores(nodes, existing, p, 'NodeResourcesFit'), { empty: 75, half: 25 });
+    const snapshot = new Snapshot();
+    for (const n of nodes) snapshot.setNode(n);
+    for (const e of existing) snapshot.addPod(e);
+    const fw = new Framework({ registry: IN_TREE_PLUGINS, plugins: [{ name: 'NodeResourcesFit', args: { scoringStrategy: { type: 'MostAllocated' } } }], snapshot });
+    const { totals } = fw.runScorePlugins(fw.newCycleState(), podInfoOf(p), snapshot.nodeInfos());
+    assert.deepEqual(totals.map((t) => t.score), [25, 75]);
+  });
+
+  test('NodeAffinity preferred terms', () => {
+    const nodes = [node('ssd', { labels: { disk: 'ssd' } }), node('hdd', { labels: { disk: 'hdd' } })];
+    const p = pod('p', { spec: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } }] } } } });
+    assert.deepEqual(scores(nodes, [], p, 'NodeAffinity'), { ssd: 100, hdd: 0 });
+  });
+});
