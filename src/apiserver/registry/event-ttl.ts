@@ -9,7 +9,8 @@ import type { ApiObject } from './types.js';
 
 /** How often expired events are looked for. */
 const SWEEP_MS = 60_000;
-const EVENT_RESOURCES = ['core/events', 'events.k8s.io/events'];
+// events.k8s.io/v1 Events are stored with the core/v1 ones (storage-mapping.ts).
+const EVENT_RESOURCES = ['core/events'];
 
 function parseTime(v: unknown): number {
   if (typeof v !== 'string' || !v) return 0;

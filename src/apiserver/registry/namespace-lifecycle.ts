@@ -5,10 +5,11 @@
 // lives in the registry until controllers exist; it acts only through the registry's own paths.
 import type { Timer } from '../../util/clock.js';
 import type { ResourceDef } from '../schema/types.js';
-import { resourceId } from '../watchcache/index.js';
+import { resourcePrefix } from '../watchcache/index.js';
 import type { RegistryContext } from './context.js';
 import { deleteObject } from './delete.js';
 import { isObject, metaString, rfc3339 } from './object-meta.js';
+import { storageOf } from './storage-mapping.js';
 import { cacheOf } from './reader.js';
 import type { ApiObject, WriteOptions } from './types.js';
 import { updateObject } from './writer.js';
@@ -79,7 +80,7 @@ export class NamespaceLifecycle {
     const opts = systemWrite();
     for (const res of storedNamespacedResources(this.ctx)) {
       const cache = cacheOf(this.ctx, res);
-      for (const c of cache.list(`${this.ctx.store.prefix}${resourceId(res.group, res.resource)}/${name}/`)) {
+      for (const c of cache.list(resourcePrefix(this.ctx.store.prefix, storageOf(res).ref, name))) {
         if (isObject(c.object.metadata) && c.object.metadata.deletionTimestamp) continue;
         try {
           await deleteObject(this.ctx, res, name, metaString(c.object, 'name'), {}, opts);
@@ -92,7 +93,7 @@ export class NamespaceLifecycle {
     const remaining = new Map<string, number>();
     const finalizers = new Map<string, number>();
     for (const res of storedNamespacedResources(this.ctx)) {
-      const left = cacheOf(this.ctx, res).list(`${this.ctx.store.prefix}${resourceId(res.group, res.resource)}/${name}/`);
+      const left = cacheOf(this.ctx, res).list(resourcePrefix(this.ctx.store.prefix, storageOf(res).ref, name));
       if (left.length === 0) continue;
       remaining.set(res.group ? `${res.resource}.${res.group}` : res.resource, left.length);
       for (const c of left) {
@@ -175,7 +176,7 @@ export function storedNamespacedResources(ctx: RegistryContext): ResourceDef[] {
   const out: ResourceDef[] = [];
   for (const r of ctx.catalog.resources()) {
     if (!r.namespaced || !r.verbs.includes('list') || !r.verbs.includes('delete')) continue;
-    const id = resourceId(r.group, r.resource);
+    const id = storageOf(r).ref.id;
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(r);

@@ -3,6 +3,7 @@
 import { badRequest } from '../../api/status.js';
 import type { ResourceDef } from '../schema/types.js';
 import { objectKey } from '../watchcache/index.js';
+import { storageOf } from './storage-mapping.js';
 
 function pathSegmentErrors(s: string): string[] {
   if (s === '.') return ["may not be '.'"];
@@ -22,5 +23,5 @@ export function keyFor(prefix: string, res: ResourceDef, namespace: string | und
   if (!name) throw badRequest('Name parameter required.');
   const errs = pathSegmentErrors(name);
   if (errs.length) throw badRequest(`Name parameter invalid: ${JSON.stringify(name)}: ${errs.join(';')}`);
-  return objectKey(prefix, res, namespace, name);
+  return objectKey(prefix, storageOf(res).ref, namespace, name);
 }

@@ -9,13 +9,15 @@ import { badRequest, notFound } from '../../api/status.js';
 import { CompactedError, FutureRevisionError } from '../../storage/errors.js';
 import type { KeyValue } from '../../storage/types.js';
 import type { ResourceDef } from '../schema/types.js';
-import { decodeKv, objectKey, resourceId, resourcePrefix } from '../watchcache/index.js';
+import { decodeKv, resourcePrefix } from '../watchcache/index.js';
 import type { ResourceCache } from '../watchcache/index.js';
 import type { RegistryContext } from './context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { CONTINUE_EXPIRED, LIST_EXPIRED, resourceExpired, tooLargeResourceVersion } from './errors.js';
 import { parseResourceVersion, validateListOptions } from './list-options.js';
+import { keyFor } from './object-key.js';
 import { selectionFor } from './selection.js';
+import { storageOf } from './storage-mapping.js';
 import type { Selection } from './selection.js';
 import type { ApiObject, ListOptions } from './types.js';
 
@@ -24,7 +26,7 @@ export function groupVersion(res: ResourceDef): string {
 }
 
 export function cacheOf(ctx: RegistryContext, res: ResourceDef): ResourceCache {
-  return ctx.hub.cache(resourceId(res.group, res.resource));
+  return ctx.hub.cache(storageOf(res).ref.id);
 }
 
 /** Waits until the cache has applied revision `rv`, else the 504 upstream sends. */
@@ -33,18 +35,22 @@ export async function waitForCache(ctx: RegistryContext, rv: number): Promise<vo
 }
 
 export async function getObject(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string, resourceVersion?: string): Promise<ApiObject> {
-  const key = objectKey(ctx.store.prefix, res, namespace, name);
+  const key = keyFor(ctx.store.prefix, res, namespace, name);
+  const conv = storageOf(res).fromStorage;
   const rv = parseResourceVersion(resourceVersion);
   if (rv === undefined) {
     const kv = await ctx.store.get(key);
     if (!kv) throw notFound(res.group, res.resource, name);
-    return decodeKv(kv);
+    return conv ? conv(decodeKv(kv)) : decodeKv(kv);
   }
   if (rv > 0) await waitForCache(ctx, rv);
   const cached = cacheOf(ctx, res).get(key);
   if (!cached) throw notFound(res.group, res.resource, name);
-  return JSON.parse(cached.json) as ApiObject;
+  const obj = JSON.parse(cached.json) as ApiObject;
+  return conv ? conv(obj) : obj;
 }
+
+type Converter = (obj: Readonly<ApiObject>) => ApiObject;
 
 interface Page {
   items: Readonly<ApiObject>[];
@@ -61,25 +67,27 @@ function listObject(res: ResourceDef, page: Page): ApiObject {
 }
 
 /** A page from the cache's current state (which is the state at revision `rv`). */
-function pageFromCache(cache: ResourceCache, prefix: string, sel: Selection, limit: number | undefined, rv: number, startAfter?: string): Page {
+function pageFromCache(cache: ResourceCache, prefix: string, sel: Selection, limit: number | undefined, rv: number, startAfter?: string, conv?: Converter): Page {
   const all = cache.list(prefix, startAfter);
+  const view = conv ? (o: Readonly<ApiObject>) => conv(o) : (o: Readonly<ApiObject>) => o;
   const items: Readonly<ApiObject>[] = [];
   let i = 0;
   for (; i < all.length; i++) {
     if (limit && items.length >= limit) break;
-    if (sel.matches(all[i].object)) items.push(all[i].object);
+    const obj = view(all[i].object);
+    if (sel.matches(obj)) items.push(obj);
   }
   if (i >= all.length) return { items, rv };
   // Upstream only sets continue when more matching items may follow; with selectors it cannot
   // tell cheaply, so look ahead for one.
   let more = sel.everything;
-  if (!more) for (let j = i; j < all.length && !more; j++) more = sel.matches(all[j].object);
+  if (!more) for (let j = i; j < all.length && !more; j++) more = sel.matches(view(all[j].object));
   if (!more) return { items, rv };
   return { items, rv, continueToken: encodeContinue(all[i - 1].key, prefix, rv), remaining: sel.everything ? all.length - i : undefined };
 }
 
 /** A page read from the store at revision `rv` (0: current), filling up to `limit` matches. */
-async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selection, limit: number | undefined, rv: number, startAfter: string | undefined, continuing: boolean): Promise<Page> {
+async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selection, limit: number | undefined, rv: number, startAfter: string | undefined, continuing: boolean, conv?: Converter): Promise<Page> {
   const items: Readonly<ApiObject>[] = [];
   let revision = rv;
   let after = startAfter;
@@ -99,7 +107,7 @@ async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selectio
     revision = result.revision;
     const kvs: KeyValue[] = result.kvs;
     for (const kv of kvs) {
-      const obj = decodeKv(kv);
+      const obj = conv ? conv(decodeKv(kv)) : decodeKv(kv);
       if (sel.matches(obj)) items.push(obj);
       lastKey = kv.key;
     }
@@ -114,7 +122,9 @@ async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selectio
 export async function listObjects(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
   validateListOptions(opts);
   const sel = selectionFor(res, opts);
-  const prefix = resourcePrefix(ctx.store.prefix, res, namespace);
+  const mapping = storageOf(res);
+  const conv = mapping.fromStorage;
+  const prefix = resourcePrefix(ctx.store.prefix, mapping.ref, namespace);
   const cache = cacheOf(ctx, res);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
 
@@ -124,27 +134,27 @@ export async function listObjects(ctx: RegistryContext, res: ResourceDef, namesp
     const startAfter = token.startKey.endsWith('\u0000') ? token.startKey.slice(0, -1) : token.startKey;
     if (token.rv < 0) {
       // An inconsistent continuation (the token of a 410): the rest of the current state.
-      return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision, startAfter));
+      return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision, startAfter, conv));
     }
     // Nothing of this resource changed since the token's revision: the cache holds that state.
     if (cache.lastEventRv <= token.rv && token.rv <= ctx.hub.revision) {
-      return listObject(res, pageFromCache(cache, prefix, sel, limit, token.rv, startAfter));
+      return listObject(res, pageFromCache(cache, prefix, sel, limit, token.rv, startAfter, conv));
     }
-    return listObject(res, await pageFromStore(ctx, prefix, sel, limit, token.rv, startAfter, true));
+    return listObject(res, await pageFromStore(ctx, prefix, sel, limit, token.rv, startAfter, true, conv));
   }
 
   const rv = parseResourceVersion(opts.resourceVersion);
   if (rv === undefined) {
     const fresh = await ctx.hub.waitFresh(ctx.blockTimeoutMs);
-    if (!fresh.ok) return listObject(res, await pageFromStore(ctx, prefix, sel, limit, 0, undefined, false));
-    return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision));
+    if (!fresh.ok) return listObject(res, await pageFromStore(ctx, prefix, sel, limit, 0, undefined, false, conv));
+    return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision, undefined, conv));
   }
-  if (rv === 0) return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision));
+  if (rv === 0) return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision, undefined, conv));
   const exact = opts.resourceVersionMatch === 'Exact' || (opts.resourceVersionMatch === undefined && limit !== undefined);
   if (exact) {
-    if (cache.lastEventRv <= rv && rv <= ctx.hub.revision) return listObject(res, pageFromCache(cache, prefix, sel, limit, rv));
-    return listObject(res, await pageFromStore(ctx, prefix, sel, limit, rv, undefined, false));
+    if (cache.lastEventRv <= rv && rv <= ctx.hub.revision) return listObject(res, pageFromCache(cache, prefix, sel, limit, rv, undefined, conv));
+    return listObject(res, await pageFromStore(ctx, prefix, sel, limit, rv, undefined, false, conv));
   }
   await waitForCache(ctx, rv);
-  return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision));
+  return listObject(res, pageFromCache(cache, prefix, sel, limit, ctx.hub.revision, undefined, conv));
 }

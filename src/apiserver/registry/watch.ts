@@ -18,6 +18,7 @@ import type { RegistryContext } from './context.js';
 import { EventQueue } from './event-queue.js';
 import { cacheOf, groupVersion, waitForCache } from './reader.js';
 import type { Selection } from './selection.js';
+import { storageOf } from './storage-mapping.js';
 import type { ApiObject, WatchEventOut, WatchOptions } from './types.js';
 
 export interface WatchSettings {
@@ -28,50 +29,57 @@ export interface WatchSettings {
 
 export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
-type Out = WatchEventOut & { rv?: number };
+type Out = Omit<WatchEventOut, 'object'> & { object: Readonly<ApiObject>; rv?: number };
 
 function errorEvent(err: unknown): WatchEventOut {
   const e = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
   return { type: 'ERROR', object: e.status as unknown as ApiObject };
 }
 
+type View = (obj: Readonly<ApiObject>) => Readonly<ApiObject>;
+const same: View = (o) => o;
+
 /** The event a watcher with selection `sel` sees for a cache event, if any. */
-function filterEvent(ev: CacheEvent, prefix: string, sel: Selection): Out | undefined {
+function filterEvent(ev: CacheEvent, prefix: string, sel: Selection, view: View): Out | undefined {
   if (!ev.key.startsWith(prefix)) return undefined;
-  const cur = ev.type !== 'DELETED' && sel.matches(ev.object.object);
-  const prev = ev.prev !== undefined && sel.matches(ev.prev.object);
+  const obj = view(ev.object.object);
+  const prevObj = ev.prev ? view(ev.prev.object) : undefined;
+  const cur = ev.type !== 'DELETED' && sel.matches(obj);
+  const prev = prevObj !== undefined && sel.matches(prevObj);
   switch (ev.type) {
     case 'ADDED':
-      return cur ? { type: 'ADDED', object: ev.object.object, rv: ev.rv } : undefined;
+      return cur ? { type: 'ADDED', object: obj, rv: ev.rv } : undefined;
     case 'MODIFIED':
-      if (cur && prev) return { type: 'MODIFIED', object: ev.object.object, rv: ev.rv };
-      if (cur) return { type: 'ADDED', object: ev.object.object, rv: ev.rv };
-      if (prev && ev.prev) return { type: 'DELETED', object: cachedWithRv(ev.prev, ev.rv).object, rv: ev.rv };
+      if (cur && prev) return { type: 'MODIFIED', object: obj, rv: ev.rv };
+      if (cur) return { type: 'ADDED', object: obj, rv: ev.rv };
+      if (prev && ev.prev) return { type: 'DELETED', object: view(cachedWithRv(ev.prev, ev.rv).object), rv: ev.rv };
       return undefined;
     case 'DELETED':
-      return sel.matches(ev.object.object) ? { type: 'DELETED', object: ev.object.object, rv: ev.rv } : undefined;
+      return sel.matches(obj) ? { type: 'DELETED', object: obj, rv: ev.rv } : undefined;
   }
 }
 
 /** Converts a store event (watches older than the cache window read the store's history). */
-function fromStoreEvent(ev: WatchEvent, sel: Selection): Out | undefined {
+function fromStoreEvent(ev: WatchEvent, sel: Selection, view: View): Out | undefined {
   if (ev.type === 'put') {
-    const obj = decodeKv(ev.kv);
-    const prev = ev.prevKv ? decodeKv(ev.prevKv) : undefined;
+    const obj = view(decodeKv(ev.kv));
+    const prev = ev.prevKv ? view(decodeKv(ev.prevKv)) : undefined;
     const cur = sel.matches(obj);
     const was = prev !== undefined && sel.matches(prev);
     if (cur && was) return { type: 'MODIFIED', object: obj, rv: ev.kv.modRevision };
     if (cur) return { type: 'ADDED', object: obj, rv: ev.kv.modRevision };
-    if (was && ev.prevKv) return { type: 'DELETED', object: decodeValue(ev.prevKv.value, ev.kv.modRevision), rv: ev.kv.modRevision };
+    if (was && ev.prevKv) return { type: 'DELETED', object: view(decodeValue(ev.prevKv.value, ev.kv.modRevision)), rv: ev.kv.modRevision };
     return undefined;
   }
   if (!ev.prevKv) return undefined;
-  const last = decodeValue(ev.prevKv.value, ev.kv.modRevision);
+  const last = view(decodeValue(ev.prevKv.value, ev.kv.modRevision));
   return sel.matches(last) ? { type: 'DELETED', object: last, rv: ev.kv.modRevision } : undefined;
 }
 
 export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: WatchOptions, sel: Selection, rv: number | undefined, settings: WatchSettings): AsyncGenerator<WatchEventOut> {
-  const prefix = resourcePrefix(ctx.store.prefix, res, namespace);
+  const mapping = storageOf(res);
+  const view: View = mapping.fromStorage ?? same;
+  const prefix = resourcePrefix(ctx.store.prefix, mapping.ref, namespace);
   const cache = cacheOf(ctx, res);
   const queue = new EventQueue<Out>(settings.queueLimit);
   const cleanups: (() => void)[] = [];
@@ -109,12 +117,15 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
 
     // From here to subscribe() nothing awaits: the snapshot and the live events join without a gap.
     const listen = (ev: CacheEvent) => {
-      const out = filterEvent(ev, prefix, sel);
+      const out = filterEvent(ev, prefix, sel, view);
       if (out) queue.push(out);
     };
     if (sendInitial) {
       lastRv = ctx.hub.revision;
-      for (const c of cache.list(prefix)) if (sel.matches(c.object)) initial.push({ type: 'ADDED', object: c.object, rv: c.rv });
+      for (const c of cache.list(prefix)) {
+        const obj = view(c.object);
+        if (sel.matches(obj)) initial.push({ type: 'ADDED', object: obj, rv: c.rv });
+      }
       if (opts.sendInitialEvents === true && opts.allowWatchBookmarks) initial.push(bookmark(lastRv, true));
       cleanups.push(cache.subscribe(listen));
     } else if (rv === undefined || rv === 0) {
@@ -125,7 +136,7 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
       if (window) {
         lastRv = rv;
         for (const ev of window) {
-          const out = filterEvent(ev, prefix, sel);
+          const out = filterEvent(ev, prefix, sel, view);
           if (out) initial.push(out);
         }
         cleanups.push(cache.subscribe(listen));
@@ -138,7 +149,7 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
         void (async () => {
           try {
             for await (const ev of sw) {
-              const out = fromStoreEvent(ev, sel);
+              const out = fromStoreEvent(ev, sel, view);
               if (out) queue.push(out);
             }
             queue.close();
@@ -165,14 +176,14 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
 
     for (const ev of initial) {
       if (queue.closed) return;
-      yield { type: ev.type, object: ev.object };
+      yield { type: ev.type, object: ev.object as ApiObject };
     }
     initial = [];
     for (;;) {
       const ev = await queue.next();
       if (!ev) return;
       if (ev.rv !== undefined) lastRv = Math.max(lastRv, ev.rv);
-      yield { type: ev.type, object: ev.object };
+      yield { type: ev.type, object: ev.object as ApiObject };
       if (ev.type === 'ERROR') return;
     }
   } finally {

@@ -15,6 +15,7 @@ import { keyFor } from './object-key.js';
 import { deepClone, finalizersOf, generateName, isObject, jsonEqual, managerFromUserAgent, meta, metaString, rfc3339 } from './object-meta.js';
 import { groupVersion } from './reader.js';
 import { schemaOf } from './schemas.js';
+import { fromStorage, toStorage } from './storage-mapping.js';
 import { allocateServiceAddresses, clusterIPsOf, isServices, releaseIP } from './service-addresses.js';
 import { pruneUnknownFields, reportUnknownFields } from './prune.js';
 import { prepareForCreate, prepareForUpdate, resetFields, updateGeneration } from './strategy.js';
@@ -155,7 +156,7 @@ async function storeNew(ctx: RegistryContext, res: ResourceDef, obj: ApiObject, 
       return obj;
     }
     try {
-      const kv = await ctx.store.create(key, encodeValue(obj));
+      const kv = await ctx.store.create(key, encodeValue(toStorage(res, obj)));
       m.resourceVersion = String(kv.modRevision);
       return obj;
     } catch (err) {
@@ -221,7 +222,7 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
         throw err;
       }
     }
-    const existing = decodeKv(kv);
+    const existing = fromStorage(res, decodeKv(kv));
     const body = await plan.produce(deepClone(existing));
     decodeBody(ctx, res, namespace, body, opts);
     checkName(body, name);
@@ -279,7 +280,7 @@ async function storeUpdate(
       meta(next).resourceVersion = String(revision);
       if (isServices(res)) for (const ip of clusterIPsOf(existing)) await releaseIP(ctx, ip);
     } else {
-      const updated = await ctx.store.update(key, encodeValue(next), modRevision);
+      const updated = await ctx.store.update(key, encodeValue(toStorage(res, next)), modRevision);
       meta(next).resourceVersion = String(updated.modRevision);
     }
     return { object: next, stored: true };
