@@ -134,6 +134,13 @@ describe('OpenAPI validation', () => {
     assert.deepEqual(render(s.validate(cr({ cronSpec: '* * * * *', replicas: null }))), ['spec.replicas: Invalid value: "null": spec.replicas in body must be of type integer: "null"']);
   });
 
+  test('embedded resources need apiVersion and kind; their metadata is ObjectMeta', () => {
+    const errs = render(s.validate(cr({ cronSpec: '* * * * *', template: { kind: 'bad_kind', metadata: { labels: { 'no way': 'x' } }, spec: {} } })));
+    assert.deepEqual(errs.map((e) => e.split(':')[0]).sort(), ['spec.template.apiVersion', 'spec.template.kind', 'spec.template.metadata.labels'].sort(), errs.join('\n'));
+    assert.ok(errs.includes('spec.template.apiVersion: Required value'));
+    assert.deepEqual(render(s.validate(cr({ cronSpec: '* * * * *', template: { apiVersion: 'v1', kind: 'Pod', spec: {} } }))), []);
+  });
+
   test('metadata: name rules and namespace per scope', () => {
     const bad = cr({ cronSpec: '* * * * *' });
     (bad.metadata as any).name = 'Not_Valid';

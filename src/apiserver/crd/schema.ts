@@ -6,6 +6,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/meta
 import { nameIsDNSSubdomain } from '../validation/names.js';
 import { validateRules } from './cel-rules.js';
 import { applyDefaults, pruneNonNullableNulls } from './defaults.js';
+import { validateEmbedded } from './embedded.js';
 import { buildNode, type SchemaNode } from './node.js';
 import { pruneObject } from './prune.js';
 import { schemaStructs } from './structs.js';
@@ -51,6 +52,7 @@ export class CustomResourceSchema {
     if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
     const oldRef = old ? { value: old } : undefined;
     validateValue(obj, this.root, '', errs, oldRef);
+    validateEmbedded(obj, this.root, '', errs, true);
     validateRules(obj, oldRef, this.root, '', errs, true);
     return errs;
   }
