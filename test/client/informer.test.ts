@@ -194,6 +194,27 @@ describe('informer', () => {
     assert.equal(errors.length, 2);
   });
 
+  test('bookmarks move the resourceVersion on while nothing the informer watches changes', async (t) => {
+    const { client, clock } = await startRegistry(t);
+    const cms = client.resource('', 'v1', 'configmaps');
+    const informer = new Informer({ client: cms, clock, namespace: 'default', name: 'configmaps' });
+    t.after(() => informer.stop());
+    const events: string[] = [];
+    informer.addEventHandler({ onAdd: (o) => events.push(name(o)) });
+    informer.start();
+    await informer.waitForSync();
+    await cms.create('default', configMap('probe'));
+    await until(() => events.includes('probe'), 'the watch to be established');
+    const before = informer.lastSyncResourceVersion();
+    for (let i = 0; i < 3; i++) await cms.create('kube-system', configMap(`other${i}`));
+    const latest = (await cms.list(undefined)).metadata.resourceVersion;
+    assert.equal(informer.lastSyncResourceVersion(), before);
+    // The registry sends a BOOKMARK a minute (of its clock) into the watch.
+    clock.advance(60_000);
+    await until(() => informer.lastSyncResourceVersion() === latest, 'the bookmark');
+    assert.deepEqual(events, ['probe']);
+  });
+
   test('indexes: pods by node follow binds and deletes; label selectors on the lister', async (t) => {
     const { client, clock } = await startRegistry(t);
     const pods = client.resource('', 'v1', 'pods');
