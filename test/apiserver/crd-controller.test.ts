@@ -153,6 +153,7 @@ describe('CrdController', () => {
     assert.deepEqual(schema['x-kubernetes-group-version-kind'], [{ group: 'stable.example.com', kind: 'CronTab', version: 'v1' }]);
 
     const h = hooks.forResource(v1)!;
+    assert.equal(hooks.forResource(v1), h, 'the same handlers until the CRD changes');
     assert.equal(hooks.forResource({ group: 'apps', version: 'v1', resource: 'deployments' }), undefined);
     const obj: Record<string, unknown> = { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'a', namespace: 'default', creationTimestamp: '2026-11-27T11:00:00Z' }, spec: { cronSpec: '* * * * *', junk: 1 } };
     assert.deepEqual(h.prune(obj), ['spec.junk']);

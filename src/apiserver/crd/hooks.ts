@@ -49,10 +49,18 @@ export interface CustomResourceHooks {
 }
 
 export function customResourceHooks(controller: CrdController): CustomResourceHooks {
+  // One handlers object per served version: callers may cache derived state (e.g. a patch schema)
+  // by its identity; a CRD update produces a new one.
+  const cache = new WeakMap<object, CustomResourceHandlers>();
   return {
     forResource(res) {
       const sv = controller.servedVersion(res);
       if (!sv) return undefined;
+      const cached = cache.get(sv);
+      if (cached) {
+        cached.terminating = sv.terminating;
+        return cached;
+      }
       const { schema, crd, resource } = sv;
       const version = crdVersion(crd, resource.version);
       const handlers: CustomResourceHandlers = {
@@ -72,6 +80,7 @@ export function customResourceHooks(controller: CrdController): CustomResourceHo
       };
       const paths = sv.scale;
       if (paths) handlers.scale = { read: (obj) => scaleFromObject(obj, paths), write: (obj, replicas) => setSpecReplicas(obj, paths, replicas) };
+      cache.set(sv, handlers);
       return handlers;
     },
   };
