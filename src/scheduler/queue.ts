@@ -34,7 +34,11 @@ export class SchedulingQueue {
     this.pushActive({ pod, timestamp: now, attempts: 0, initialAttemptTimestamp: now, unschedulablePlugins: new Set() });
   }
 
-  /** A pending pod changed: keep its place, take the new object; an unschedulable pod gets another try. */
+  /**
+   * A pending pod changed: keep its place and take the new object. An unschedulable pod gets
+   * another try only when more than its status changed (isPodUpdated), so the scheduler's own
+   * condition updates do not requeue it.
+   */
   update(pod: PodInfo): void {
     const key = pod.key;
     const inActive = this.active.find((q) => q.pod.key === key);
@@ -50,7 +54,9 @@ export class SchedulingQueue {
     }
     const u = this.unschedulable.get(key);
     if (u) {
+      const changed = specChanged(u.qpi.pod, pod);
       u.qpi.pod = pod;
+      if (!changed) return;
       this.unschedulable.delete(key);
       u.timer.cancel();
       this.requeue(u.qpi);
@@ -244,4 +250,14 @@ export class SchedulingQueue {
       i = m;
     }
   }
+}
+
+/** isPodUpdated: anything but status, resourceVersion, generation and managedFields differs. */
+function specChanged(a: PodInfo, b: PodInfo): boolean {
+  if (a.obj === b.obj) return false;
+  const strip = (o: Record<string, unknown>) => {
+    const { resourceVersion: _rv, generation: _g, managedFields: _mf, ...meta } = (o.metadata ?? {}) as Record<string, unknown>;
+    return JSON.stringify([meta, o.spec]);
+  };
+  return strip(a.obj) !== strip(b.obj);
 }

@@ -74,7 +74,10 @@ export class Scheduler {
       plugins: defaultPlugins(),
       snapshot: this.snapshot,
       percentageOfNodesToScore: opts.percentageOfNodesToScore,
-      namespaceLabels: (ns) => meta(namespaces.lister.get(undefined, ns) ?? {}).labels ?? (namespaces.lister.get(undefined, ns) ? {} : undefined),
+      namespaceLabels: (ns) => {
+        const obj = namespaces.lister.get(undefined, ns);
+        return obj ? meta(obj).labels ?? {} : undefined;
+      },
       namespaceNames: () => namespaces.lister.keys(),
       pdbs: () => pdbs.lister.list().map(toBudget).filter((b): b is DisruptionBudget => b !== undefined),
       defaultSpreadSelector: (pod) => defaultSelector(pod, [
@@ -96,9 +99,11 @@ export class Scheduler {
         this.snapshot.setNode(n);
         this.queue.moveAllToActiveOrBackoff();
       },
-      onUpdate: (_o, n) => {
+      onUpdate: (o, n) => {
         this.snapshot.setNode(n);
-        this.queue.moveAllToActiveOrBackoff();
+        // Heartbeats change only conditions: pods wait for a change that can make room (as the
+        // queueing hints of the node plugins decide upstream).
+        if (nodeSchedulingPropertiesChanged(o, n)) this.queue.moveAllToActiveOrBackoff();
       },
       onDelete: (n) => this.snapshot.removeNode(meta(n).name),
     });
@@ -192,14 +197,23 @@ export class Scheduler {
     this.queue.addUnschedulable(qpi, cycle);
   }
 
-  /** handleSchedulingFailure: a FailedScheduling event and PodScheduled=False (with nominatedNodeName). */
+  /**
+   * handleSchedulingFailure: a FailedScheduling event, and PodScheduled=False with the message
+   * (plus nominatedNodeName) when that changes anything (updatePod skips no-op updates).
+   */
   private failed(qpi: QueuedPodInfo, message: string, nominatedNodeName: string | undefined): void {
     const pod = qpi.pod;
     void this.recorder.event(pod.obj, 'Warning', 'FailedScheduling', 'Scheduling', message);
+    const current = (pod.pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled') as Record<string, unknown> | undefined;
+    const nominatedChanged = nominatedNodeName !== undefined && nominatedNodeName !== (pod.pod.status?.nominatedNodeName ?? '');
+    const sameCondition = current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message;
+    if (sameCondition && !nominatedChanged) return;
+    // lastTransitionTime moves only when the status does.
+    const transition = current?.status === 'False' && typeof current.lastTransitionTime === 'string' ? current.lastTransitionTime : new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const status: Record<string, unknown> = {
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') }],
+      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: transition }],
     };
-    if (nominatedNodeName !== undefined && nominatedNodeName !== (pod.pod.status?.nominatedNodeName ?? '')) status.nominatedNodeName = nominatedNodeName || null;
+    if (nominatedChanged) status.nominatedNodeName = nominatedNodeName || null;
     this.client
       .resource('', 'v1', 'pods')
       .patch(pod.namespace, pod.name, 'strategic', { status }, { subresource: 'status' })
@@ -280,4 +294,10 @@ function defaultSelector(pod: PodInfo, owners: { set?: Record<string, string>; s
     reqs.push(...sel.requirements);
   }
   return reqs.length ? { requirements: reqs } : undefined;
+}
+
+/** Node changes that can make a pending pod fit: allocatable, labels, taints, spec.unschedulable. */
+function nodeSchedulingPropertiesChanged(a: Obj, b: Obj): boolean {
+  const pick = (n: Obj) => JSON.stringify([(n.status as { allocatable?: unknown } | undefined)?.allocatable, meta(n).labels, spec(n).taints, spec(n).unschedulable]);
+  return pick(a) !== pick(b);
 }
