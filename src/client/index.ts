@@ -15,3 +15,5 @@ export { SharedInformerFactory } from './informer-factory.js';
 export type { SharedInformerFactoryOptions } from './informer-factory.js';
 export { enqueueHandler, runController } from './controller.js';
 export type { Controller, RunControllerOptions } from './controller.js';
+export { retryOnConflict } from './retry.js';
+export type { RetryOptions } from './retry.js';

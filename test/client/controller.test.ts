@@ -4,7 +4,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { enqueueHandler, runController } from '../../src/client/controller.js';
 import type { Controller } from '../../src/client/controller.js';
-import { isNotFound } from '../../src/client/errors.js';
+import { ApiError } from '../../src/api/status.js';
+import { isConflict, isNotFound } from '../../src/client/errors.js';
+import { retryOnConflict } from '../../src/client/retry.js';
 import { Informer } from '../../src/client/informer.js';
 import { keyOf, labels, splitKey } from '../../src/client/objects.js';
 import type { KubeClient } from '../../src/client/types.js';
@@ -173,5 +175,75 @@ describe('a controller wired as the real ones', () => {
     await cms.delete('default', 'a');
     await eventually('a-copy', undefined);
     assert.equal(await data('plain-copy'), undefined);
+  });
+});
+
+describe('retryOnConflict', () => {
+  test('a read-modify-write that loses a race is run again on fresh state', async (t) => {
+    const { client } = await startRegistry(t);
+    const cms = client.resource('', 'v1', 'configmaps');
+    await cms.create('default', configMap('counter', { n: '0' }));
+    // Ten concurrent increments: every one lands, some after conflicts.
+    let conflicts = 0;
+    const increment = () =>
+      retryOnConflict(
+        async () => {
+          const cur = await cms.get('default', 'counter');
+          const n = Number((cur.data as { n: string }).n);
+          try {
+            return await cms.update('default', { ...cur, data: { n: String(n + 1) } });
+          } catch (e) {
+            if (isConflict(e)) conflicts++;
+            throw e;
+          }
+        },
+        { steps: 20, delayMs: 0 },
+      );
+    await Promise.all(Array.from({ length: 10 }, increment));
+    assert.equal(((await cms.get('default', 'counter')).data as { n: string }).n, '10');
+    assert.ok(conflicts > 0, 'the increments raced');
+  });
+
+  test('gives up after the attempts with the last Conflict; other errors are not retried', async () => {
+    let calls = 0;
+    const conflictError = new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Conflict', code: 409, message: 'conflict' });
+    await assert.rejects(
+      retryOnConflict(async () => {
+        calls++;
+        throw conflictError;
+      }, { steps: 3, delayMs: 0 }),
+      (e) => e === conflictError,
+    );
+    assert.equal(calls, 3);
+    calls = 0;
+    await assert.rejects(
+      retryOnConflict(async () => {
+        calls++;
+        throw new Error('other');
+      }),
+      /other/,
+    );
+    assert.equal(calls, 1);
+  });
+
+  test('waits on the clock between attempts', async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const conflictError = new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Conflict', code: 409, message: 'conflict' });
+    const p = retryOnConflict(async () => {
+      if (++calls < 3) throw conflictError;
+      return 'done';
+    }, { clock, delayMs: 10, factor: 2 });
+    await until(() => calls === 1, 'first call');
+    clock.advance(9);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(calls, 1);
+    clock.advance(1);
+    await until(() => calls === 2, 'second call');
+    clock.advance(19);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(calls, 2);
+    clock.advance(1);
+    assert.equal(await p, 'done');
   });
 });
