@@ -1,0 +1,40 @@
+// endpointutil.TriggerTimeTracker: the endpoints.kubernetes.io/last-change-trigger-time annotation
+// is the earliest time among the changes that triggered this sync: a pod whose readiness time
+// changed since the last sync, or the service itself when it is new or changed.
+import { creationTimestamp, keyOf, uid } from '../../client/objects.js';
+import type { Obj } from '../../client/types.js';
+import { podTriggerTime } from './pod-endpoints.js';
+
+interface State {
+  serviceVersion: string;
+  pods: Map<string, number>;
+}
+
+export class TriggerTimeTracker {
+  private readonly byService = new Map<string, State>();
+
+  /** The trigger time of this sync, or undefined when nothing that counts changed. */
+  compute(svc: Obj, pods: Obj[]): number | undefined {
+    const key = keyOf(svc);
+    const prev = this.byService.get(key);
+    const version = `${uid(svc)}/${String((svc.metadata as Record<string, unknown> | undefined)?.resourceVersion ?? '')}`;
+    let min: number | undefined;
+    const consider = (t: number | undefined) => {
+      if (t !== undefined && !Number.isNaN(t) && (min === undefined || t < min)) min = t;
+    };
+    const next: State = { serviceVersion: version, pods: new Map() };
+    for (const pod of pods) {
+      const t = podTriggerTime(pod) ?? Date.parse(creationTimestamp(pod) ?? '');
+      if (Number.isNaN(t)) continue;
+      next.pods.set(keyOf(pod), t);
+      if (prev?.pods.get(keyOf(pod)) !== t) consider(t);
+    }
+    if (!prev || prev.serviceVersion !== version) consider(Date.parse(creationTimestamp(svc) ?? ''));
+    this.byService.set(key, next);
+    return min;
+  }
+
+  delete(svcKey: string): void {
+    this.byService.delete(svcKey);
+  }
+}

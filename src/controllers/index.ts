@@ -1,0 +1,59 @@
+// Wiring of the workload controllers: the one place they are built, bound to their queues and run.
+// Another engineer's controllers join by adding a factory to WORKLOAD_CONTROLLERS (or a list of
+// their own started the same way).
+import { isConflict } from '../client/errors.js';
+import { runController } from '../client/controller.js';
+import type { SharedInformerFactory } from '../client/informer-factory.js';
+import type { KubeClient } from '../client/types.js';
+import type { Clock } from '../util/clock.js';
+import { WorkQueue } from '../util/workqueue.js';
+import { ReplicaSetController } from './replicaset/controller.js';
+import type { ControllerDeps, WorkloadController } from './shared/types.js';
+
+export type { ControllerDeps, WorkloadController } from './shared/types.js';
+
+export type ControllerFactory = (deps: ControllerDeps) => WorkloadController;
+
+/** Every workload controller, in start order. */
+export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
+  (d) => new ReplicaSetController(d),
+];
+
+export interface StartControllersOptions {
+  client: KubeClient;
+  informers: SharedInformerFactory;
+  clock: Clock;
+  /** Subset of controllers to run, by name; all when undefined. */
+  only?: string[];
+  /** Failed reconciles (they are retried with backoff). Default: console.error, except conflicts. */
+  onError?: (err: unknown, key: string, controller: string) => void;
+}
+
+/**
+ * Builds every workload controller, starts the shared informers and, once they have synced, the
+ * controllers' workers. stop() ends the workers (the informers belong to the caller).
+ */
+export async function startWorkloadControllers(opts: StartControllersOptions): Promise<{ stop(): Promise<void> }> {
+  const deps: ControllerDeps = { client: opts.client, informers: opts.informers, clock: opts.clock };
+  const controllers = WORKLOAD_CONTROLLERS.map((f) => f(deps)).filter((c) => !opts.only || opts.only.includes(c.name));
+  const queues = controllers.map((c) => {
+    const q = new WorkQueue<string>({ clock: opts.clock, name: c.name });
+    c.bind(q);
+    return q;
+  });
+  const ac = new AbortController();
+  opts.informers.start();
+  await opts.informers.waitForCacheSync(ac.signal);
+  const onError =
+    opts.onError ??
+    ((err: unknown, key: string, name: string) => {
+      if (!isConflict(err)) console.error(`controller ${name}: reconcile of ${JSON.stringify(key)} failed:`, err);
+    });
+  const runs = controllers.map((c, i) => runController(c, queues[i], c.workers ?? 1, ac.signal, { onError }));
+  return {
+    async stop() {
+      ac.abort();
+      await Promise.all(runs);
+    },
+  };
+}
