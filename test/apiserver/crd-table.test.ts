@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { deprecationWarning } from '../../src/apiserver/crd/deprecation.js';
 import { crdResourceDefs, crdTable, crdTableColumns, scaleFromObject, ScalePathError, type CustomResourceDefinition } from '../../src/apiserver/crd/index.js';
 
 function crd(columns?: unknown[], mut: (c: any) => void = () => {}): CustomResourceDefinition {
@@ -94,5 +95,22 @@ describe('resources of a CRD', () => {
     const paths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
     assert.deepEqual(scaleFromObject({ metadata: { name: 'x', uid: 'u' } }, paths), { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'x', uid: 'u' }, spec: { replicas: 0 }, status: { replicas: 0 } });
     assert.throws(() => scaleFromObject({ metadata: { name: 'x' }, spec: { replicas: 'two' } }, paths), ScalePathError);
+  });
+});
+
+describe('deprecated versions', () => {
+  test('the default warning points at the most stable newer served version; a custom one wins', () => {
+    const c = crd(undefined, (x) => {
+      x.spec.versions = [
+        { name: 'v1alpha1', served: true, storage: false, deprecated: true },
+        { name: 'v1beta1', served: true, storage: false },
+        { name: 'v1', served: true, storage: true },
+        { name: 'v2', served: false, storage: false },
+        { name: 'v1beta2', served: true, storage: false, deprecated: true, deprecationWarning: 'v1beta2 goes away in 2027' },
+      ];
+    });
+    assert.equal(deprecationWarning(c, 'v1alpha1'), 'example.com/v1alpha1 Widget is deprecated; use example.com/v1 Widget');
+    assert.equal(deprecationWarning(c, 'v1beta2'), 'v1beta2 goes away in 2027');
+    assert.equal(deprecationWarning(c, 'v1'), undefined);
   });
 });

@@ -5,6 +5,7 @@ import type { ResourceDef } from '../schema/types.js';
 import type { Table } from '../tables/index.js';
 import type { CrdController } from './controller.js';
 import { scaleFromObject, setSpecReplicas } from './scale.js';
+import { deprecationWarning } from './deprecation.js';
 import { crdVersion, storageVersion } from './resources.js';
 import { selectableFieldSet, selectableLabels } from './selectable.js';
 import { crdTable, type CrdTableOptions } from './table.js';
@@ -30,6 +31,8 @@ export interface CustomResourceHandlers {
   table(objects: Obj[], opts: CrdTableOptions): Table;
   /** Field selector support: the labels allowed and each object's field set. */
   fieldSelectors: { labels: string[]; fields(obj: Obj): Record<string, string> };
+  /** The Warning every request to this version gets when the version is deprecated. */
+  warning: string | undefined;
   /** The version objects are stored in; reads and writes of other versions convert (strategy None: apiVersion only). */
   storageVersion: string;
   /** Conversion strategy None: the same object under another version of the group. */
@@ -75,6 +78,7 @@ export function customResourceHooks(controller: CrdController): CustomResourceHo
           labels: selectableLabels(version?.selectableFields, resource.namespaced),
           fields: (obj) => selectableFieldSet(obj, version?.selectableFields, resource.namespaced),
         },
+        warning: deprecationWarning(crd, resource.version),
         storageVersion: storageVersion(crd) ?? resource.version,
         convert: (obj, to) => ({ ...obj, apiVersion: `${resource.group}/${to}` }),
       };
