@@ -255,6 +255,18 @@ for (const driver of DRIVERS) {
         assert.equal((status.object.metadata as { generation: number }).generation, 2);
       });
 
+      test('dryRun update and delete change nothing', async (t) => {
+        const { registry, store } = await setup(t, driver);
+        const cm = await registry.create(configmaps, 'default', { metadata: { name: 'c' }, data: { a: '1' } }, w());
+        const before = await store.currentRevision();
+        const r = await registry.update(configmaps, 'default', 'c', { ...cm, data: { a: '2' } }, w({ dryRun: true }));
+        assert.deepEqual(r.object.data, { a: '2' });
+        const d = await registry.delete(configmaps, 'default', 'c', {}, w({ dryRun: true }));
+        assert.equal(d.finished, true);
+        assert.equal(await store.currentRevision(), before);
+        assert.deepEqual((await registry.get(configmaps, 'default', 'c', {})).data, { a: '1' });
+      });
+
       test('an update that changes nothing keeps the resourceVersion', async (t) => {
         const { registry } = await setup(t, driver);
         const cm = await registry.create(configmaps, 'default', { metadata: { name: 'c' }, data: { a: '1' } }, w());

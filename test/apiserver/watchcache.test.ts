@@ -266,6 +266,26 @@ for (const driver of DRIVERS) {
         assert.deepEqual((list.items as Record<string, unknown>[]).map(nameOf), ['t1', 't2', 't3']);
       });
 
+      test('invalid list options are 400/422 as upstream', async (t) => {
+        const { registry } = await setup(t, driver);
+        await registry.create(configmaps, 'default', cm('a'), w());
+        const p1 = await registry.list(configmaps, 'default', { limit: 1 });
+        await assert.rejects(registry.list(configmaps, 'default', { limit: 1, continue: String((p1.metadata as { continue?: string }).continue ?? 'x'), resourceVersion: '5' }), (e: unknown) => {
+          return e instanceof ApiError && e.status.code === 400 && e.status.message === 'specifying resource version is not allowed when using continue';
+        });
+        await assert.rejects(registry.list(configmaps, 'default', { resourceVersionMatch: 'Exact' }), (e: unknown) => {
+          return e instanceof ApiError && e.status.code === 422 && e.status.message === 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided';
+        });
+        await assert.rejects(registry.list(configmaps, 'default', { resourceVersion: '0', resourceVersionMatch: 'Exact' }), (e: unknown) => {
+          return e instanceof ApiError && e.status.code === 422 && /resourceVersionMatch "exact" is forbidden for resourceVersion "0"/.test(String(e.status.message));
+        });
+        await assert.rejects(registry.list(configmaps, 'default', { continue: 'not-base64-json' }), (e: unknown) => e instanceof ApiError && e.status.code === 400);
+        assert.throws(
+          () => registry.watch(configmaps, 'default', { resourceVersionMatch: 'NotOlderThan', signal: new AbortController().signal }),
+          (e: unknown) => e instanceof ApiError && e.status.code === 422 && /resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided/.test(String(e.status.message)),
+        );
+      });
+
       test('label and field selectors', async (t) => {
         const { registry } = await setup(t, driver);
         await registry.create(configmaps, 'default', cm('a', { app: 'x' }), w());
