@@ -176,6 +176,18 @@ describe('CRD validation', () => {
     assert.deepEqual(only(crd((c) => { c.spec.preserveUnknownFields = true; })), ['spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead']);
   });
 
+  test('protected groups need the api-approved.kubernetes.io annotation', () => {
+    const k8s = (annotations?: Record<string, string>) => crd((c) => {
+      c.spec.group = 'gateway.networking.k8s.io';
+      c.metadata.name = 'crontabs.gateway.networking.k8s.io';
+      if (annotations) c.metadata.annotations = annotations;
+    });
+    assert.deepEqual(only(k8s()), ['metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111']);
+    assert.deepEqual(only(k8s({ 'api-approved.kubernetes.io': 'maybe' })), ['metadata.annotations[api-approved.kubernetes.io]: Invalid value: "maybe": protected groups must have approval annotation "api-approved.kubernetes.io" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111']);
+    assert.deepEqual(only(k8s({ 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/1538' })), []);
+    assert.deepEqual(only(k8s({ 'api-approved.kubernetes.io': 'unapproved, experimental' })), []);
+  });
+
   test('selectableFields', () => {
     const sel = (fields: unknown[]) => only(crd((c) => {
       c.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.tags = { type: 'array', items: { type: 'string' } };

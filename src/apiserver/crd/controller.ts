@@ -7,6 +7,7 @@
 import type { Clock } from '../../util/clock.js';
 import type { MutableCatalog } from '../schema/catalog.js';
 import type { ResourceDef } from '../schema/types.js';
+import { apiApprovalCondition } from './approval.js';
 import { crdResourceDefs, crdVersion, listTypeRef, storageVersion } from './resources.js';
 import { scalePaths, type ScalePaths } from './scale.js';
 import { CustomResourceSchema } from './schema.js';
@@ -177,6 +178,8 @@ export class CrdController {
       if (conflict) setCondition(status, { type: 'Established', status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' }, now);
       else setCondition(status, { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' }, now);
     }
+    const approval = apiApprovalCondition(crd);
+    if (approval) setCondition(status, approval, now);
     const sv = storageVersion(crd);
     const stored = Array.isArray(status.storedVersions) ? status.storedVersions : (status.storedVersions = []);
     if (sv && !stored.includes(sv)) stored.push(sv);

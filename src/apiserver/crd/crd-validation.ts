@@ -1,10 +1,10 @@
 // CustomResourceDefinition validation (apiextensions-apiserver pkg/apis/apiextensions/validation
 // ValidateCustomResourceDefinition / ValidateCustomResourceDefinitionUpdate) for apiextensions.k8s.io/v1.
-// Not checked: conversion webhook URL/service/caBundle details, the static CEL cost estimate,
-// the api-approved.kubernetes.io annotation of *.k8s.io groups.
+// Not checked: conversion webhook URL/service/caBundle details; the CEL cost estimate is simplified.
 import type { FieldError } from '../../api/field-errors.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/meta.js';
 import { dns1035LabelErrors, dns1123SubdomainErrors, nameIsDNSSubdomain } from '../validation/names.js';
+import { validateAPIApproval } from './approval.js';
 import { validateVersionSchema } from './schema-validation.js';
 import { buildNode, child, index } from './node.js';
 import { validateSelectableFields } from './selectable.js';
@@ -233,6 +233,7 @@ export function validateCustomResourceDefinition(crd: CustomResourceDefinition, 
     immutable('spec.names.plural', spec.names?.plural, oldSpec.names?.plural);
   }
   errs.push(...validateStatus(c, old !== undefined));
+  errs.push(...validateAPIApproval(c, old));
   return errs;
 }
 
