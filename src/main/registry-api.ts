@@ -15,6 +15,7 @@ import type { DeleteQuery } from '../apiserver/server/query-options.js';
 import type { Obj, ResourceApi, Target, WriteContext } from '../apiserver/server/resource-api.js';
 import type { Clock } from '../util/clock.js';
 import type { ClusterAuth } from './auth.js';
+import { podLog } from './pod-logs.js';
 
 function writeOptions(ctx: WriteContext): WriteOptions {
   return {
@@ -82,8 +83,9 @@ export function registryApi(registry: Registry, auth: ClusterAuth, clock: Clock)
     },
     deleteCollection: (t, list, opts, ctx) => registry.deleteCollection(t.res, ns(t.namespace), list, deleteOptions(opts), writeOptions(ctx)),
 
-    getSubresource: async (t, name, subresource) => {
+    getSubresource: async (t, name, subresource, query) => {
       if (subresource === 'status') return registry.get(t.res, ns(t.namespace), name, {});
+      if (subresource === 'log' && t.res.group === '' && t.res.resource === 'pods') return podLog(await registry.get(t.res, t.namespace, name, {}), query);
       if (subresource === 'scale') return registry.getScale(t.res, ns(t.namespace), name);
       throw notServed();
     },

@@ -76,6 +76,18 @@ test('kubectl object lifecycle against kumo apiserver', async (t) => {
     assert.match(badPatch.stderr, /The request is invalid/);
   });
 
+  await t.test('logs: container choice and an unscheduled pod in upstream\'s words', async () => {
+    await kubectl(server, ['-n', 'shop', 'apply', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec:\n  containers: [{name: app, image: "nginx"}, {name: side, image: "busybox"}]\n',
+    });
+    const noHost = await run(server, 'kubectl', ['-n', 'shop', 'logs', 'two', '-c', 'app']);
+    assert.match(noHost.stderr, /Error from server \(BadRequest\): pod two does not have a host assigned/);
+    const which = await run(server, 'kubectl', ['-n', 'shop', 'get', '--raw', '/api/v1/namespaces/shop/pods/two/log']);
+    assert.match(which.stderr, /a container name must be specified for pod two, choose one of: \[app side\]/);
+    const bad = await run(server, 'kubectl', ['-n', 'shop', 'logs', 'two', '-c', 'nope']);
+    assert.match(bad.stderr, /container nope is not valid for pod two/);
+  });
+
   await t.test('get -w sees ADDED, MODIFIED and DELETED', async () => {
     const watcher = spawn('kubectl', ['-n', 'shop', 'get', 'configmaps', '-w', '--output-watch-events', '--request-timeout=0'], { env: server.env });
     t.after(() => watcher.kill('SIGKILL'));
