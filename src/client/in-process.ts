@@ -77,11 +77,32 @@ function deleteBody(opts: DeleteOptions | undefined): Record<string, unknown> {
   return body;
 }
 
-async function* watchEvents(events: () => AsyncIterable<WatchEventOut>): AsyncGenerator<WatchEvent> {
-  for await (const ev of events()) {
-    if (ev.type === 'ERROR') throw new ApiError(ev.object as unknown as Status);
-    yield { type: ev.type, object: ev.object };
-  }
+/**
+ * The registry's event stream as the client's: ERROR events become a thrown ApiError. A plain
+ * iterator, not a generator, so each event costs one await (informers sync through this).
+ */
+function watchEvents(open: () => AsyncIterable<WatchEventOut>): AsyncIterable<WatchEvent> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+      let source: AsyncIterator<WatchEventOut> | undefined;
+      return {
+        async next(): Promise<IteratorResult<WatchEvent>> {
+          source ??= open()[Symbol.asyncIterator]();
+          const r = await source.next();
+          if (r.done) return { done: true, value: undefined };
+          if (r.value.type === 'ERROR') {
+            await source.return?.();
+            throw new ApiError(r.value.object as unknown as Status);
+          }
+          return r as IteratorResult<WatchEvent>;
+        },
+        async return(): Promise<IteratorResult<WatchEvent>> {
+          await source?.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 export function toResourceInfo(r: ResourceDef): ResourceInfo {
