@@ -169,6 +169,41 @@ describe('pods/eviction of pods that are not running', () => {
   });
 });
 
+describe('autoscaling/v1 and v2 HorizontalPodAutoscalers', () => {
+  const v1 = R('autoscaling', 'v1', 'horizontalpodautoscalers');
+  const v2 = R('autoscaling', 'v2', 'horizontalpodautoscalers');
+  const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+
+  test('a v1 CPU target is a v2 Resource metric and back', async (t) => {
+    const { registry } = await setup(t);
+    await registry.create(v1, 'default', { metadata: { name: 'h' }, spec: { scaleTargetRef: target, minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 50 } }, w());
+    const asV2 = await registry.get(v2, 'default', 'h', {});
+    assert.equal(asV2.apiVersion, 'autoscaling/v2');
+    assert.deepEqual((asV2.spec as { metrics: unknown }).metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }]);
+    const asV1 = await registry.get(v1, 'default', 'h', {});
+    assert.equal(asV1.apiVersion, 'autoscaling/v1');
+    assert.equal((asV1.spec as { targetCPUUtilizationPercentage: number }).targetCPUUtilizationPercentage, 50);
+    assert.equal((asV1.metadata as { annotations?: unknown }).annotations, undefined);
+  });
+
+  test('what v1 cannot show survives a v1 read-modify-write in annotations', async (t) => {
+    const { registry } = await setup(t);
+    const memory = { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '500Mi' } } };
+    const behavior = { scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } };
+    await registry.create(v2, 'default', { metadata: { name: 'h' }, spec: { scaleTargetRef: target, minReplicas: 1, maxReplicas: 5, metrics: [memory], behavior } }, w());
+    const asV1 = await registry.get(v1, 'default', 'h', {});
+    const annotations = (asV1.metadata as { annotations: Record<string, string> }).annotations;
+    assert.deepEqual(JSON.parse(annotations['autoscaling.alpha.kubernetes.io/metrics']), [{ type: 'Resource', resource: { name: 'memory', targetAverageValue: '500Mi' } }]);
+    await registry.update(v1, 'default', 'h', { ...asV1, spec: { ...(asV1.spec as object), maxReplicas: 7 } }, w());
+    const back = await registry.get(v2, 'default', 'h', {});
+    const spec = back.spec as { maxReplicas: number; metrics: unknown; behavior: { scaleDown: { stabilizationWindowSeconds: number } } };
+    assert.equal(spec.maxReplicas, 7);
+    assert.deepEqual(spec.metrics, [memory]);
+    assert.equal(spec.behavior.scaleDown.stabilizationWindowSeconds, 60);
+    assert.equal((back.metadata as { annotations?: unknown }).annotations, undefined);
+  });
+});
+
 describe('scale', () => {
   test('get, update and patch the scale of a deployment', async (t) => {
     const { registry } = await setup(t);

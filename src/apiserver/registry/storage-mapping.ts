@@ -2,8 +2,10 @@
 // group/resources share storage with another one, as upstream's StorageVersion + conversion do:
 // events.k8s.io/v1 Events live under /registry/core/events in core/v1 form (one set of events,
 // visible through both APIs; pkg/apis/events/v1/conversion.go gives the field mapping).
+// Resources served in several versions are stored in one (HPAs: autoscaling/v2).
 import type { ResourceDef } from '../schema/types.js';
 import { resourceId } from '../watchcache/index.js';
+import { hpaV1ToV2, hpaV2ToV1 } from './hpa-conversion.js';
 import type { ApiObject } from './types.js';
 
 export interface StorageRef {
@@ -57,7 +59,12 @@ export function storageOf(res: ResourceDef): StorageMapping {
   if (res.group === 'events.k8s.io' && res.resource === 'events') {
     return { ref: { group: '', resource: 'events', namespaced: true, id: resourceId('', 'events') }, fromStorage: coreEventToEventsV1, toStorage: eventsV1ToCoreEvent };
   }
-  return { ref: { group: res.group, resource: res.resource, namespaced: res.namespaced, id: resourceId(res.group, res.resource) } };
+  const ref = { group: res.group, resource: res.resource, namespaced: res.namespaced, id: resourceId(res.group, res.resource) };
+  // HPAs are stored as autoscaling/v2 (the storage version upstream); v1 is converted.
+  if (res.group === 'autoscaling' && res.resource === 'horizontalpodautoscalers' && res.version === 'v1') {
+    return { ref, fromStorage: hpaV2ToV1, toStorage: hpaV1ToV2 };
+  }
+  return { ref };
 }
 
 /** The stored object in the endpoint's form (the same object when no conversion applies). */
