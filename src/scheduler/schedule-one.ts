@@ -109,7 +109,7 @@ function findNodesThatFit(fw: Framework, state: CycleState, pod: PodInfo, all: N
   const nominated = pod.pod.status?.nominatedNodeName;
   if (nominated) {
     const n = fw.snapshot.get(nominated);
-    if (n && (!pre.result.nodeNames || pre.result.nodeNames.has(nominated)) && fw.runFilterPlugins(state, pod, n).isSuccess()) return { nodes: [n], evaluated: 1 };
+    if (n && (!pre.result.nodeNames || pre.result.nodeNames.has(nominated)) && fw.runFilterWithNominatedPods(state, pod, n).isSuccess()) return { nodes: [n], evaluated: 1 };
   }
   let nodes = all;
   if (pre.result.nodeNames) {
@@ -129,7 +129,7 @@ function findNodesThatFit(fw: Framework, state: CycleState, pod: PodInfo, all: N
   for (let i = 0; i < n && feasible.length < want; i++) {
     const node = nodes[(start + i) % n];
     processed++;
-    const s = fw.runFilterPlugins(state, pod, node);
+    const s = fw.runFilterWithNominatedPods(state, pod, node);
     if (s.isSuccess()) feasible.push(node);
     else if (s.code === Code.Error) return { error: s.err ?? new Error(s.message()) };
     else {

@@ -53,6 +53,9 @@ export class Scheduler {
   private readonly onError: (err: unknown, context: string) => void;
   /** Pods assumed on a node whose binding has not been seen yet. */
   private readonly assumed = new Map<string, string>();
+  /** Pending pods nominated to a node (status.nominatedNodeName, or set by this scheduler's preemption). */
+  private readonly nominated = new Map<string, Map<string, PodInfo>>();
+  private readonly nominatedNodeOf = new Map<string, string>();
   private readonly inFlightBindings = new Set<Promise<void>>();
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -74,6 +77,10 @@ export class Scheduler {
       plugins: defaultPlugins(),
       snapshot: this.snapshot,
       percentageOfNodesToScore: opts.percentageOfNodesToScore,
+      nominatedPods: (nodeName) => {
+        const m = this.nominated.get(nodeName);
+        return m ? [...m.values()] : [];
+      },
       namespaceLabels: (ns) => {
         const obj = namespaces.lister.get(undefined, ns);
         return obj ? meta(obj).labels ?? {} : undefined;
@@ -134,21 +141,42 @@ export class Scheduler {
     if (isAssigned(pod)) {
       this.queue.delete(key);
       this.assumed.delete(key);
+      this.nominate(key, undefined);
       if (isTerminal(pod)) this.snapshot.removePod(key);
       else this.snapshot.addPod(pod);
       return;
     }
     if (!this.responsibleFor(pod) || meta(pod).deletionTimestamp || isTerminal(pod)) {
       this.queue.delete(key);
+      this.nominate(key, undefined);
       return;
     }
     if (this.assumed.has(key)) return;
-    this.queue.update(podInfoOf(pod));
+    const info = podInfoOf(pod);
+    this.nominate(key, info.pod.status?.nominatedNodeName || undefined, info);
+    this.queue.update(info);
+  }
+
+  /** Records (or with no node, forgets) the node a pending pod is nominated to. */
+  private nominate(key: string, nodeName: string | undefined, info?: PodInfo): void {
+    const before = this.nominatedNodeOf.get(key);
+    if (before !== undefined && before !== nodeName) {
+      const m = this.nominated.get(before);
+      m?.delete(key);
+      if (m?.size === 0) this.nominated.delete(before);
+      this.nominatedNodeOf.delete(key);
+    }
+    if (nodeName === undefined || !info) return;
+    let m = this.nominated.get(nodeName);
+    if (!m) this.nominated.set(nodeName, (m = new Map()));
+    m.set(key, info);
+    this.nominatedNodeOf.set(key, nodeName);
   }
 
   private podDeleted(pod: Obj): void {
     const key = `${meta(pod).namespace ?? ''}/${meta(pod).name}`;
     this.queue.delete(key);
+    this.nominate(key, undefined);
     if (this.snapshot.nodeOfPod(key) !== undefined) {
       this.snapshot.removePod(key);
       this.assumed.delete(key);
@@ -192,7 +220,11 @@ export class Scheduler {
     }
     for (const plugin of out.error.diagnosis.unschedulablePlugins) qpi.unschedulablePlugins.add(plugin);
     const post = out.postFilter;
-    if (post?.victims?.length) for (const v of post.victims) void this.preempt(v, pod, post.nominatedNodeName ?? '');
+    if (post?.nominatedNodeName !== undefined) this.nominate(pod.key, post.nominatedNodeName || undefined, pod);
+    if (post?.victims?.length && post.nominatedNodeName) {
+      for (const v of post.victims) void this.preempt(v, pod, post.nominatedNodeName);
+      this.clearLowerNominations(pod, post.nominatedNodeName);
+    }
     this.failed(qpi, out.error.message, post?.nominatedNodeName);
     this.queue.addUnschedulable(qpi, cycle);
   }
@@ -218,6 +250,21 @@ export class Scheduler {
       .resource('', 'v1', 'pods')
       .patch(pod.namespace, pod.name, 'strategic', { status }, { subresource: 'status' })
       .catch((err) => this.onError(err, `updating the status of ${pod.key}`));
+  }
+
+  /**
+   * prepareCandidate: pods of lower priority nominated to the node lose their nomination, since
+   * the preemptor takes the room made for them.
+   */
+  private clearLowerNominations(preemptor: PodInfo, nodeName: string): void {
+    for (const p of [...(this.nominated.get(nodeName)?.values() ?? [])]) {
+      if (p.key === preemptor.key || p.priority >= preemptor.priority) continue;
+      this.nominate(p.key, undefined);
+      this.client
+        .resource('', 'v1', 'pods')
+        .patch(p.namespace, p.name, 'merge', { status: { nominatedNodeName: null } }, { subresource: 'status' })
+        .catch((err) => this.onError(err, `clearing the nominated node of ${p.key}`));
+    }
   }
 
   private async preempt(victim: PodInfo, preemptor: PodInfo, nodeName: string): Promise<void> {

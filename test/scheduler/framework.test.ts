@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { fitErrorMessage, newDiagnosis } from '../../src/scheduler/framework/fit-error.js';
 import { Framework } from '../../src/scheduler/framework/framework.js';
 import { numFeasibleNodesToFind } from '../../src/scheduler/framework/percentage.js';
+import { podInfoOf } from '../../src/scheduler/framework/pod-info.js';
 import { podRequests } from '../../src/scheduler/framework/resources.js';
 import { Snapshot } from '../../src/scheduler/framework/snapshot.js';
 import { Status } from '../../src/scheduler/framework/status.js';
@@ -95,6 +96,17 @@ describe('scheduleOne', () => {
     const { fw, snapshot } = cluster([node('n1'), node('n2')], [pod('x', { cpu: '3', nodeName: 'n1' })]);
     const out = scheduleOne(fw, snapshot, pod('a', { cpu: '100m' }));
     assert.equal(out.kind === 'scheduled' && out.nodeName, 'n2');
+  });
+
+  test('room on a node is kept for a higher-priority pod nominated to it', () => {
+    const snapshot = new Snapshot();
+    snapshot.setNode(node('n1', { cpu: '1' }));
+    const nominated = podInfoOf(pod('preemptor', { cpu: '800m', priority: 100, spec: {} }));
+    const fw = new Framework({ registry: IN_TREE_PLUGINS, plugins: defaultPlugins(), snapshot, nominatedPods: (n) => (n === 'n1' ? [nominated] : []) });
+    const low = scheduleOne(fw, snapshot, pod('low', { cpu: '800m', priority: 1 }));
+    assert.equal(low.kind === 'unschedulable' && low.error.message.startsWith('0/1 nodes are available: 1 Insufficient cpu.'), true);
+    const same = scheduleOne(fw, snapshot, pod('peer', { cpu: '100m', priority: 100 }));
+    assert.equal(same.kind === 'scheduled' && same.nodeName, 'n1');
   });
 
   test('preemption picks the node with the lowest-priority victims', () => {

@@ -50,6 +50,8 @@ export interface FrameworkOptions {
   namespaceNames?: () => string[];
   defaultSpreadSelector?: (pod: PodInfo) => LabelSelector | undefined;
   pdbs?: () => DisruptionBudget[];
+  /** Pods nominated to a node by an earlier preemption, not yet bound there. */
+  nominatedPods?: (nodeName: string) => PodInfo[];
 }
 
 function has<K extends keyof AnyPlugin>(p: AnyPlugin, k: K): boolean {
@@ -137,7 +139,10 @@ export class Framework implements Handle {
       } catch (err) {
         return { result: {}, status: Status.error(err).withPlugin(p.name), restrictedBy };
       }
-      const { result, status } = out instanceof Status || out === undefined ? { result: undefined, status: out } : out;
+      let result: PreFilterResult | undefined;
+      let status: Status | undefined;
+      if (out === undefined || out instanceof Status) status = out;
+      else ({ result, status } = out);
       if (status?.isSkip()) {
         state.skipFilterPlugins.add(p.name);
         continue;
@@ -168,6 +173,30 @@ export class Framework implements Handle {
       if (s && s.code !== Code.Success) return s.withPlugin(p.name);
     }
     return Status.success();
+  }
+
+  /**
+   * RunFilterPluginsWithNominatedPods: pods of equal or higher priority nominated to the node
+   * count as already there, so a preemptor's room is not taken; the pod must also fit without
+   * them (they may end up elsewhere).
+   */
+  runFilterWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
+    const nominated = this.opts.nominatedPods?.(node.name);
+    if (nominated && nominated.length) {
+      const higher = nominated.filter((p) => p.key !== pod.key && p.priority >= pod.priority);
+      if (higher.length) {
+        const st = state.clone();
+        const ni = node.clone();
+        for (const p of higher) {
+          ni.addPod(p);
+          const s = this.runPreFilterAddPod(st, pod, p, ni);
+          if (!s.isSuccess()) return s;
+        }
+        const s = this.runFilterPlugins(st, pod, ni);
+        if (!s.isSuccess()) return s;
+      }
+    }
+    return this.runFilterPlugins(state, pod, node);
   }
 
   runPreFilterAddPod(state: CycleState, pod: PodInfo, toAdd: PodInfo, node: NodeInfo): Status {

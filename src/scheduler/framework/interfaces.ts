@@ -35,6 +35,8 @@ export interface Handle {
   pdbs(): DisruptionBudget[];
   /** Runs the Filter plugins for one node (preemption's dry runs). */
   runFilterPlugins(state: CycleState, pod: PodInfo, node: NodeInfo): Status;
+  /** The same, counting pods nominated to the node with at least the pod's priority. */
+  runFilterWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status;
   /** Tells the PreFilter extensions that a pod was added to or removed from `node` in a dry run. */
   runPreFilterAddPod(state: CycleState, pod: PodInfo, toAdd: PodInfo, node: NodeInfo): Status;
   runPreFilterRemovePod(state: CycleState, pod: PodInfo, toRemove: PodInfo, node: NodeInfo): Status;

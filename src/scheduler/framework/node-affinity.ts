@@ -59,19 +59,22 @@ export function termsMatch(terms: readonly NodeSelectorTerm[], labels: Record<st
 export class RequiredNodeAffinity {
   private readonly selector: [string, string][];
   private readonly terms: NodeSelectorTerm[] | undefined;
+  private readonly empty: boolean;
 
   constructor(spec: PodSpec) {
     this.selector = Object.entries(spec.nodeSelector ?? {});
     const req = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
     this.terms = req ? req.nodeSelectorTerms ?? [] : undefined;
+    this.empty = this.selector.length === 0 && this.terms === undefined;
   }
 
   /** True when the pod sets neither a nodeSelector nor required node affinity. */
   isEmpty(): boolean {
-    return this.selector.length === 0 && this.terms === undefined;
+    return this.empty;
   }
 
   matches(labels: Record<string, string>, nodeName: string): boolean {
+    if (this.empty) return true;
     for (const [k, v] of this.selector) if (labels[k] !== v) return false;
     if (this.terms !== undefined && !termsMatch(this.terms, labels, nodeName)) return false;
     return true;

@@ -52,7 +52,7 @@ export function selectVictimsOnNode(handle: Handle, state: CycleState, pod: PodI
     }
   }
   if (potential.length === 0) return Status.unresolvable(ERR_NO_VICTIMS);
-  const fits = handle.runFilterPlugins(state, pod, node);
+  const fits = handle.runFilterWithNominatedPods(state, pod, node);
   if (!fits.isSuccess()) return fits;
   potential.sort(moreImportant);
   const { violating, nonViolating } = splitByPDB(potential, pdbs);
@@ -61,7 +61,7 @@ export function selectVictimsOnNode(handle: Handle, state: CycleState, pod: PodI
   const reprieve = (p: PodInfo): boolean => {
     node.addPod(p);
     handle.runPreFilterAddPod(state, pod, p, node);
-    if (handle.runFilterPlugins(state, pod, node).isSuccess()) return true;
+    if (handle.runFilterWithNominatedPods(state, pod, node).isSuccess()) return true;
     node.removePod(p.key);
     handle.runPreFilterRemovePod(state, pod, p, node);
     victims.push(p);

@@ -50,14 +50,14 @@ export function constraintsFor(specs: TopologySpreadConstraintSpec[], pod: PodIn
 
 /** Every topology key of the constraints is a label of the node. */
 export function nodeHasAllKeys(labels: Record<string, string>, constraints: Constraint[]): boolean {
-  for (const c of constraints) if (!(c.topologyKey in labels)) return false;
+  for (const c of constraints) if (labels[c.topologyKey] === undefined) return false;
   return true;
 }
 
 /** matchNodeInclusionPolicies: whether the node counts for this constraint's domains. */
 export function nodeIncluded(c: Constraint, pod: PodInfo, node: NodeInfo, required: RequiredNodeAffinity): boolean {
-  if (c.nodeAffinityPolicy === 'Honor' && !required.matches(node.labels, node.name)) return false;
-  if (c.nodeTaintsPolicy === 'Honor' && findUntoleratedTaint(node.taints, pod.tolerations, doNotScheduleTaint)) return false;
+  if (c.nodeAffinityPolicy === 'Honor' && !required.isEmpty() && !required.matches(node.labels, node.name)) return false;
+  if (c.nodeTaintsPolicy === 'Honor' && node.taints.length > 0 && findUntoleratedTaint(node.taints, pod.tolerations, doNotScheduleTaint)) return false;
   return true;
 }
 

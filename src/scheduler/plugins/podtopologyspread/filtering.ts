@@ -65,13 +65,19 @@ export function preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]): M
   if (constraints.length === 0) return Status.skip();
   const required = new RequiredNodeAffinity(pod.pod.spec);
   const matchNum = constraints.map(() => new Map<string, number>());
-  for (const node of nodes) {
-    if (!nodeHasAllKeys(node.labels, constraints)) continue;
-    for (let i = 0; i < constraints.length; i++) {
+  const keys = constraints.map((c) => c.topologyKey);
+  const n = constraints.length;
+  // The hot loop of spreading: one pass over every node, plain loops, no closures.
+  nodes: for (const node of nodes) {
+    const labels = node.labels;
+    for (let i = 0; i < n; i++) if (labels[keys[i]] === undefined) continue nodes;
+    for (let i = 0; i < n; i++) {
       const c = constraints[i];
       if (!nodeIncluded(c, pod, node, required)) continue;
-      const v = node.labels[c.topologyKey];
-      matchNum[i].set(v, (matchNum[i].get(v) ?? 0) + countMatching(node.pods, c.selector, pod.namespace));
+      const v = labels[keys[i]];
+      const count = node.pods.length === 0 ? 0 : countMatching(node.pods, c.selector, pod.namespace);
+      const m = matchNum[i];
+      m.set(v, (m.get(v) ?? 0) + count);
     }
   }
   const paths = matchNum.map((m) => {
