@@ -24,8 +24,9 @@ export class TriggerTimeTracker {
     };
     const next: State = { serviceVersion: version, pods: new Map() };
     for (const pod of pods) {
-      const t = podTriggerTime(pod) ?? Date.parse(creationTimestamp(pod) ?? '');
-      if (Number.isNaN(t)) continue;
+      // Only readiness changes count; a pod without a Ready condition has no trigger time yet.
+      const t = podTriggerTime(pod);
+      if (t === undefined || Number.isNaN(t)) continue;
       next.pods.set(keyOf(pod), t);
       if (prev?.pods.get(keyOf(pod)) !== t) consider(t);
     }
