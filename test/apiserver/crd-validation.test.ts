@@ -130,8 +130,8 @@ describe('CRD validation', () => {
     assert.deepEqual(rules([{ rule: 'replicas > 1' }]), [
       `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"replicas > 1"}: compilation failed: ERROR: <input>:1:1: undeclared reference to 'replicas' (in container '')\n | replicas > 1\n | ^`,
     ]);
-    assert.deepEqual(rules([{ rule: 'self.x > 0', messageExpression: 'nope(self)' }]), [
-      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].messageExpression: Invalid value: {"rule":"self.x > 0","messageExpression":"nope(self)"}: messageExpression compilation failed: ERROR: <input>:1:5: undeclared reference to 'nope' (in container '')\n | nope(self)\n | ....^`,
+    assert.deepEqual(rules([{ rule: 'self.replicas > 0', messageExpression: 'nope(self)' }]), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].messageExpression: Invalid value: {"rule":"self.replicas > 0","messageExpression":"nope(self)"}: messageExpression compilation failed: ERROR: <input>:1:5: undeclared reference to 'nope' (in container '')\n | nope(self)\n | ....^`,
     ]);
     assert.deepEqual(rules([{ rule: '' }, { rule: 'true', message: ' ' }, { rule: 'true', reason: 'Bad' }, { rule: 'true', fieldPath: '.missing' }]), [
       `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Required value: rule is not specified`,
@@ -140,6 +140,13 @@ describe('CRD validation', () => {
       `${SCHEMA}.properties[spec].x-kubernetes-validations[3].fieldPath: Invalid value: ".missing": fieldPath must be a valid path`,
     ]);
     assert.deepEqual(rules([{ rule: 'true', fieldPath: '.cronSpec' }, { rule: 'self == oldSelf' }]), []);
+    assert.deepEqual(rules([{ rule: 'self.replica > 0' }, { rule: 'self.cronSpec.size() > 0 && self.replicas.value > 0' }]), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"self.replica > 0"}: compilation failed: ERROR: <input>:1:5: undefined field 'replica'\n | self.replica > 0\n | ....^`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"self.cronSpec.size() > 0 && self.replicas.value > 0"}: compilation failed: ERROR: <input>:1:42: type 'int' does not support field selection\n | self.cronSpec.size() > 0 && self.replicas.value > 0\n | .........................................^`,
+    ]);
+    const root = (rule: string) => rules([{ rule }], (c) => c.spec.versions[0].schema.openAPIV3Schema);
+    assert.deepEqual(root("self.metadata.name.startsWith('x') && self.kind == 'CronTab' && self.spec.replicas > 0"), []);
+    assert.match(root('has(self.metadata.labels)')[0] ?? '', /undefined field 'labels'/);
     const inList = only(crd((c) => {
       c.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.l = { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }] } };
     }));

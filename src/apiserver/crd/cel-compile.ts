@@ -5,7 +5,9 @@
 // @bufbuild/cel has no usable type checker, so type errors (e.g. a non-bool rule) surface when
 // the rule runs instead of at CRD creation.
 import { parse, plan, type CelResult } from '@bufbuild/cel';
+import { checkFields } from './cel-check.js';
 import { KNOWN_FUNCTIONS, ruleEnv } from './cel-library.js';
+import type { SchemaNode } from './node.js';
 
 export type Expr = ReturnType<typeof parse>['expr'];
 
@@ -102,8 +104,16 @@ function syntaxError(src: string, err: unknown): string {
   return errorAt(src, Math.min(offset, src.length), `Syntax error: ${m[3]}`);
 }
 
-/** Compiles one expression with the rule variables (oldSelf only where allowed). */
-export function compileExpr(src: string, vars: readonly string[] = ['self', 'oldSelf']): CompileResult {
+export interface CompileOptions {
+  /** The schema of `self`: field selections are then checked against it. */
+  self?: SchemaNode;
+  /** `self` is a resource (the root): apiVersion, kind and metadata.name/generateName exist. */
+  isResource?: boolean;
+}
+
+/** Compiles one expression with the rule variables self and oldSelf. */
+export function compileExpr(src: string, opts: CompileOptions = {}): CompileResult {
+  const vars = ['self', 'oldSelf'];
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(src);
@@ -114,6 +124,9 @@ export function compileExpr(src: string, vars: readonly string[] = ['self', 'old
   for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) positions[id] = off;
   const w: Walk = { src, positions, errors: [], usesOldSelf: false };
   walk(parsed.expr, new Set(vars), w);
+  if (w.errors.length === 0 && opts.self) {
+    for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions)) w.errors.push(errorAt(src, issue.offset, issue.message));
+  }
   if (w.errors.length) return { ok: false, detail: w.errors.join('\n') };
   const program = plan(ruleEnv(), parsed);
   return {

@@ -46,11 +46,14 @@ interface Ctx {
   uncorrelatable: string | undefined;
   /** How many times a value of this node can occur in one object (enclosing lists' and maps' sizes). */
   cardinality: number;
+  /** The node is the resource root (self has apiVersion, kind, metadata). */
+  isRoot?: boolean;
 }
 
 /** Schema keywords, extensions and CEL rules of every node (ValidateCustomResourceDefinitionOpenAPISchema). */
-function validateOpenAPISchema(s: JSONSchemaProps | undefined, path: string, ctx: Ctx, isRoot: boolean, out: Out): void {
+function validateOpenAPISchema(s: JSONSchemaProps | undefined, path: string, parentCtx: Ctx, isRoot: boolean, out: Out): void {
   if (!s) return;
+  const ctx = { ...parentCtx, isRoot };
   const errs = out.schema;
   const schemaErrsBefore = errs.length;
   if (typeof s.type === 'string' && s.type && !OPENAPI_V3_TYPES.includes(s.type)) errs.push(notSupported(child(path, 'type'), s.type, OPENAPI_V3_TYPES));
@@ -189,17 +192,18 @@ function validateRuleDefs(s: JSONSchemaProps, rules: ValidationRule[], path: str
   rules.forEach((rule, i) => {
     const rp = index(child(path, 'x-kubernetes-validations'), i);
     if (!isPlainObject(rule) || typeof rule.rule !== 'string' || !rule.rule.trim()) return;
-    const compiled = compileExpr(rule.rule);
+    const compiled = compileExpr(rule.rule, { self: self(), isResource: ctx.isRoot });
     if (!compiled.ok) {
       errs.push(invalid(child(rp, 'rule'), rule, `compilation failed: ${compiled.detail}`));
-      return;
+    } else {
+      const cost = estimateCost(compiled.expr.ast, self(), ctx.cardinality);
+      if (cost > PER_EXPRESSION_COST_LIMIT) errs.push(forbidden(child(rp, 'rule'), costErrorMessage('estimated rule cost', cost, PER_EXPRESSION_COST_LIMIT)));
     }
-    const cost = estimateCost(compiled.expr.ast, self(), ctx.cardinality);
-    if (cost > PER_EXPRESSION_COST_LIMIT) errs.push(forbidden(child(rp, 'rule'), costErrorMessage('estimated rule cost', cost, PER_EXPRESSION_COST_LIMIT)));
     if (typeof rule.messageExpression === 'string' && rule.messageExpression.trim()) {
-      const mc = compileExpr(rule.messageExpression);
+      const mc = compileExpr(rule.messageExpression, { self: self(), isResource: ctx.isRoot });
       if (!mc.ok) errs.push(invalid(child(rp, 'messageExpression'), rule, `messageExpression compilation failed: ${mc.detail}`));
     }
+    if (!compiled.ok) return;
     if (compiled.expr.usesOldSelf) {
       if (ctx.uncorrelatable !== undefined) errs.push(invalid(child(rp, 'rule'), rule.rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${ctx.uncorrelatable}`));
     } else if (rule.optionalOldSelf !== undefined) {

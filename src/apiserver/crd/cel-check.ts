@@ -1,0 +1,127 @@
+// Static field checks of CEL rules against the schema, as cel-go's checker reports them with the
+// types apiextensions-apiserver declares for `self` (pkg/apiserver/schema/cel/model): selecting a
+// property an object does not declare is `undefined field 'x'`; selecting from a scalar is
+// `type 'int' does not support field selection`. Objects that preserve unknown fields, maps and
+// values of unknown type are not checked. Types of operators and functions are not checked.
+import type { Expr } from './cel-compile.js';
+import { escapeName } from './cel-values.js';
+import type { SchemaNode } from './node.js';
+
+/** Pseudo-node of a resource's metadata as CEL sees it: name and generateName only. */
+const META_NODE = { type: 'object', properties: new Map([['name', { type: 'string' }], ['generateName', { type: 'string' }]]), preserveUnknown: false } as unknown as SchemaNode;
+const STRING_NODE = { type: 'string' } as SchemaNode;
+
+function celTypeName(node: SchemaNode): string | undefined {
+  if (node.intOrString) return undefined;
+  switch (node.type) {
+    case 'string':
+      return 'string';
+    case 'integer':
+      return 'int';
+    case 'number':
+      return 'double';
+    case 'boolean':
+      return 'bool';
+    default:
+      return undefined;
+  }
+}
+
+interface Issue {
+  offset: number;
+  message: string;
+}
+
+class FieldChecker {
+  readonly issues: Issue[] = [];
+
+  constructor(
+    private readonly self: SchemaNode,
+    private readonly isResource: boolean,
+    private readonly positions: Record<string, number>,
+  ) {}
+
+  private field(node: SchemaNode | undefined, name: string, resource: boolean, at: number): SchemaNode | undefined {
+    if (!node) return undefined;
+    if (resource || node.embedded) {
+      if (name === 'apiVersion' || name === 'kind') return STRING_NODE;
+      if (name === 'metadata') return META_NODE;
+    }
+    const scalar = celTypeName(node);
+    if (scalar) {
+      this.issues.push({ offset: at, message: `type '${scalar}' does not support field selection` });
+      return undefined;
+    }
+    if (node.properties) {
+      for (const [k, v] of node.properties) if (escapeName(k) === name) return v;
+      if (node.preserveUnknown || node.additional) return undefined;
+      this.issues.push({ offset: at, message: `undefined field '${name}'` });
+      return undefined;
+    }
+    return node.additional;
+  }
+
+  /** Walks an expression; returns the schema node of its value where known. */
+  walk(e: Expr | undefined, scope: Map<string, SchemaNode | undefined>): SchemaNode | undefined {
+    if (!e) return undefined;
+    const k = e.exprKind;
+    const pos = this.positions[String(e.id)] ?? 0;
+    switch (k.case) {
+      case 'identExpr':
+        if (scope.has(k.value.name)) return scope.get(k.value.name);
+        return k.value.name === 'self' || k.value.name === 'oldSelf' ? this.self : undefined;
+      case 'selectExpr': {
+        const operand = k.value.operand;
+        const base = this.walk(operand, scope);
+        const rootResource = this.isResource && operand?.exprKind.case === 'identExpr' && (operand.exprKind.value.name === 'self' || operand.exprKind.value.name === 'oldSelf') && !scope.has(operand.exprKind.value.name);
+        const node = this.field(base, k.value.field, rootResource, pos);
+        return k.value.testOnly ? undefined : node;
+      }
+      case 'callExpr': {
+        this.walk(k.value.target, scope);
+        const args = k.value.args.map((a) => this.walk(a, scope));
+        if (k.value.function === '_[_]' && args.length === 2) {
+          const base = args[0];
+          return base?.type === 'array' ? base.items : base?.additional;
+        }
+        return undefined;
+      }
+      case 'listExpr':
+        for (const el of k.value.elements) this.walk(el, scope);
+        return undefined;
+      case 'structExpr':
+        for (const en of k.value.entries) {
+          if (en.keyKind.case === 'mapKey') this.walk(en.keyKind.value, scope);
+          this.walk(en.value, scope);
+        }
+        return undefined;
+      case 'comprehensionExpr': {
+        const c = k.value;
+        const range = this.walk(c.iterRange, scope);
+        this.walk(c.accuInit, scope);
+        const inner = new Map(scope);
+        if (range?.type === 'array') {
+          inner.set(c.iterVar, c.iterVar2 ? undefined : range.items);
+          if (c.iterVar2) inner.set(c.iterVar2, range.items);
+        } else {
+          inner.set(c.iterVar, range && range.type === 'object' ? STRING_NODE : undefined);
+          if (c.iterVar2) inner.set(c.iterVar2, range?.additional);
+        }
+        inner.set(c.accuVar, undefined);
+        this.walk(c.loopCondition, inner);
+        this.walk(c.loopStep, inner);
+        this.walk(c.result, inner);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** Field-selection problems of an expression over `self` of the given node, as [offset, message]. */
+export function checkFields(ast: Expr, self: SchemaNode, isResource: boolean, positions: Record<string, number>): Issue[] {
+  const c = new FieldChecker(self, isResource, positions);
+  c.walk(ast, new Map());
+  return c.issues;
+}
