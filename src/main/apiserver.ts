@@ -7,7 +7,7 @@ import { loadOrCreateAdminToken } from '../apiserver/kubeconfig/admin-token.js';
 import { writeKubeconfig } from '../apiserver/kubeconfig/kubeconfig.js';
 import { openApiV3DocumentJson, openApiV3Index } from '../apiserver/openapi/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
-import { CrdController, registryCrdBackend } from '../apiserver/crd/index.js';
+import { CrdController, customResourceHooks, registryCrdBackend } from '../apiserver/crd/index.js';
 import { decodeProtobufBody } from '../apiserver/protobuf/index.js';
 import { Registry, serializeJSON } from '../apiserver/registry/index.js';
 import { RestHandler } from '../apiserver/server/resource-handler.js';
@@ -69,18 +69,26 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   // CRDs: their served versions are registered in the catalog, which discovery and OpenAPI follow.
   const crds = new CrdController(registryCrdBackend(registry, catalog, clock), catalog, clock);
   crds.start();
+  const crHooks = customResourceHooks(crds);
   const handler = new RestHandler({
     catalog,
     api: registryApi(registry, auth, clock),
-    tables: (res, objects, o) =>
-      tableFor(res.group, res.resource, objects, {
-        includeObject: o.includeObject,
-        noHeaders: o.noHeaders,
-        now: clock,
+    tables: (res, objects, o) => {
+      const listMeta = {
         resourceVersion: o.listMeta?.['resourceVersion'] as string | undefined,
         continue: o.listMeta?.['continue'] as string | undefined,
         remainingItemCount: o.listMeta?.['remainingItemCount'] as number | undefined,
-      }) as unknown as Record<string, unknown>,
+      };
+      // Custom resources print their CRD's additionalPrinterColumns.
+      const custom = crHooks.forResource(res);
+      if (custom) return custom.table(objects, { now: clock.now(), includeObject: o.includeObject, noHeaders: o.noHeaders, ...listMeta }) as unknown as Record<string, unknown>;
+      return tableFor(res.group, res.resource, objects, {
+        includeObject: o.includeObject,
+        noHeaders: o.noHeaders,
+        now: clock,
+        ...listMeta,
+      }) as unknown as Record<string, unknown>;
+    },
     protobuf: (body) => decodeProtobufBody(body, catalog),
     serialize: serializeJSON,
     onShutdown: (fn) => server.onShutdown(fn),
