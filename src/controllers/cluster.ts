@@ -10,6 +10,8 @@ import { WorkQueue } from '../util/workqueue.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
 import { EventRecorder } from './events/recorder.js';
+import { RootCaPublisher } from './serviceaccount/root-ca-publisher.js';
+import { ServiceAccountsController } from './serviceaccount/controller.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
 
 export interface ClusterControllerDeps extends ControllerDeps {
@@ -24,6 +26,8 @@ export type ClusterControllerFactory = (deps: ClusterControllerDeps) => Workload
 export const CLUSTER_CONTROLLERS: ClusterControllerFactory[] = [
   (d) => new EndpointsController(d),
   (d) => new EndpointSliceController(d),
+  (d) => new ServiceAccountsController(d),
+  (d) => (d.rootCaPem ? new RootCaPublisher(d, d.rootCaPem) : undefined),
 ];
 
 export interface StartClusterControllersOptions {
