@@ -7,6 +7,7 @@ import type { SharedInformerFactory } from '../client/informer-factory.js';
 import type { KubeClient } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { WorkQueue } from '../util/workqueue.js';
+import { DeploymentController } from './deployment/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
 
@@ -17,6 +18,7 @@ export type ControllerFactory = (deps: ControllerDeps) => WorkloadController;
 /** Every workload controller, in start order. */
 export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
   (d) => new ReplicaSetController(d),
+  (d) => new DeploymentController(d),
 ];
 
 export interface StartControllersOptions {
