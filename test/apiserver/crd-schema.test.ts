@@ -220,6 +220,7 @@ describe('x-kubernetes-validations', () => {
       { rule: "self.name.lowerAscii().split('-').size() == 2 && self.name.indexOf('-') > 0 && self.name.find('[0-9]+') == '42'" },
       { rule: 'self.items.filter(i, i > 1).map(i, i * 2) == [4, 6] && self.items.min() == 1 && self.items.max() == 3 && self.items.indexOf(2) == 1' },
       { rule: "self.labels.all(k, k.startsWith('x')) && 'xa' in self.labels && self.labels['xa'] == 'v'" },
+      { rule: "isIP('10.0.0.1') && !isIP('10.0.0.300') && isCIDR('10.0.0.0/8') && isURL('https://example.com/x') && isQuantity('500Mi') && !isQuantity('5 apples')" },
     ], { labels: { type: 'object', additionalProperties: { type: 'string' } } });
     assert.deepEqual(render(s.validate(cr({ name: 'APP-42', items: [1, 2, 3], labels: { xa: 'v', xb: 'w' } }))), []);
     assert.equal(s.validate(cr({ name: 'app42x', items: [1, 2, 3], labels: { ya: 'v' } })).length, 2);

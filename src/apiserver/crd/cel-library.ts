@@ -1,9 +1,12 @@
 // The CEL environment of x-kubernetes-validations (k8s.io/apiserver/pkg/cel/library): the CEL
 // standard library and string extensions from @bufbuild/cel, plus Kubernetes' list library
-// (isSorted, sum, min, max, indexOf, lastIndexOf) and regex library (find, findAll).
-// Not available: quantity(), url(), ip()/cidr(), authz and format libraries, optional types.
-import { celEnv, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelValue } from '@bufbuild/cel';
+// (isSorted, sum, min, max, indexOf, lastIndexOf), regex library (find, findAll) and the
+// predicates isIP, isCIDR, isURL, isQuantity. Not available: quantity(), url(), ip() and cidr()
+// values with their methods, the authz and format libraries, optional types.
+import { isIP } from 'node:net';
+import { celEnv, celFunc, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { parseQuantity } from '../../util/quantity.js';
 
 const DYN_LIST = listType(CelScalar.DYN);
 
@@ -81,6 +84,21 @@ const regexFuncs = [
   }),
 ];
 
+function validCidr(s: string): boolean {
+  const [addr, bits, extra] = s.split('/');
+  if (extra !== undefined || bits === undefined || !/^\d+$/.test(bits)) return false;
+  const v = isIP(addr ?? '');
+  return v !== 0 && Number(bits) <= (v === 4 ? 32 : 128);
+}
+
+/** The predicate parts of Kubernetes' ip, cidr, url and quantity libraries. */
+const predicateFuncs = [
+  celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, (s) => isIP(s) !== 0 && !s.includes('%')),
+  celFunc('isCIDR', [CelScalar.STRING], CelScalar.BOOL, (s) => validCidr(s)),
+  celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s) => URL.canParse(s) && /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)),
+  celFunc('isQuantity', [CelScalar.STRING], CelScalar.BOOL, (s) => parseQuantity(s) !== undefined),
+];
+
 /** Names a rule may call (besides operators), for compile-time "undeclared reference" errors. */
 export const KNOWN_FUNCTIONS = new Set([
   // standard definitions and macros
@@ -91,13 +109,15 @@ export const KNOWN_FUNCTIONS = new Set([
   'charAt', 'indexOf', 'lastIndexOf', 'lowerAscii', 'upperAscii', 'replace', 'split', 'substring', 'trim', 'join', 'quote', 'reverse',
   // Kubernetes list and regex libraries
   'isSorted', 'sum', 'min', 'max', 'find', 'findAll',
+  // Kubernetes ip, cidr, url and quantity predicates
+  'isIP', 'isCIDR', 'isURL', 'isQuantity',
 ]);
 
 let env: CelEnv | undefined;
 
 /** The shared environment; variables are bound per evaluation (self, oldSelf). */
 export function ruleEnv(): CelEnv {
-  env ??= celEnv({ variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN }, funcs: [...strings, ...listFuncs, ...regexFuncs] });
+  env ??= celEnv({ variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN }, funcs: [...strings, ...listFuncs, ...regexFuncs, ...predicateFuncs] });
   return env;
 }
 
