@@ -113,6 +113,27 @@ describe('pods/binding', () => {
   });
 });
 
+describe('pods/ephemeralcontainers and pods/resize', () => {
+  test('only ephemeral containers change through ephemeralcontainers, only resources through resize', async (t) => {
+    const { registry } = await setup(t);
+    const p = await registry.create(pods, 'default', { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' } } }] } }, w());
+    const debug = { name: 'debugger', image: 'busybox', terminationMessagePolicy: 'File', imagePullPolicy: 'Always' };
+    const withDebug = await registry.update(pods, 'default', 'p', { ...p, metadata: { ...(p.metadata as object), labels: { ignored: 'yes' } }, spec: { ...(p.spec as object), ephemeralContainers: [debug] } }, w({ subresource: 'ephemeralcontainers' }));
+    assert.equal(((withDebug.object.spec as { ephemeralContainers: { name: string }[] }).ephemeralContainers)[0].name, 'debugger');
+    assert.equal((withDebug.object.metadata as { labels?: unknown }).labels, undefined);
+    const cur = withDebug.object;
+    await assert.rejects(
+      registry.update(pods, 'default', 'p', { ...cur, spec: { ...(cur.spec as object), ephemeralContainers: [] } }, w({ subresource: 'ephemeralcontainers' })),
+      apiError(422, 'Invalid', 'Pod "p" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be removed'),
+    );
+    const containers = (cur.spec as { containers: Record<string, unknown>[] }).containers;
+    const resized = await registry.patch(pods, 'default', 'p', 'strategic', { spec: { containers: [{ name: 'c', image: 'changed', resources: { requests: { cpu: '200m' } } }] } }, w({ subresource: 'resize' }));
+    const after = (resized.object.spec as { containers: { image: string; resources: { requests: { cpu: string } } }[] }).containers[0];
+    assert.equal(after.resources.requests.cpu, '200m');
+    assert.equal(after.image, containers[0].image);
+  });
+});
+
 describe('pods/eviction', () => {
   test('a budget with no disruptions allowed refuses with 429; otherwise the pod is deleted and the budget charged', async (t) => {
     const { registry } = await setup(t);

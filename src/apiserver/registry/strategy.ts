@@ -122,6 +122,33 @@ export function prepareForUpdate(res: ResourceDef, next: ApiObject, old: Readonl
     meta(out).resourceVersion = meta(next).resourceVersion;
     return out;
   }
+  if (subresource === 'ephemeralcontainers') {
+    // pods/ephemeralcontainers changes spec.ephemeralContainers only.
+    const out = deepClone(old) as ApiObject;
+    const spec = isObject(out.spec) ? out.spec : (out.spec = {});
+    const nextSpec = isObject(next.spec) ? next.spec : {};
+    if (nextSpec.ephemeralContainers === undefined) delete spec.ephemeralContainers;
+    else spec.ephemeralContainers = nextSpec.ephemeralContainers;
+    meta(out).resourceVersion = meta(next).resourceVersion;
+    return out;
+  }
+  if (subresource === 'resize') {
+    // pods/resize (in-place vertical scaling) changes container resources and resize policies only.
+    const out = deepClone(old) as ApiObject;
+    const spec = isObject(out.spec) ? out.spec : {};
+    const nextSpec = isObject(next.spec) ? next.spec : {};
+    const nextContainers = Array.isArray(nextSpec.containers) ? nextSpec.containers.filter(isObject) : [];
+    for (const c of Array.isArray(spec.containers) ? spec.containers.filter(isObject) : []) {
+      const n = nextContainers.find((x) => x.name === c.name);
+      if (!n) continue;
+      for (const f of ['resources', 'resizePolicy']) {
+        if (n[f] === undefined) delete c[f];
+        else c[f] = n[f];
+      }
+    }
+    meta(out).resourceVersion = meta(next).resourceVersion;
+    return out;
+  }
   if (hasStatusSubresource(res)) {
     if (old.status === undefined) delete next.status;
     else next.status = deepClone(old.status);

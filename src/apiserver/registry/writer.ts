@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, OBJECT_MODIFIED } from '../../api/status.js';
 import { toStatusCauses } from '../../api/field-errors.js';
+import type { FieldError } from '../../api/field-errors.js';
 import { ConflictError, KeyExistsError, NotFoundError } from '../../storage/errors.js';
 import { ignoreManagedFieldsTimestamps, updateManagedFields } from '../apply/index.js';
 import { applyDefaults, generateJobSelector } from '../defaults/index.js';
@@ -60,9 +61,29 @@ function defaults(res: ResourceDef, obj: ApiObject): void {
 }
 
 /** Create (no `old`) or update validation; 422 Invalid with upstream's causes. */
-function validate(res: ResourceDef, obj: ApiObject, old: ApiObject | undefined): void {
-  const errs = validateObject(res.group, res.version, res.kind, obj, old);
+function validate(res: ResourceDef, obj: ApiObject, old: ApiObject | undefined, subresource?: string): void {
+  let errs: FieldError[];
+  if (subresource === 'ephemeralcontainers' && old) errs = validateEphemeralContainersUpdate(res, obj, old);
+  // pods/resize: only resources changed, which the pod's own validation covers.
+  else if (subresource === 'resize') errs = validateObject(res.group, res.version, res.kind, obj);
+  else errs = validateObject(res.group, res.version, res.kind, obj, old);
   if (errs.length) throw invalid(res.group, res.kind, metaString(obj, 'name'), toStatusCauses(errs));
+}
+
+/**
+ * ValidatePodEphemeralContainersUpdate: the pod as a whole must be valid, and ephemeral
+ * containers already there may not change or go away.
+ */
+function validateEphemeralContainersUpdate(res: ResourceDef, obj: ApiObject, old: ApiObject): FieldError[] {
+  const errs = validateObject(res.group, res.version, res.kind, obj);
+  const list = (o: ApiObject) => (isObject(o.spec) && Array.isArray(o.spec.ephemeralContainers) ? o.spec.ephemeralContainers.filter(isObject) : []);
+  const now = list(obj);
+  for (const before of list(old)) {
+    const after = now.find((c) => c.name === before.name);
+    if (!after) errs.push({ type: 'FieldValueForbidden', field: 'spec.ephemeralContainers', detail: `existing ephemeral containers ${JSON.stringify(before.name)} may not be removed` });
+    else if (!jsonEqual(after, before)) errs.push({ type: 'FieldValueForbidden', field: 'spec.ephemeralContainers', detail: `existing ephemeral containers ${JSON.stringify(before.name)} may not be changed` });
+  }
+  return errs;
 }
 
 /** NamespaceLifecycle admission: the namespace must exist and not be terminating. */
@@ -91,7 +112,7 @@ export function fieldManagerOf(opts: WriteOptions): string {
 
 /** Records the write in metadata.managedFields (fieldmanager.go Update). */
 function recordManagedFields(ctx: RegistryContext, res: ResourceDef, old: ApiObject | undefined, next: ApiObject, opts: WriteOptions): void {
-  const subresource = opts.subresource === 'status' || opts.subresource === 'scale' ? opts.subresource : undefined;
+  const subresource = opts.subresource && opts.subresource !== 'binding' && opts.subresource !== 'eviction' ? opts.subresource : undefined;
   updateManagedFields(old, next, {
     manager: fieldManagerOf(opts),
     operation: 'Update',
@@ -268,7 +289,7 @@ async function storeUpdate(
   plan: UpdatePlan,
   opts: WriteOptions,
 ): Promise<{ object: ApiObject; stored: boolean } | undefined> {
-  if (!plan.raw) validate(res, next, existing);
+  if (!plan.raw) validate(res, next, existing, opts.subresource);
   if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
   // A write that changes nothing but managedFields timestamps is a no-op.
   ignoreManagedFieldsTimestamps(next, existing);
