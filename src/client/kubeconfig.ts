@@ -19,7 +19,7 @@ function find(list: unknown, name: string, field: string): Record<string, unknow
 
 export function clientOptionsFromKubeconfig(text: string, contextName?: string): HttpClientOptions {
   const config = parse(text) as Record<string, unknown> | null;
-  if (!config || typeof config !== 'object') throw new Error('kubeconfig: not a YAML object');
+  if (!config || typeof config !== 'object' || Array.isArray(config)) throw new Error('kubeconfig: not a YAML object');
   const ctxName = contextName ?? (config['current-context'] as string | undefined);
   if (!ctxName) throw new Error('kubeconfig: no current-context');
   const ctx = find(config.contexts, ctxName, 'context');
