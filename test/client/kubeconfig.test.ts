@@ -54,6 +54,6 @@ describe('kubeconfig', () => {
     assert.throws(() => clientOptionsFromKubeconfig(stringify(config()), 'c'), /user "certs" has no token \(only bearer tokens are supported\)/);
     assert.throws(() => clientOptionsFromKubeconfig(stringify(config()), 'zzz'), /no context named "zzz"/);
     assert.throws(() => clientOptionsFromKubeconfig(stringify(config({ 'current-context': '' }))), /no current-context/);
-    assert.throws(() => clientOptionsFromKubeconfig('- just a list'), /no current-context|not a YAML object/);
+    assert.throws(() => clientOptionsFromKubeconfig('- just a list'), /not a YAML object/);
   });
 });
