@@ -1,0 +1,245 @@
+// The simulated data plane of one cluster: a pool of simulated nodes sharing ONE pod informer and
+// ONE timer wheel, the pod lifecycle controller, simulated usage (metrics.k8s.io) and logs.
+import { notFound } from '../api/status.js';
+import { Informer } from '../client/informer.js';
+import type { SharedInformerFactory } from '../client/informer-factory.js';
+import { labels, name as nameOf } from '../client/objects.js';
+import type { KubeClient, Obj } from '../client/types.js';
+import type { Clock } from '../util/clock.js';
+import { DEFAULT_POD_STAGES } from './default-stages.js';
+import { DEFAULT_INSTANCE_TYPE, instanceType, instanceTypeNames } from './instance-types.js';
+import { NodeIpAllocator, PodRangeAllocator } from './ip-allocator.js';
+import { logsFor } from './logs.js';
+import type { LogOptions } from './logs.js';
+import { instanceIdFor, privateDnsName, SIMULATED_LABEL } from './node-object.js';
+import type { NodeIdentity } from './node-object.js';
+import { nodeResources } from './node-resources.js';
+import { PodController } from './pod-controller.js';
+import { SimulatedNode } from './simulated-node.js';
+import type { HeartbeatOptions } from './simulated-node.js';
+import type { Stage } from './stages.js';
+import { TimerWheel } from './timer-wheel.js';
+import { UsageSource } from './usage.js';
+
+export const DEFAULT_REGION = 'us-east-1';
+
+export interface NodeSimulatorOptions {
+  client: KubeClient;
+  clock: Clock;
+  /** Share the process's pod informer; without it the simulator runs its own. */
+  informers?: SharedInformerFactory;
+  /** Seeds jitter and generated identifiers (instance ids, container ids). Default 1. */
+  seed?: number;
+  /** The pod lifecycle; default DEFAULT_POD_STAGES. */
+  stages?: readonly Stage[];
+  /** Concurrent pod status writers. Default 8. */
+  workers?: number;
+  heartbeat?: HeartbeatOptions;
+  onError?: (err: unknown, context: string) => void;
+}
+
+export interface AddNodesOptions {
+  count: number;
+  /** Default m5.large. */
+  instanceType?: string;
+  /** Zone names, or bare suffixes ("a", "b") completed with the region. Default <region>a, b, c. */
+  zones?: string[];
+  /** Default us-east-1. */
+  region?: string;
+  /** Names become <prefix>-<n>; default EKS's private DNS names (ip-192-168-0-10.ec2.internal). */
+  namePrefix?: string;
+}
+
+export class NodeSimulator {
+  readonly usage: UsageSource;
+  private readonly client: KubeClient;
+  private readonly clock: Clock;
+  private readonly seed: number;
+  private readonly wheel: TimerWheel;
+  private readonly informer: Informer;
+  private readonly ownInformer: boolean;
+  private readonly pods: PodController;
+  private readonly nodes = new Map<string, SimulatedNode>();
+  private readonly nodeIps = new NodeIpAllocator();
+  private readonly podRanges = new PodRangeAllocator();
+  private readonly zoneIndex = new Map<string, number>();
+  private readonly prefixCounters = new Map<string, number>();
+  private readonly onError: (err: unknown, context: string) => void;
+  private started = false;
+
+  constructor(private readonly opts: NodeSimulatorOptions) {
+    this.client = opts.client;
+    this.clock = opts.clock;
+    this.seed = opts.seed ?? 1;
+    this.onError = opts.onError ?? ((err, context) => console.error(`kubelet: ${context}:`, err));
+    this.wheel = new TimerWheel(opts.clock);
+    if (opts.informers) {
+      this.informer = opts.informers.informerFor('', 'v1', 'pods');
+      this.ownInformer = false;
+    } else {
+      this.informer = new Informer({ client: opts.client.resource('', 'v1', 'pods'), clock: opts.clock, name: 'pods', onError: this.onError });
+      this.ownInformer = true;
+    }
+    this.pods = new PodController({
+      client: opts.client,
+      clock: opts.clock,
+      informer: this.informer,
+      wheel: this.wheel,
+      stages: opts.stages ?? DEFAULT_POD_STAGES,
+      seed: this.seed,
+      hostFor: (n) => this.nodes.get(n),
+      workers: opts.workers,
+      onError: this.onError,
+    });
+    this.usage = new UsageSource(opts.clock, this.informer.lister, () => [...this.nodes.values()]);
+  }
+
+  /** Starts pod handling and the heartbeats of every node (nodes added later start at once). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.ownInformer) this.informer.start();
+    this.pods.start();
+    for (const node of this.nodes.values()) node.startHeartbeat();
+  }
+
+  async stop(): Promise<void> {
+    for (const node of this.nodes.values()) node.stopHeartbeat();
+    this.wheel.stop();
+    await this.pods.stop();
+    if (this.ownInformer) await this.informer.stop();
+  }
+
+  private zoneNumber(zone: string): number {
+    let i = this.zoneIndex.get(zone);
+    if (i === undefined) this.zoneIndex.set(zone, (i = this.zoneIndex.size));
+    return i;
+  }
+
+  private nextName(prefix: string): string {
+    let n = this.prefixCounters.get(prefix) ?? 0;
+    while (this.nodes.has(`${prefix}-${n}`)) n++;
+    this.prefixCounters.set(prefix, n + 1);
+    return `${prefix}-${n}`;
+  }
+
+  /** Registers `count` nodes, spread round-robin over the zones; resolves with their names. */
+  async addNodes(o: AddNodesOptions): Promise<string[]> {
+    if (!Number.isInteger(o.count) || o.count < 0) throw new Error(`node count must be a non-negative integer, got ${o.count}`);
+    const typeName = o.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    const type = instanceType(typeName);
+    if (!type) throw new Error(`unknown instance type ${JSON.stringify(typeName)}; known: ${instanceTypeNames().join(', ')}`);
+    const region = o.region ?? DEFAULT_REGION;
+    const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
+    const res = nodeResources(type);
+    const made: SimulatedNode[] = [];
+    for (let i = 0; i < o.count; i++) {
+      const zone = zones[i % zones.length];
+      const ip = this.nodeIps.allocate(this.zoneNumber(zone));
+      const name = o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region);
+      const id: NodeIdentity = { name, zone, region, internalIP: ip, instanceId: instanceIdFor(this.seed, name), type };
+      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(type.maxPods));
+      this.nodes.set(name, node);
+      made.push(node);
+    }
+    for (let i = 0; i < made.length; i += 50) {
+      await Promise.all(made.slice(i, i + 50).map((n) => n.register()));
+    }
+    for (const node of made) {
+      if (this.started) node.startHeartbeat();
+      this.pods.resyncNode(node.name);
+    }
+    return made.map((n) => n.name);
+  }
+
+  /**
+   * Takes over the simulated nodes a previous run registered (label kumo.dev/simulated=true):
+   * same names, zones, addresses and instance types. Resolves with their names.
+   */
+  async adoptExisting(): Promise<string[]> {
+    const list = await this.client.resource('', 'v1', 'nodes').list(undefined, { labelSelector: `${SIMULATED_LABEL}=true` });
+    const names: string[] = [];
+    for (const obj of list.items) {
+      const name = nameOf(obj);
+      if (this.nodes.has(name)) continue;
+      const l = labels(obj);
+      const type = instanceType(l['node.kubernetes.io/instance-type'] ?? '');
+      const ip = addressOf(obj, 'InternalIP');
+      if (!type || !ip) continue;
+      this.nodeIps.markUsed(ip);
+      const zone = l['topology.kubernetes.io/zone'] ?? '';
+      this.zoneNumber(zone);
+      const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId: instanceIdFor(this.seed, name), type };
+      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, nodeResources(type), this.podRanges.allocate(type.maxPods));
+      await node.register();
+      this.nodes.set(name, node);
+      if (this.started) node.startHeartbeat();
+      this.pods.resyncNode(name);
+      names.push(name);
+    }
+    return names;
+  }
+
+  /** Deletes the Node (and its Lease); its pods are left to the pod garbage collector, as upstream. */
+  async removeNode(name: string): Promise<void> {
+    const node = this.requireNode(name);
+    this.pods.pauseNode(name);
+    this.nodes.delete(name);
+    this.nodeIps.release(node.hostIP);
+    this.podRanges.release(node.podRange);
+    await node.remove();
+  }
+
+  /** The node's kubelet goes silent: no Lease renewals, no status posts, its pods freeze. */
+  stopHeartbeat(name: string): void {
+    this.requireNode(name).stopHeartbeat();
+    this.pods.pauseNode(name);
+  }
+
+  resumeHeartbeat(name: string): void {
+    const node = this.requireNode(name);
+    if (this.started) node.startHeartbeat();
+    this.pods.resyncNode(name);
+  }
+
+  nodeNames(): string[] {
+    return [...this.nodes.keys()];
+  }
+
+  node(name: string): SimulatedNode | undefined {
+    return this.nodes.get(name);
+  }
+
+  /** `kubectl logs` for a pod on a simulated node (synthetic lines; see logs.ts). */
+  logs(namespace: string, pod: string, container: string | undefined, opts: LogOptions = {}): string[] {
+    const obj = this.informer.lister.get(namespace, pod);
+    if (!obj) throw notFound('', 'pods', pod);
+    return logsFor(obj, container, opts, this.clock.now());
+  }
+
+  /** True when no pod work is queued, in flight, or awaiting its echo through the informer. */
+  idle(): boolean {
+    return this.pods.idle();
+  }
+
+  /** The next moment a node or pod timer is due (for tests driving a FakeClock). */
+  nextDueAt(): number | undefined {
+    return this.wheel.nextDueAt();
+  }
+
+  /** The pod informer in use (the shared one when given). */
+  podInformer(): Informer {
+    return this.informer;
+  }
+
+  private requireNode(name: string): SimulatedNode {
+    const node = this.nodes.get(name);
+    if (!node) throw notFound('', 'nodes', name);
+    return node;
+  }
+}
+
+function addressOf(node: Obj, type: string): string | undefined {
+  const list = ((node.status as Obj | undefined)?.addresses ?? []) as Array<{ type?: string; address?: string }>;
+  return list.find((a) => a.type === type)?.address;
+}
