@@ -2,6 +2,7 @@
 // the kubeconfig's CA and the admin token authenticates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { kubectl, run, startApiServer } from '../helpers/apiserver.js';
 
 test('kubectl talks to kumo apiserver over verified TLS', async (t) => {
@@ -51,6 +52,24 @@ test('kubectl talks to kumo apiserver over verified TLS', async (t) => {
     assert.match(out, /rollingUpdate\s+<RollingUpdateDeployment>/);
     const index = JSON.parse(await kubectl(server, ['get', '--raw', '/openapi/v3']));
     assert.match(index.paths['apis/apps/v1'].serverRelativeURL, /^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]+$/);
+  });
+
+  await t.test('metrics.k8s.io serves empty lists until nodes report usage', async () => {
+    const nodes = JSON.parse(await kubectl(server, ['get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes']));
+    assert.deepEqual([nodes.kind, nodes.items], ['NodeMetricsList', []]);
+    const pods = JSON.parse(await kubectl(server, ['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods']));
+    assert.deepEqual([pods.kind, pods.items], ['PodMetricsList', []]);
+  });
+
+  await t.test('a TokenReview of the admin token', async () => {
+    const token = /token: (\S+)/.exec(readFileSync(server.kubeconfig, 'utf8'))![1];
+    const review = JSON.parse(
+      await kubectl(server, ['create', '--raw', '/apis/authentication.k8s.io/v1/tokenreviews', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } }),
+      }),
+    );
+    assert.equal(review.status.authenticated, true);
+    assert.equal(review.status.user.username, 'kubernetes-admin');
   });
 
   await t.test('a wrong token gets 401 and unknown paths a NotFound Status', async () => {
