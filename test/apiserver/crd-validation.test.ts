@@ -95,6 +95,12 @@ describe('CRD validation', () => {
     assert.ok(withStatus[0]?.startsWith(`${SCHEMA}: Invalid value: `) && withStatus[0].endsWith('fields are allowed at the root of the schema if the status subresource is enabled'), withStatus.join('\n'));
   });
 
+  test('patterns are RE2', () => {
+    const pat = (pattern: string) => only(crd((c) => { c.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.cronSpec.pattern = pattern; }));
+    assert.deepEqual(pat('(?i)^[a-z]+\\-x$'), []);
+    assert.deepEqual(pat('^(?=a)'), [`${SCHEMA}.properties[spec].properties[cronSpec].pattern: Invalid value: "^(?=a)": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?=\``]);
+  });
+
   test('list and map types', () => {
     const set = (items: unknown, extra: Record<string, unknown> = {}) => only(crd((c) => { c.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.l = { type: 'array', items, ...extra }; }));
     assert.deepEqual(set({ type: 'string' }, { 'x-kubernetes-list-type': 'bag' }), [`${SCHEMA}.properties[spec].properties[l].x-kubernetes-list-type: Unsupported value: "bag": supported values: "atomic", "set", "map"`]);

@@ -5,6 +5,7 @@
 // with a simplified per-rule cost estimate; no per-CRD total), and defaults that validate and are pruned.
 import type { FieldError } from '../../api/field-errors.js';
 import { compileExpr } from './cel-compile.js';
+import { re2Matches } from './re2.js';
 import { costErrorMessage, estimateCost, maxCardinality, PER_EXPRESSION_COST_LIMIT } from './cel-cost.js';
 import { validateRules } from './cel-rules.js';
 import { buildNode, deepCopy, keyed, child, index, type SchemaNode } from './node.js';
@@ -302,11 +303,8 @@ function validateValueValidation(s: JSONSchemaProps, skipAnyOf: boolean, skipFir
   if (Array.isArray(s.oneOf)) s.oneOf.forEach((sub, i) => validateNested(asSchema(sub), false, index(child(path, 'oneOf'), i), errs));
   validateNested(asSchema(s.not), false, child(path, 'not'), errs);
   if (typeof s.pattern === 'string' && s.pattern) {
-    try {
-      new RegExp(s.pattern, 'u');
-    } catch (err) {
-      errs.push(invalid(child(path, 'pattern'), s.pattern, `must be a valid regular expression, but isn't: ${(err as Error).message}`));
-    }
+    const r = re2Matches(s.pattern, '');
+    if (r instanceof Error) errs.push(invalid(child(path, 'pattern'), s.pattern, `must be a valid regular expression, but isn't: ${r.message}`));
   }
 }
 

@@ -6,6 +6,7 @@
 import type { FieldError } from '../../api/field-errors.js';
 import { canonical, childOld, listCorrelator, unchanged, type Old } from './correlate.js';
 import { formatOk } from './formats.js';
+import { re2Matches } from './re2.js';
 import { buildNode, child, index, jsonType, type SchemaNode } from './node.js';
 import { isPlainObject, type JSONSchemaProps } from './types.js';
 
@@ -87,15 +88,7 @@ function validateSchemaKeywords(v: unknown, s: JSONSchemaProps, path: string, er
     const len = [...v].length;
     if (typeof s.maxLength === 'number' && len > s.maxLength) errs.push({ type: 'FieldValueTooLong', field: path, badValue: v, detail: `may not be more than ${s.maxLength} bytes` });
     if (typeof s.minLength === 'number' && len < s.minLength) errs.push(invalid(path, v, `${inBody(path)} should be at least ${s.minLength} chars long`));
-    if (typeof s.pattern === 'string') {
-      let re: RegExp | undefined;
-      try {
-        re = new RegExp(s.pattern, 'u');
-      } catch {
-        re = undefined;
-      }
-      if (re && !re.test(v)) errs.push(invalid(path, v, `${inBody(path)} should match '${s.pattern}'`));
-    }
+    if (typeof s.pattern === 'string' && re2Matches(s.pattern, v) === false) errs.push(invalid(path, v, `${inBody(path)} should match '${s.pattern}'`));
     if (typeof s.format === 'string' && s.format && !formatOk(s.format, v)) errs.push(invalid(path, v, `${inBody(path)} must be of type ${s.format}: ${JSON.stringify(v)}`));
   }
   if (Array.isArray(v)) {
