@@ -68,22 +68,22 @@ function listObject(res: ResourceDef, page: Page): ApiObject {
 
 /** A page from the cache's current state (which is the state at revision `rv`). */
 function pageFromCache(cache: ResourceCache, prefix: string, sel: Selection, limit: number | undefined, rv: number, startAfter?: string, conv?: Converter): Page {
-  const all = cache.list(prefix, startAfter);
+  const all = cache.range(prefix, startAfter);
   const view = conv ? (o: Readonly<ApiObject>) => conv(o) : (o: Readonly<ApiObject>) => o;
   const items: Readonly<ApiObject>[] = [];
   let i = 0;
   for (; i < all.length; i++) {
     if (limit && items.length >= limit) break;
-    const obj = view(all[i].object);
+    const obj = view(all.at(i).object);
     if (sel.matches(obj)) items.push(obj);
   }
   if (i >= all.length) return { items, rv };
   // Upstream only sets continue when more matching items may follow; with selectors it cannot
   // tell cheaply, so look ahead for one.
   let more = sel.everything;
-  if (!more) for (let j = i; j < all.length && !more; j++) more = sel.matches(view(all[j].object));
+  if (!more) for (let j = i; j < all.length && !more; j++) more = sel.matches(view(all.at(j).object));
   if (!more) return { items, rv };
-  return { items, rv, continueToken: encodeContinue(all[i - 1].key, prefix, rv), remaining: sel.everything ? all.length - i : undefined };
+  return { items, rv, continueToken: encodeContinue(all.at(i - 1).key, prefix, rv), remaining: sel.everything ? all.length - i : undefined };
 }
 
 /** A page read from the store at revision `rv` (0: current), filling up to `limit` matches. */

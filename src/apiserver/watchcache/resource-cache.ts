@@ -17,9 +17,16 @@ export interface CacheEvent {
 
 export type CacheListener = (ev: CacheEvent) => void;
 
+/** A run of cached objects in key order, read by index. Valid until the cache next changes. */
+export interface CacheRange {
+  length: number;
+  at(i: number): CachedObject;
+}
+
 export class ResourceCache {
   private readonly objects = new Map<string, CachedObject>();
-  private sortedKeys: string[] | null = null;
+  /** The keys of `objects` in order, kept sorted as keys come and go. */
+  private sortedKeys: string[] = [];
   private readonly ring: EventRing<CacheEvent>;
   private readonly listeners = new Set<CacheListener>();
   /** Every event with rv > windowStart is still in the ring. */
@@ -48,7 +55,7 @@ export class ResourceCache {
   reset(objects: CachedObject[], revision: number): void {
     this.objects.clear();
     for (const o of objects) this.objects.set(o.key, o);
-    this.sortedKeys = null;
+    this.sortedKeys = [...this.objects.keys()].sort();
     this.ring.clear();
     this.windowStartRv = revision;
     this.lastEventRv = revision;
@@ -61,13 +68,14 @@ export class ResourceCache {
     let out: CacheEvent;
     if (ev.type === 'put') {
       const obj = cachedFromKv(ev.kv);
-      if (!prev) this.sortedKeys = null;
+      if (!prev) this.sortedKeys.splice(this.lowerBound(key), 0, key);
       this.objects.set(key, obj);
       out = prev ? { type: 'MODIFIED', rv: obj.rv, key, object: obj, prev } : { type: 'ADDED', rv: obj.rv, key, object: obj };
     } else {
       if (!prev) return undefined;
       this.objects.delete(key);
-      this.sortedKeys = null;
+      const at = this.lowerBound(key);
+      if (this.sortedKeys[at] === key) this.sortedKeys.splice(at, 1);
       const rv = ev.kv.modRevision;
       out = { type: 'DELETED', rv, key, object: cachedWithRv(prev, rv), prev };
     }
@@ -82,23 +90,41 @@ export class ResourceCache {
     return this.objects.get(key);
   }
 
-  /** Objects whose key starts with `keyPrefix`, in key order, optionally only keys after `startAfter`. */
-  list(keyPrefix: string, startAfter?: string): CachedObject[] {
-    if (!this.sortedKeys) this.sortedKeys = [...this.objects.keys()].sort();
+  /** Index of the first key >= `key` in sortedKeys. */
+  private lowerBound(key: string): number {
     const keys = this.sortedKeys;
-    const from = startAfter !== undefined && startAfter >= keyPrefix ? startAfter : keyPrefix;
     let lo = 0;
     let hi = keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (keys[mid] < from || (startAfter !== undefined && keys[mid] === startAfter)) lo = mid + 1;
+      if (keys[mid] < key) lo = mid + 1;
       else hi = mid;
     }
-    const out: CachedObject[] = [];
-    for (let i = lo; i < keys.length && keys[i].startsWith(keyPrefix); i++) {
-      if (startAfter !== undefined && keys[i] <= startAfter) continue;
-      out.push(this.objects.get(keys[i]) as CachedObject);
+    return lo;
+  }
+
+  /**
+   * The objects whose key starts with `keyPrefix` (and is after `startAfter`), in key order, as
+   * a view that reads them one by one: a page of a large list costs only its own items.
+   */
+  range(keyPrefix: string, startAfter?: string): CacheRange {
+    const keys = this.sortedKeys;
+    let start = this.lowerBound(keyPrefix);
+    if (startAfter !== undefined && startAfter >= keyPrefix) {
+      start = Math.max(start, this.lowerBound(startAfter));
+      if (keys[start] === startAfter) start++;
     }
+    // Keys under the prefix form one run; its end is the first key >= prefix + U+FFFF.
+    const end = Math.max(start, this.lowerBound(`${keyPrefix}\uffff`));
+    const objects = this.objects;
+    return { length: end - start, at: (i) => objects.get(keys[start + i]) as CachedObject };
+  }
+
+  /** Objects whose key starts with `keyPrefix`, in key order, optionally only keys after `startAfter`. */
+  list(keyPrefix: string, startAfter?: string): CachedObject[] {
+    const r = this.range(keyPrefix, startAfter);
+    const out: CachedObject[] = new Array(r.length);
+    for (let i = 0; i < r.length; i++) out[i] = r.at(i);
     return out;
   }
 
