@@ -16,6 +16,7 @@ import { goDuration, parseTime } from './determinism.js';
 import {
   containerID,
   containersOf,
+  finalizeStatus,
   findStatus,
   initContainerDone,
   initContainersOf,
@@ -164,6 +165,14 @@ function deletionTimes(ctx: StageContext): { requestedAt: number; deadline: numb
   const deadline = parseTime(m.deletionTimestamp) ?? ctx.now;
   const grace = typeof m.deletionGracePeriodSeconds === 'number' ? m.deletionGracePeriodSeconds : 0;
   return { requestedAt: deadline - grace * 1000, deadline };
+}
+
+/** Whether the conditions the kubelet would write differ from the pod's (e.g. a readiness gate changed). */
+function conditionsStale(ctx: StageContext): boolean {
+  const want = finalizeStatus(ctx.pod, structuredClone(ctx.status), ctx.now).conditions ?? [];
+  const have = ctx.status.conditions ?? [];
+  const key = (c: { type: string; status: string; reason?: string; message?: string }) => `${c.type}|${c.status}|${c.reason ?? ''}|${c.message ?? ''}`;
+  return want.length !== have.length || want.some((c, i) => key(c) !== key(have[i]));
 }
 
 export const DEFAULT_POD_STAGES: readonly Stage[] = [
@@ -332,5 +341,12 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
       }
       return { status: ctx.status };
     },
+  },
+  {
+    // Conditions owned by others (readiness gates) changed: recompute Ready and write it back.
+    name: 'pod-conditions-sync',
+    selector: (ctx) => active(ctx) && conditionsStale(ctx),
+    delay: () => ({ ms: 0 }),
+    next: (ctx) => ({ status: ctx.status }),
   },
 ];

@@ -91,9 +91,9 @@ export class PodController {
     await this.running;
   }
 
-  /** Re-examines every pod of a node (after its heartbeat resumes). */
+  /** Re-examines every pod of a node (a node just added or adopted, or whose heartbeat resumed). */
   resyncNode(nodeName: string): void {
-    for (const pod of this.opts.informer.lister.byIndex(NODE_NAME_INDEX, nodeName)) this.queue.add(keyOf(pod));
+    for (const pod of this.opts.informer.lister.byIndex(NODE_NAME_INDEX, nodeName)) this.observe(pod);
   }
 
   /** Forgets timers of a node's pods (the node stopped or went away). */
