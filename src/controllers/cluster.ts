@@ -10,6 +10,8 @@ import { WorkQueue } from '../util/workqueue.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
 import { EventRecorder } from './events/recorder.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
+import { TaintEvictionController } from './nodelifecycle/taint-eviction.js';
 import { RootCaPublisher } from './serviceaccount/root-ca-publisher.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
@@ -28,6 +30,8 @@ export const CLUSTER_CONTROLLERS: ClusterControllerFactory[] = [
   (d) => new EndpointSliceController(d),
   (d) => new ServiceAccountsController(d),
   (d) => (d.rootCaPem ? new RootCaPublisher(d, d.rootCaPem) : undefined),
+  (d) => new NodeLifecycleController(d, d.recorder('node-controller')),
+  (d) => new TaintEvictionController(d, d.recorder('taint-eviction-controller')),
 ];
 
 export interface StartClusterControllersOptions {

@@ -8,6 +8,8 @@ import type { KubeClient } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { WorkQueue } from '../util/workqueue.js';
 import { DeploymentController } from './deployment/controller.js';
+import { JobController } from './job/controller.js';
+import { TtlAfterFinishedController } from './job/ttl-after-finished.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
 
@@ -19,6 +21,8 @@ export type ControllerFactory = (deps: ControllerDeps) => WorkloadController;
 export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
   (d) => new ReplicaSetController(d),
   (d) => new DeploymentController(d),
+  (d) => new JobController(d),
+  (d) => new TtlAfterFinishedController(d),
 ];
 
 export interface StartControllersOptions {

@@ -1,0 +1,329 @@
+// The Job controller (pkg/controller/job/job_controller.go, 1.33 behaviour): runs pods until
+// spec.completions succeed (NonIndexed or Indexed), at most spec.parallelism at once; counts
+// failures against backoffLimit (with podFailurePolicy), enforces activeDeadlineSeconds, honours
+// suspend, and finishes with SuccessCriteriaMet then Complete, or FailureTarget then Failed, once
+// no pod is still terminating.
+//
+// Simplification: pods carry no batch.kubernetes.io/job-tracking finalizer; succeeded/failed
+// counts never go below what status already recorded, and uncountedTerminatedPods stays empty.
+import { isNotFound } from '../../client/errors.js';
+import type { Informer } from '../../client/informer.js';
+import { clone, controllerOf, deletionTimestamp, keyOf, name, namespace, splitKey, uid } from '../../client/objects.js';
+import type { Obj, ResourceClient } from '../../client/types.js';
+import { labelSelectorFromObject } from '../../util/label-selector.js';
+import type { WorkQueue } from '../../util/workqueue.js';
+import { getCondition, rfc3339 } from '../shared/conditions.js';
+import type { Condition } from '../shared/conditions.js';
+import { Expectations } from '../shared/expectations.js';
+import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
+import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
+import { isPodReady, phase, restartCount } from '../shared/pods.js';
+import { JOBS, PODS } from '../shared/resources.js';
+import { sameJson } from '../shared/status-util.js';
+import type { ControllerDeps, WorkloadController } from '../shared/types.js';
+import { slowStartBatch } from '../replicaset/controller.js';
+import { podsToDelete } from '../replicaset/pod-ranking.js';
+import { matchPodFailurePolicy } from './failure-policy.js';
+import { COMPLETION_INDEX, formatIntervals, indexOf, parseIntervals } from './indexes.js';
+
+/** DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff. */
+const BACKOFF_BASE_MS = 10_000;
+const BACKOFF_MAX_MS = 360_000;
+
+const MSG = {
+  completions: 'Reached expected number of succeeded pods',
+  backoff: 'Job has reached the specified backoff limit',
+  deadline: 'Job was active longer than specified deadline',
+};
+
+function jobSpec(job: Obj): Record<string, unknown> {
+  return (job.spec ?? {}) as Record<string, unknown>;
+}
+function num(v: unknown, dflt: number): number {
+  return typeof v === 'number' ? v : dflt;
+}
+
+export function isJobFinished(job: Obj): boolean {
+  const st = job.status;
+  return ['Complete', 'Failed'].some((t) => getCondition(st, t)?.status === 'True');
+}
+
+function newCond(type: string, status: Condition['status'], reason: string, message: string, now: number): Condition {
+  const t = rfc3339(now);
+  return { type, status, reason, message, lastProbeTime: t, lastTransitionTime: t };
+}
+
+function setJobCondition(conds: Condition[], c: Condition): Condition[] {
+  const cur = conds.find((x) => x.type === c.type);
+  if (cur && cur.status === c.status && cur.reason === c.reason && cur.message === c.message) return conds;
+  const next = { ...c };
+  if (cur && cur.status === c.status) next.lastTransitionTime = cur.lastTransitionTime;
+  return cur ? conds.map((x) => (x.type === c.type ? next : x)) : [...conds, next];
+}
+
+export class JobController implements WorkloadController {
+  readonly name = 'job-controller';
+  readonly workers = 5;
+  private readonly jobInformer: Informer;
+  private readonly podInformer: Informer;
+  private readonly jobClient: ResourceClient;
+  private readonly podClient: ResourceClient;
+  private readonly expectations: Expectations;
+  private queue: WorkQueue<string> | undefined;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.jobInformer = ownedInformer(deps.informers, JOBS);
+    this.podInformer = ownedInformer(deps.informers, PODS);
+    this.jobClient = deps.client.resource(JOBS.group, JOBS.version, JOBS.resource);
+    this.podClient = deps.client.resource(PODS.group, PODS.version, PODS.resource);
+    this.expectations = new Expectations(deps.clock);
+  }
+
+  bind(queue: WorkQueue<string>): void {
+    this.queue = queue;
+    this.jobInformer.addEventHandler({
+      onAdd: (j) => queue.add(keyOf(j)),
+      onUpdate: (_o, j) => queue.add(keyOf(j)),
+      onDelete: (j) => {
+        this.expectations.delete(keyOf(j));
+        queue.add(keyOf(j));
+      },
+    });
+    const owner = (pod: Obj): string | undefined => {
+      const ref = controllerOf(pod);
+      return ref?.kind === 'Job' ? `${namespace(pod)}/${ref.name}` : undefined;
+    };
+    this.podInformer.addEventHandler({
+      onAdd: (p) => {
+        const k = owner(p);
+        if (!k) return;
+        this.expectations.creationObserved(k);
+        queue.add(k);
+      },
+      onUpdate: (o, p) => {
+        const k = owner(p);
+        if (!k) return;
+        if (deletionTimestamp(p) && !deletionTimestamp(o)) this.expectations.deletionObserved(k, keyOf(p));
+        queue.add(k);
+      },
+      onDelete: (p) => {
+        const k = owner(p);
+        if (!k) return;
+        this.expectations.deletionObserved(k, keyOf(p));
+        queue.add(k);
+      },
+    });
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const cached = this.jobInformer.lister.getByKey(key);
+    if (!cached) {
+      this.expectations.delete(key);
+      return;
+    }
+    if (isJobFinished(cached) || deletionTimestamp(cached)) return;
+    const job = clone(cached);
+    const spec = jobSpec(job);
+    const { namespace: ns } = splitKey(key);
+    let selector;
+    try {
+      selector = labelSelectorFromObject(spec.selector);
+    } catch {
+      return;
+    }
+    const candidates = this.podInformer.lister.list(ns);
+    const pods = await claim(
+      { owner: job, apiVersion: 'batch/v1', kind: 'Job', selector, client: this.podClient, fresh: async () => this.jobClient.get(ns, name(job)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))) },
+      candidates,
+    );
+    const now = this.deps.clock.now();
+    const old = (job.status ?? {}) as Record<string, unknown>;
+    let conds = [...((old.conditions ?? []) as Condition[])];
+    const indexed = spec.completionMode === 'Indexed';
+    const completions = typeof spec.completions === 'number' ? spec.completions : undefined;
+    const suspended = spec.suspend === true;
+
+    const active = pods.filter((p) => phase(p) !== 'Succeeded' && phase(p) !== 'Failed' && !deletionTimestamp(p));
+    const terminating = pods.filter((p) => deletionTimestamp(p) && phase(p) !== 'Succeeded' && phase(p) !== 'Failed');
+    const succeededPods = pods.filter((p) => phase(p) === 'Succeeded');
+    const failedPods = pods.filter((p) => phase(p) === 'Failed');
+
+    // Failures: podFailurePolicy first (FailJob ends the Job, Ignore does not count).
+    let failJob: string | undefined;
+    let countedFailures = 0;
+    for (const p of failedPods) {
+      const d = matchPodFailurePolicy(spec.podFailurePolicy, p);
+      if (d?.action === 'FailJob' && !failJob) failJob = d.message;
+      if (d?.action !== 'Ignore') countedFailures++;
+    }
+    const failed = Math.max(num(old.failed, 0), countedFailures);
+    const succeeded = Math.max(num(old.succeeded, 0), succeededPods.length);
+    const completedIndexes = indexed ? new Set([...parseIntervals(old.completedIndexes), ...succeededPods.map(indexOf).filter((i): i is number => i !== undefined && (completions === undefined || i < completions))]) : undefined;
+
+    // Start time: set when the Job runs; cleared while suspended (so resuming restarts the deadline).
+    let startTime = old.startTime as string | undefined;
+    if (suspended) startTime = undefined;
+    else startTime ??= rfc3339(now);
+
+    // Terminal criteria, in upstream's order.
+    const failureTarget = getCondition({ conditions: conds }, 'FailureTarget');
+    const successTarget = getCondition({ conditions: conds }, 'SuccessCriteriaMet');
+    const backoffLimit = num(spec.backoffLimit, 6);
+    const restarts = spec.template && (jobSpec(spec.template as Obj).restartPolicy === 'OnFailure') ? active.reduce((n, p) => n + restartCount(p), 0) : 0;
+    if (!failureTarget && !successTarget) {
+      if (failJob) conds = setJobCondition(conds, newCond('FailureTarget', 'True', 'PodFailurePolicy', failJob, now));
+      else if (failed + restarts > backoffLimit) conds = setJobCondition(conds, newCond('FailureTarget', 'True', 'BackoffLimitExceeded', MSG.backoff, now));
+      else if (!suspended && typeof spec.activeDeadlineSeconds === 'number' && startTime && Date.parse(startTime) + spec.activeDeadlineSeconds * 1000 <= now) {
+        conds = setJobCondition(conds, newCond('FailureTarget', 'True', 'DeadlineExceeded', MSG.deadline, now));
+      } else {
+        const done = indexed ? completedIndexes!.size >= (completions ?? 0) : completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0;
+        if (done) conds = setJobCondition(conds, newCond('SuccessCriteriaMet', 'True', 'CompletionsReached', MSG.completions, now));
+      }
+    }
+    const finishing = getCondition({ conditions: conds }, 'FailureTarget') ?? getCondition({ conditions: conds }, 'SuccessCriteriaMet');
+
+    let activeCount = active.length;
+    let terminatingCount = terminating.length;
+    let completionTime = old.completionTime as string | undefined;
+    if (finishing) {
+      // Remove what still runs, then finish once nothing is terminating.
+      await this.deletePods(key, active);
+      terminatingCount += active.length;
+      activeCount = 0;
+      if (terminatingCount === 0) {
+        const success = finishing.type === 'SuccessCriteriaMet';
+        conds = setJobCondition(conds, newCond(success ? 'Complete' : 'Failed', 'True', finishing.reason ?? '', finishing.message ?? '', now));
+        if (success) completionTime = rfc3339(now);
+      }
+    } else if (this.expectations.satisfied(key)) {
+      const r = await this.manage(key, job, active, succeeded, completedIndexes, failed, now);
+      activeCount = r.active;
+      terminatingCount += r.deleted;
+    }
+
+    // Suspended condition.
+    const suspendedCond = getCondition({ conditions: conds }, 'Suspended');
+    if (suspended && suspendedCond?.status !== 'True') conds = setJobCondition(conds, newCond('Suspended', 'True', 'JobSuspended', 'Job suspended', now));
+    else if (!suspended && suspendedCond?.status === 'True') conds = setJobCondition(conds, newCond('Suspended', 'False', 'JobResumed', 'Job resumed', now));
+
+    const status: Record<string, unknown> = {};
+    if (conds.length) status.conditions = conds;
+    if (startTime) status.startTime = startTime;
+    if (completionTime) status.completionTime = completionTime;
+    if (activeCount) status.active = activeCount;
+    if (succeeded) status.succeeded = succeeded;
+    if (failed) status.failed = failed;
+    if (indexed && completedIndexes!.size) status.completedIndexes = formatIntervals(completedIndexes!);
+    if (indexed && old.failedIndexes !== undefined) status.failedIndexes = old.failedIndexes;
+    status.terminating = terminatingCount;
+    status.ready = finishing ? 0 : active.filter(isPodReady).length;
+    status.uncountedTerminatedPods = {};
+    if (!sameJson(status, old)) {
+      job.status = status;
+      await this.jobClient.updateStatus(undefined, job);
+    }
+    // Come back at the active deadline.
+    if (!finishing && !suspended && typeof spec.activeDeadlineSeconds === 'number' && startTime) {
+      this.queue?.addAfter(key, Math.max(1, Date.parse(startTime) + spec.activeDeadlineSeconds * 1000 - now));
+    }
+  }
+
+  private async deletePods(key: string, pods: Obj[]): Promise<void> {
+    if (!pods.length) return;
+    this.expectations.expectDeletions(key, pods.map(keyOf));
+    await Promise.all(
+      pods.map((p) =>
+        this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).catch((e) => {
+          this.expectations.deletionObserved(key, keyOf(p));
+          if (!isNotFound(e)) throw e;
+        }),
+      ),
+    );
+  }
+
+  /** manageJob: create or delete pods toward the wanted number of active ones. */
+  private async manage(key: string, job: Obj, active: Obj[], succeeded: number, completed: Set<number> | undefined, failed: number, now: number): Promise<{ active: number; deleted: number }> {
+    const spec = jobSpec(job);
+    const parallelism = num(spec.parallelism, 1);
+    const completions = typeof spec.completions === 'number' ? spec.completions : undefined;
+    let want: number;
+    if (spec.suspend === true) want = 0;
+    else if (completions === undefined) want = succeeded > 0 ? 0 : parallelism;
+    else want = Math.max(0, Math.min(parallelism, completions - (completed ? completed.size : succeeded)));
+
+    if (active.length > want) {
+      const victims = podsToDelete(active, [], active.length - want);
+      await this.deletePods(key, victims);
+      return { active: active.length - victims.length, deleted: victims.length };
+    }
+    if (active.length >= want) return { active: active.length, deleted: 0 };
+
+    // Back off after failures before creating replacements (10 s doubling, at most 6 min).
+    if (failed > 0) {
+      const last = this.lastFailure(job);
+      const delay = Math.min(BACKOFF_BASE_MS * 2 ** (failed - 1), BACKOFF_MAX_MS);
+      if (last !== undefined && last + delay > now) {
+        this.queue?.addAfter(key, last + delay - now);
+        return { active: active.length, deleted: 0 };
+      }
+    }
+
+    const template = (spec.template ?? {}) as Obj;
+    const ref = controllerRef(job, 'batch/v1', 'Job');
+    let toCreate: (number | undefined)[];
+    if (completed) {
+      const busy = new Set(active.map(indexOf));
+      const free: number[] = [];
+      for (let i = 0; i < (completions ?? 0) && free.length < want - active.length; i++) if (!completed.has(i) && !busy.has(i)) free.push(i);
+      toCreate = free;
+    } else toCreate = Array.from({ length: want - active.length }, () => undefined);
+    if (!toCreate.length) return { active: active.length, deleted: 0 };
+    this.expectations.expectCreations(key, toCreate.length);
+    let next = 0;
+    const { created, err } = await slowStartBatch(toCreate.length, 1, async () => {
+      const index = toCreate[next++];
+      await this.podClient.create(namespace(job), this.podFor(job, template, ref, index));
+    });
+    for (let i = created; i < toCreate.length; i++) this.expectations.creationObserved(key);
+    if (err) throw err;
+    return { active: active.length + created, deleted: 0 };
+  }
+
+  private podFor(job: Obj, template: Obj, ref: ReturnType<typeof controllerRef>, index: number | undefined): Obj {
+    const pod = podFromTemplate(template, job, ref);
+    if (index === undefined) return pod;
+    // Indexed: the index as annotation and label, a stable hostname, and JOB_COMPLETION_INDEX.
+    const m = pod.metadata as Record<string, unknown>;
+    m.generateName = `${name(job)}-${index}-`;
+    m.annotations = { ...((m.annotations ?? {}) as Record<string, string>), [COMPLETION_INDEX]: String(index) };
+    m.labels = { ...((m.labels ?? {}) as Record<string, string>), [COMPLETION_INDEX]: String(index) };
+    const spec = pod.spec as Record<string, unknown>;
+    spec.hostname = `${name(job)}-${index}`;
+    const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.labels['${COMPLETION_INDEX}']` } } };
+    for (const list of ['containers', 'initContainers']) {
+      const cs = spec[list];
+      if (!Array.isArray(cs)) continue;
+      for (const c of cs as Record<string, unknown>[]) {
+        const e = Array.isArray(c.env) ? (c.env as Obj[]) : [];
+        if (!e.some((x) => x.name === 'JOB_COMPLETION_INDEX')) c.env = [...e, env];
+      }
+    }
+    return pod;
+  }
+
+  /** When the Job's most recent pod failure happened (container finishedAt), from its pods. */
+  private lastFailure(job: Obj): number | undefined {
+    let last: number | undefined;
+    for (const p of this.podInformer.lister.byIndex(BY_CONTROLLER_UID, uid(job))) {
+      if (phase(p) !== 'Failed') continue;
+      const cs = ((p.status as Record<string, unknown>)?.containerStatuses ?? []) as { state?: { terminated?: { finishedAt?: string } } }[];
+      for (const c of cs) {
+        const t = Date.parse(c.state?.terminated?.finishedAt ?? '');
+        if (Number.isFinite(t)) last = Math.max(last ?? 0, t);
+      }
+    }
+    return last;
+  }
+}
+
+
