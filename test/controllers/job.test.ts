@@ -78,7 +78,7 @@ describe('Job controller', () => {
 
     await jobs.create('default', jobManifest('later', { suspend: true }));
     await until(async () => cond(await jobs.get('default', 'later'), 'Suspended')?.status === 'True', 'Suspended');
-    assert.equal((await c.pods.list('default')).items.length, 0);
+    assert.equal((await c.pods.list('default', { labelSelector: 'batch.kubernetes.io/job-name=later' })).items.length, 0);
     await jobs.patch('default', 'later', 'merge', { spec: { suspend: false } });
     let job: Obj = {};
     await until(async () => cond((job = await jobs.get('default', 'later')), 'Complete')?.status === 'True', 'Complete after resume');
