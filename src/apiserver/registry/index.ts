@@ -5,4 +5,6 @@ export type { UserInfo, WriteOptions, ListOptions, WatchOptions, WatchEventOut, 
 export type { DeleteResult } from './delete.js';
 export type { UpdatePlan, UpdateResult } from './writer.js';
 export { INITIAL_EVENTS_END } from './watch.js';
+export { DEFAULT_SERVICE_NETWORK } from './service-addresses.js';
+export type { ServiceNetwork } from './service-addresses.js';
 export { serializeJSON } from '../watchcache/index.js';
