@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deprecationWarning } from '../../src/apiserver/crd/deprecation.js';
+import { crdOpenAPIV3Schemas } from '../../src/apiserver/crd/index.js';
 import { crdResourceDefs, crdTable, crdTableColumns, scaleFromObject, ScalePathError, type CustomResourceDefinition } from '../../src/apiserver/crd/index.js';
 
 function crd(columns?: unknown[], mut: (c: any) => void = () => {}): CustomResourceDefinition {
@@ -112,5 +113,31 @@ describe('deprecated versions', () => {
     assert.equal(deprecationWarning(c, 'v1alpha1'), 'example.com/v1alpha1 Widget is deprecated; use example.com/v1 Widget');
     assert.equal(deprecationWarning(c, 'v1beta2'), 'v1beta2 goes away in 2027');
     assert.equal(deprecationWarning(c, 'v1'), undefined);
+  });
+});
+
+describe('published OpenAPI', () => {
+  test('the kind keeps descriptions and validations, gains apiVersion/kind/metadata and its GVK; the list kind refers to it', () => {
+    const c = crd(undefined, (x) => {
+      x.spec.versions[0].schema.openAPIV3Schema = {
+        type: 'object', description: 'A widget.',
+        properties: {
+          metadata: { type: 'object' },
+          spec: { type: 'object', description: 'Desired state.', properties: { size: { type: 'integer', minimum: 1, description: 'How big.' }, pod: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true } } },
+        },
+      };
+    });
+    const out = crdOpenAPIV3Schemas(c, 'v1') as any;
+    assert.deepEqual(Object.keys(out), ['com.example.v1.Widget', 'com.example.v1.WidgetList']);
+    const w = out['com.example.v1.Widget'];
+    assert.equal(w.description, 'A widget.');
+    assert.deepEqual(w.properties.spec.properties.size, { type: 'integer', minimum: 1, description: 'How big.' });
+    assert.deepEqual(w.properties.metadata.allOf, [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' }]);
+    assert.equal(w.properties.kind.type, 'string');
+    assert.deepEqual(Object.keys(w.properties.spec.properties.pod.properties).sort(), ['apiVersion', 'kind', 'metadata']);
+    assert.deepEqual(w['x-kubernetes-group-version-kind'], [{ group: 'example.com', kind: 'Widget', version: 'v1' }]);
+    const list = out['com.example.v1.WidgetList'];
+    assert.deepEqual(list.properties.items.items, { $ref: '#/components/schemas/com.example.v1.Widget' });
+    assert.deepEqual(list['x-kubernetes-group-version-kind'], [{ group: 'example.com', kind: 'WidgetList', version: 'v1' }]);
   });
 });

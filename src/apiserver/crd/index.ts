@@ -11,3 +11,4 @@ export { prepareCrdForCreate, prepareCrdForUpdate, prepareCrdForDelete } from '.
 export { CLEANUP_FINALIZER, CRD_GROUP, type CustomResourceDefinition, type JSONSchemaProps } from './types.js';
 export { registryCrdBackend, type CrdRegistry } from './registry-backend.js';
 export { startCustomResources, type CustomResources } from './install.js';
+export { crdOpenAPIV3Schemas, type CrdOpenAPISchemas } from './openapi.js';
