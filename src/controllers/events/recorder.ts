@@ -33,6 +33,12 @@ const SPAM_REFILL_MS = 300_000;
 const CACHE_SIZE = 4096;
 const COMBINED_PREFIX = '(combined from similar events): ';
 
+/**
+ * Added to the nanoseconds of event names: the Clock has millisecond resolution, and several
+ * recorders of one process may name events for one object in the same millisecond.
+ */
+let nameSequence = 0;
+
 interface Known {
   name: string;
   namespace: string;
@@ -75,7 +81,6 @@ export class EventRecorder {
   private readonly aggregates = new Map<string, Aggregate>();
   private readonly buckets = new Map<string, Bucket>();
   private pending: Promise<void> = Promise.resolve();
-  private seq = 0;
   private readonly onError: (err: unknown) => void;
 
   constructor(private readonly opts: EventRecorderOptions) {
@@ -110,7 +115,8 @@ export class EventRecorder {
       this.enqueue(() => this.bump(previous, count, text, ts, ref, type, reason));
       return;
     }
-    const nanos = BigInt(now) * 1_000_000n + BigInt(this.seq++ % 1_000_000);
+    nameSequence = (nameSequence + 1) % 1_000_000;
+    const nanos = BigInt(now) * 1_000_000n + BigInt(nameSequence);
     const known: Known = { name: `${ref.name}.${nanos.toString(16)}`, namespace, count: 1, firstTimestamp: ts };
     this.remember(this.known, key, known);
     this.enqueue(() => this.create(known, text, ts, ref, type, reason));
