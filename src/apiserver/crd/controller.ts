@@ -200,7 +200,7 @@ export class CrdController {
       if (!an || typeof an !== 'object') continue;
       if (an.plural) plurals.add(an.plural);
       if (an.singular) singulars.add(an.singular);
-      for (const s of an.shortNames ?? []) shorts.add(s);
+      for (const s of Array.isArray(an.shortNames) ? an.shortNames : []) shorts.add(s);
       if (an.kind) kinds.add(an.kind);
       if (an.listKind) listKinds.add(an.listKind);
     }
@@ -208,7 +208,7 @@ export class CrdController {
     const singular = str(names.singular);
     if (plurals.has(plural) || singulars.has(plural)) return { reason: 'PluralConflict', message: `"${plural}" is already in use` };
     if (plurals.has(singular) || singulars.has(singular)) return { reason: 'SingularConflict', message: `"${singular}" is already in use` };
-    for (const s of names.shortNames ?? []) {
+    for (const s of Array.isArray(names.shortNames) ? names.shortNames : []) {
       if (shorts.has(s) || plurals.has(s) || singulars.has(s)) return { reason: 'ShortNamesConflict', message: `"${s}" is already in use` };
     }
     const kind = str(names.kind);
@@ -261,7 +261,7 @@ export class CrdController {
   /** crd_finalizer.go: Terminating, delete every custom object, stop serving, remove the finalizer. */
   private async finalize(name: string, crd: CustomResourceDefinition, gone: boolean): Promise<void> {
     const now = () => rfc3339(this.clock.now());
-    const hasFinalizer = (crd.metadata?.finalizers ?? []).includes(CLEANUP_FINALIZER);
+    const hasFinalizer = Array.isArray(crd.metadata?.finalizers) && crd.metadata.finalizers.includes(CLEANUP_FINALIZER);
     if (!gone && !hasFinalizer) return;
     for (const def of this.registered.get(name) ?? []) {
       const sv = this.served.get(gvrKey(def));
@@ -330,9 +330,9 @@ function withoutStatus(crd: CustomResourceDefinition): unknown {
 function acceptedNamesOf(n: CustomResourceDefinitionNames): CustomResourceDefinitionNames {
   const out: CustomResourceDefinitionNames = { plural: str(n.plural), kind: str(n.kind) };
   if (n.singular) out.singular = n.singular;
-  if (n.shortNames?.length) out.shortNames = [...n.shortNames];
+  if (Array.isArray(n.shortNames) && n.shortNames.length) out.shortNames = [...n.shortNames];
   if (n.listKind) out.listKind = n.listKind;
-  if (n.categories?.length) out.categories = [...n.categories];
+  if (Array.isArray(n.categories) && n.categories.length) out.categories = [...n.categories];
   return out;
 }
 

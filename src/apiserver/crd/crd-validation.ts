@@ -199,7 +199,7 @@ function validateStatus(crd: CustomResourceDefinition, forUpdate: boolean): Fiel
 }
 
 const isEstablished = (crd: CustomResourceDefinition | undefined) =>
-  (crd?.status?.conditions ?? []).some((c) => isPlainObject(c) && c.type === 'Established' && c.status === 'True');
+  (Array.isArray(crd?.status?.conditions) ? crd.status.conditions : []).some((c) => isPlainObject(c) && c.type === 'Established' && c.status === 'True');
 
 /** CRD validation on create (no `old`) and update, with upstream's field paths and messages. */
 export function validateCustomResourceDefinition(crd: CustomResourceDefinition, old?: CustomResourceDefinition): FieldError[] {

@@ -22,7 +22,7 @@ export function compareKubeVersions(a: string, b: string): number {
 
 /** The Warning for requests to a version, or undefined when it is not deprecated. */
 export function deprecationWarning(crd: CustomResourceDefinition, version: string): string | undefined {
-  const versions = crd.spec?.versions ?? [];
+  const versions = Array.isArray(crd.spec?.versions) ? crd.spec.versions.filter((x) => typeof x === 'object' && x !== null) : [];
   const v = versions.find((x) => x.name === version);
   if (!v || v.deprecated !== true) return undefined;
   if (typeof v.deprecationWarning === 'string') return v.deprecationWarning;

@@ -21,7 +21,8 @@ export interface CrdColumn extends ColumnDefinition {
 
 /** The printer columns of one version, Age when none are declared (serveDefaultColumnsIfEmpty). */
 export function crdPrinterColumns(crd: CustomResourceDefinition, version: string): CrdColumn[] {
-  const declared = (crdVersion(crd, version)?.additionalPrinterColumns ?? []).filter(isPlainObject) as CustomResourceColumnDefinition[];
+  const cols = crdVersion(crd, version)?.additionalPrinterColumns;
+  const declared = (Array.isArray(cols) ? cols : []).filter(isPlainObject) as CustomResourceColumnDefinition[];
   if (declared.length === 0) return [{ name: 'Age', type: 'date', format: '', description: CREATION_DESCRIPTION, priority: 0, jsonPath: '.metadata.creationTimestamp' }];
   return declared.map((c) => ({
     name: String(c.name ?? ''),
