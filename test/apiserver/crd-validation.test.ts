@@ -215,6 +215,13 @@ describe('CRD validation', () => {
     ]);
   });
 
+  test('malformed CRDs get errors, never exceptions', () => {
+    for (const bad of [{}, { spec: 5 }, { spec: { versions: 'x' } }, { spec: { versions: [null, 5] } }, { metadata: 5, status: { conditions: 5, storedVersions: 'x' } }] as unknown[]) {
+      const errs = validateCustomResourceDefinition(bad as CustomResourceDefinition, bad as CustomResourceDefinition);
+      assert.ok(errs.length > 0);
+    }
+  });
+
   test('updates: group and plural are immutable; kind and scope once established; stored versions stay', () => {
     const old = crd((c) => { c.metadata.resourceVersion = '1'; c.status = { storedVersions: ['v1'], conditions: [{ type: 'Established', status: 'True' }] }; });
     const next = crd((c) => { c.metadata.resourceVersion = '1'; c.spec.names.kind = 'Cron'; c.spec.scope = 'Cluster'; c.status = { storedVersions: ['v1'] }; });
