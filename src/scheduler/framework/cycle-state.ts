@@ -11,6 +11,8 @@ export class CycleState {
   readonly skipFilterPlugins = new Set<string>();
   /** Plugins whose PreScore answered Skip: their Score is not called. */
   readonly skipScorePlugins = new Set<string>();
+  /** The Filter plugins left after PreFilter's skips, computed once per cycle by the runner. */
+  activeFilters: unknown[] | undefined;
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;

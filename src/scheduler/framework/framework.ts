@@ -161,16 +161,20 @@ export class Framework implements Handle {
 
   /** RunFilterPlugins: the first plugin that does not answer Success decides. */
   runFilterPlugins(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
-    const skip = state.skipFilterPlugins;
-    for (const p of this.filterPlugins) {
-      if (skip.size && skip.has(p.name)) continue;
+    let active = state.activeFilters as FilterPlugin[] | undefined;
+    if (!active) {
+      const skip = state.skipFilterPlugins;
+      active = state.activeFilters = this.filterPlugins.filter((p) => !skip.has(p.name));
+    }
+    for (let i = 0; i < active.length; i++) {
+      const p = active[i];
       let s: MaybeStatus;
       try {
         s = p.filter(state, pod, node);
       } catch (err) {
         return Status.error(err).withPlugin(p.name);
       }
-      if (s && s.code !== Code.Success) return s.withPlugin(p.name);
+      if (s !== undefined && s.code !== Code.Success) return s.withPlugin(p.name);
     }
     return Status.success();
   }

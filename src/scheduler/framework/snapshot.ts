@@ -12,6 +12,8 @@ export class Snapshot {
   private listDirty = false;
   private affinityList: NodeInfo[] | undefined;
   private antiAffinityList: NodeInfo[] | undefined;
+  /** label key -> value -> nodes carrying it; dropped whenever the node set or a node changes */
+  private byLabel = new Map<string, Map<string, NodeInfo[]>>();
   /** pod key -> the node it is counted on */
   private readonly podNodes = new Map<string, string>();
 
@@ -22,6 +24,23 @@ export class Snapshot {
       this.listDirty = false;
     }
     return this.list;
+  }
+
+  /** The nodes grouped by their value of a label (topology domains); nodes without it are left out. */
+  nodesByLabelValue(key: string): Map<string, NodeInfo[]> {
+    let groups = this.byLabel.get(key);
+    if (!groups) {
+      groups = new Map();
+      for (const n of this.nodeInfos()) {
+        const v = n.labels[key];
+        if (v === undefined) continue;
+        const g = groups.get(v);
+        if (g) g.push(n);
+        else groups.set(v, [n]);
+      }
+      this.byLabel.set(key, groups);
+    }
+    return groups;
   }
 
   numNodes(): number {
@@ -45,6 +64,7 @@ export class Snapshot {
   /** Adds or replaces a node object. */
   setNode(obj: Obj): NodeInfo {
     const name = (obj.metadata as { name: string }).name;
+    if (this.byLabel.size) this.byLabel = new Map();
     let info = this.infos.get(name);
     if (!info) {
       info = new NodeInfo(obj);
@@ -62,6 +82,7 @@ export class Snapshot {
   removeNode(name: string): void {
     const info = this.infos.get(name);
     if (!info) return;
+    if (this.byLabel.size) this.byLabel = new Map();
     if (info.pods.length === 0) this.infos.delete(name);
     else {
       info.node = undefined;

@@ -10,6 +10,7 @@ import { Status } from '../../framework/status.js';
 export const NAME = 'NodeAffinity';
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 const PRE_FILTER_KEY = `PreFilter${NAME}`;
+const NOT_MATCH = Status.unresolvable(ERR_REASON_POD);
 const PRE_SCORE_KEY = `PreScore${NAME}`;
 
 class PreFilterState implements StateData {
@@ -39,7 +40,7 @@ export function newNodeAffinity(): AnyPlugin {
       const s = state.read<PreFilterState>(PRE_FILTER_KEY);
       const required = s?.required ?? new RequiredNodeAffinity(pod.pod.spec);
       if (required.matches(node.labels, node.name)) return undefined;
-      return Status.unresolvable(ERR_REASON_POD);
+      return NOT_MATCH;
     },
     preScore(state: CycleState, pod) {
       const preferred = pod.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];

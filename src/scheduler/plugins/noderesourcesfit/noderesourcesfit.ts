@@ -37,6 +37,20 @@ export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
   return reasons;
 }
 
+/** The common case without allocation: no scalar resources and everything fits. */
+function fitsQuickly(pod: PodInfo, node: NodeInfo): boolean {
+  const alloc = node.allocatable;
+  const used = node.requested;
+  const req = pod.requests;
+  return (
+    node.pods.length + 1 <= alloc.allowedPodNumber &&
+    (req.scalar === undefined || req.scalar.size === 0) &&
+    req.milliCPU <= alloc.milliCPU - used.milliCPU &&
+    req.memory <= alloc.memory - used.memory &&
+    req.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage
+  );
+}
+
 function leastRequested(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
   return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
@@ -56,6 +70,7 @@ export function newNodeResourcesFit(args: Record<string, unknown> | undefined): 
   return {
     name: NAME,
     filter(_state, pod, node) {
+      if (fitsQuickly(pod, node)) return undefined;
       const reasons = insufficientResources(pod, node);
       return reasons.length ? Status.unschedulable(...reasons) : undefined;
     },

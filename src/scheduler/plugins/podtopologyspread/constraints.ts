@@ -1,5 +1,5 @@
 // Topology spread constraints as the plugin uses them (podtopologyspread/common.go).
-import { labelSelectorFromObject, matchesLabels, newRequirement } from '../../framework/labels.js';
+import { compileSelector, labelSelectorFromObject, newRequirement } from '../../framework/labels.js';
 import type { LabelSelector } from '../../framework/labels.js';
 import type { TopologySpreadConstraintSpec } from '../../framework/api.js';
 import type { NodeInfo } from '../../framework/node-info.js';
@@ -63,7 +63,11 @@ export function nodeIncluded(c: Constraint, pod: PodInfo, node: NodeInfo, requir
 
 /** countPodsMatchSelector: pods of the namespace matching the selector, terminating ones left out. */
 export function countMatching(pods: readonly PodInfo[], selector: LabelSelector, ns: string): number {
+  const match = compileSelector(selector);
   let n = 0;
-  for (const p of pods) if (!p.terminating && p.namespace === ns && matchesLabels(selector, p.labels)) n++;
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i];
+    if (!p.terminating && p.namespace === ns && match(p.labels)) n++;
+  }
   return n;
 }

@@ -3,6 +3,7 @@
 // must not exceed maxSkew. With fewer eligible domains than minDomains the minimum counts as 0.
 import { matchesLabels } from '../../framework/labels.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
+import type { Handle } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { RequiredNodeAffinity } from '../../framework/node-affinity.js';
 import type { PodInfo } from '../../framework/pod-info.js';
@@ -15,6 +16,9 @@ export const NAME = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
 const KEY = `PreFilter${NAME}`;
+// Statuses never change once made: one each, not one per rejected node.
+const CONSTRAINTS_NOT_MATCH = Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+const NODE_LABEL_NOT_MATCH = Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
 
 /** The two domains with the fewest matching pods (criticalPaths). */
 class CriticalPaths {
@@ -47,10 +51,12 @@ class PreFilterState implements StateData {
     readonly matchNum: Map<string, number>[],
     readonly paths: CriticalPaths[],
     readonly required: RequiredNodeAffinity,
+    /** Per constraint: 1 when the pod matches its own selector. */
+    readonly selfMatch: number[],
   ) {}
 
   clone(): StateData {
-    return new PreFilterState(this.constraints, this.matchNum.map((m) => new Map(m)), this.paths.map((p) => p.clone()), this.required);
+    return new PreFilterState(this.constraints, this.matchNum.map((m) => new Map(m)), this.paths.map((p) => p.clone()), this.required, this.selfMatch);
   }
 
   minMatchNum(i: number): number {
@@ -58,7 +64,7 @@ class PreFilterState implements StateData {
   }
 }
 
-export function preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]): MaybeStatus {
+export function preFilter(handle: Handle, state: CycleState, pod: PodInfo, nodes: NodeInfo[]): MaybeStatus {
   const specs = pod.pod.spec.topologySpreadConstraints ?? [];
   // Hard constraints come only from the pod: the cluster defaults are all ScheduleAnyway.
   const constraints = specs.length ? constraintsFor(specs, pod, 'DoNotSchedule') : [];
@@ -67,7 +73,38 @@ export function preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]): M
   const matchNum = constraints.map(() => new Map<string, number>());
   const keys = constraints.map((c) => c.topologyKey);
   const n = constraints.length;
-  // The hot loop of spreading: one pass over every node, plain loops, no closures.
+  if (n === 1 && nodes === handle.snapshot.nodeInfos()) {
+    // One constraint over the whole snapshot: walk the snapshot's domain groups (no per-node map work).
+    const c = constraints[0];
+    const m = matchNum[0];
+    const check = !required.isEmpty() || c.nodeTaintsPolicy === 'Honor';
+    for (const [value, group] of handle.snapshot.nodesByLabelValue(c.topologyKey)) {
+      let sum = 0;
+      let counted = false;
+      for (let j = 0; j < group.length; j++) {
+        const node = group[j];
+        if (check && !nodeIncluded(c, pod, node, required)) continue;
+        counted = true;
+        if (node.pods.length) sum += countMatching(node.pods, c.selector, pod.namespace);
+      }
+      if (counted) m.set(value, sum);
+    }
+  } else {
+    preFilterNodes(constraints, keys, matchNum, pod, nodes, required);
+  }
+  const paths = matchNum.map((m) => {
+    const p = new CriticalPaths();
+    for (const [v, num] of m) p.update(v, num);
+    return p;
+  });
+  const selfMatch = constraints.map((c) => (matchesLabels(c.selector, pod.labels) ? 1 : 0));
+  state.write(KEY, new PreFilterState(constraints, matchNum, paths, required, selfMatch));
+  return undefined;
+}
+
+/** The general case: one pass over the given nodes. */
+function preFilterNodes(constraints: Constraint[], keys: string[], matchNum: Map<string, number>[], pod: PodInfo, nodes: NodeInfo[], required: RequiredNodeAffinity): void {
+  const n = constraints.length;
   nodes: for (const node of nodes) {
     const labels = node.labels;
     for (let i = 0; i < n; i++) if (labels[keys[i]] === undefined) continue nodes;
@@ -80,13 +117,6 @@ export function preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]): M
       m.set(v, (m.get(v) ?? 0) + count);
     }
   }
-  const paths = matchNum.map((m) => {
-    const p = new CriticalPaths();
-    for (const [v, n] of m) p.update(v, n);
-    return p;
-  });
-  state.write(KEY, new PreFilterState(constraints, matchNum, paths, required));
-  return undefined;
 }
 
 function updateWithPod(state: CycleState, pod: PodInfo, other: PodInfo, node: NodeInfo, delta: number): MaybeStatus {
@@ -111,10 +141,9 @@ export function filter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeSt
   for (let i = 0; i < s.constraints.length; i++) {
     const c = s.constraints[i];
     const value = node.labels[c.topologyKey];
-    if (value === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
-    const self = matchesLabels(c.selector, pod.labels) ? 1 : 0;
-    const skew = (s.matchNum[i].get(value) ?? 0) + self - s.minMatchNum(i);
-    if (skew > c.maxSkew) return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+    if (value === undefined) return NODE_LABEL_NOT_MATCH;
+    const skew = (s.matchNum[i].get(value) ?? 0) + s.selfMatch[i] - s.minMatchNum(i);
+    if (skew > c.maxSkew) return CONSTRAINTS_NOT_MATCH;
   }
   return undefined;
 }

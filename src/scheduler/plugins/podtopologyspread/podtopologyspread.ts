@@ -8,7 +8,7 @@ export { NAME, ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_NODE_LABEL_NOT_MATCH
 export function newPodTopologySpread(_args: Record<string, unknown> | undefined, handle: Handle): AnyPlugin {
   return {
     name: NAME,
-    preFilter,
+    preFilter: (state, pod, nodes) => preFilter(handle, state, pod, nodes),
     addPod,
     removePod,
     filter,
