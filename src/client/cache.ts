@@ -33,9 +33,8 @@ export interface Lister {
 
 export class IndexedCache implements Lister {
   private readonly items = new Map<string, Obj>();
-  private readonly indexers: Partial<Indexers> = { [NAMESPACE_INDEX]: namespaceIndexFunc };
-  /** index name -> value -> keys */
-  private readonly indices = new Map<string, Map<string, Set<string>>>([[NAMESPACE_INDEX, new Map()]]);
+  /** Index name -> value -> keys, with the function that computes the values. */
+  private readonly indices = new Map<string, { fn: IndexFunc; values: Map<string, Set<string>> }>([[NAMESPACE_INDEX, { fn: namespaceIndexFunc, values: new Map() }]]);
 
   constructor(indexers: Indexers = {}) {
     this.addIndexers(indexers);
@@ -44,23 +43,21 @@ export class IndexedCache implements Lister {
   /** Adds indexes (built from the current content). A name already taken by another function throws. */
   addIndexers(indexers: Indexers): void {
     for (const [name, fn] of Object.entries(indexers)) {
-      const existing = this.indexers[name];
-      if (existing === fn) continue;
+      const existing = this.indices.get(name);
+      if (existing?.fn === fn) continue;
       if (existing) throw new Error(`indexer conflict: ${name}`);
-      this.indexers[name] = fn;
-      const index = new Map<string, Set<string>>();
-      this.indices.set(name, index);
-      for (const [key, obj] of this.items) addTo(index, fn(obj), key);
+      const values = new Map<string, Set<string>>();
+      this.indices.set(name, { fn, values });
+      for (const [key, obj] of this.items) addTo(values, fn(obj), key);
     }
   }
 
   hasIndex(name: string): boolean {
-    return name in this.indexers;
+    return this.indices.has(name);
   }
 
   /** Stores `obj` under its key; returns what was there before. */
-  set(obj: Obj): Obj | undefined {
-    const key = keyOf(obj);
+  set(obj: Obj, key = keyOf(obj)): Obj | undefined {
     const old = this.items.get(key);
     this.items.set(key, obj);
     this.reindex(key, old, obj);
@@ -77,13 +74,12 @@ export class IndexedCache implements Lister {
   }
 
   private reindex(key: string, old: Obj | undefined, next: Obj | undefined): void {
-    for (const [name, fn] of Object.entries(this.indexers) as [string, IndexFunc][]) {
-      const index = this.indices.get(name)!;
+    for (const { fn, values } of this.indices.values()) {
       const before = old ? fn(old) : [];
       const after = next ? fn(next) : [];
       if (before.length === after.length && before.every((v, i) => v === after[i])) continue;
-      removeFrom(index, before, key);
-      addTo(index, after, key);
+      removeFrom(values, before, key);
+      addTo(values, after, key);
     }
   }
 
@@ -104,7 +100,7 @@ export class IndexedCache implements Lister {
   byIndex(indexName: string, value: string): Obj[] {
     const index = this.indices.get(indexName);
     if (!index) throw new Error(`index with name ${indexName} does not exist`);
-    const keys = index.get(value);
+    const keys = index.values.get(value);
     if (!keys) return [];
     const out: Obj[] = [];
     for (const k of keys) out.push(this.items.get(k)!);
@@ -114,7 +110,7 @@ export class IndexedCache implements Lister {
   indexValues(indexName: string): string[] {
     const index = this.indices.get(indexName);
     if (!index) throw new Error(`index with name ${indexName} does not exist`);
-    return [...index.keys()];
+    return [...index.values.keys()];
   }
 
   keys(): string[] {

@@ -255,7 +255,9 @@ export class Informer {
     const list = await this.opts.client.list(this.opts.namespace, { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector });
     if (signal.aborted) return true;
     const listRv = list.metadata.resourceVersion ?? '';
-    this.replace(list.items, listRv);
+    const items = new Map<string, Obj>();
+    for (const obj of list.items) items.set(keyOf(obj), obj);
+    this.replace(items, listRv);
     await this.watchFrom(listRv, signal);
     return true;
   }
@@ -281,8 +283,7 @@ export class Informer {
           break;
         case 'BOOKMARK':
           if (annotations(ev.object)[INITIAL_EVENTS_END] === 'true') {
-            this.replace([...initial.values()], resourceVersion(ev.object));
-            initial.clear();
+            this.replace(initial, resourceVersion(ev.object));
             done = true;
           }
           break;
@@ -323,21 +324,23 @@ export class Informer {
     if (rv) this.rv = rv;
   }
 
-  /** Makes the cache hold exactly `items` (a sync), telling handlers the differences. */
-  private replace(items: Obj[], rv: string): void {
+  /** Makes the cache hold exactly `items` (by key: a sync), telling handlers the differences. */
+  private replace(items: Map<string, Obj>, rv: string): void {
     const first = !this.synced;
-    const seen = new Set<string>();
-    for (const obj of items) {
-      const key = keyOf(obj);
-      seen.add(key);
-      const old = this.cache.set(obj);
+    const quiet = this.listeners.size === 0;
+    for (const [key, obj] of items) {
+      const old = this.cache.set(obj, key);
+      if (quiet) continue;
       if (old === undefined) this.notify('onAdd', (h) => h.onAdd?.(obj, first));
       else this.notify('onUpdate', (h) => h.onUpdate?.(old, obj));
     }
-    for (const [key, obj] of [...this.cache.entries()]) {
-      if (seen.has(key)) continue;
-      this.cache.remove(key);
-      this.notify('onDelete', (h) => h.onDelete?.(obj, true));
+    // Every key of `items` is in the cache now: a larger cache holds objects that are gone.
+    if (this.cache.size() > items.size) {
+      for (const [key, obj] of [...this.cache.entries()]) {
+        if (items.has(key)) continue;
+        this.cache.remove(key);
+        this.notify('onDelete', (h) => h.onDelete?.(obj, true));
+      }
     }
     this.rv = rv;
     if (first) {

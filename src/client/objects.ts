@@ -88,8 +88,10 @@ export function controllerOf(obj: Obj): OwnerReference | undefined {
 
 /** The cache key client-go uses (MetaNamespaceKeyFunc): "ns/name", or "name" when cluster-scoped. */
 export function keyOf(obj: Obj): string {
-  const ns = namespace(obj);
-  return ns ? `${ns}/${name(obj)}` : name(obj);
+  const m = metadata(obj);
+  const ns = typeof m.namespace === 'string' ? m.namespace : '';
+  const n = typeof m.name === 'string' ? m.name : '';
+  return ns ? `${ns}/${n}` : n;
 }
 
 /** Splits a key made by keyOf (cache.SplitMetaNamespaceKey). */
