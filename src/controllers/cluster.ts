@@ -12,6 +12,7 @@ import { EndpointSliceController } from './endpointslice/controller.js';
 import { EventRecorder } from './events/recorder.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { TaintEvictionController } from './nodelifecycle/taint-eviction.js';
+import { PodGCController } from './podgc/controller.js';
 import { RootCaPublisher } from './serviceaccount/root-ca-publisher.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
@@ -32,6 +33,7 @@ export const CLUSTER_CONTROLLERS: ClusterControllerFactory[] = [
   (d) => (d.rootCaPem ? new RootCaPublisher(d, d.rootCaPem) : undefined),
   (d) => new NodeLifecycleController(d, d.recorder('node-controller')),
   (d) => new TaintEvictionController(d, d.recorder('taint-eviction-controller')),
+  (d) => new PodGCController(d),
 ];
 
 export interface StartClusterControllersOptions {

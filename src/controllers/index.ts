@@ -8,6 +8,7 @@ import type { KubeClient } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { WorkQueue } from '../util/workqueue.js';
 import { DeploymentController } from './deployment/controller.js';
+import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
 import { TtlAfterFinishedController } from './job/ttl-after-finished.js';
 import { ReplicaSetController } from './replicaset/controller.js';
@@ -23,6 +24,7 @@ export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
   (d) => new DeploymentController(d),
   (d) => new JobController(d),
   (d) => new TtlAfterFinishedController(d),
+  (d) => new GarbageCollector(d),
 ];
 
 export interface StartControllersOptions {

@@ -74,7 +74,7 @@ describe('Job controller', () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(await jobs.get('default', 'short'));
     c.fake!.advance(2_000);
-    await until(async () => (await jobs.list('default')).items.every((j) => (j.metadata as Obj).deletionTimestamp !== undefined), 'TTL deletion (Foreground)');
+    await until(async () => (await jobs.list('default')).items.length === 0 && (await c.pods.list('default')).items.length === 0, 'TTL deletion with its pods');
 
     await jobs.create('default', jobManifest('later', { suspend: true }));
     await until(async () => cond(await jobs.get('default', 'later'), 'Suspended')?.status === 'True', 'Suspended');
