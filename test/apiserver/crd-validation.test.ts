@@ -150,6 +150,11 @@ describe('CRD validation', () => {
       `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"self.replica > 0"}: compilation failed: ERROR: <input>:1:5: undefined field 'replica'\n | self.replica > 0\n | ....^`,
       `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"self.cronSpec.size() > 0 && self.replicas.value > 0"}: compilation failed: ERROR: <input>:1:42: type 'int' does not support field selection\n | self.cronSpec.size() > 0 && self.replicas.value > 0\n | .........................................^`,
     ]);
+    assert.deepEqual(rules([{ rule: 'self.replicas' }, { rule: 'self.replicas + 1' }, { rule: "self.cronSpec == 'x' ? true : false", messageExpression: 'self.replicas * 2' }, { rule: "has(self.cronSpec)", messageExpression: "'bad ' + self.cronSpec" }]), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"self.replicas"}: cel expression must evaluate to a bool`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"self.replicas + 1"}: cel expression must evaluate to a bool`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[2].messageExpression: Invalid value: {"rule":"self.cronSpec == 'x' ? true : false","messageExpression":"self.replicas * 2"}: messageExpression must evaluate to a string`,
+    ]);
     const root = (rule: string) => rules([{ rule }], (c) => c.spec.versions[0].schema.openAPIV3Schema);
     assert.deepEqual(root("self.metadata.name.startsWith('x') && self.kind == 'CronTab' && self.spec.replicas > 0"), []);
     assert.match(root('has(self.metadata.labels)')[0] ?? '', /undefined field 'labels'/);

@@ -125,3 +125,59 @@ export function checkFields(ast: Expr, self: SchemaNode, isResource: boolean, po
   c.walk(ast, new Map());
   return c.issues;
 }
+
+/** What an expression evaluates to, where it is evident without a full type checker. */
+export type ResultKind = 'bool' | 'string' | 'other' | 'unknown';
+
+const BOOL_FUNCTIONS = new Set([
+  '_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false',
+  'matches', 'startsWith', 'endsWith', 'contains', 'isSorted', 'isIP', 'isCIDR', 'isURL', 'isQuantity', 'bool',
+]);
+const STRING_FUNCTIONS = new Set(['string', 'lowerAscii', 'upperAscii', 'trim', 'replace', 'substring', 'charAt', 'join', 'quote', 'find', 'format']);
+const OTHER_FUNCTIONS = new Set(['_-_', '_*_', '_/_', '_%_', '-_', 'size', 'int', 'uint', 'double', 'bytes', 'duration', 'timestamp', 'split', 'findAll', 'indexOf', 'lastIndexOf', '_[_]']);
+
+function kindOfNode(node: SchemaNode | undefined): ResultKind {
+  if (!node || node.intOrString) return 'unknown';
+  if (node.type === 'boolean') return 'bool';
+  if (node.type === 'string') return node.format === 'date-time' || node.format === 'date' || node.format === 'duration' || node.format === 'byte' ? 'other' : 'string';
+  if (node.type === 'integer' || node.type === 'number' || node.type === 'array') return 'other';
+  if (node.type === 'object' && !node.preserveUnknown) return 'other';
+  return 'unknown';
+}
+
+/** The evident result of an expression over `self` of the given node. */
+export function resultKind(ast: Expr, self: SchemaNode, isResource: boolean): ResultKind {
+  const k = ast.exprKind;
+  switch (k.case) {
+    case 'constExpr':
+      return k.value.constantKind.case === 'boolValue' ? 'bool' : k.value.constantKind.case === 'stringValue' ? 'string' : k.value.constantKind.case === 'nullValue' ? 'other' : 'other';
+    case 'listExpr':
+    case 'structExpr':
+      return 'other';
+    case 'comprehensionExpr':
+      return 'unknown';
+    case 'identExpr':
+    case 'selectExpr': {
+      if (k.case === 'selectExpr' && k.value.testOnly) return 'bool';
+      const c = new FieldChecker(self, isResource, {});
+      return kindOfNode(c.walk(ast, new Map()));
+    }
+    case 'callExpr': {
+      const fn = k.value.function;
+      if (BOOL_FUNCTIONS.has(fn)) return 'bool';
+      if (STRING_FUNCTIONS.has(fn)) return 'string';
+      if (fn === '_+_') {
+        const [a, b] = k.value.args.map((x) => resultKind(x, self, isResource));
+        return a === 'string' || b === 'string' ? 'string' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'other';
+      }
+      if (fn === '_?_:_') {
+        const [, a, b] = k.value.args.map((x) => resultKind(x, self, isResource));
+        return a === b ? (a ?? 'unknown') : a === 'unknown' || b === 'unknown' ? 'unknown' : 'other';
+      }
+      if (OTHER_FUNCTIONS.has(fn)) return 'other';
+      return 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}

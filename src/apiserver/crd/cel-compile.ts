@@ -5,7 +5,7 @@
 // @bufbuild/cel has no usable type checker, so type errors (e.g. a non-bool rule) surface when
 // the rule runs instead of at CRD creation.
 import { parse, plan, type CelResult } from '@bufbuild/cel';
-import { checkFields } from './cel-check.js';
+import { checkFields, resultKind } from './cel-check.js';
 import { KNOWN_FUNCTIONS, ruleEnv } from './cel-library.js';
 import type { SchemaNode } from './node.js';
 
@@ -18,7 +18,7 @@ export interface CompiledExpr {
   usesOldSelf: boolean;
 }
 
-export type CompileResult = { ok: true; expr: CompiledExpr } | { ok: false; detail: string };
+export type CompileResult = { ok: true; expr: CompiledExpr } | { ok: false; detail: string; typeError?: boolean };
 
 function excerpt(src: string, offset: number): { line: number; col: number; text: string } {
   const before = src.slice(0, offset);
@@ -105,6 +105,8 @@ function syntaxError(src: string, err: unknown): string {
 }
 
 export interface CompileOptions {
+  /** What the expression must evaluate to: a rule to a bool, a messageExpression to a string. */
+  expect?: 'bool' | 'string';
   /** The schema of `self`: field selections are then checked against it. */
   self?: SchemaNode;
   /** `self` is a resource (the root): apiVersion, kind and metadata.name/generateName exist. */
@@ -128,6 +130,10 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
     for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions)) w.errors.push(errorAt(src, issue.offset, issue.message));
   }
   if (w.errors.length) return { ok: false, detail: w.errors.join('\n') };
+  if (opts.self && opts.expect) {
+    const kind = resultKind(parsed.expr, opts.self, opts.isResource === true);
+    if (kind !== 'unknown' && kind !== opts.expect) return { ok: false, typeError: true, detail: opts.expect === 'bool' ? 'cel expression must evaluate to a bool' : 'messageExpression must evaluate to a string' };
+  }
   const program = plan(ruleEnv(), parsed);
   return {
     ok: true,

@@ -193,16 +193,16 @@ function validateRuleDefs(s: JSONSchemaProps, rules: ValidationRule[], path: str
   rules.forEach((rule, i) => {
     const rp = index(child(path, 'x-kubernetes-validations'), i);
     if (!isPlainObject(rule) || typeof rule.rule !== 'string' || !rule.rule.trim()) return;
-    const compiled = compileExpr(rule.rule, { self: self(), isResource: ctx.isRoot });
+    const compiled = compileExpr(rule.rule, { self: self(), isResource: ctx.isRoot, expect: 'bool' });
     if (!compiled.ok) {
-      errs.push(invalid(child(rp, 'rule'), rule, `compilation failed: ${compiled.detail}`));
+      errs.push(invalid(child(rp, 'rule'), rule, compiled.typeError ? compiled.detail : `compilation failed: ${compiled.detail}`));
     } else {
       const cost = estimateCost(compiled.expr.ast, self(), ctx.cardinality);
       if (cost > PER_EXPRESSION_COST_LIMIT) errs.push(forbidden(child(rp, 'rule'), costErrorMessage('estimated rule cost', cost, PER_EXPRESSION_COST_LIMIT)));
     }
     if (typeof rule.messageExpression === 'string' && rule.messageExpression.trim()) {
-      const mc = compileExpr(rule.messageExpression, { self: self(), isResource: ctx.isRoot });
-      if (!mc.ok) errs.push(invalid(child(rp, 'messageExpression'), rule, `messageExpression compilation failed: ${mc.detail}`));
+      const mc = compileExpr(rule.messageExpression, { self: self(), isResource: ctx.isRoot, expect: 'string' });
+      if (!mc.ok) errs.push(invalid(child(rp, 'messageExpression'), rule, mc.typeError ? mc.detail : `messageExpression compilation failed: ${mc.detail}`));
     }
     if (!compiled.ok) return;
     if (compiled.expr.usesOldSelf) {
