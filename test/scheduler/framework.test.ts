@@ -121,4 +121,26 @@ describe('scheduleOne', () => {
     assert.deepEqual(out.postFilter?.victims?.map((v) => v.name), ['low']);
     assert.equal(out.error.message, '0/2 nodes are available: 2 Insufficient cpu.');
   });
+
+  test('preemption avoids a node whose victim a PodDisruptionBudget protects', () => {
+    const snapshot = new Snapshot();
+    snapshot.setNode(node('n1', { cpu: '1' }));
+    snapshot.setNode(node('n2', { cpu: '1' }));
+    snapshot.addPod(pod('guarded', { cpu: '1', nodeName: 'n1', priority: 1, labels: { app: 'db' } }));
+    snapshot.addPod(pod('free', { cpu: '1', nodeName: 'n2', priority: 5, labels: { app: 'web' } }));
+    const fw = new Framework({
+      registry: IN_TREE_PLUGINS,
+      plugins: defaultPlugins(),
+      snapshot,
+      pdbs: () => [{ namespace: 'default', selector: { requirements: [{ key: 'app', operator: 'Equals', values: ['db'] }] }, disruptionsAllowed: 0, disruptedPods: new Set() }],
+    });
+    const out = scheduleOne(fw, snapshot, pod('high', { cpu: '1', priority: 10 }));
+    assert.equal(out.kind === 'unschedulable' && out.postFilter?.nominatedNodeName, 'n2');
+  });
+
+  test('preemptionPolicy Never does not preempt', () => {
+    const { fw, snapshot } = cluster([node('n1', { cpu: '1' })], [pod('low', { cpu: '1', nodeName: 'n1', priority: 1 })]);
+    const out = scheduleOne(fw, snapshot, pod('high', { cpu: '1', priority: 10, spec: { preemptionPolicy: 'Never' } }));
+    assert.equal(out.kind === 'unschedulable' && out.error.message, '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+  });
 });

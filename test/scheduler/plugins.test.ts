@@ -120,3 +120,81 @@ describe('scores', () => {
     assert.deepEqual(scores(nodes, [], p, 'NodeAffinity'), { ssd: 100, hdd: 0 });
   });
 });
+
+describe('PodTopologySpread details', () => {
+  const zoneNodes = () => [node('a1', { labels: { zone: 'a' } }), node('b1', { labels: { zone: 'b' } })];
+  const spread = (extra: Record<string, unknown> = {}) => ({
+    labels: { app: 'w' },
+    spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'w' } }, ...extra }] },
+  });
+  const existing = () => [pod('x', { nodeName: 'a1', labels: { app: 'w' } }), pod('y', { nodeName: 'b1', labels: { app: 'w' } })];
+  const miss = "Unschedulable node(s) didn't match pod topology spread constraints [PodTopologySpread]";
+
+  test('minDomains above the number of domains makes the global minimum 0', () => {
+    assert.deepEqual(filterAll(zoneNodes(), existing(), pod('p', spread())), ['a1: Success', 'b1: Success']);
+    assert.deepEqual(filterAll(zoneNodes(), existing(), pod('p', spread({ minDomains: 3 }))), [`a1: ${miss}`, `b1: ${miss}`]);
+  });
+
+  test('nodeAffinityPolicy Honor leaves out domains the pod cannot use; Ignore counts them', () => {
+    const nodes = [...zoneNodes(), node('c1', { labels: { zone: 'c', pool: 'x' } })];
+    const p = (policy: string) => {
+      const s = spread({ nodeAffinityPolicy: policy });
+      return pod('p', { labels: s.labels, spec: { ...s.spec, nodeSelector: { pool: 'x' } } });
+    };
+    // Honor: only zone c counts, min 0 there; Ignore: zone c with 0 pods is the minimum either way.
+    assert.deepEqual(filterAll(nodes, [pod('z', { nodeName: 'c1', labels: { app: 'w' } })], p('Honor'))[2], 'c1: Success');
+    assert.deepEqual(filterAll(nodes, [pod('z', { nodeName: 'c1', labels: { app: 'w' } })], p('Ignore'))[2], `c1: ${miss}`);
+  });
+
+  test('two constraints take the general path; matchLabelKeys narrows the selector', () => {
+    const nodes = [node('a1', { labels: { zone: 'a' } }), node('a2', { labels: { zone: 'a' } }), node('b1', { labels: { zone: 'b' } })];
+    const tsc = [
+      { maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'w' } }, matchLabelKeys: ['rev'] },
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'w' } }, matchLabelKeys: ['rev'] },
+    ];
+    const old = [pod('o1', { nodeName: 'a1', labels: { app: 'w', rev: '1' } }), pod('o2', { nodeName: 'a2', labels: { app: 'w', rev: '1' } })];
+    // Pods of revision 1 do not count for revision 2: every node is open.
+    assert.deepEqual(filterAll(nodes, old, pod('p', { labels: { app: 'w', rev: '2' }, spec: { topologySpreadConstraints: tsc } })), ['a1: Success', 'a2: Success', 'b1: Success']);
+    assert.deepEqual(filterAll(nodes, old, pod('p', { labels: { app: 'w', rev: '1' }, spec: { topologySpreadConstraints: tsc } })), [`a1: ${miss}`, `a2: ${miss}`, 'b1: Success']);
+  });
+
+  test('ScheduleAnyway scores the emptier domain higher; cluster defaults apply to pods without constraints', () => {
+    const nodes = [node('h1', { labels: { 'topology.kubernetes.io/zone': 'a' } }), node('h2', { labels: { 'topology.kubernetes.io/zone': 'b' } })];
+    const others = [pod('x1', { nodeName: 'h1', labels: { app: 'w' } }), pod('x2', { nodeName: 'h1', labels: { app: 'w' } })];
+    const snapshot = new Snapshot();
+    for (const n of nodes) snapshot.setNode(n);
+    for (const p of others) snapshot.addPod(p);
+    const fw = new Framework({
+      registry: IN_TREE_PLUGINS,
+      plugins: [{ name: 'PodTopologySpread' }],
+      snapshot,
+      defaultSpreadSelector: (p) => (p.labels.app === 'w' ? { requirements: [{ key: 'app', operator: 'Equals', values: ['w'] }] } : undefined),
+    });
+    const info = podInfoOf(pod('p', { labels: { app: 'w' } }));
+    const state = fw.newCycleState();
+    fw.runPreScorePlugins(state, info, snapshot.nodeInfos());
+    const { totals } = fw.runScorePlugins(state, info, snapshot.nodeInfos());
+    assert.ok(totals[1].score > totals[0].score, JSON.stringify(totals));
+    assert.equal(totals[1].score, 100);
+  });
+});
+
+describe('InterPodAffinity scores', () => {
+  test('preferred affinity pulls toward the domain of matching pods; anti-affinity pushes away', () => {
+    const nodes = [node('a'), node('b')];
+    const existing = [pod('db', { nodeName: 'a', labels: { app: 'db' } })];
+    const term = { weight: 50, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'db' } } } };
+    const run = (aff: Record<string, unknown>) => {
+      const snapshot = new Snapshot();
+      for (const n of nodes) snapshot.setNode(n);
+      for (const p of existing) snapshot.addPod(p);
+      const fw = new Framework({ registry: IN_TREE_PLUGINS, plugins: [{ name: 'InterPodAffinity' }], snapshot });
+      const info = podInfoOf(pod('p', { spec: { affinity: aff } }));
+      const state = fw.newCycleState();
+      fw.runPreScorePlugins(state, info, snapshot.nodeInfos());
+      return fw.runScorePlugins(state, info, snapshot.nodeInfos()).totals.map((t) => t.score);
+    };
+    assert.deepEqual(run({ podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [term] } }), [100, 0]);
+    assert.deepEqual(run({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [term] } }), [0, 100]);
+  });
+});
