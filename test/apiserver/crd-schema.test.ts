@@ -206,7 +206,7 @@ describe('x-kubernetes-validations', () => {
       'spec.name: Invalid value: "string": must start with app-',
       'spec.items: Invalid value: "array": bad items',
     ]);
-    assert.deepEqual(render(s.validate(cr({ replicas: 1 }))), ['spec.replicas: Invalid value: "integer": int divide by zero evaluating rule: self / 0 == 1']);
+    assert.deepEqual(render(s.validate(cr({ replicas: 1 }))), ['spec.replicas: Invalid value: "integer": division by zero evaluating rule: self / 0 == 1']);
   });
 
   test('a missing field is a "no such key" error; has() guards it; escaped property names', () => {

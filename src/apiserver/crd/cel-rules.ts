@@ -45,8 +45,12 @@ function errorFor(reason: string | undefined, field: string, badValue: string, d
   }
 }
 
+/** cel-go's wording of evaluation errors. */
 function celMessage(err: { message: string }): string {
-  return err.message.replace(/^field not found: /, 'no such key: ');
+  return err.message
+    .replace(/^field not found: /, 'no such key: ')
+    .replace(/^(?:int|uint|double) divide by zero$/, 'division by zero')
+    .replace(/^(?:int|uint) modulus by zero$/, 'modulus by zero');
 }
 
 function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: string, isResource: boolean, errs: FieldError[]): void {
