@@ -59,6 +59,7 @@ export class Scheduler {
   private readonly inFlightBindings = new Set<Promise<void>>();
   private running: Promise<void> | undefined;
   private stopped = false;
+  private podLister: { get(ns: string | undefined, name: string): Obj | undefined } | undefined;
 
   constructor(opts: SchedulerOptions) {
     this.client = opts.client;
@@ -100,6 +101,7 @@ export class Scheduler {
   async start(): Promise<void> {
     const nodes = this.informers.informerFor('', 'v1', 'nodes');
     const pods = this.informers.informerFor('', 'v1', 'pods');
+    this.podLister = pods.lister;
     const priorityClasses = this.informers.informerFor('scheduling.k8s.io', 'v1', 'priorityclasses');
     nodes.addEventHandler({
       onAdd: (n) => {
@@ -200,9 +202,22 @@ export class Scheduler {
     }
   }
 
+  /** The pod still exists (same uid) and still waits for a node: worth another attempt. */
+  private stillPending(pod: PodInfo): boolean {
+    const current = this.podLister?.get(pod.namespace, pod.name);
+    if (!current) return false;
+    const m = current.metadata as { uid?: string; deletionTimestamp?: string };
+    return (m.uid ?? '') === pod.uid && !m.deletionTimestamp && !isAssigned(current);
+  }
+
   private scheduleQueued(qpi: QueuedPodInfo): void {
     const cycle = this.queue.cycle;
     const pod = qpi.pod;
+    // skipPodSchedule: deleted or bound while it waited.
+    if (!this.stillPending(pod)) {
+      this.queue.done(pod.key);
+      return;
+    }
     const out = scheduleOne(this.framework, this.snapshot, pod);
     if (out.kind === 'scheduled') {
       this.assumed.set(pod.key, out.nodeName);
@@ -218,6 +233,7 @@ export class Scheduler {
       this.queue.addBackoff(qpi);
       return;
     }
+    qpi.unschedulablePlugins.clear();
     for (const plugin of out.error.diagnosis.unschedulablePlugins) qpi.unschedulablePlugins.add(plugin);
     const post = out.postFilter;
     if (post?.nominatedNodeName !== undefined) this.nominate(pod.key, post.nominatedNodeName || undefined, pod);
@@ -287,6 +303,7 @@ export class Scheduler {
         this.assumed.delete(pod.key);
         forget();
       }
+      if (!this.stillPending(pod)) return;
       this.onError(err, `binding ${pod.key} to ${nodeName}`);
       this.failed(qpi, `Binding rejected: ${err instanceof Error ? err.message : String(err)}`, undefined);
       this.queue.addBackoff(qpi);
