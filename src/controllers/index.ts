@@ -7,6 +7,7 @@ import type { SharedInformerFactory } from '../client/informer-factory.js';
 import type { KubeClient } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { WorkQueue } from '../util/workqueue.js';
+import { CronJobController } from './cronjob/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
@@ -24,6 +25,7 @@ export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
   (d) => new DeploymentController(d),
   (d) => new JobController(d),
   (d) => new TtlAfterFinishedController(d),
+  (d) => new CronJobController(d),
   (d) => new GarbageCollector(d),
 ];
 

@@ -1,0 +1,186 @@
+// The CronJob controller (pkg/controller/cronjob/cronjob_controllerv2.go): creates a Job named
+// "<cronjob>-<scheduled time in minutes since the epoch>" at each scheduled time (in
+// spec.timeZone), honouring suspend, startingDeadlineSeconds and concurrencyPolicy
+// (Allow/Forbid/Replace), keeps status.active, lastScheduleTime and lastSuccessfulTime, and
+// deletes finished Jobs beyond the history limits. Everything runs on the injected Clock.
+import { isAlreadyExists, isNotFound } from '../../client/errors.js';
+import type { Informer } from '../../client/informer.js';
+import { clone, controllerOf, creationTimestamp, deletionTimestamp, keyOf, name, namespace, resourceVersion, splitKey, uid } from '../../client/objects.js';
+import type { Obj, ResourceClient } from '../../client/types.js';
+import type { WorkQueue } from '../../util/workqueue.js';
+import { getCondition, rfc3339 } from '../shared/conditions.js';
+import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
+import { controllerRef, templateMeta } from '../shared/owner-refs.js';
+import { CRONJOBS, JOBS } from '../shared/resources.js';
+import { sameJson } from '../shared/status-util.js';
+import type { ControllerDeps, WorkloadController } from '../shared/types.js';
+import { isValidTimeZone, mostRecent, nextTime, parseSchedule } from './schedule.js';
+
+export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
+
+/** getJobName: the scheduled time in minutes since the epoch. */
+export function jobNameFor(cronJobName: string, scheduled: number): string {
+  return `${cronJobName}-${Math.floor(scheduled / 60_000)}`;
+}
+
+function finishedType(job: Obj): 'Complete' | 'Failed' | undefined {
+  for (const t of ['Complete', 'Failed'] as const) if (getCondition(job.status, t)?.status === 'True') return t;
+  return undefined;
+}
+
+/** Scheduled time RFC 3339 in the CronJob's zone (Go's time.Format(time.RFC3339) with offset). */
+function formatInZone(ms: number, tz: string | undefined): string {
+  if (!tz || tz === 'UTC' || tz === 'Etc/UTC') return rfc3339(ms);
+  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const p: Record<string, string> = {};
+  for (const x of f.formatToParts(new Date(ms))) p[x.type] = x.value;
+  const off = (p.timeZoneName ?? 'GMT').replace('GMT', '') || 'Z';
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${off === 'Z' ? 'Z' : off}`;
+}
+
+export class CronJobController implements WorkloadController {
+  readonly name = 'cronjob-controller';
+  readonly workers = 5;
+  private readonly cjInformer: Informer;
+  private readonly jobInformer: Informer;
+  private readonly cjClient: ResourceClient;
+  private readonly jobClient: ResourceClient;
+  private queue: WorkQueue<string> | undefined;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.cjInformer = ownedInformer(deps.informers, CRONJOBS);
+    this.jobInformer = ownedInformer(deps.informers, JOBS);
+    this.cjClient = deps.client.resource(CRONJOBS.group, CRONJOBS.version, CRONJOBS.resource);
+    this.jobClient = deps.client.resource(JOBS.group, JOBS.version, JOBS.resource);
+  }
+
+  bind(queue: WorkQueue<string>): void {
+    this.queue = queue;
+    this.cjInformer.addEventHandler({ onAdd: (c) => queue.add(keyOf(c)), onUpdate: (_o, c) => queue.add(keyOf(c)) });
+    const onJob = (j: Obj) => {
+      const ref = controllerOf(j);
+      if (ref?.kind === 'CronJob') queue.add(`${namespace(j)}/${ref.name}`);
+    };
+    this.jobInformer.addEventHandler({ onAdd: onJob, onUpdate: (_o, j) => onJob(j), onDelete: onJob });
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const cached = this.cjInformer.lister.getByKey(key);
+    if (!cached) return;
+    const cj = clone(cached);
+    const spec = (cj.spec ?? {}) as Record<string, unknown>;
+    const old = (cj.status ?? {}) as Record<string, unknown>;
+    const { namespace: ns } = splitKey(key);
+    const now = this.deps.clock.now();
+    const jobs = this.jobInformer.lister.byIndex(BY_CONTROLLER_UID, uid(cj));
+
+    // status.active: drop Jobs that finished or disappeared; note the last success.
+    const jobsByUid = new Map(jobs.map((j) => [uid(j), j]));
+    let active = ((old.active ?? []) as Obj[]).filter((ref) => {
+      const j = jobsByUid.get(String(ref.uid));
+      return j !== undefined && finishedType(j) === undefined;
+    });
+    for (const j of jobs) {
+      if (finishedType(j) === undefined && !active.some((r) => r.uid === uid(j))) active.push(jobRef(j));
+    }
+    let lastSuccessful = old.lastSuccessfulTime as string | undefined;
+    for (const j of jobs) {
+      const ct = (j.status as Record<string, unknown> | undefined)?.completionTime as string | undefined;
+      if (finishedType(j) === 'Complete' && ct && (!lastSuccessful || Date.parse(ct) > Date.parse(lastSuccessful))) lastSuccessful = ct;
+    }
+    let lastSchedule = old.lastScheduleTime as string | undefined;
+
+    const tz = typeof spec.timeZone === 'string' ? spec.timeZone : undefined;
+    let requeueAt: number | undefined;
+    if (!deletionTimestamp(cj) && spec.suspend !== true && (tz === undefined || isValidTimeZone(tz))) {
+      let schedule;
+      try {
+        schedule = parseSchedule(String(spec.schedule ?? ''));
+      } catch {
+        schedule = undefined;
+      }
+      if (schedule) {
+        const deadline = typeof spec.startingDeadlineSeconds === 'number' ? spec.startingDeadlineSeconds * 1000 : undefined;
+        let earliest = Date.parse(lastSchedule ?? creationTimestamp(cj) ?? '') || now;
+        if (deadline !== undefined) earliest = Math.max(earliest, now - deadline);
+        const { time: scheduled } = mostRecent(schedule, earliest, now, tz);
+        requeueAt = nextTime(schedule, now, tz);
+        const tooLate = scheduled !== undefined && deadline !== undefined && scheduled + deadline < now;
+        if (scheduled !== undefined && !tooLate) {
+          const jobName = jobNameFor(name(cj), scheduled);
+          const already = jobs.some((j) => name(j) === jobName);
+          const policy = spec.concurrencyPolicy ?? 'Allow';
+          if (!already && !(policy === 'Forbid' && active.length > 0)) {
+            if (policy === 'Replace') {
+              for (const ref of active) {
+                await this.jobClient.delete(ns, String(ref.name), { propagationPolicy: 'Background' }).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+              }
+              active = [];
+            }
+            const created = await this.createJob(cj, jobName, scheduled, tz);
+            if (created) active.push(jobRef(created));
+            lastSchedule = rfc3339(scheduled);
+          }
+        }
+      }
+    }
+
+    const status: Record<string, unknown> = {};
+    if (active.length) status.active = active;
+    if (lastSchedule) status.lastScheduleTime = lastSchedule;
+    if (lastSuccessful) status.lastSuccessfulTime = lastSuccessful;
+    if (!sameJson(status, old)) {
+      cj.status = status;
+      await this.cjClient.updateStatus(undefined, cj);
+    }
+    await this.cleanupHistory(cj, jobs);
+    // Upstream requeues 100 ms after the next scheduled time.
+    if (requeueAt !== undefined) this.queue?.addAfter(key, requeueAt - now + 100);
+  }
+
+  private async createJob(cj: Obj, jobName: string, scheduled: number, tz: string | undefined): Promise<Obj | undefined> {
+    const template = ((cj.spec as Record<string, unknown>).jobTemplate ?? {}) as Obj;
+    const tm = templateMeta(template);
+    const job: Obj = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: jobName,
+        namespace: namespace(cj),
+        labels: tm.labels,
+        annotations: { ...tm.annotations, [SCHEDULED_TIMESTAMP]: formatInZone(scheduled, tz) },
+        ownerReferences: [controllerRef(cj, 'batch/v1', 'CronJob')],
+      },
+      spec: structuredClone((template.spec ?? {}) as Obj),
+    };
+    try {
+      return await this.jobClient.create(namespace(cj), job);
+    } catch (e) {
+      if (isAlreadyExists(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** cleanupFinishedJobs: the oldest finished Jobs beyond each history limit go. */
+  private async cleanupHistory(cj: Obj, jobs: Obj[]): Promise<void> {
+    const spec = (cj.spec ?? {}) as Record<string, unknown>;
+    const limits: [string, unknown][] = [
+      ['Complete', spec.successfulJobsHistoryLimit],
+      ['Failed', spec.failedJobsHistoryLimit],
+    ];
+    for (const [type, limit] of limits) {
+      if (typeof limit !== 'number') continue;
+      const finished = jobs.filter((j) => finishedType(j) === type && !deletionTimestamp(j));
+      if (finished.length <= limit) continue;
+      const started = (j: Obj) => Date.parse(String((j.status as Record<string, unknown> | undefined)?.startTime ?? creationTimestamp(j) ?? '')) || 0;
+      finished.sort((a, b) => started(a) - started(b));
+      for (const j of finished.slice(0, finished.length - limit)) {
+        await this.jobClient.delete(namespace(j), name(j), { propagationPolicy: 'Background' }).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+      }
+    }
+  }
+}
+
+function jobRef(j: Obj): Obj {
+  return { apiVersion: 'batch/v1', kind: 'Job', name: name(j), namespace: namespace(j), uid: uid(j), resourceVersion: resourceVersion(j) };
+}
