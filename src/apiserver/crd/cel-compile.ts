@@ -6,13 +6,15 @@
 // the rule runs instead of at CRD creation.
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { checkFields, resultKind } from './cel-check.js';
-import { KNOWN_FUNCTIONS, ruleEnv } from './cel-library.js';
+import { KNOWN_FUNCTIONS, ruleEnv, UNSUPPORTED_FUNCTIONS, UNSUPPORTED_NAMESPACES } from './cel-library.js';
 import type { SchemaNode } from './node.js';
 
 export type Expr = ReturnType<typeof parse>['expr'];
 
 export interface CompiledExpr {
   source: string;
+  /** Calls upstream library functions this environment lacks: the rule is not evaluated. */
+  unsupported: boolean;
   ast: Expr;
   run(bindings: { self: unknown; oldSelf?: unknown }): CelResult;
   usesOldSelf: boolean;
@@ -40,7 +42,10 @@ interface Walk {
   positions: Record<string, number>;
   errors: string[];
   usesOldSelf: boolean;
+  unsupported: boolean;
 }
+
+const TWO_VARIABLE_MACROS = new Set(['all', 'exists', 'exists_one']);
 
 function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
   if (!e) return;
@@ -56,7 +61,22 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
       return;
     case 'callExpr': {
       const fn = k.value.function;
-      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn)) {
+      const target = k.value.target;
+      // Upstream-only libraries: namespaced functions, unimplemented functions and two-variable
+      // comprehensions (which this parser leaves unexpanded) are accepted, not evaluated.
+      if (target?.exprKind.case === 'identExpr' && UNSUPPORTED_NAMESPACES.has(target.exprKind.value.name) && !scope.has(target.exprKind.value.name)) {
+        w.unsupported = true;
+        for (const a of k.value.args) walk(a, scope, w);
+        return;
+      }
+      if (UNSUPPORTED_FUNCTIONS.has(fn) || (TWO_VARIABLE_MACROS.has(fn) && k.value.args.length === 3)) {
+        w.unsupported = true;
+        if (fn === 'transformList' || fn === 'transformMap' || fn === 'transformMapEntry' || TWO_VARIABLE_MACROS.has(fn)) {
+          walk(target, scope, w);
+          return;
+        }
+      }
+      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn) && !UNSUPPORTED_FUNCTIONS.has(fn)) {
         // cel-go places a call at its opening parenthesis.
         const at = w.src.indexOf(`${fn}(`, pos());
         w.errors.push(errorAt(w.src, at < 0 ? pos() : at + fn.length, `undeclared reference to '${fn}' (in container '')`));
@@ -124,13 +144,13 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
   }
   const positions: Record<string, number> = {};
   for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) positions[id] = off;
-  const w: Walk = { src, positions, errors: [], usesOldSelf: false };
+  const w: Walk = { src, positions, errors: [], usesOldSelf: false, unsupported: false };
   walk(parsed.expr, new Set(vars), w);
   if (w.errors.length === 0 && opts.self) {
     for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions)) w.errors.push(errorAt(src, issue.offset, issue.message));
   }
   if (w.errors.length) return { ok: false, detail: w.errors.join('\n') };
-  if (opts.self && opts.expect) {
+  if (opts.self && opts.expect && !w.unsupported) {
     const kind = resultKind(parsed.expr, opts.self, opts.isResource === true);
     if (kind !== 'unknown' && kind !== opts.expect) return { ok: false, typeError: true, detail: opts.expect === 'bool' ? 'cel expression must evaluate to a bool' : 'messageExpression must evaluate to a string' };
   }
@@ -139,6 +159,7 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
     ok: true,
     expr: {
       source: src,
+      unsupported: w.unsupported,
       ast: parsed.expr,
       usesOldSelf: w.usesOldSelf,
       run: (b) => program(b as never),

@@ -113,6 +113,25 @@ export const KNOWN_FUNCTIONS = new Set([
   'isIP', 'isCIDR', 'isURL', 'isQuantity',
 ]);
 
+/**
+ * Functions of upstream's CEL environment this one does not implement: rules calling them compile
+ * (as upstream accepts them) and are skipped when objects are validated.
+ */
+export const UNSUPPORTED_FUNCTIONS = new Set([
+  // quantity, url, ip/cidr and semver values and their methods
+  'quantity', 'sign', 'isInteger', 'asInteger', 'asApproximateFloat', 'add', 'sub', 'isGreaterThan', 'isLessThan', 'compareTo',
+  'url', 'getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath', 'getQuery',
+  'ip', 'family', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast', 'isGlobalUnicast',
+  'cidr', 'containsIP', 'containsCIDR', 'prefixLength', 'masked',
+  'semver', 'isSemver', 'major', 'minor', 'patch',
+  // strings v2 format, extended lists, optional values, two-variable comprehensions
+  'format', 'slice', 'flatten', 'distinct', 'sort', 'sortBy', 'hasValue', 'value', 'orValue', 'or', 'optMap', 'optFlatMap',
+  'transformList', 'transformMap', 'transformMapEntry',
+]);
+
+/** Namespaces of upstream library functions (`sets.contains(...)`, `math.greatest(...)`), not implemented here. */
+export const UNSUPPORTED_NAMESPACES = new Set(['sets', 'math', 'strings', 'base64', 'lists', 'optional', 'format']);
+
 let env: CelEnv | undefined;
 
 /** The shared environment; variables are bound per evaluation (self, oldSelf). */
