@@ -161,6 +161,7 @@ describe('CRD validation', () => {
       { rule: "quantity('1Gi').isGreaterThan(quantity('1Mi'))" },
       { rule: "[1, 2].all(i, v, v > 0)" },
       { rule: "url('https://x').getScheme() == 'https'" },
+      { rule: "self.?cronSpec.orValue('') != 'x'" },
     ]), []);
     const root = (rule: string) => rules([{ rule }], (c) => c.spec.versions[0].schema.openAPIV3Schema);
     assert.deepEqual(root("self.metadata.name.startsWith('x') && self.kind == 'CronTab' && self.spec.replicas > 0"), []);

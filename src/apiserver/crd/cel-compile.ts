@@ -140,6 +140,9 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
   try {
     parsed = parse(src);
   } catch (err) {
+    // Optional field and index selection (`self.?a`, `self[?'k']`) is upstream syntax this parser
+    // lacks: such rules are accepted and, like other unsupported ones, not evaluated.
+    if (/\.\?|\[\?/.test(src)) return { ok: true, expr: { source: src, unsupported: true, ast: parse('true').expr, usesOldSelf: /\boldSelf\b/.test(src), run: () => true } };
     return { ok: false, detail: syntaxError(src, err) };
   }
   const positions: Record<string, number> = {};
