@@ -13,6 +13,7 @@ import { EventRecorder } from './events/recorder.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { TaintEvictionController } from './nodelifecycle/taint-eviction.js';
 import { PodGCController } from './podgc/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 import { RootCaPublisher } from './serviceaccount/root-ca-publisher.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
@@ -34,6 +35,7 @@ export const CLUSTER_CONTROLLERS: ClusterControllerFactory[] = [
   (d) => new NodeLifecycleController(d, d.recorder('node-controller')),
   (d) => new TaintEvictionController(d, d.recorder('taint-eviction-controller')),
   (d) => new PodGCController(d),
+  (d) => new ResourceQuotaController(d),
 ];
 
 export interface StartClusterControllersOptions {

@@ -103,7 +103,7 @@ export class ResourceQuotaController implements WorkloadController {
     // The kinds charged: every group-resource some hard resource belongs to.
     const kinds = new Map<string, GroupResource>();
     for (const name of hard.keys()) {
-      const gr = parseCountName(name) ?? LEGACY[name] ?? { group: '', resource: 'pods' };
+      const gr = parseCountName(name) ?? LEGACY[name] ?? (name.includes('.storageclass.storage.k8s.io/') ? LEGACY.persistentvolumeclaims : LEGACY.pods);
       if (matchesResource(gr, name)) kinds.set(`${gr.group}/${gr.resource}`, gr);
     }
     let used: ResourceList = new Map();
