@@ -8,6 +8,7 @@ import type { KubeClient } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { WorkQueue } from '../util/workqueue.js';
 import { CronJobController } from './cronjob/controller.js';
+import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
@@ -23,6 +24,7 @@ export type ControllerFactory = (deps: ControllerDeps) => WorkloadController;
 export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
   (d) => new ReplicaSetController(d),
   (d) => new DeploymentController(d),
+  (d) => new DaemonSetController(d),
   (d) => new JobController(d),
   (d) => new TtlAfterFinishedController(d),
   (d) => new CronJobController(d),
