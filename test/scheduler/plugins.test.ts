@@ -6,6 +6,7 @@ import { podInfoOf } from '../../src/scheduler/framework/pod-info.js';
 import { Snapshot } from '../../src/scheduler/framework/snapshot.js';
 import { CODE_NAMES } from '../../src/scheduler/framework/status.js';
 import { defaultPlugins, IN_TREE_PLUGINS } from '../../src/scheduler/registry.js';
+import { scheduleOne } from '../../src/scheduler/schedule-one.js';
 import type { Obj } from '../../src/client/types.js';
 import { node, pod } from './fixtures.js';
 
@@ -196,5 +197,38 @@ describe('InterPodAffinity scores', () => {
     };
     assert.deepEqual(run({ podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [term] } }), [100, 0]);
     assert.deepEqual(run({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [term] } }), [0, 100]);
+  });
+});
+
+describe('PodTopologySpread tallies kept between cycles', () => {
+  test('filter outcomes match a fresh count after pods come and go', () => {
+    const nodes = Array.from({ length: 12 }, (_, i) => node(`n${i}`, { labels: { zone: `z${i % 4}` } }));
+    const live = new Snapshot();
+    for (const n of nodes) live.setNode(n);
+    const fw = new Framework({ registry: IN_TREE_PLUGINS, plugins: defaultPlugins(), snapshot: live });
+    const tsc = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'w' } } }] };
+    const placed: Obj[] = [];
+    let seed = 7;
+    const rnd = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let step = 0; step < 60; step++) {
+      if (placed.length && rnd() < 0.3) {
+        const [gone] = placed.splice(Math.floor(rnd() * placed.length), 1);
+        live.removePod(`default/${(gone.metadata as { name: string }).name}`);
+      } else {
+        const p = pod(`p${step}`, { labels: { app: 'w' }, spec: tsc });
+        const out = scheduleOne(fw, live, p);
+        if (out.kind === 'scheduled') placed.push({ ...p, spec: { ...(p.spec as object), nodeName: out.nodeName } });
+      }
+      const probe = pod('probe', { labels: { app: 'w' }, spec: tsc });
+      const fresh = filterAll(nodes, placed, probe);
+      const state = fw.newCycleState();
+      const info = podInfoOf(probe);
+      fw.runPreFilterPlugins(state, info, live.nodeInfos());
+      const seen = live.nodeInfos().map((n) => {
+        const s = fw.runFilterPlugins(state, info, n);
+        return s.isSuccess() ? `${n.name}: Success` : `${n.name}: ${CODE_NAMES[s.code]} ${s.message()} [${s.plugin}]`;
+      });
+      assert.deepEqual(seen, fresh, `step ${step}`);
+    }
   });
 });

@@ -14,6 +14,13 @@ export class Snapshot {
   private antiAffinityList: NodeInfo[] | undefined;
   /** label key -> value -> nodes carrying it; dropped whenever the node set or a node changes */
   private byLabel = new Map<string, Map<string, NodeInfo[]>>();
+  /** Bumped whenever a pod is added to or removed from a node. */
+  podVersion = 0;
+  /** Bumped whenever a node is added or removed or its labels change (topology domains). */
+  topologyVersion = 0;
+  /** Node names of the pod changes after version `logBase` (entry i is version logBase + i + 1). */
+  private changeLog: string[] = [];
+  private logBase = 0;
   /** pod key -> the node it is counted on */
   private readonly podNodes = new Map<string, string>();
 
@@ -43,6 +50,24 @@ export class Snapshot {
     return groups;
   }
 
+  /**
+   * The nodes whose pods changed after `podVersion` was `since` (with repeats), or undefined when
+   * that is too long ago to tell. Lets plugins update per-node tallies instead of recounting.
+   */
+  podChangesSince(since: number): string[] | undefined {
+    if (since < this.logBase || since > this.podVersion) return undefined;
+    return this.changeLog.slice(since - this.logBase);
+  }
+
+  private recordPodChange(node: string): void {
+    this.podVersion++;
+    if (this.changeLog.length >= 4096) {
+      this.logBase += this.changeLog.length;
+      this.changeLog = [];
+    }
+    this.changeLog.push(node);
+  }
+
   numNodes(): number {
     return this.nodeInfos().length;
   }
@@ -64,25 +89,32 @@ export class Snapshot {
   /** Adds or replaces a node object. */
   setNode(obj: Obj): NodeInfo {
     const name = (obj.metadata as { name: string }).name;
-    if (this.byLabel.size) this.byLabel = new Map();
     let info = this.infos.get(name);
     if (!info) {
       info = new NodeInfo(obj);
       this.infos.set(name, info);
       this.listDirty = true;
+      this.topologyChanged();
     } else {
+      const before = info.node ? JSON.stringify(info.labels) : undefined;
       if (!info.node) this.listDirty = true;
       info.setNode(obj);
+      if (before !== JSON.stringify(info.labels)) this.topologyChanged();
     }
     this.affinityList = this.antiAffinityList = undefined;
     return info;
+  }
+
+  private topologyChanged(): void {
+    this.topologyVersion++;
+    if (this.byLabel.size) this.byLabel = new Map();
   }
 
   /** Removes a node; its pods stay remembered under its name until they go (as upstream's cache). */
   removeNode(name: string): void {
     const info = this.infos.get(name);
     if (!info) return;
-    if (this.byLabel.size) this.byLabel = new Map();
+    this.topologyChanged();
     if (info.pods.length === 0) this.infos.delete(name);
     else {
       info.node = undefined;
@@ -104,6 +136,7 @@ export class Snapshot {
     }
     ni.addPod(info);
     this.podNodes.set(info.key, node);
+    this.recordPodChange(node);
     if (info.hasAffinity()) this.affinityList = this.antiAffinityList = undefined;
     return info;
   }
@@ -116,6 +149,7 @@ export class Snapshot {
     if (!ni) return;
     const had = ni.podsWithAffinity.length;
     ni.removePod(key);
+    this.recordPodChange(node);
     if (had !== ni.podsWithAffinity.length) this.affinityList = this.antiAffinityList = undefined;
     if (!ni.node && ni.pods.length === 0) this.infos.delete(node);
   }

@@ -4,6 +4,7 @@
 import { matchesLabels } from '../../framework/labels.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
 import type { Handle } from '../../framework/interfaces.js';
+import type { Snapshot } from '../../framework/snapshot.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { RequiredNodeAffinity } from '../../framework/node-affinity.js';
 import type { PodInfo } from '../../framework/pod-info.js';
@@ -74,21 +75,10 @@ export function preFilter(handle: Handle, state: CycleState, pod: PodInfo, nodes
   const keys = constraints.map((c) => c.topologyKey);
   const n = constraints.length;
   if (n === 1 && nodes === handle.snapshot.nodeInfos()) {
-    // One constraint over the whole snapshot: walk the snapshot's domain groups (no per-node map work).
     const c = constraints[0];
-    const m = matchNum[0];
     const check = !required.isEmpty() || c.nodeTaintsPolicy === 'Honor';
-    for (const [value, group] of handle.snapshot.nodesByLabelValue(c.topologyKey)) {
-      let sum = 0;
-      let counted = false;
-      for (let j = 0; j < group.length; j++) {
-        const node = group[j];
-        if (check && !nodeIncluded(c, pod, node, required)) continue;
-        counted = true;
-        if (node.pods.length) sum += countMatching(node.pods, c.selector, pod.namespace);
-      }
-      if (counted) m.set(value, sum);
-    }
+    if (check) countByDomain(handle.snapshot, c, pod, required, matchNum[0]);
+    else matchNum[0] = memoizedCounts(handle.snapshot, c, pod.namespace);
   } else {
     preFilterNodes(constraints, keys, matchNum, pod, nodes, required);
   }
@@ -100,6 +90,75 @@ export function preFilter(handle: Handle, state: CycleState, pod: PodInfo, nodes
   const selfMatch = constraints.map((c) => (matchesLabels(c.selector, pod.labels) ? 1 : 0));
   state.write(KEY, new PreFilterState(constraints, matchNum, paths, required, selfMatch));
   return undefined;
+}
+
+/** One constraint over the whole snapshot: the snapshot's domain groups, no per-node map work. */
+function countByDomain(snapshot: Snapshot, c: Constraint, pod: PodInfo, required: RequiredNodeAffinity, m: Map<string, number>): void {
+  for (const [value, group] of snapshot.nodesByLabelValue(c.topologyKey)) {
+    let sum = 0;
+    let counted = false;
+    for (let j = 0; j < group.length; j++) {
+      const node = group[j];
+      if (!nodeIncluded(c, pod, node, required)) continue;
+      counted = true;
+      if (node.pods.length) sum += countMatching(node.pods, c.selector, pod.namespace);
+    }
+    if (counted) m.set(value, sum);
+  }
+}
+
+/** Matching pods per domain and per node for one (namespace, key, selector), kept between cycles. */
+interface Tally {
+  podVersion: number;
+  topologyVersion: number;
+  domains: Map<string, number>;
+  perNode: Map<string, number>;
+}
+
+const tallies = new WeakMap<Snapshot, Map<string, Tally>>();
+const MAX_TALLIES = 64;
+
+/**
+ * The domain counts of a constraint that every node takes part in (no inclusion policy filters
+ * nodes). Consecutive pods of one workload share the tally: only nodes whose pods changed since
+ * the last cycle are recounted, so the cost is not a walk over every node per pod. A copy is
+ * returned, as preemption's dry runs change it.
+ */
+function memoizedCounts(snapshot: Snapshot, c: Constraint, ns: string): Map<string, number> {
+  let bySig = tallies.get(snapshot);
+  if (!bySig) tallies.set(snapshot, (bySig = new Map()));
+  const sig = `${ns}\0${c.topologyKey}\0${JSON.stringify(c.selector)}`;
+  let t = bySig.get(sig);
+  const changes = t && t.topologyVersion === snapshot.topologyVersion ? snapshot.podChangesSince(t.podVersion) : undefined;
+  if (t && changes) {
+    for (const name of new Set(changes)) {
+      const node = snapshot.get(name);
+      const value = node?.labels[c.topologyKey];
+      const before = t.perNode.get(name);
+      if (node === undefined || value === undefined || before === undefined) continue;
+      const now = node.pods.length ? countMatching(node.pods, c.selector, ns) : 0;
+      if (now !== before) {
+        t.perNode.set(name, now);
+        t.domains.set(value, (t.domains.get(value) ?? 0) + now - before);
+      }
+    }
+    t.podVersion = snapshot.podVersion;
+  } else {
+    t = { podVersion: snapshot.podVersion, topologyVersion: snapshot.topologyVersion, domains: new Map(), perNode: new Map() };
+    for (const [value, group] of snapshot.nodesByLabelValue(c.topologyKey)) {
+      let sum = 0;
+      for (let j = 0; j < group.length; j++) {
+        const node = group[j];
+        const count = node.pods.length ? countMatching(node.pods, c.selector, ns) : 0;
+        t.perNode.set(node.name, count);
+        sum += count;
+      }
+      t.domains.set(value, sum);
+    }
+    if (bySig.size >= MAX_TALLIES) bySig.clear();
+    bySig.set(sig, t);
+  }
+  return new Map(t.domains);
 }
 
 /** The general case: one pass over the given nodes. */
