@@ -10,6 +10,7 @@ import { WorkQueue } from '../util/workqueue.js';
 import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
+import { DisruptionController } from './disruption/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
 import { TtlAfterFinishedController } from './job/ttl-after-finished.js';
@@ -29,6 +30,7 @@ export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
   (d) => new TtlAfterFinishedController(d),
   (d) => new CronJobController(d),
   (d) => new GarbageCollector(d),
+  (d) => new DisruptionController(d),
 ];
 
 export interface StartControllersOptions {
