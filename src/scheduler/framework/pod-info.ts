@@ -2,6 +2,8 @@
 // affinity terms with compiled selectors).
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
 import type { LabelSelector } from '../../util/label-selector.js';
+import { compileSelector } from './labels.js';
+import type { LabelMatcher } from './labels.js';
 import { asPod } from './api.js';
 import type { Obj, PodAffinityTermSpec, PodShape, Toleration } from './api.js';
 import { podRequests } from './resources.js';
@@ -20,6 +22,8 @@ export class AffinityTerm {
   /** undefined: no namespaceSelector (matches no namespace by labels). */
   readonly nsSelector: LabelSelector | undefined;
   readonly topologyKey: string;
+  /** The label selector compiled (the hot loops of InterPodAffinity call it per pod). */
+  readonly matchLabels: LabelMatcher;
 
   constructor(
     ownerNamespace: string,
@@ -28,6 +32,7 @@ export class AffinityTerm {
   ) {
     this.topologyKey = spec.topologyKey;
     this.selector = labelSelectorFromObject(spec.labelSelector ?? undefined);
+    this.matchLabels = compileSelector(this.selector);
     this.nsSelector = spec.namespaceSelector ? labelSelectorFromObject(spec.namespaceSelector) : undefined;
     const ns = spec.namespaces ?? [];
     // GetNamespacesFromPodAffinityTerm: no namespaces and no selector mean the pod's own namespace.
@@ -37,7 +42,7 @@ export class AffinityTerm {
   /** AffinityTerm.Matches: the pod is in one of the term's namespaces and carries matching labels. */
   matches(pod: PodInfo, nsLabels: Record<string, string> | undefined): boolean {
     if (this.namespaces.has(pod.namespace) || (this.nsSelector !== undefined && matchesLabels(this.nsSelector, nsLabels ?? {}))) {
-      return matchesLabels(this.selector, pod.labels);
+      return this.matchLabels(pod.labels);
     }
     return false;
   }

@@ -1,7 +1,6 @@
 // InterPodAffinity (interpodaffinity/filtering.go, scoring.go): required pod affinity and
 // anti-affinity of the incoming pod, the required anti-affinity of existing pods (symmetry), and
 // preferred terms of both sides for scoring.
-import { compileSelector } from '../../framework/labels.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
 import type { AnyPlugin, Handle, NodeScore } from '../../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../../framework/interfaces.js';
@@ -52,7 +51,7 @@ export function newInterPodAffinity(args: Record<string, unknown> | undefined, h
   const nsLabels = (ns: string) => handle.namespaceLabels(ns);
   /** term.Matches with the namespace labels of the candidate pod's namespace. */
   const matches = (t: AffinityTerm, p: PodInfo) => {
-    if (t.namespaces.has(p.namespace)) return compileSelector(t.selector)(p.labels);
+    if (t.namespaces.has(p.namespace)) return t.matchLabels(p.labels);
     return t.nsSelector !== undefined && t.matches(p, nsLabels(p.namespace));
   };
   const matchesAll = (terms: AffinityTerm[], p: PodInfo) => terms.every((t) => matches(t, p));
