@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, pod, startCluster } from './cluster-fixture.js';
+import { registryAdmissionLookup } from '../../src/apiserver/admission/lookup.js';
+import { ResourceQuotaAdmission } from '../../src/apiserver/admission/resourcequota/plugin.js';
+import { catalog, eventually, pod, startCluster } from './cluster-fixture.js';
 
 const withResources = (name: string, requests: Record<string, string>, limits: Record<string, string> = requests) =>
   ({ ...pod(name, {}), spec: { containers: [{ name: 'app', image: 'nginx', resources: { requests, limits } }] } });
@@ -37,5 +39,27 @@ describe('resource quota controller', () => {
       const used = ((await quotas.get('default', 'compute')).status as any).used;
       return used.pods === '1' && used['requests.cpu'] === '500m' && used.configmaps === '0';
     }, 'usage released');
+  });
+
+  test('with the admission plugin: measured usage, an exact rejection, and the charge kept by the next sync', async (t) => {
+    const { client, registry, clock } = await startCluster(t, { only: ['resourcequota-controller'] });
+    const quotas = client.resource('', 'v1', 'resourcequotas');
+    const pods = client.resource('', 'v1', 'pods');
+    await pods.create('default', withResources('first', { cpu: '1' }));
+    await quotas.create('default', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute' }, spec: { hard: { 'requests.cpu': '2', 'limits.cpu': '2' } } });
+    await eventually(async () => ((await quotas.get('default', 'compute')).status as any)?.used?.['requests.cpu'] === '1', 'usage measured');
+
+    const plugin = new ResourceQuotaAdmission();
+    const lookup = registryAdmissionLookup(registry, catalog, clock);
+    const admit = (p: Record<string, unknown>) =>
+      plugin.validate({ operation: 'CREATE', resource: catalog.resource('', 'v1', 'pods')!, namespace: 'default', name: String((p.metadata as any).name), object: p, user: { username: 'u', groups: [] }, dryRun: false }, lookup);
+    await assert.rejects(admit(withResources('big', { cpu: '2' })), { code: 403, message: 'pods "big" is forbidden: exceeded quota: compute, requested: limits.cpu=2,requests.cpu=2, used: limits.cpu=1,requests.cpu=1, limited: limits.cpu=2,requests.cpu=2' });
+    const second = withResources('second', { cpu: '1' });
+    await admit(second);
+    assert.equal(((await quotas.get('default', 'compute')).status as any).used['requests.cpu'], '2');
+    await pods.create('default', second);
+    await assert.rejects(admit(withResources('third', { cpu: '100m' })), /exceeded quota: compute, requested: limits.cpu=100m,requests.cpu=100m, used: limits.cpu=2,requests.cpu=2, limited: limits.cpu=2,requests.cpu=2$/);
+    const q = await quotas.get('default', 'compute');
+    assert.deepEqual((q.status as any).used, { 'limits.cpu': '2', 'requests.cpu': '2' });
   });
 });

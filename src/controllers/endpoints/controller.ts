@@ -134,6 +134,7 @@ export class EndpointsController implements WorkloadController {
   private readonly endpointsInformer: Informer;
   private readonly endpoints: ResourceClient;
   private readonly triggers = new TriggerTimeTracker();
+  private queue: WorkQueue<string> | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
     this.services = deps.informers.informerFor('', 'v1', 'services');
@@ -143,6 +144,7 @@ export class EndpointsController implements WorkloadController {
   }
 
   bind(queue: WorkQueue<string>): void {
+    this.queue = queue;
     const enqueue = (o: Obj) => queue.add(keyOf(o));
     this.services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
     const podChanged = (...pods: Obj[]) => {
@@ -150,7 +152,7 @@ export class EndpointsController implements WorkloadController {
     };
     this.pods.addEventHandler({ onAdd: (p) => podChanged(p), onUpdate: (o, n) => podChanged(o, n), onDelete: (p) => podChanged(p) });
     // An Endpoints object changed or deleted by someone else is put right.
-    this.endpointsInformer.addEventHandler({ onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
+    this.endpointsInformer.addEventHandler({ onAdd: (e, initial) => !initial && enqueue(e), onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
   }
 
   async reconcile(key: string): Promise<void> {
@@ -222,9 +224,9 @@ export class EndpointsController implements WorkloadController {
     try {
       await this.endpoints.create(ns, body);
     } catch (err) {
-      // Created meanwhile (or left over): retry against the informer's fresher copy.
-      if (isAlreadyExists(err)) throw new Error(`endpoints ${key} appeared meanwhile; retrying`);
-      throw err;
+      // The informer has not shown it yet: sync again once it has (its add event requeues too).
+      if (!isAlreadyExists(err)) throw err;
+      this.queue?.addAfter(key, 100);
     }
   }
 }
