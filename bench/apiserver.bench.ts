@@ -127,7 +127,9 @@ async function main(): Promise<void> {
 
   const gc = (globalThis as { gc?: () => void }).gc;
   const server = await startApiServer({ port: 0, dataDir: join(dir, 'server'), storage: 'sqlite', kubernetesVersion: '1.33', compactionIntervalMs: 0 });
-  const session = connect(server.url, { ca: readFileSync(join(dir, 'server', 'pki', 'ca.crt')) });
+  // Flow-control windows as Go's HTTP/2 transport (client-go) sets them: 4 MiB per stream, 1 GiB per connection.
+  const session = connect(server.url, { ca: readFileSync(join(dir, 'server', 'pki', 'ca.crt')), settings: { initialWindowSize: 4 * 1024 * 1024 } });
+  session.on('connect', () => session.setLocalWindowSize(1024 * 1024 * 1024));
   session.setMaxListeners(0);
   const client = new Client(session, readFileSync(join(dir, 'server', 'admin-token'), 'utf8').trim());
   try {

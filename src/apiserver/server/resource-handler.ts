@@ -104,6 +104,16 @@ export class RestHandler implements ResourceHandler {
     writeWith(res, code, obj, encoding, this.serialize);
   }
 
+  /**
+   * Writes `body` in the negotiated representation. Objects from the registry go through its
+   * serializer (which reuses their cached JSON); transformed ones (Table, metadata) are new
+   * objects, for which the native JSON.stringify is several times faster.
+   */
+  private respond(ctx: RequestContext, code: number, res: ResourceDef, body: Obj, n: { encoding: 'json' | 'yaml'; representation: Representation }, list: boolean): void {
+    const out = this.represent(ctx, res, body, n.representation, list);
+    writeWith(ctx.res, code, out, n.encoding, n.representation.as === 'object' ? this.serialize : JSON.stringify);
+  }
+
   private negotiate(ctx: RequestContext, list: boolean) {
     const accept = ctx.req.headers['accept'] as string | undefined;
     const n = negotiateObject(accept, list);
@@ -161,13 +171,13 @@ export class RestHandler implements ResourceHandler {
     const n = this.negotiate(ctx, false);
     const rv = ctx.url.searchParams.get('resourceVersion') || undefined;
     const obj = await this.opts.api.get(t, ctx.info.name, { resourceVersion: rv }, ctx.user);
-    this.write(ctx.res, 200, this.represent(ctx, t.res, obj, n.representation, false), n.encoding);
+    this.respond(ctx, 200, t.res, obj, n, false);
   }
 
   private async list(ctx: RequestContext, t: Target): Promise<void> {
     const n = this.negotiate(ctx, true);
     const list = await this.opts.api.list(t, listQuery(ctx.url.searchParams), ctx.user);
-    this.write(ctx.res, 200, this.represent(ctx, t.res, list, n.representation, true), n.encoding);
+    this.respond(ctx, 200, t.res, list, n, true);
   }
 
   private async watch(ctx: RequestContext, t: Target): Promise<void> {
@@ -214,7 +224,7 @@ export class RestHandler implements ResourceHandler {
       transform,
       onShutdown: this.opts.onShutdown,
       contentType: 'application/json',
-      serialize: this.serialize,
+      serialize: representation.as === 'object' ? this.serialize : JSON.stringify,
     });
   }
 
@@ -226,7 +236,7 @@ export class RestHandler implements ResourceHandler {
     const wctx = this.writeContext(ctx, q);
     const created = await this.opts.api.create(t, obj, wctx);
     setWarnings(ctx, wctx.warnings);
-    this.write(ctx.res, 201, this.represent(ctx, t.res, created, n.representation, false), n.encoding);
+    this.respond(ctx, 201, t.res, created, n, false);
   }
 
   private async update(ctx: RequestContext, t: Target): Promise<void> {
@@ -238,7 +248,7 @@ export class RestHandler implements ResourceHandler {
     const wctx = this.writeContext(ctx, q);
     const result = await this.opts.api.update(t, ctx.info.name, obj, wctx);
     setWarnings(ctx, wctx.warnings);
-    this.write(ctx.res, result.created ? 201 : 200, this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
+    this.respond(ctx, result.created ? 201 : 200, t.res, result.object, n, false);
   }
 
   private async patch(ctx: RequestContext, t: Target, subresource: string | undefined): Promise<void> {
@@ -253,7 +263,7 @@ export class RestHandler implements ResourceHandler {
       ? await this.opts.api.patchSubresource(t, ctx.info.name, subresource, kind, body, wctx)
       : await this.opts.api.patch(t, ctx.info.name, kind, body, wctx);
     setWarnings(ctx, wctx.warnings);
-    this.write(ctx.res, result.created ? 201 : 200, this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
+    this.respond(ctx, result.created ? 201 : 200, t.res, result.object, n, false);
   }
 
   private async deleteBody(ctx: RequestContext): Promise<Obj | undefined> {
@@ -271,7 +281,8 @@ export class RestHandler implements ResourceHandler {
     const result = await this.opts.api.delete(t, ctx.info.name, { ...q, body }, wctx);
     setWarnings(ctx, wctx.warnings);
     const isStatus = result.object['kind'] === 'Status';
-    this.write(ctx.res, result.code, isStatus ? result.object : this.represent(ctx, t.res, result.object, n.representation, false), n.encoding);
+    if (isStatus) this.write(ctx.res, result.code, result.object, n.encoding);
+    else this.respond(ctx, result.code, t.res, result.object, n, false);
   }
 
   private async deleteCollection(ctx: RequestContext, t: Target): Promise<void> {
@@ -281,7 +292,7 @@ export class RestHandler implements ResourceHandler {
     const wctx = this.writeContext(ctx, { dryRun: q.dryRun || dryRunInBody(body), fieldValidation: 'Ignore' });
     const list = await this.opts.api.deleteCollection(t, listQuery(ctx.url.searchParams), { ...q, body }, wctx);
     setWarnings(ctx, wctx.warnings);
-    this.write(ctx.res, 200, this.represent(ctx, t.res, list, n.representation, true), n.encoding);
+    this.respond(ctx, 200, t.res, list, n, true);
   }
 
   private async subresource(ctx: RequestContext, t: Target): Promise<void> {

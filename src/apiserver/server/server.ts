@@ -37,7 +37,9 @@ export class ApiServer {
     tls: TlsMaterial,
   ) {
     this.discovery = new DiscoveryService(deps.resources);
-    this.server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
+    this.server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000, initialWindowSize: 4 * 1024 * 1024 } });
+    // Request bodies up to the 3 MiB limit flow without waiting on window updates (Go's server does the same per connection).
+    this.server.on('session', (session) => session.on('connect', () => session.setLocalWindowSize(32 * 1024 * 1024)));
     this.server.on('request', (req: Req, res: Res) => {
       void this.handle(req, res);
     });
