@@ -15,6 +15,7 @@ import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
 import { TtlAfterFinishedController } from './job/ttl-after-finished.js';
 import { ReplicaSetController } from './replicaset/controller.js';
+import { StatefulSetController } from './statefulset/controller.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
 
 export type { ControllerDeps, WorkloadController } from './shared/types.js';
@@ -25,6 +26,7 @@ export type ControllerFactory = (deps: ControllerDeps) => WorkloadController;
 export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
   (d) => new ReplicaSetController(d),
   (d) => new DeploymentController(d),
+  (d) => new StatefulSetController(d),
   (d) => new DaemonSetController(d),
   (d) => new JobController(d),
   (d) => new TtlAfterFinishedController(d),

@@ -39,6 +39,11 @@ describe('resource quota controller', () => {
       const used = ((await quotas.get('default', 'compute')).status as any).used;
       return used.pods === '1' && used['requests.cpu'] === '500m' && used.configmaps === '0';
     }, 'usage released');
+
+    // Kinds counted by count/<resource>.<group> are watched too once a quota names them.
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+    await client.resource('apps', 'v1', 'deployments').create('default', deployment);
+    await eventually(async () => ((await quotas.get('default', 'compute')).status as any).used['count/deployments.apps'] === '1', 'deployments counted');
   });
 
   test('with the admission plugin: measured usage, an exact rejection, and the charge kept by the next sync', async (t) => {

@@ -1,7 +1,8 @@
 // The resource quota controller (pkg/controller/resourcequota): status.hard mirrors spec.hard and
 // status.used is what the namespace's objects charge for every resource in it, recomputed when
-// the quota changes, when charged objects change (pods, services, PVCs, ConfigMaps, Secrets are
-// watched; other kinds counted by count/<resource>.<group> are listed at each sync), and every
+// the quota changes, when charged objects change (pods, services, PVCs, ConfigMaps and Secrets
+// are watched from the start; another kind is watched from the first quota that counts it with
+// count/<resource>.<group>, listed directly until its informer has synced), and every
 // --resource-quota-sync-period (5 min). Admission charges creations at once; this controller then
 // replaces the charge with the measured value (and releases what deleted objects held).
 import type { Informer } from '../../client/informer.js';
@@ -65,11 +66,16 @@ export class ResourceQuotaController implements WorkloadController {
     this.queue = queue;
     const enqueue = (q: Obj) => queue.add(keyOf(q));
     this.quotas.addEventHandler({ onAdd: enqueue, onUpdate: (o, n) => JSON.stringify(field(o, 'spec')) !== JSON.stringify(field(n, 'spec')) && enqueue(n), onDelete: () => undefined });
+    for (const informer of this.watched.values()) this.replenishFrom(informer);
+  }
+
+  /** Changes of charged objects requeue the quotas of their namespace (replenishment). */
+  private replenishFrom(informer: Informer): void {
     const touched = (obj: Obj) => {
       const ns = namespace(obj);
-      if (ns) for (const q of this.quotas.lister.list(ns)) queue.add(keyOf(q));
+      if (ns && this.queue) for (const q of this.quotas.lister.list(ns)) this.queue.add(keyOf(q));
     };
-    for (const informer of this.watched.values()) informer.addEventHandler({ onAdd: (o, initial) => !initial && touched(o), onUpdate: (_o, n) => touched(n), onDelete: touched });
+    informer.addEventHandler({ onAdd: (o, initial) => !initial && touched(o), onUpdate: (_o, n) => touched(n), onDelete: touched });
   }
 
   /** The group-resource a quota resource name counts, and its served version. */
@@ -80,8 +86,14 @@ export class ResourceQuotaController implements WorkloadController {
   }
 
   private async objectsOf(info: ResourceInfo, ns: string): Promise<Obj[]> {
-    const informer = this.watched.get(`${info.group}/${info.resource}`);
-    if (informer) return informer.lister.list(ns);
+    const key = `${info.group}/${info.resource}`;
+    let informer = this.watched.get(key);
+    if (!informer && info.verbs.includes('watch')) {
+      informer = this.deps.informers.informerFor(info.group, info.version, info.resource);
+      this.watched.set(key, informer);
+      this.replenishFrom(informer);
+    }
+    if (informer?.hasSynced()) return informer.lister.list(ns);
     return (await this.client.resource(info.group, info.version, info.resource).list(ns)).items;
   }
 
