@@ -7,7 +7,7 @@ import { loadOrCreateAdminToken } from '../apiserver/kubeconfig/admin-token.js';
 import { writeKubeconfig } from '../apiserver/kubeconfig/kubeconfig.js';
 import { openApiV3DocumentJson, openApiV3Index } from '../apiserver/openapi/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
-import { CrdController, customResourceHooks, registryCrdBackend } from '../apiserver/crd/index.js';
+import { startCustomResources } from '../apiserver/crd/install.js';
 import { decodeProtobufBody } from '../apiserver/protobuf/index.js';
 import { Registry, serializeJSON } from '../apiserver/registry/index.js';
 import { RestHandler } from '../apiserver/server/resource-handler.js';
@@ -67,9 +67,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     throw err;
   }
   // CRDs: their served versions are registered in the catalog, which discovery and OpenAPI follow.
-  const crds = new CrdController(registryCrdBackend(registry, catalog, clock), catalog, clock);
-  crds.start();
-  const crHooks = customResourceHooks(crds);
+  const crds = startCustomResources(registry, catalog, clock);
+  const crHooks = crds.hooks;
   const handler = new RestHandler({
     catalog,
     api: registryApi(registry, auth, clock),
