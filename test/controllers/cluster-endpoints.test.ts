@@ -79,6 +79,18 @@ describe('endpoints and EndpointSlices', () => {
       return list.items.length === 1 && eps.length === 2 && eps.every((e) => e.conditions.ready);
     }, 'the slice following the pods');
 
+    // A terminating pod stays in the slice as serving and terminating, not ready; Endpoints drop it.
+    await pods.delete('default', 'web-2');
+    await eventually(async () => {
+      const list = await slices.list('default', { labelSelector: 'kubernetes.io/service-name=web' });
+      const e = ((list.items[0]?.endpoints as any[] | undefined) ?? []).find((x) => x.addresses[0] === '10.1.0.2');
+      return e && e.conditions.terminating === true && e.conditions.serving === true && e.conditions.ready === false;
+    }, 'a terminating endpoint');
+    await eventually(async () => {
+      const s = ((await endpoints.get('default', 'web')).subsets as any[] | undefined)?.[0];
+      return s && s.addresses.map((a: any) => a.ip).join() === '10.1.0.3';
+    }, 'Endpoints without the terminating pod');
+
     // Deleting the service deletes its Endpoints.
     await client.resource('', 'v1', 'services').delete('default', 'web');
     await eventually(async () => {

@@ -94,6 +94,13 @@ describe('node lifecycle', () => {
       return l.items.some((e) => e.reason === 'TaintManagerEviction') ? l.items : undefined;
     }, 'eviction events');
     assert.ok(events.some((e) => e.reason === 'TaintManagerEviction' && e.message === 'Marking for deletion Pod default/plain'));
+
+    // The kubelet comes back: Ready again, and the controller lifts its taints.
+    const back = structuredClone(await nodes.get(undefined, 'node-a')) as any;
+    back.status.conditions = back.status.conditions.map((c: any) => (c.type === 'Ready' ? { ...c, status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: secs(clock.now()), lastTransitionTime: secs(clock.now()) } : c));
+    await nodes.updateStatus(undefined, back);
+    await renew(client, clock, 'node-a');
+    await eventually(async () => ((await nodes.get(undefined, 'node-a')).spec as any)?.taints === undefined, 'taints lifted');
     assert.deepEqual(errors.filter((e) => (e as { code?: number }).code !== 409), []);
   });
 
