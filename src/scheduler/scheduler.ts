@@ -228,8 +228,8 @@ export class Scheduler {
       return;
     }
     if (out.kind === 'error') {
-      this.onError(out.error, `scheduling ${pod.key}`);
-      this.failed(qpi, out.error.message, undefined);
+      // Not the pod's fault (e.g. no nodes at all): reason SchedulerError, retried after backoff.
+      this.failed(qpi, out.error.message, undefined, 'SchedulerError');
       this.queue.addBackoff(qpi);
       return;
     }
@@ -249,17 +249,17 @@ export class Scheduler {
    * handleSchedulingFailure: a FailedScheduling event, and PodScheduled=False with the message
    * (plus nominatedNodeName) when that changes anything (updatePod skips no-op updates).
    */
-  private failed(qpi: QueuedPodInfo, message: string, nominatedNodeName: string | undefined): void {
+  private failed(qpi: QueuedPodInfo, message: string, nominatedNodeName: string | undefined, reason: 'Unschedulable' | 'SchedulerError' = 'Unschedulable'): void {
     const pod = qpi.pod;
     void this.recorder.event(pod.obj, 'Warning', 'FailedScheduling', 'Scheduling', message);
     const current = (pod.pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled') as Record<string, unknown> | undefined;
     const nominatedChanged = nominatedNodeName !== undefined && nominatedNodeName !== (pod.pod.status?.nominatedNodeName ?? '');
-    const sameCondition = current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message;
+    const sameCondition = current?.status === 'False' && current.reason === reason && current.message === message;
     if (sameCondition && !nominatedChanged) return;
     // lastTransitionTime moves only when the status does.
     const transition = current?.status === 'False' && typeof current.lastTransitionTime === 'string' ? current.lastTransitionTime : new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const status: Record<string, unknown> = {
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: transition }],
+      conditions: [{ type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: transition }],
     };
     if (nominatedChanged) status.nominatedNodeName = nominatedNodeName || null;
     this.client
@@ -305,7 +305,7 @@ export class Scheduler {
       }
       if (!this.stillPending(pod)) return;
       this.onError(err, `binding ${pod.key} to ${nodeName}`);
-      this.failed(qpi, `Binding rejected: ${err instanceof Error ? err.message : String(err)}`, undefined);
+      this.failed(qpi, `Binding rejected: ${err instanceof Error ? err.message : String(err)}`, undefined, 'SchedulerError');
       this.queue.addBackoff(qpi);
     }
   }

@@ -114,4 +114,14 @@ describe('scheduler loop', () => {
     const preempted = await until(async () => (await events(client, 'Preempted'))[0], 'Preempted event');
     assert.match(String(preempted.note), /^Preempted by pod uid-high|^Preempted by pod .+ on node only$/);
   });
+
+  test('with no nodes at all the pod gets SchedulerError and the upstream text', async (t) => {
+    const { client } = await start(t, []);
+    await pods(client).create('default', pod('lonely'));
+    const cond = await until(async () => {
+      const p = await pods(client).get('default', 'lonely');
+      return ((p.status as { conditions?: Obj[] }).conditions ?? []).find((c) => c.type === 'PodScheduled');
+    }, 'PodScheduled condition');
+    assert.deepEqual([cond.status, cond.reason, cond.message], ['False', 'SchedulerError', 'no nodes available to schedule pods']);
+  });
 });
