@@ -63,6 +63,8 @@ export class PodController {
   /** Keys whose write the informer has not delivered yet: key -> resourceVersion, or '' for a deletion. */
   private readonly awaitingEcho = new Map<string, string>();
   private inflight = 0;
+  /** Counters for benchmarks and debugging. */
+  readonly stats = { statusWrites: 0, conflicts: 0, deletes: 0 };
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   private readonly onError: (err: unknown, context: string) => void;
@@ -218,6 +220,7 @@ export class PodController {
     if (result.delete) {
       try {
         await this.pods.delete(namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: t.uid } });
+        this.stats.deletes++;
         this.awaitingEcho.set(key, '');
       } catch (err) {
         if (!isNotFound(err) && !isConflict(err)) throw err;
@@ -228,12 +231,14 @@ export class PodController {
     const status = finalizeStatus(pod, result.status, now, { terminal: isDeleting(pod) && !hasRunning(result.status) });
     try {
       const written = await this.pods.updateStatus(namespace, { ...pod, status });
+      this.stats.statusWrites++;
       if (this.opts.informer.lister.getByKey(key) && resourceVersion(this.opts.informer.lister.getByKey(key)!) !== resourceVersion(written)) {
         this.awaitingEcho.set(key, resourceVersion(written));
       }
     } catch (err) {
       if (isNotFound(err)) return;
       if (isConflict(err)) {
+        this.stats.conflicts++;
         // The informer will bring the newer pod; look again then (or soon, if it already has).
         this.queue.addRateLimited(key);
         return;

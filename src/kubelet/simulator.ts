@@ -222,6 +222,11 @@ export class NodeSimulator {
     return this.pods.idle();
   }
 
+  /** Pod status writes, conflicts met and pod deletions so far. */
+  podStats(): { statusWrites: number; conflicts: number; deletes: number } {
+    return { ...this.pods.stats };
+  }
+
   /** The next moment a node or pod timer is due (for tests driving a FakeClock). */
   nextDueAt(): number | undefined {
     return this.wheel.nextDueAt();
