@@ -88,6 +88,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         ...listMeta,
       }) as unknown as Record<string, unknown>;
     },
+    resourceWarning: (res) => crHooks.forResource(res)?.warning,
     protobuf: (body) => decodeProtobufBody(body, catalog),
     serialize: serializeJSON,
     onShutdown: (fn) => server.onShutdown(fn),

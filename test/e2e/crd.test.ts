@@ -70,4 +70,11 @@ test('CustomResourceDefinitions on kumo apiserver', async (t) => {
     await eventually('the CRD served again', async () => (await run(server, 'kubectl', ['get', 'widgets', '-o', 'name'])).code === 0);
     assert.equal((await kubectl(server, ['get', 'widgets', '-o', 'name'])).trim(), '', 'objects of the deleted CRD are gone');
   });
+
+  await t.test('requests to a deprecated version carry its Warning', async () => {
+    await kubectl(server, ['apply', '-f', '-'], { input: CRD.replace('  - name: v1\n', '  - name: v1\n    deprecated: true\n') });
+    await eventually('the deprecation to be served', async () => /is deprecated/.test((await run(server, 'kubectl', ['get', 'widgets'])).stderr));
+    const r = await run(server, 'kubectl', ['get', 'widgets']);
+    assert.match(r.stderr, /^Warning: example\.com\/v1 Widget is deprecated$/m);
+  });
 });

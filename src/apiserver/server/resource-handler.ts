@@ -30,6 +30,8 @@ export interface ResourceHandlerOptions {
   api: ResourceApi;
   protobuf?: ProtobufDecoder;
   tables?: TableBuilder;
+  /** A warning every request to a resource carries (a deprecated CRD version's), if any. */
+  resourceWarning?: (res: ResourceDef) => string | undefined;
   /** JSON encoder of responses (default JSON.stringify). */
   serialize?: Serialize;
   /** Hooks a watch's abort into server shutdown. */
@@ -46,8 +48,10 @@ function warningHeader(text: string): string {
 }
 
 function setWarnings(ctx: RequestContext, warnings: string[]): void {
-  const unique = [...new Set(warnings)];
-  if (unique.length) ctx.res.setHeader('Warning', unique.map(warningHeader));
+  const already = ctx.res.getHeader('Warning');
+  const previous = Array.isArray(already) ? already.map(String) : already === undefined ? [] : [String(already)];
+  const unique = [...new Set([...previous, ...warnings.map(warningHeader)])];
+  if (unique.length) ctx.res.setHeader('Warning', unique);
 }
 
 export class RestHandler implements ResourceHandler {
@@ -74,6 +78,8 @@ export class RestHandler implements ResourceHandler {
       if (info.verb !== 'list' && info.verb !== 'watch') throw methodNotSupported();
     }
     const target: Target = { res, namespace };
+    const deprecation = this.opts.resourceWarning?.(res);
+    if (deprecation) setWarnings(ctx, [deprecation]);
 
     if (info.subresource) return this.subresource(ctx, target);
     const verb = info.verb;
