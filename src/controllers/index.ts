@@ -1,6 +1,7 @@
 // Wiring of the workload controllers: the one place they are built, bound to their queues and run.
 // Another engineer's controllers join by adding a factory to WORKLOAD_CONTROLLERS (or a list of
 // their own started the same way).
+import { setMaxListeners } from 'node:events';
 import { isConflict } from '../client/errors.js';
 import { runController } from '../client/controller.js';
 import type { SharedInformerFactory } from '../client/informer-factory.js';
@@ -58,6 +59,8 @@ export async function startWorkloadControllers(opts: StartControllersOptions): P
     return q;
   });
   const ac = new AbortController();
+  // One listener per informer (cache sync) and per controller (workers) on this signal.
+  setMaxListeners(0, ac.signal);
   opts.informers.start();
   await opts.informers.waitForCacheSync(ac.signal);
   const onError =
