@@ -155,6 +155,12 @@ function start(ctx: StageContext, s: Slot, restarted: boolean): void {
   put(ctx, s.kind, readyOnStart(ctx, s, runningStatus(s.spec, ctx.now, newContainerID(ctx, s.spec, restarts), s.status, restarted)));
 }
 
+/** The image as the kubelet names it in pull messages: ":latest" added when it has no tag or digest (applyDefaultImageTag). */
+function withDefaultTag(image: string): string {
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  return image.includes('@') || last.includes(':') ? image : `${image}:latest`;
+}
+
 function pullMessage(image: string): string {
   const ref = normalizeImage(image);
   return `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
@@ -257,7 +263,7 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
     next: (ctx) => {
       for (const s of startable(ctx)) {
         if (s.status!.state.waiting!.reason !== 'ErrImagePull') continue;
-        put(ctx, s.kind, waitingStatus(s.spec, 'ImagePullBackOff', `Back-off pulling image "${s.spec.image}"`, s.status));
+        put(ctx, s.kind, waitingStatus(s.spec, 'ImagePullBackOff', `Back-off pulling image "${withDefaultTag(s.spec.image)}"`, s.status));
       }
       return { status: ctx.status };
     },
