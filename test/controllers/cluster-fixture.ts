@@ -35,9 +35,9 @@ export async function startCluster(t: Hooks, opts: { only?: string[]; rootCaPem?
   return { store, clock, registry, client, informers, errors };
 }
 
-/** Polls `fn` (real time) until it returns a value other than undefined/false; fails after 5 s. */
+/** Polls `fn` (real time) until it returns a value other than undefined/false; fails after 15 s (a loaded machine). */
 export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 15_000;
   let last: unknown;
   for (;;) {
     try {
