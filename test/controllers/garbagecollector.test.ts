@@ -74,3 +74,16 @@ describe('garbage collector', () => {
     }, 'collection of only-a and cleanup of a-and-b');
   });
 });
+
+describe('garbage collector: owners of any kind', () => {
+  test('a ConfigMap owned by a Node goes when the Node is deleted', async (t) => {
+    const c = await startCluster(t);
+    const node = await c.res('', 'v1', 'nodes').get(undefined, 'node-a');
+    const cms = c.res('', 'v1', 'configmaps');
+    await cms.create('default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'per-node', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'node-a', uid: (node.metadata as Obj).uid }] } });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await cms.get('default', 'per-node'));
+    await c.res('', 'v1', 'nodes').delete(undefined, 'node-a');
+    await until(async () => !(await cms.list('default')).items.some((o) => (o.metadata as Obj).name === 'per-node'), 'collection after the Node went');
+  });
+});

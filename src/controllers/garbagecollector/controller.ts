@@ -54,13 +54,33 @@ export class GarbageCollector implements WorkloadController {
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
-    for (const gvr of GC_RESOURCES) {
-      informerOf(this.deps.informers, gvr).addEventHandler({
-        onAdd: (o) => this.changed(o, gvr),
-        onUpdate: (_old, o) => this.changed(o, gvr),
-        onDelete: (o) => this.removed(o),
-      });
-    }
+    for (const gvr of GC_RESOURCES) this.monitor(gvr);
+    // Like upstream's GC, also monitor every other listable, watchable, deletable resource the
+    // server serves (custom resources included), so owners of any kind are seen going away.
+    void this.deps.client
+      .resources()
+      .then((all) => {
+        for (const r of all) {
+          if (!['list', 'watch', 'delete'].every((v) => r.verbs.includes(v))) continue;
+          if (r.resource === 'events') continue; // never owners in practice, and by far the most numerous
+          this.monitor({ group: r.group, version: r.version, resource: r.resource });
+        }
+      })
+      .catch((err) => console.error('garbage collector: discovery failed; monitoring the built-in workload resources only:', err));
+  }
+
+  private readonly monitored = new Set<string>();
+
+  /** Feeds the graph from the resource's informer (once per group and resource). */
+  private monitor(gvr: Gvr): void {
+    const key = `${gvr.group}/${gvr.resource}`;
+    if (this.monitored.has(key)) return;
+    this.monitored.add(key);
+    informerOf(this.deps.informers, gvr).addEventHandler({
+      onAdd: (o) => this.changed(o, gvr),
+      onUpdate: (_old, o) => this.changed(o, gvr),
+      onDelete: (o) => this.removed(o),
+    });
   }
 
   private changed(obj: Obj, gvr: Gvr): void {
