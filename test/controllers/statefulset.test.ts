@@ -80,3 +80,18 @@ describe('StatefulSet controller', () => {
     await until(async () => (await c.pods.list('default')).items.length === 3, 'three pods without waiting');
   });
 });
+
+describe('StatefulSet claim retention', () => {
+  test('whenScaled and whenDeleted Delete remove claims with their pod or their set', async (t) => {
+    const c = await startCluster(t);
+    const sets = c.res('apps', 'v1', 'statefulsets');
+    const pvcs = c.res('', 'v1', 'persistentvolumeclaims');
+    await sets.create('default', stsManifest(2, { persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Delete' } }));
+    await until(async () => ((await sets.get('default', 'db')).status as Obj | undefined)?.readyReplicas === 2, 'two ready replicas');
+    await until(async () => (await pvcs.list('default')).items.every((p) => ((p.metadata as Obj).ownerReferences as Obj[] | undefined)?.[0]?.kind === 'StatefulSet'), 'claims owned by the set');
+    await sets.patch('default', 'db', 'merge', { spec: { replicas: 1 } });
+    await until(async () => (await pvcs.list('default')).items.map(name).join() === 'data-db-0', 'claim of db-1 removed with its pod');
+    await sets.delete('default', 'db');
+    await until(async () => (await pvcs.list('default')).items.length === 0, 'claims removed with the set');
+  });
+});

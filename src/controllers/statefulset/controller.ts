@@ -10,13 +10,13 @@ import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromObject } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { CONTROLLER_REVISION_HASH, currentRevision, truncateHistory } from '../shared/controller-revision.js';
-import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
+import { BY_CONTROLLER_UID, informerOf, ownedInformer } from '../shared/informers.js';
 import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodAvailable, isPodReady, phase } from '../shared/pods.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { ControllerDeps, WorkloadController } from '../shared/types.js';
-import { addClaimVolumes, claimsFor, ordinalOf, POD_INDEX_LABEL, POD_NAME_LABEL, podName } from './identity.js';
+import { addClaimVolumes, claimName, claimsFor, ordinalOf, POD_INDEX_LABEL, POD_NAME_LABEL, podName } from './identity.js';
 
 function runningAndReady(p: Obj): boolean {
   return phase(p) === 'Running' && isPodReady(p);
@@ -42,6 +42,7 @@ export class StatefulSetController implements WorkloadController {
   private readonly podClient: ResourceClient;
   private readonly revClient: ResourceClient;
   private readonly pvcClient: ResourceClient;
+  private readonly pvcInformer: Informer;
   private queue: WorkQueue<string> | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
@@ -52,6 +53,7 @@ export class StatefulSetController implements WorkloadController {
     this.podClient = deps.client.resource(PODS.group, PODS.version, PODS.resource);
     this.revClient = deps.client.resource(CONTROLLERREVISIONS.group, CONTROLLERREVISIONS.version, CONTROLLERREVISIONS.resource);
     this.pvcClient = deps.client.resource(PVCS.group, PVCS.version, PVCS.resource);
+    this.pvcInformer = informerOf(deps.informers, PVCS);
   }
 
   bind(queue: WorkQueue<string>): void {
@@ -121,6 +123,7 @@ export class StatefulSetController implements WorkloadController {
     condemned.sort((a, b) => ordinalOf(set, b)! - ordinalOf(set, a)!);
     const revisionOfPod = (p: Obj) => labels(p)[CONTROLLER_REVISION_HASH];
 
+    await this.claimRetention(set, pods, start, replicas);
     await this.act(set, start, replicas, slots, condemned, monotonic, strategy.type === 'OnDelete' ? undefined : partition, currentRev, updateRev);
 
     // Status over the pods as the cache now shows them (the next event brings the rest).
@@ -206,6 +209,39 @@ export class StatefulSetController implements WorkloadController {
       if (labels(pod)[CONTROLLER_REVISION_HASH] !== name(updateRev)) {
         await this.deletePod(pod);
         return;
+      }
+    }
+  }
+
+  /**
+   * persistentVolumeClaimRetentionPolicy (StatefulSetAutoDeletePVC): claims of condemned pods are
+   * owned by their pod when whenScaled is Delete; other claims by the set when whenDeleted is
+   * Delete; the garbage collector then removes them with their owner.
+   */
+  private async claimRetention(set: Obj, pods: Obj[], start: number, replicas: number): Promise<void> {
+    const spec = (set.spec ?? {}) as Record<string, unknown>;
+    const policy = (spec.persistentVolumeClaimRetentionPolicy ?? {}) as Record<string, unknown>;
+    const templates = (Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : []) as Obj[];
+    if (!templates.length) return;
+    for (const pod of pods) {
+      const ord = ordinalOf(set, pod)!;
+      const condemned = ord < start || ord >= start + replicas;
+      let owner: Obj | undefined;
+      let kind = '';
+      if (condemned && policy.whenScaled === 'Delete') [owner, kind] = [pod, 'Pod'];
+      else if (policy.whenDeleted === 'Delete') [owner, kind] = [set, 'StatefulSet'];
+      for (const t of templates) {
+        const pvc = this.pvcInformer.lister.get(namespace(set), claimName(t, name(pod)));
+        if (!pvc) continue;
+        const refs = ((pvc.metadata as Record<string, unknown>).ownerReferences ?? []) as Obj[];
+        const others = refs.filter((r) => r.uid !== uid(set) && r.uid !== uid(pod));
+        const want = owner ? [...others, { apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1', kind, name: name(owner), uid: uid(owner), blockOwnerDeletion: true }] : others;
+        if (sameJson(want, refs)) continue;
+        const next = clone(pvc);
+        const m = next.metadata as Record<string, unknown>;
+        if (want.length) m.ownerReferences = want;
+        else delete m.ownerReferences;
+        await this.pvcClient.update(undefined, next).catch((e) => (isNotFound(e) || isConflict(e) ? undefined : Promise.reject(e)));
       }
     }
   }
