@@ -23,3 +23,27 @@ describe('the default admission chain', () => {
     });
   });
 });
+
+describe('the admission chain installed in the registry', () => {
+  test('creates through the registry are defaulted by LimitRanger and refused over quota, storing nothing', async (t) => {
+    const { registry, client, lookup } = await startAdmissionRegistry(t);
+    registry.useAdmission(defaultAdmissionPlugins(), lookup);
+    await client.resource('', 'v1', 'limitranges').create('default', { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: '200m' } }] } });
+    const quotas = client.resource('', 'v1', 'resourcequotas');
+    const q = await quotas.create('default', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute' }, spec: { hard: { 'limits.cpu': '1' } } });
+    await quotas.updateStatus('default', { ...q, status: { hard: { 'limits.cpu': '1' }, used: { 'limits.cpu': '0' } } });
+    const pods = client.resource('', 'v1', 'pods');
+
+    const first = await pods.create('default', podWith('first'));
+    assert.deepEqual((first.spec as any).containers[0].resources, { limits: { cpu: '500m' }, requests: { cpu: '200m' } });
+    assert.match(String((first.metadata as any).annotations['kubernetes.io/limit-ranger']), /cpu request for container app/);
+    await pods.create('default', podWith('second'));
+    await assert.rejects(pods.create('default', podWith('third')), (e: any) => {
+      assert.equal(e.code, 403);
+      assert.equal(e.message, 'pods "third" is forbidden: exceeded quota: compute, requested: limits.cpu=500m, used: limits.cpu=1, limited: limits.cpu=1');
+      return true;
+    });
+    await assert.rejects(pods.get('default', 'third'), (e: any) => e.code === 404);
+    assert.deepEqual(((await quotas.get('default', 'compute')).status as any).used, { 'limits.cpu': '1' });
+  });
+});

@@ -1,5 +1,6 @@
 // What the registry's parts share.
 import type { Store } from '../../storage/types.js';
+import type { AdmissionLookup, AdmissionPlugin } from '../admission/types.js';
 import type { Clock } from '../../util/clock.js';
 import type { SchemaCatalog } from '../schema/types.js';
 import type { CacheHub } from '../watchcache/index.js';
@@ -14,4 +15,6 @@ export interface RegistryContext {
   blockTimeoutMs: number;
   /** Where Service ClusterIPs and node ports come from. */
   serviceNetwork: ServiceNetwork;
+  /** The admission chain every create and update passes (none until the composition root sets one). */
+  admission?: { plugins: readonly AdmissionPlugin[]; lookup: AdmissionLookup };
 }

@@ -18,6 +18,7 @@ import { getScale, updateScale } from './scale.js';
 import { selectionFor } from './selection.js';
 import { DEFAULT_SERVICE_NETWORK, parseRange } from './service-addresses.js';
 import type { ServiceNetwork } from './service-addresses.js';
+import type { AdmissionLookup, AdmissionPlugin } from '../admission/types.js';
 import { allowsCreateOnUpdate } from './strategy.js';
 import type { ApiObject, ListOptions, PatchType, WatchEventOut, WatchOptions, WriteOptions } from './types.js';
 import { watchObjects } from './watch.js';
@@ -61,6 +62,14 @@ export class Registry {
     this.queueLimit = opts.watchQueueLimit ?? 10_000;
     const ttl = opts.eventTTLMs ?? 3_600_000;
     if (ttl > 0) this.eventExpiry = new EventExpiry(this.ctx, ttl);
+  }
+
+  /**
+   * Installs the admission chain (mutating admit, then validating validate) that creates and
+   * updates pass; the lookup usually reads back through this registry, hence not a constructor option.
+   */
+  useAdmission(plugins: readonly AdmissionPlugin[], lookup: AdmissionLookup): void {
+    this.ctx.admission = { plugins, lookup };
   }
 
   /** The shared parts, for the registry's own subresource modules. */

@@ -10,6 +10,7 @@ import { applyDefaults, generateJobSelector } from '../defaults/index.js';
 import { validateObject } from '../validation/index.js';
 import type { ResourceDef } from '../schema/types.js';
 import { decodeKv, encodeValue, objectKey } from '../watchcache/index.js';
+import type { AdmissionAttributes } from '../admission/types.js';
 import type { RegistryContext } from './context.js';
 import { fromStorageError } from './errors.js';
 import { keyFor } from './object-key.js';
@@ -86,6 +87,27 @@ function validateEphemeralContainersUpdate(res: ResourceDef, obj: ApiObject, old
   return errs;
 }
 
+/**
+ * One phase of the admission chain: 'admit' (mutating plugins, after defaulting) or 'validate'
+ * (validating plugins, after the strategy's validation, just before storage), as kube-apiserver
+ * orders them around rest.BeforeCreate/BeforeUpdate.
+ */
+async function runAdmissionPhase(ctx: RegistryContext, phase: 'admit' | 'validate', res: ResourceDef, obj: ApiObject, old: ApiObject | undefined, opts: WriteOptions): Promise<void> {
+  if (!ctx.admission) return;
+  const attrs: AdmissionAttributes = {
+    operation: old ? 'UPDATE' : 'CREATE',
+    resource: res,
+    subresource: opts.subresource,
+    namespace: res.namespaced ? metaString(obj, 'namespace') || undefined : undefined,
+    name: metaString(obj, 'name'),
+    object: obj,
+    oldObject: old,
+    user: opts.user,
+    dryRun: opts.dryRun,
+  };
+  for (const plugin of ctx.admission.plugins) await plugin[phase]?.(attrs, ctx.admission.lookup);
+}
+
 /** NamespaceLifecycle admission: the namespace must exist and not be terminating. */
 async function admitNamespace(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string): Promise<void> {
   if (!res.namespaced || !namespace) return;
@@ -138,6 +160,7 @@ async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: 
   const requestedName = metaString(obj, 'name');
   await admitNamespace(ctx, res, res.namespaced ? (metaString(obj, 'namespace') || namespace) : undefined, requestedName);
   defaults(res, obj);
+  await runAdmissionPhase(ctx, 'admit', res, obj, undefined, opts);
   // rest.BeforeCreate: system fields are the server's.
   delete m.deletionTimestamp;
   delete m.deletionGracePeriodSeconds;
@@ -163,6 +186,7 @@ async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: 
 async function storeNew(ctx: RegistryContext, res: ResourceDef, obj: ApiObject, opts: WriteOptions, managedFieldsDone: boolean, generateFrom: string | undefined): Promise<ApiObject> {
   const m = meta(obj);
   validate(res, obj, undefined);
+  await runAdmissionPhase(ctx, 'validate', res, obj, undefined, opts);
   if (!managedFieldsDone) recordManagedFields(ctx, res, undefined, obj, opts);
   const ns = res.namespaced ? metaString(obj, 'namespace') : undefined;
   for (let attempt = 0; ; attempt++) {
@@ -250,6 +274,7 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
     const bodyRv = metaString(body, 'resourceVersion');
     if (bodyRv && bodyRv !== String(kv.modRevision)) throw conflict(res.group, res.resource, name, OBJECT_MODIFIED);
     if (opts.subresource !== 'finalize' && !plan.raw) defaults(res, body);
+    if (!plan.raw) await runAdmissionPhase(ctx, 'admit', res, body, existing, opts);
     const next = plan.raw ? body : prepareForUpdate(res, body, existing, opts.subresource);
     keepSystemFields(next, existing);
     canonicalizeNamespace(res, next);
@@ -290,6 +315,7 @@ async function storeUpdate(
   opts: WriteOptions,
 ): Promise<{ object: ApiObject; stored: boolean } | undefined> {
   if (!plan.raw) validate(res, next, existing, opts.subresource);
+  if (!plan.raw) await runAdmissionPhase(ctx, 'validate', res, next, existing, opts);
   if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
   // A write that changes nothing but managedFields timestamps is a no-op.
   ignoreManagedFieldsTimestamps(next, existing);
