@@ -76,10 +76,21 @@ export class CronJobController implements WorkloadController {
 
     // status.active: drop Jobs that finished or disappeared; note the last success.
     const jobsByUid = new Map(jobs.map((j) => [uid(j), j]));
-    let active = ((old.active ?? []) as Obj[]).filter((ref) => {
+    let active: Obj[] = [];
+    for (const ref of (old.active ?? []) as Obj[]) {
       const j = jobsByUid.get(String(ref.uid));
-      return j !== undefined && finishedType(j) === undefined;
-    });
+      if (j) {
+        if (finishedType(j) === undefined) active.push(ref);
+        continue;
+      }
+      // Not in the cache (yet): ask the server before dropping it, as upstream does.
+      try {
+        const live = await this.jobClient.get(ns, String(ref.name));
+        if (uid(live) === ref.uid && finishedType(live) === undefined) active.push(ref);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
     for (const j of jobs) {
       if (finishedType(j) === undefined && !active.some((r) => r.uid === uid(j))) active.push(jobRef(j));
     }
