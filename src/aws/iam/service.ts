@@ -1,0 +1,48 @@
+// IAM over the query protocol (API version 2010-05-08). Every action is checked by the
+// --enforce-iam hook against the resource it names before it runs.
+import type { Params } from '../server/query.js';
+import type { CallContext, QueryService } from '../server/services.js';
+import type { AwsStateStore } from '../state.js';
+import type { IamAction, IamDeps } from './deps.js';
+import { roleKey, userKey, type RoleRecord, type UserRecord } from './model.js';
+import { oidcActions } from './oidc.js';
+import { policyActions } from './policies.js';
+import { roleActions } from './roles.js';
+import { userActions } from './users.js';
+
+export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+/** The ARN an action is authorized against, as IAM's service authorization reference lists it. */
+async function resourceOf(action: string, p: Params, deps: IamDeps): Promise<string> {
+  const acct = deps.accountId;
+  if (p.RoleName !== undefined) {
+    const r = await deps.state.get<RoleRecord>('role', roleKey(p.RoleName));
+    return r?.Arn ?? `arn:aws:iam::${acct}:role${p.Path ?? '/'}${p.RoleName}`;
+  }
+  if (p.UserName !== undefined) {
+    const u = await deps.state.get<UserRecord>('user', userKey(p.UserName));
+    return u?.Arn ?? `arn:aws:iam::${acct}:user${p.Path ?? '/'}${p.UserName}`;
+  }
+  if (p.PolicyArn !== undefined) return p.PolicyArn;
+  if (action === 'CreatePolicy' && p.PolicyName) return `arn:aws:iam::${acct}:policy${p.Path ?? '/'}${p.PolicyName}`;
+  if (p.OpenIDConnectProviderArn !== undefined) return p.OpenIDConnectProviderArn;
+  if (action === 'CreateOpenIDConnectProvider' && p.Url) return `arn:aws:iam::${acct}:oidc-provider/${p.Url.replace(/^https:\/\//, '').replace(/\/$/, '')}`;
+  return '*';
+}
+
+export function createIamService(state: AwsStateStore, accountId: string): QueryService {
+  const actions: Record<string, IamAction> = { ...roleActions, ...policyActions, ...userActions, ...oidcActions };
+  const deps: IamDeps = { state, accountId };
+  return {
+    signingName: 'iam',
+    xmlNamespace: IAM_NAMESPACE,
+    apiVersion: '2010-05-08',
+    has: (action) => Object.hasOwn(actions, action),
+    async handle(action: string, params: Params, ctx: CallContext) {
+      if (ctx.caller) {
+        await ctx.authorize(ctx.caller, `iam:${action}`, await resourceOf(action, params, deps), { sourceIp: ctx.sourceIp, now: ctx.clock.now() });
+      }
+      return actions[action](params, ctx, deps);
+    },
+  };
+}

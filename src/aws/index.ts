@@ -1,0 +1,48 @@
+// The AWS side of Kumo as main/ wires it: startAwsEndpoint serves IAM and STS on one port and
+// lets EKS (and later services) plug in with registerRestJsonService.
+import type { Clock } from '../util/clock.js';
+import { DEFAULT_ACCOUNT } from './identity.js';
+import { createIamService } from './iam/service.js';
+import { startEndpoint, type AwsEndpoint } from './server/endpoint.js';
+import type { AwsStateStore } from './state.js';
+import { createStsService, type JwksResolver } from './sts/service.js';
+
+export interface StartAwsEndpointOptions {
+  host: string;
+  port: number;
+  state: AwsStateStore;
+  region: string;
+  enforceIam: boolean;
+  clock: Clock;
+  /** How AssumeRoleWithWebIdentity gets an issuer's JWKS; the default fetches <issuer>/.well-known/openid-configuration. */
+  jwksResolver?: JwksResolver;
+  accountId?: string;
+}
+
+/** Fetches the JWKS named by the issuer's discovery document over HTTPS. */
+export const fetchJwks: JwksResolver = async (issuer) => {
+  const base = issuer.replace(/\/$/, '');
+  const disco = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as { jwks_uri?: string };
+  if (!disco.jwks_uri) throw new Error(`no jwks_uri at ${base}`);
+  return (await (await fetch(disco.jwks_uri)).json()) as Awaited<ReturnType<JwksResolver>>;
+};
+
+export async function startAwsEndpoint(opts: StartAwsEndpointOptions): Promise<AwsEndpoint> {
+  const account = opts.accountId ?? DEFAULT_ACCOUNT;
+  return startEndpoint({
+    ...opts,
+    queryServices: [createIamService(opts.state, account), createStsService(opts.state, account, opts.jwksResolver ?? fetchJwks)],
+  });
+}
+
+export type { AwsEndpoint } from './server/endpoint.js';
+export type { CallContext, QueryService, RestJsonHandler, RestJsonRequest, RestJsonResponse } from './server/services.js';
+export { RestRouter } from './server/rest-router.js';
+export { AwsError } from './errors.js';
+export type { Authorizer, AuthorizeOptions } from './authorize.js';
+export type { Caller } from './identity.js';
+export { MemoryAwsStateStore, type AwsStateStore, type StateKind } from './state.js';
+export { KubeAwsStateStore, IAM_NAMESPACE } from './kube-state.js';
+export { verifyPresignedGetCallerIdentity, presignedUrlOfToken, type PresignedIdentity } from './sts/presigned.js';
+export type { JwksResolver } from './sts/service.js';
+export { evaluate, evaluateTrust, parsePolicy } from './iam/policy/index.js';
