@@ -12,7 +12,7 @@
 // Deletion: running containers stop after kumo.dev/shutdown-seconds, or are killed (137) when the
 // grace period ends first; then the pod object is deleted with gracePeriodSeconds 0.
 import { name, namespace, uid } from '../client/objects.js';
-import { goDuration, parseTime } from './determinism.js';
+import { goDuration, parseTime, unitHash } from './determinism.js';
 import {
   containerID,
   containersOf,
@@ -138,6 +138,37 @@ function podRef(ctx: StageContext): string {
   return `${name(ctx.pod)}_${namespace(ctx.pod)}(${uid(ctx.pod)})`;
 }
 
+function fieldPath(s: Slot): string {
+  return `spec.${s.kind === 'init' ? 'initContainers' : 'containers'}{${s.spec.name}}`;
+}
+
+function emit(ctx: StageContext, s: Slot | undefined, type: 'Normal' | 'Warning', reason: string, message: string, at?: number): void {
+  ctx.events.push({ type, reason, message, ...(s ? { fieldPath: fieldPath(s) } : {}), ...(at !== undefined ? { at } : {}) });
+}
+
+/** The pull policy the API server defaults: Always for :latest or untagged images, else IfNotPresent. */
+function pullPolicy(c: ContainerSpec): string {
+  if (c.imagePullPolicy) return c.imagePullPolicy;
+  const last = c.image.slice(c.image.lastIndexOf('/') + 1);
+  if (c.image.includes('@')) return 'IfNotPresent';
+  return !last.includes(':') || last.endsWith(':latest') ? 'Always' : 'IfNotPresent';
+}
+
+/** The events of starting a container: the image (pulled, or already present), Created, Started. */
+function startEvents(ctx: StageContext, s: Slot): void {
+  const image = s.spec.image;
+  if (pullPolicy(s.spec) === 'Always') {
+    const h = unitHash(ctx.seed, 'image', image);
+    const took = goDuration(100 + Math.floor(h * 900));
+    emit(ctx, s, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    emit(ctx, s, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${20_000_000 + Math.floor(h * 180_000_000)} bytes.`);
+  } else {
+    emit(ctx, s, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+  }
+  emit(ctx, s, 'Normal', 'Created', `Created container: ${s.spec.name}`);
+  emit(ctx, s, 'Normal', 'Started', `Started container ${s.spec.name}`);
+}
+
 /** Without a readiness probe a started container is ready at once (the prober's default result). */
 function readyOnStart(ctx: StageContext, s: Slot, st: ContainerStatus): ContainerStatus {
   const eligible = s.kind === 'regular' || isSidecar(s.spec);
@@ -151,6 +182,7 @@ function newContainerID(ctx: StageContext, c: ContainerSpec, restarts: number): 
 }
 
 function start(ctx: StageContext, s: Slot, restarted: boolean): void {
+  startEvents(ctx, s);
   const restarts = (s.status?.restartCount ?? 0) + (restarted ? 1 : 0);
   put(ctx, s.kind, readyOnStart(ctx, s, runningStatus(s.spec, ctx.now, newContainerID(ctx, s.spec, restarts), s.status, restarted)));
 }
@@ -198,6 +230,7 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
     next: (ctx) => {
       const { requestedAt, deadline } = deletionTimes(ctx);
       const killed = requestedAt + ctx.behaviour.shutdownMs >= deadline && ctx.behaviour.shutdownMs > 0;
+      for (const s of running(ctx)) emit(ctx, s, 'Normal', 'Killing', `Stopping container ${s.spec.name}`, requestedAt);
       for (const s of running(ctx)) put(ctx, s.kind, killed ? terminatedStatus(s.status!, ctx.now, 137, 'Error') : terminatedStatus(s.status!, ctx.now, 0, 'Completed'));
       return { status: ctx.status };
     },
@@ -251,6 +284,9 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
         const p = ctx.memory.pulls.get(s.spec.name);
         if (p && s.status!.state.waiting!.reason === 'ImagePullBackOff' && p.lastFailureAt + restartBackoffMs(p.failures) > ctx.now) continue;
         ctx.memory.pulls.set(s.spec.name, { failures: (p?.failures ?? 0) + 1, lastFailureAt: ctx.now });
+        emit(ctx, s, 'Normal', 'Pulling', `Pulling image "${s.spec.image}"`);
+        emit(ctx, s, 'Warning', 'Failed', `Failed to pull image "${s.spec.image}": ${pullMessage(s.spec.image)}`);
+        emit(ctx, s, 'Warning', 'Failed', 'Error: ErrImagePull');
         put(ctx, s.kind, waitingStatus(s.spec, 'ErrImagePull', pullMessage(s.spec.image), s.status));
       }
       return { status: ctx.status };
@@ -263,6 +299,8 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
     next: (ctx) => {
       for (const s of startable(ctx)) {
         if (s.status!.state.waiting!.reason !== 'ErrImagePull') continue;
+        emit(ctx, s, 'Normal', 'BackOff', `Back-off pulling image "${withDefaultTag(s.spec.image)}"`);
+        emit(ctx, s, 'Warning', 'Failed', 'Error: ImagePullBackOff');
         put(ctx, s.kind, waitingStatus(s.spec, 'ImagePullBackOff', `Back-off pulling image "${withDefaultTag(s.spec.image)}"`, s.status));
       }
       return { status: ctx.status };
@@ -330,6 +368,7 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
           continue;
         }
         const message = `back-off ${goDuration(restartBackoffMs(st.restartCount))} restarting failed container=${s.spec.name} pod=${podRef(ctx)}`;
+        emit(ctx, s, 'Warning', 'BackOff', `Back-off restarting failed container ${s.spec.name} in pod ${podRef(ctx)}`);
         put(ctx, s.kind, { ...st, state: { waiting: { reason: 'CrashLoopBackOff', message } }, lastState: { terminated: st.state.terminated! }, ready: false, started: false });
       }
       return { status: ctx.status };
@@ -343,6 +382,7 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
       for (const s of backingOff(ctx)) {
         if (backoffEndsAt(s) > ctx.now) continue;
         const restarts = s.status!.restartCount + 1;
+        startEvents(ctx, s);
         put(ctx, s.kind, readyOnStart(ctx, s, { ...runningStatus(s.spec, ctx.now, newContainerID(ctx, s.spec, restarts), s.status, false), restartCount: restarts }));
       }
       return { status: ctx.status };

@@ -11,6 +11,7 @@ import type { KubeClient, Obj, ResourceClient } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { WorkQueue } from '../util/workqueue.js';
 import { podBehaviour } from './behaviour.js';
+import { EventRecorder } from './events.js';
 import { finalizeStatus, isDeleting, statusOf } from './pod-status.js';
 import type { PodStatus } from './pod-status.js';
 import { planStage } from './stages.js';
@@ -43,6 +44,8 @@ export interface PodControllerOptions {
   seed: number;
   hostFor(nodeName: string): PodHost | undefined;
   workers?: number;
+  /** Record kubelet Events (Pulling, Created, Started, BackOff, Killing, ...). Default true. */
+  events?: boolean;
   onError?: (err: unknown, context: string) => void;
 }
 
@@ -68,11 +71,13 @@ export class PodController {
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   private readonly onError: (err: unknown, context: string) => void;
+  private readonly recorder: EventRecorder | undefined;
 
   constructor(private readonly opts: PodControllerOptions) {
     this.pods = opts.client.resource('', 'v1', 'pods');
     this.queue = new WorkQueue<string>({ clock: opts.clock, name: 'kubelet-pods' });
     this.onError = opts.onError ?? ((err, context) => console.error(`kubelet: ${context}:`, err));
+    this.recorder = opts.events === false ? undefined : new EventRecorder(opts.client, this.onError);
     opts.informer.addIndexers({ [NODE_NAME_INDEX]: nodeNameIndex });
     opts.informer.addEventHandler({
       onAdd: (pod) => this.observe(pod),
@@ -136,6 +141,7 @@ export class PodController {
     this.opts.wheel.cancel(`pod:${key}`);
     const t = this.tracked.get(key);
     if (t && t.uid === uid(pod)) {
+      this.recorder?.forgetPod(t.uid);
       this.release(t);
       this.tracked.delete(key);
     }
@@ -200,6 +206,7 @@ export class PodController {
         return ip;
       },
       memory: t.memory,
+      events: [],
     };
     const planned = planStage(this.opts.stages, ctx, t.since);
     if (!planned || !Number.isFinite(planned.dueAt)) {
@@ -232,6 +239,7 @@ export class PodController {
     try {
       const written = await this.pods.updateStatus(namespace, { ...pod, status });
       this.stats.statusWrites++;
+      if (ctx.events.length) await this.recorder?.record(pod, host.name, ctx.events, now);
       if (this.opts.informer.lister.getByKey(key) && resourceVersion(this.opts.informer.lister.getByKey(key)!) !== resourceVersion(written)) {
         this.awaitingEcho.set(key, resourceVersion(written));
       }

@@ -67,6 +67,7 @@ export interface PodStatus {
 export interface ContainerSpec {
   name: string;
   image: string;
+  imagePullPolicy?: string;
   restartPolicy?: string;
   readinessProbe?: { initialDelaySeconds?: number };
   startupProbe?: { initialDelaySeconds?: number };

@@ -35,6 +35,8 @@ export interface NodeSimulatorOptions {
   /** Concurrent pod status writers. Default 8. */
   workers?: number;
   heartbeat?: HeartbeatOptions;
+  /** Record kubelet Events about pods. Default true. */
+  events?: boolean;
   onError?: (err: unknown, context: string) => void;
 }
 
@@ -89,6 +91,7 @@ export class NodeSimulator {
       seed: this.seed,
       hostFor: (n) => this.nodes.get(n),
       workers: opts.workers,
+      events: opts.events,
       onError: this.onError,
     });
     this.usage = new UsageSource(opts.clock, this.informer.lister, () => [...this.nodes.values()]);

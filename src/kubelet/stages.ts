@@ -8,6 +8,7 @@ import { name, namespace } from '../client/objects.js';
 import type { Obj } from '../client/types.js';
 import type { PodBehaviour } from './behaviour.js';
 import { unitHash } from './determinism.js';
+import type { StageEvent } from './events.js';
 import type { PodStatus } from './pod-status.js';
 
 /** What the kubelet remembers about a pod between stages (upstream keeps its back-off in memory too). */
@@ -29,6 +30,8 @@ export interface StageContext {
   /** A free address of the node's pod range; undefined when the range is full. */
   allocatePodIP(): string | undefined;
   memory: PodMemory;
+  /** Events `next` records about the pod (written after its status). */
+  events: StageEvent[];
 }
 
 export type StageDelay = { ms: number; jitterMs?: number } | { at: number };

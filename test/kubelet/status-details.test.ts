@@ -83,3 +83,32 @@ test('restartPolicy OnFailure: a failed container restarts, a completed one ends
   assert.equal(done.phase, 'Succeeded');
   assert.equal(done.containerStatuses[0].restartCount, 0);
 });
+
+test('kubelet events: image, Created, Started, BackOff repeated with a count, Killing on deletion', async (t) => {
+  const { clock, client, sim } = await startCluster(t);
+  const [node] = await sim.addNodes({ count: 1 });
+  const pods = client.resource('', 'v1', 'pods');
+  await pods.create('default', podManifest('web', { annotations: { 'kumo.dev/crash-after-seconds': '2' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } }));
+  await pods.bind('default', 'web', node);
+  // Starts at ~0.5 s, 2.5 s (at once after the 1st crash), 14 s and 36 s (after back-offs of 10 s and 20 s).
+  await runUntil(clock, sim, T0 + 37_000);
+  await pods.delete('default', 'web');
+  await runUntil(clock, sim, T0 + 38_000);
+  const events = (await client.resource('', 'v1', 'events').list('default')).items as Array<Record<string, any>>;
+  const mine = events.filter((e) => e.source?.component === 'kubelet').sort((a, b) => String(a.firstTimestamp).localeCompare(String(b.firstTimestamp)) || 0);
+  const seen = (reason: string) => mine.filter((e) => e.reason === reason);
+  assert.equal(seen('Pulled')[0].message, 'Container image "nginx:1.27" already present on machine');
+  assert.equal(seen('Pulled')[0].count, 4, 'one start and three restarts');
+  assert.equal(seen('Created')[0].message, 'Created container: app');
+  assert.equal(seen('Started')[0].message, 'Started container app');
+  const backoff = seen('BackOff');
+  assert.equal(backoff.length, 1);
+  assert.match(backoff[0].message, /^Back-off restarting failed container app in pod web_default\([0-9a-f-]{36}\)$/);
+  assert.equal(backoff[0].type, 'Warning');
+  assert.equal(backoff[0].count, 2, 'after the 2nd and 3rd crash (the 1st restarts at once)');
+  assert.deepEqual(seen('Killing').map((e) => e.message), ['Stopping container app']);
+  const started = seen('Started')[0];
+  assert.deepEqual(started.involvedObject.fieldPath, 'spec.containers{app}');
+  assert.deepEqual(started.source, { component: 'kubelet', host: node });
+  assert.equal(started.reportingInstance, node);
+});
