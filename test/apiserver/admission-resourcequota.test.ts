@@ -1,7 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ResourceQuotaAdmission } from '../../src/apiserver/admission/resourcequota/plugin.js';
 import type { KubeClient, Obj } from '../../src/client/types.js';
 import { attrs, podWith, startAdmissionRegistry } from './admission-fixture.js';
@@ -77,12 +75,5 @@ describe('ResourceQuota admission', () => {
     await plugin.validate(attrs('CREATE', '', 'pods', 'default', podWith('burstable', { requests: { cpu: '100m' } })), lookup);
     const be = await rejection(plugin.validate(attrs('CREATE', '', 'pods', 'default', podWith('besteffort')), lookup));
     assert.equal(be.message, 'pods "besteffort" is forbidden: exceeded quota: best-effort, requested: pods=1, used: pods=1, limited: pods=1');
-  });
-
-  test('the controller and the admission plugin share one usage module', () => {
-    const read = (p: string) => readFileSync(fileURLToPath(new URL(p, import.meta.url)), 'utf8').replace(/'(\.\.\/)+util\//g, "'util/");
-    const a = read('../../src/controllers/resourcequota/usage.ts');
-    const b = read('../../src/apiserver/admission/resourcequota/usage.ts');
-    assert.equal(a, b);
   });
 });

@@ -10,8 +10,8 @@ import { clone, field, keyOf, namespace, splitKey } from '../../client/objects.j
 import type { KubeClient, Obj, ResourceInfo } from '../../client/types.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import type { ControllerDeps, WorkloadController } from '../shared/types.js';
-import type { GroupResource, ResourceList } from './usage.js';
-import { add, equalLists, formatResourceList, mask, matchesResource, matchesScopes, parseCountName, parseResourceList, quantity, quotaScopes, scopeAllowsResource, usageOf } from './usage.js';
+import type { GroupResource, ResourceList } from '../../util/quota-usage.js';
+import { add, equalLists, formatResourceList, mask, matchesResource, matchesScopes, parseCountName, parseResourceList, quantity, quotaScopes, scopeAllowsResource, usageOf } from '../../util/quota-usage.js';
 
 /** Kinds whose changes re-trigger quota syncs at once (the rest wait for the resync). */
 const WATCHED: Array<{ group: string; version: string; resource: string }> = [

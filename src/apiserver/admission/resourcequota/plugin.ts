@@ -12,7 +12,7 @@
 // replaces it with the measured value. Updates charge only what they add. Dry runs check only.
 import { ApiError, forbidden, internalError } from '../../../api/status.js';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionObject, AdmissionPlugin } from '../types.js';
-import type { GroupResource, ResourceList } from './usage.js';
+import type { GroupResource, ResourceList } from '../../../util/quota-usage.js';
 import {
   add,
   chargedOn,
@@ -29,7 +29,7 @@ import {
   scopeAllowsResource,
   subtractNonNegative,
   usageOf,
-} from './usage.js';
+} from '../../../util/quota-usage.js';
 
 const ATTEMPTS = 5;
 

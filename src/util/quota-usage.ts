@@ -1,11 +1,9 @@
 // Quota usage of objects (pkg/quota/v1: resources.go and evaluator/core pods.go, services.go,
 // persistent_volume_claims.go, generic object counts): what one object charges against a
 // ResourceQuota, which quota resources it can be charged to, and the arithmetic on resource lists.
-// Pure (no I/O). The same file lives at src/controllers/resourcequota/usage.ts and
-// src/apiserver/admission/resourcequota/usage.ts because the layer rules let neither import the
-// other; a test keeps the two identical.
-import { canonicalQuantity, parseQuantity } from '../../../util/quantity.js';
-import type { Quantity } from '../../../util/quantity.js';
+// Pure (no I/O): shared by the quota controller and the quota admission plugin.
+import { canonicalQuantity, parseQuantity } from './quantity.js';
+import type { Quantity } from './quantity.js';
 
 export type ResourceList = Map<string, Quantity>;
 type Json = Record<string, unknown>;
