@@ -1,0 +1,83 @@
+// The EKS restJson1 route table (methods and paths of the 2017-11-01 model) over EksService,
+// with the --enforce-iam check (eks:<Operation> on the resource's ARN) before each call.
+import { AwsError } from '../errors.js';
+import { RestRouter } from '../server/rest-router.js';
+import type { RestJsonHandler, RestJsonRequest } from '../server/services.js';
+import * as access from './access-entries.js';
+import { clusterArn } from './arns.js';
+import type { Body, Query } from './input.js';
+import type { CallerContext } from './model.js';
+import type { EksService } from './service.js';
+
+function bodyOf(req: RestJsonRequest): Body {
+  if (req.body === undefined || req.body === null) return {};
+  if (typeof req.body !== 'object' || Array.isArray(req.body)) {
+    throw new AwsError('SerializationException', 'Start of list found where not expected', 400);
+  }
+  return req.body as Body;
+}
+
+function callerOf(req: RestJsonRequest): CallerContext {
+  const c = req.ctx.caller;
+  return { callerArn: c.arn, accountId: c.accountId, region: req.ctx.region };
+}
+
+export function eksHandler(svc: EksService): RestJsonHandler {
+  const router = new RestRouter();
+  type Op = (req: RestJsonRequest, p: Record<string, string>, body: Body, q: Query, ctx: CallerContext) => unknown;
+
+  /** Registers an operation; `resource` names what --enforce-iam evaluates the action on. */
+  const op = (method: string, path: string, action: string, resource: (p: Record<string, string>, ctx: CallerContext, body: Body) => string, fn: Op) =>
+    router.add(method, path, async (req, p) => {
+      const ctx = callerOf(req);
+      const body = bodyOf(req);
+      await req.ctx.authorize(req.ctx.caller, `eks:${action}`, resource(p, ctx, body), {
+        errorCode: 'AccessDeniedException', sourceIp: req.ctx.sourceIp, now: req.ctx.clock.now(),
+      });
+      return { body: await fn(req, p, body, req.query, ctx) };
+    });
+
+  const cluster = (p: Record<string, string>, ctx: CallerContext) => clusterArn(ctx.region, ctx.accountId, p.name);
+  const any = () => '*';
+  const entry = (p: Record<string, string>, ctx: CallerContext) =>
+    svc.state.entries.get(p.name)?.get(p.principalArn)?.entry.accessEntryArn ?? cluster(p, ctx);
+
+  op('POST', '/clusters', 'CreateCluster', (_p, ctx, b) => clusterArn(ctx.region, ctx.accountId, String(b.name ?? '')),
+    (_r, _p, b, _q, ctx) => svc.createCluster(b, ctx));
+  op('GET', '/clusters', 'ListClusters', any, (_r, _p, _b, q) => svc.listClusters(q));
+  op('GET', '/clusters/{name}', 'DescribeCluster', cluster, (_r, p) => svc.describeCluster(p.name));
+  op('DELETE', '/clusters/{name}', 'DeleteCluster', cluster, (_r, p) => svc.deleteCluster(p.name));
+  op('POST', '/clusters/{name}/updates', 'UpdateClusterVersion', cluster, (_r, p, b) => svc.updateClusterVersion(p.name, b));
+  op('POST', '/clusters/{name}/update-config', 'UpdateClusterConfig', cluster, (_r, p, b) => svc.updateClusterConfig(p.name, b));
+  op('GET', '/clusters/{name}/updates', 'ListUpdates', cluster, (_r, p, _b, q) => svc.listUpdates(p.name, q));
+  op('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', cluster, (_r, p, _b, q) => svc.describeUpdate(p.name, p.updateId, q));
+  op('GET', '/cluster-versions', 'DescribeClusterVersions', any, (_r, _p, _b, q) => svc.describeClusterVersions(q));
+
+  op('POST', '/tags/{resourceArn}', 'TagResource', (p) => p.resourceArn, (_r, p, b) => svc.tagResource(p.resourceArn, b));
+  op('DELETE', '/tags/{resourceArn}', 'UntagResource', (p) => p.resourceArn, (_r, p, _b, q) => svc.untagResource(p.resourceArn, q));
+  op('GET', '/tags/{resourceArn}', 'ListTagsForResource', (p) => p.resourceArn, (_r, p) => svc.listTagsForResource(p.resourceArn));
+
+  op('POST', '/clusters/{name}/access-entries', 'CreateAccessEntry', cluster, (_r, p, b, _q, ctx) => access.createAccessEntry(svc, p.name, b, ctx));
+  op('GET', '/clusters/{name}/access-entries', 'ListAccessEntries', cluster, (_r, p, _b, q) => access.listAccessEntries(svc, p.name, q));
+  op('GET', '/clusters/{name}/access-entries/{principalArn}', 'DescribeAccessEntry', entry, (_r, p) => access.describeAccessEntry(svc, p.name, p.principalArn));
+  op('POST', '/clusters/{name}/access-entries/{principalArn}', 'UpdateAccessEntry', entry, (_r, p, b) => access.updateAccessEntry(svc, p.name, p.principalArn, b));
+  op('DELETE', '/clusters/{name}/access-entries/{principalArn}', 'DeleteAccessEntry', entry, (_r, p) => access.deleteAccessEntry(svc, p.name, p.principalArn));
+  op('POST', '/clusters/{name}/access-entries/{principalArn}/access-policies', 'AssociateAccessPolicy', entry,
+    (_r, p, b) => access.associateAccessPolicy(svc, p.name, p.principalArn, b));
+  op('GET', '/clusters/{name}/access-entries/{principalArn}/access-policies', 'ListAssociatedAccessPolicies', entry,
+    (_r, p, _b, q) => access.listAssociatedAccessPolicies(svc, p.name, p.principalArn, q));
+  op('DELETE', '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}', 'DisassociateAccessPolicy', entry,
+    (_r, p) => access.disassociateAccessPolicy(svc, p.name, p.principalArn, p.policyArn));
+  op('GET', '/access-policies', 'ListAccessPolicies', any, (_r, _p, _b, q) => access.listAccessPolicies(q));
+
+  op('POST', '/clusters/{name}/identity-provider-configs/associate', 'AssociateIdentityProviderConfig', cluster,
+    (_r, p, b, _q, ctx) => svc.associateIdentityProviderConfig(p.name, b, ctx));
+  op('POST', '/clusters/{name}/identity-provider-configs/describe', 'DescribeIdentityProviderConfig', cluster,
+    (_r, p, b) => svc.describeIdentityProviderConfig(p.name, b));
+  op('GET', '/clusters/{name}/identity-provider-configs', 'ListIdentityProviderConfigs', cluster,
+    (_r, p, _b, q) => svc.listIdentityProviderConfigs(p.name, q));
+  op('POST', '/clusters/{name}/identity-provider-configs/disassociate', 'DisassociateIdentityProviderConfig', cluster,
+    (_r, p, b) => svc.disassociateIdentityProviderConfig(p.name, b));
+
+  return router.handle;
+}

@@ -1,0 +1,102 @@
+// A running AWS endpoint with EKS registered, over in-memory state, and a ClusterRuntime that gives
+// each cluster a real CA and a loopback HTTPS server signed by it.
+import { createServer, type Server } from 'node:https';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { loadOrCreatePki } from '../../src/apiserver/certs/pki.js';
+import { startEndpoint, type AwsEndpoint } from '../../src/aws/server/endpoint.js';
+import { MemoryAwsStateStore } from '../../src/aws/state.js';
+import { EksService, eksHandler, type Cluster, type ClusterRuntime, type EksStateStore } from '../../src/aws/eks/index.js';
+import { RealClock, type Clock } from '../../src/util/clock.js';
+
+export class TlsRuntime implements ClusterRuntime {
+  readonly servers = new Map<string, Server>();
+  readonly versions = new Map<string, string>();
+  readonly started: Cluster[] = [];
+  readonly stopped: string[] = [];
+  private readonly dirs: string[] = [];
+
+  async start(cluster: Cluster): Promise<{ endpoint: string; caData: string; oidcIssuer: string }> {
+    this.started.push(cluster);
+    const dir = await mkdtemp(join(tmpdir(), 'kumo-eks-ca-'));
+    this.dirs.push(dir);
+    const pki = await loadOrCreatePki(dir);
+    const server = createServer({ cert: pki.cert, key: pki.key }, (_req, res) => res.end(JSON.stringify({ cluster: cluster.name })));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.servers.set(cluster.name, server);
+    this.versions.set(cluster.name, cluster.version);
+    const port = (server.address() as AddressInfo).port;
+    return {
+      endpoint: `https://127.0.0.1:${port}`,
+      caData: Buffer.from(pki.caCert).toString('base64'),
+      oidcIssuer: `https://127.0.0.1:${port}/id/${cluster.name.toUpperCase()}`,
+    };
+  }
+  async setVersion(name: string, version: string): Promise<void> {
+    this.versions.set(name, version);
+  }
+  async stop(name: string): Promise<void> {
+    this.stopped.push(name);
+    const s = this.servers.get(name);
+    this.servers.delete(name);
+    if (s) await new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); });
+  }
+  async close(): Promise<void> {
+    for (const name of [...this.servers.keys()]) await this.stop(name);
+    for (const d of this.dirs) await rm(d, { recursive: true, force: true });
+  }
+}
+
+export interface Fixture {
+  endpoint: AwsEndpoint;
+  eks: EKSClient;
+  svc: EksService;
+  runtime: TlsRuntime;
+  store: EksStateStore;
+  cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }>;
+  close(): Promise<void>;
+}
+
+export async function startFixture(opts: { clock?: Clock; store?: EksStateStore; transitionMs?: number } = {}): Promise<Fixture> {
+  const clock = opts.clock ?? new RealClock();
+  const store = opts.store ?? new MemoryAwsStateStore();
+  const runtime = new TlsRuntime();
+  const svc = new EksService({ store, clock, runtime, transitionMs: opts.transitionMs });
+  await svc.start();
+  const endpoint = await startEndpoint({ host: '127.0.0.1', port: 0, state: new MemoryAwsStateStore(), region: 'us-east-1', enforceIam: false, clock });
+  endpoint.registerRestJsonService('eks', eksHandler(svc));
+  const eks = new EKSClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const home = await mkdtemp(join(tmpdir(), 'kumo-eks-cli-'));
+  writeFileSync(join(home, 'config'), '');
+  writeFileSync(join(home, 'credentials'), '');
+  const run = promisify(execFile);
+  return {
+    endpoint, eks, svc, runtime, store,
+    async cli(...args: string[]) {
+      const env = {
+        PATH: process.env.PATH, HOME: home, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+      };
+      try {
+        const { stdout, stderr } = await run('aws', ['--endpoint-url', endpoint.url, ...args], { env });
+        return { stdout, stderr, code: 0 };
+      } catch (err) {
+        const e = err as { stdout: string; stderr: string; code: number };
+        return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+      }
+    },
+    async close() {
+      svc.stop();
+      eks.destroy();
+      await endpoint.stop();
+      await runtime.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
