@@ -232,3 +232,32 @@ describe('PodTopologySpread tallies kept between cycles', () => {
     }
   });
 });
+
+describe('InterPodAffinity label index', () => {
+  test('indexed and unindexable selectors of the same meaning place pods alike', () => {
+    const nodes = Array.from({ length: 6 }, (_, i) => node(`n${i}`, { labels: { zone: `z${i % 2}` } }));
+    const run = (indexable: boolean) => {
+      const snapshot = new Snapshot();
+      for (const n of nodes) snapshot.setNode(n);
+      let seed = 11;
+      const fw = new Framework({ registry: IN_TREE_PLUGINS, plugins: defaultPlugins(), snapshot, random: () => (seed = (seed * 48271) % 2147483647) / 2147483647 });
+      const sel = (group: string) => (indexable ? { matchLabels: { group } } : { matchExpressions: [{ key: 'group', operator: 'In', values: [group, 'never'] }] });
+      const placements: string[] = [];
+      snapshot.addPod(pod('db', { nodeName: 'n1', labels: { group: 'db' } }));
+      for (let i = 0; i < 16; i++) {
+        const group = `g${i % 3}`;
+        const affinity: Record<string, unknown> = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: sel(group) }] } };
+        if (i % 4 === 0) affinity.podAffinity = { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'zone', labelSelector: sel('db') }] };
+        const out = scheduleOne(fw, snapshot, pod(`p${i}`, { labels: { group }, spec: { affinity } }));
+        placements.push(out.kind === 'scheduled' ? out.nodeName : out.kind === 'unschedulable' ? out.error.message.split('.')[0] : 'error');
+      }
+      return placements;
+    };
+    const indexed = run(true);
+    assert.deepEqual(indexed, run(false));
+    // Anti-affinity keeps each group to one pod per node: six per group at most; the 16 fit.
+    assert.equal(indexed.filter((p) => p.startsWith('n')).length, 16);
+    // Pods with affinity to the db pod land in its zone.
+    for (let i = 0; i < 16; i += 4) assert.equal(Number(indexed[i].slice(1)) % 2, 1, indexed[i]);
+  });
+});

@@ -51,10 +51,10 @@ export class NodeInfo {
     this.update(p, 1);
   }
 
-  /** Removes the pod with this key; false when it is not here. */
-  removePod(key: string): boolean {
+  /** Removes the pod with this key; answers it, or undefined when it is not here. */
+  removePod(key: string): PodInfo | undefined {
     const i = this.pods.findIndex((q) => q.key === key);
-    if (i < 0) return false;
+    if (i < 0) return undefined;
     const p = this.pods[i];
     this.pods.splice(i, 1);
     const drop = (list: PodInfo[]) => {
@@ -64,7 +64,7 @@ export class NodeInfo {
     drop(this.podsWithAffinity);
     drop(this.podsWithRequiredAntiAffinity);
     this.update(p, -1);
-    return true;
+    return p;
   }
 
   private update(p: PodInfo, sign: 1 | -1): void {

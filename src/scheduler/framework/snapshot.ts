@@ -4,6 +4,7 @@
 // and no per-cycle copy is needed).
 import type { Obj } from './api.js';
 import { NodeInfo } from './node-info.js';
+import type { LabelSelector } from './labels.js';
 import { PodInfo, podInfoOf } from './pod-info.js';
 
 export class Snapshot {
@@ -21,6 +22,13 @@ export class Snapshot {
   /** Node names of the pod changes after version `logBase` (entry i is version logBase + i + 1). */
   private changeLog: string[] = [];
   private logBase = 0;
+  /** "key=value" -> pods carrying that label (equality lookups for pod affinity terms) */
+  private readonly podsByLabel = new Map<string, Set<PodInfo>>();
+  /**
+   * "key=value" -> pods with a required anti-affinity term whose selector demands that label;
+   * under "" the pods with a term that demands no single label.
+   */
+  private readonly antiAffinityByLabel = new Map<string, Set<PodInfo>>();
   /** pod key -> the node it is counted on */
   private readonly podNodes = new Map<string, string>();
 
@@ -135,6 +143,7 @@ export class Snapshot {
       this.infos.set(node, ni);
     }
     ni.addPod(info);
+    this.index(info, true);
     this.podNodes.set(info.key, node);
     this.recordPodChange(node);
     if (info.hasAffinity()) this.affinityList = this.antiAffinityList = undefined;
@@ -148,7 +157,8 @@ export class Snapshot {
     const ni = this.infos.get(node);
     if (!ni) return;
     const had = ni.podsWithAffinity.length;
-    ni.removePod(key);
+    const removed = ni.removePod(key);
+    if (removed) this.index(removed, false);
     this.recordPodChange(node);
     if (had !== ni.podsWithAffinity.length) this.affinityList = this.antiAffinityList = undefined;
     if (!ni.node && ni.pods.length === 0) this.infos.delete(node);
@@ -159,7 +169,58 @@ export class Snapshot {
     return this.podNodes.get(key);
   }
 
+  /** The NodeInfo (with a Node object) a pod is counted on. */
+  nodeInfoOfPod(key: string): NodeInfo | undefined {
+    const name = this.podNodes.get(key);
+    return name === undefined ? undefined : this.get(name);
+  }
+
+  /** Pods carrying the label key=value. */
+  podsWithLabel(key: string, value: string): ReadonlySet<PodInfo> | undefined {
+    return this.podsByLabel.get(`${key}=${value}`);
+  }
+
+  /**
+   * Every pod with required anti-affinity whose terms could match a pod with these labels (a
+   * superset: callers still match each term).
+   */
+  antiAffinityCandidates(labels: Record<string, string>): Set<PodInfo> {
+    const out = new Set<PodInfo>(this.antiAffinityByLabel.get('') ?? []);
+    for (const k in labels) {
+      const set = this.antiAffinityByLabel.get(`${k}=${labels[k]}`);
+      if (set) for (const p of set) out.add(p);
+    }
+    return out;
+  }
+
+  private index(info: PodInfo, add: boolean): void {
+    const put = (m: Map<string, Set<PodInfo>>, k: string) => {
+      let set = m.get(k);
+      if (add) {
+        if (!set) m.set(k, (set = new Set()));
+        set.add(info);
+      } else if (set) {
+        set.delete(info);
+        if (set.size === 0) m.delete(k);
+      }
+    };
+    for (const k in info.labels) put(this.podsByLabel, `${k}=${info.labels[k]}`);
+    for (const t of info.requiredAntiAffinityTerms) {
+      const label = equalityLabel(t.selector);
+      put(this.antiAffinityByLabel, label ?? '');
+    }
+  }
+
   podCount(): number {
     return this.podNodes.size;
   }
+}
+
+/** The first "key=value" a selector demands (Equals, or In with one value), if any. */
+export function equalityLabel(sel: LabelSelector): string | undefined {
+  if (sel.nothing) return undefined;
+  for (const r of sel.requirements) {
+    if ((r.operator === 'Equals' || r.operator === 'DoubleEquals' || r.operator === 'In') && r.values.length === 1) return `${r.key}=${r.values[0]}`;
+  }
+  return undefined;
 }

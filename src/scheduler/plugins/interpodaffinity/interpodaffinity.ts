@@ -5,6 +5,7 @@ import type { CycleState, StateData } from '../../framework/cycle-state.js';
 import type { AnyPlugin, Handle, NodeScore } from '../../framework/interfaces.js';
 import { MAX_NODE_SCORE } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
+import { equalityLabel } from '../../framework/snapshot.js';
 import type { AffinityTerm, PodInfo } from '../../framework/pod-info.js';
 import { Status } from '../../framework/status.js';
 import type { MaybeStatus } from '../../framework/status.js';
@@ -85,23 +86,44 @@ export function newInterPodAffinity(args: Record<string, unknown> | undefined, h
     name: NAME,
     preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]) {
       if (pod.parseError) return Status.error(pod.parseError);
+      const snapshot = handle.snapshot;
+      const whole = nodes === snapshot.nodeInfos();
       const existingAnti: Counts = new Map();
-      for (const node of handle.snapshot.havePodsWithRequiredAntiAffinity()) {
-        for (const existing of node.podsWithRequiredAntiAffinity) antiTerms(existingAnti, existing.requiredAntiAffinityTerms, pod, node, 1);
+      if (whole) {
+        // Only pods whose anti-affinity could name this pod's labels (the snapshot's index).
+        for (const existing of snapshot.antiAffinityCandidates(pod.labels)) {
+          const node = snapshot.nodeInfoOfPod(existing.key);
+          if (node) antiTerms(existingAnti, existing.requiredAntiAffinityTerms, pod, node, 1);
+        }
+      } else {
+        for (const node of snapshot.havePodsWithRequiredAntiAffinity()) {
+          for (const existing of node.podsWithRequiredAntiAffinity) antiTerms(existingAnti, existing.requiredAntiAffinityTerms, pod, node, 1);
+        }
       }
       const affinity: Counts = new Map();
       const anti: Counts = new Map();
       const aff = pod.requiredAffinityTerms;
       const antiT = pod.requiredAntiAffinityTerms;
       if (aff.length === 0 && antiT.length === 0 && existingAnti.size === 0) return Status.skip();
-      if (aff.length || antiT.length) {
-        for (const node of nodes) {
-          for (const existing of node.pods) {
-            if (aff.length) affinityTerms(affinity, aff, existing, node, 1);
-            if (antiT.length) antiTerms(anti, antiT, existing, node, 1);
-          }
+      // Existing pods a term can match: those with the term's first demanded label, when it has one.
+      const candidates = (t: AffinityTerm): Iterable<PodInfo> | undefined => {
+        const label = whole ? equalityLabel(t.selector) : undefined;
+        if (label === undefined) return undefined;
+        const i = label.indexOf('=');
+        return snapshot.podsWithLabel(label.slice(0, i), label.slice(i + 1)) ?? [];
+      };
+      const walkAll = (fn: (existing: PodInfo, node: NodeInfo) => void) => {
+        for (const node of nodes) for (const existing of node.pods) fn(existing, node);
+      };
+      const walk = (pods: Iterable<PodInfo> | undefined, fn: (existing: PodInfo, node: NodeInfo) => void) => {
+        if (pods === undefined) return walkAll(fn);
+        for (const existing of pods) {
+          const node = snapshot.nodeInfoOfPod(existing.key);
+          if (node) fn(existing, node);
         }
-      }
+      };
+      if (aff.length) walk(candidates(aff[0]), (existing, node) => affinityTerms(affinity, aff, existing, node, 1));
+      for (const t of antiT) walk(candidates(t), (existing, node) => antiTerms(anti, [t], existing, node, 1));
       state.write(PRE_FILTER_KEY, new PreFilterState(existingAnti, affinity, anti));
       return undefined;
     },
