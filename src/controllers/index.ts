@@ -15,7 +15,7 @@ import { DisruptionController } from './disruption/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
 import { TtlAfterFinishedController } from './job/ttl-after-finished.js';
-import { ReplicaSetController } from './replicaset/controller.js';
+import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from './replicaset/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
 
@@ -26,6 +26,7 @@ export type ControllerFactory = (deps: ControllerDeps) => WorkloadController;
 /** Every workload controller, in start order. */
 export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
   (d) => new ReplicaSetController(d),
+  (d) => new ReplicaSetController(d, REPLICATIONCONTROLLER_KIND),
   (d) => new DeploymentController(d),
   (d) => new StatefulSetController(d),
   (d) => new DaemonSetController(d),

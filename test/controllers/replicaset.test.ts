@@ -54,3 +54,15 @@ describe('ReplicaSet controller', () => {
     }, 'release and replacement');
   });
 });
+
+describe('ReplicationController', () => {
+  test('keeps replicas pods with its map selector and reports status', async (t) => {
+    const c = await startCluster(t);
+    const rcs = c.res('', 'v1', 'replicationcontrollers');
+    await rcs.create('default', { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy' }, spec: { replicas: 2, selector: { app: 'legacy' }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } });
+    await until(async () => field(await rcs.get('default', 'legacy'), 'status', 'availableReplicas') === 2, 'two available');
+    const pods = (await c.pods.list('default')).items;
+    assert.equal(pods.length, 2);
+    assert.ok(pods.every((p) => controllerOf(p)?.kind === 'ReplicationController' && controllerOf(p)?.name === 'legacy'));
+  });
+});

@@ -6,13 +6,15 @@ import { isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
 import { clone, controllerOf, deletionTimestamp, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
 import type { Obj, ResourceClient } from '../../client/types.js';
-import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
+import { labelSelectorFromObject, labelSelectorFromSet, matchesLabels } from '../../util/label-selector.js';
+import type { LabelSelector } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { Expectations } from '../shared/expectations.js';
 import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
 import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodActive, isPodReady } from '../shared/pods.js';
-import { PODS, REPLICASETS } from '../shared/resources.js';
+import { PODS, REPLICASETS, REPLICATIONCONTROLLERS } from '../shared/resources.js';
+import type { Gvr } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { ControllerDeps, WorkloadController } from '../shared/types.js';
 import { podsToDelete } from './pod-ranking.js';
@@ -22,8 +24,38 @@ import type { ManageError } from './status.js';
 /** BurstReplicas upstream: the most pods created or deleted in one sync. */
 const BURST_REPLICAS = 500;
 
+/** What differs between ReplicaSets and ReplicationControllers (upstream runs one controller for both). */
+export interface ReplicaSetKind {
+  name: string;
+  gvr: Gvr;
+  apiVersion: string;
+  kind: string;
+  /** apps/v1 selectors are LabelSelectors; a ReplicationController's is a plain label map. */
+  selector(spec: Record<string, unknown>): LabelSelector;
+}
+
+export const REPLICASET_KIND: ReplicaSetKind = {
+  name: 'replicaset-controller',
+  gvr: REPLICASETS,
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  selector: (spec) => labelSelectorFromObject(spec.selector),
+};
+
+export const REPLICATIONCONTROLLER_KIND: ReplicaSetKind = {
+  name: 'replicationcontroller-controller',
+  gvr: REPLICATIONCONTROLLERS,
+  apiVersion: 'v1',
+  kind: 'ReplicationController',
+  selector: (spec) => {
+    const sel = spec.selector as Record<string, string> | undefined;
+    // An empty selector would select everything: treat it as selecting nothing.
+    return sel && Object.keys(sel).length ? labelSelectorFromSet(sel) : { requirements: [], nothing: true };
+  },
+};
+
 export class ReplicaSetController implements WorkloadController {
-  readonly name = 'replicaset-controller';
+  readonly name: string;
   readonly workers = 5;
   private readonly expectations: Expectations;
   private readonly rsInformer: Informer;
@@ -32,11 +64,15 @@ export class ReplicaSetController implements WorkloadController {
   private readonly podClient: ResourceClient;
   private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {
+  constructor(
+    private readonly deps: ControllerDeps,
+    private readonly k: ReplicaSetKind = REPLICASET_KIND,
+  ) {
+    this.name = k.name;
     this.expectations = new Expectations(deps.clock);
-    this.rsInformer = ownedInformer(deps.informers, REPLICASETS);
+    this.rsInformer = ownedInformer(deps.informers, k.gvr);
     this.podInformer = ownedInformer(deps.informers, PODS);
-    this.rsClient = deps.client.resource(REPLICASETS.group, REPLICASETS.version, REPLICASETS.resource);
+    this.rsClient = deps.client.resource(k.gvr.group, k.gvr.version, k.gvr.resource);
     this.podClient = deps.client.resource(PODS.group, PODS.version, PODS.resource);
   }
 
@@ -83,7 +119,7 @@ export class ReplicaSetController implements WorkloadController {
   /** The key of the ReplicaSet controlling `pod`, if one in the cache does. */
   private ownerKey(pod: Obj): string | undefined {
     const ref = controllerOf(pod);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    if (!ref || ref.kind !== this.k.kind) return undefined;
     const rs = this.rsInformer.lister.get(namespace(pod), ref.name);
     if (!rs || uid(rs) !== ref.uid) return undefined;
     return keyOf(rs);
@@ -94,7 +130,7 @@ export class ReplicaSetController implements WorkloadController {
     if (!this.queue) return;
     for (const rs of this.rsInformer.lister.list(namespace(pod))) {
       try {
-        const sel = labelSelectorFromObject((rs.spec as Record<string, unknown>)?.selector);
+        const sel = this.k.selector((rs.spec ?? {}) as Record<string, unknown>);
         if (matchesLabels(sel, labels(pod))) this.queue.add(keyOf(rs));
       } catch {
         // an invalid selector selects nothing
@@ -112,7 +148,7 @@ export class ReplicaSetController implements WorkloadController {
     const spec = (rs.spec ?? {}) as Record<string, unknown>;
     let selector;
     try {
-      selector = labelSelectorFromObject(spec.selector);
+      selector = this.k.selector(spec);
     } catch {
       return; // invalid selectors are rejected by validation; nothing to do
     }
@@ -121,8 +157,8 @@ export class ReplicaSetController implements WorkloadController {
     const pods = await claim(
       {
         owner: rs,
-        apiVersion: 'apps/v1',
-        kind: 'ReplicaSet',
+        apiVersion: this.k.apiVersion,
+        kind: this.k.kind,
         selector,
         client: this.podClient,
         fresh: async () => this.rsClient.get(ns, name(rs)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
@@ -143,7 +179,7 @@ export class ReplicaSetController implements WorkloadController {
       diff = Math.min(-diff, BURST_REPLICAS);
       this.expectations.expectCreations(key, diff);
       const template = (spec.template ?? {}) as Obj;
-      const ref = controllerRef(rs, 'apps/v1', 'ReplicaSet');
+      const ref = controllerRef(rs, this.k.apiVersion, this.k.kind);
       const { created, err } = await slowStartBatch(diff, 1, async () => {
         await this.podClient.create(namespace(rs), podFromTemplate(template, rs, ref));
       });
