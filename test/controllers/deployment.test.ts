@@ -113,6 +113,7 @@ describe('Deployment controller', () => {
     assert.equal(after.length, 2, 'no new ReplicaSet for a rollback');
     const reused = after.find((rs) => name(rs) === name(first))!;
     assert.equal(annotations(reused)['deployment.kubernetes.io/revision'], '3');
+    assert.equal(annotations(reused)['deployment.kubernetes.io/revision-history'], '1');
     assert.equal(field(reused, 'spec', 'replicas'), 4);
   });
 

@@ -37,6 +37,7 @@ import {
   replicasAnnotations,
   replicasOf,
   REVISION,
+  REVISION_HISTORY,
   revisionOf,
   spec,
   statusNum,
@@ -450,9 +451,18 @@ function setNewReplicaSetAnnotations(d: Obj, rs: Obj, newRevision: number, exist
       changed = true;
     }
   }
+  const oldRevision = a[REVISION];
   if (revisionOf(rs) < newRevision) {
     a[REVISION] = String(newRevision);
     changed = true;
+    // Rolling back to this ReplicaSet: its earlier revisions are kept in revision-history,
+    // oldest dropped first beyond 2000 characters (maxRevHistoryLengthInChars).
+    if (oldRevision !== undefined && oldRevision !== '') {
+      const history = a[REVISION_HISTORY] ? a[REVISION_HISTORY].split(',') : [];
+      let total = history.join(',').length + oldRevision.length + (history.length ? 1 : 0);
+      while (total > 2000 && history.length) total -= history.shift()!.length + 1;
+      if (total <= 2000) a[REVISION_HISTORY] = [...history, oldRevision].join(',');
+    }
   }
   if (!exists) {
     Object.assign(a, replicasAnnotations(d));
