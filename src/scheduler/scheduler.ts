@@ -116,14 +116,16 @@ export class Scheduler {
       },
       onDelete: (n) => this.snapshot.removeNode(meta(n).name),
     });
+    this.informers.start();
+    await this.informers.waitForCacheSync();
+    // Pods are taken in once nodes and PriorityClasses are known: the handler first gets every cached pod.
     const resolve = (p: Obj) => withPriority(p, priorityClasses.lister.list());
     pods.addEventHandler({
       onAdd: (p) => this.podChanged(undefined, resolve(p)),
       onUpdate: (o, p) => this.podChanged(o, resolve(p)),
       onDelete: (p) => this.podDeleted(p),
     });
-    this.informers.start();
-    await this.informers.waitForCacheSync();
+    if (this.stopped) return;
     this.running = this.loop();
   }
 
