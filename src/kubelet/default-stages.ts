@@ -12,7 +12,7 @@
 // Deletion: running containers stop after kumo.dev/shutdown-seconds, or are killed (137) when the
 // grace period ends first; then the pod object is deleted with gracePeriodSeconds 0.
 import { name, namespace, uid } from '../client/objects.js';
-import { goDuration, parseTime, unitHash } from './determinism.js';
+import { goDuration, parseTime, rfc3339, unitHash } from './determinism.js';
 import {
   containerID,
   containersOf,
@@ -78,7 +78,6 @@ function startable(ctx: StageContext): Slot[] {
   if (!withSandbox(ctx)) return [];
   const init = currentInit(ctx);
   if (init) return init.status?.state.waiting && !init.status.lastState.terminated ? [init] : [];
-  if (initContainersOf(ctx.pod).some((c) => !isSidecar(c)) && !podInitialized(ctx.pod, ctx.status)) return [];
   return slots(ctx).filter((s) => s.kind === 'regular' && s.status?.state.waiting && !s.status.lastState.terminated && !s.status.containerID);
 }
 
@@ -241,7 +240,7 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
     delay: () => ({ ms: 0 }),
     next: (ctx) => {
       const st = ctx.status;
-      st.startTime = new Date(Math.floor(ctx.now / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      st.startTime = rfc3339(ctx.now);
       st.hostIP = ctx.hostIP;
       st.hostIPs = [{ ip: ctx.hostIP }];
       const inits = initContainersOf(ctx.pod);

@@ -27,6 +27,8 @@ export class EventRecorder {
   /** pod uid -> event key -> the event recorded first. */
   private readonly seen = new Map<string, Map<string, Seen>>();
   private seq = 0;
+  /** Event creates and count updates written. */
+  written = 0;
 
   constructor(
     private readonly client: KubeClient,
@@ -47,6 +49,7 @@ export class EventRecorder {
         if (seen) {
           seen.count++;
           await api.patch(ns, seen.name, 'merge', { count: seen.count, lastTimestamp: rfc3339(at) });
+          this.written++;
           continue;
         }
         // client-go names events <object>.<unix nanoseconds in hex>.
@@ -68,6 +71,7 @@ export class EventRecorder {
           reportingInstance: host,
         });
         perPod.set(key, { name, count: 1 });
+        this.written++;
       } catch (err) {
         this.onError(err, `event ${ev.reason} for pod ${ns}/${nameOf(pod)}`);
       }

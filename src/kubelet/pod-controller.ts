@@ -18,7 +18,8 @@ import { planStage } from './stages.js';
 import type { PodMemory, Stage, StageContext } from './stages.js';
 import type { TimerWheel } from './timer-wheel.js';
 
-export const NODE_NAME_INDEX = 'spec.nodeName';
+/** Named for the kubelet so it never clashes with another user's index on a shared informer. */
+export const NODE_NAME_INDEX = 'kubelet:spec.nodeName';
 export const nodeNameIndex = (obj: Obj): string[] => {
   const n = field(obj, 'spec', 'nodeName');
   return typeof n === 'string' && n ? [n] : [];
@@ -67,7 +68,7 @@ export class PodController {
   private readonly awaitingEcho = new Map<string, string>();
   private inflight = 0;
   /** Counters for benchmarks and debugging. */
-  readonly stats = { statusWrites: 0, conflicts: 0, deletes: 0 };
+  private readonly counters = { statusWrites: 0, conflicts: 0, deletes: 0 };
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   private readonly onError: (err: unknown, context: string) => void;
@@ -106,6 +107,11 @@ export class PodController {
   /** Forgets timers of a node's pods (the node stopped or went away). */
   pauseNode(nodeName: string): void {
     for (const pod of this.opts.informer.lister.byIndex(NODE_NAME_INDEX, nodeName)) this.opts.wheel.cancel(`pod:${keyOf(pod)}`);
+  }
+
+  /** Counters for benchmarks and debugging. */
+  get stats(): { statusWrites: number; conflicts: number; deletes: number; eventWrites: number } {
+    return { ...this.counters, eventWrites: this.recorder?.written ?? 0 };
   }
 
   /** True when nothing is queued, being written, or written but not yet seen back through the informer. */
@@ -227,7 +233,7 @@ export class PodController {
     if (result.delete) {
       try {
         await this.pods.delete(namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: t.uid } });
-        this.stats.deletes++;
+        this.counters.deletes++;
         this.awaitingEcho.set(key, '');
       } catch (err) {
         if (!isNotFound(err) && !isConflict(err)) throw err;
@@ -238,7 +244,7 @@ export class PodController {
     const status = finalizeStatus(pod, result.status, now, { terminal: isDeleting(pod) && !hasRunning(result.status) });
     try {
       const written = await this.pods.updateStatus(namespace, { ...pod, status });
-      this.stats.statusWrites++;
+      this.counters.statusWrites++;
       if (ctx.events.length) await this.recorder?.record(pod, host.name, ctx.events, now);
       if (this.opts.informer.lister.getByKey(key) && resourceVersion(this.opts.informer.lister.getByKey(key)!) !== resourceVersion(written)) {
         this.awaitingEcho.set(key, resourceVersion(written));
@@ -246,7 +252,7 @@ export class PodController {
     } catch (err) {
       if (isNotFound(err)) return;
       if (isConflict(err)) {
-        this.stats.conflicts++;
+        this.counters.conflicts++;
         // The informer will bring the newer pod; look again then (or soon, if it already has).
         this.queue.addRateLimited(key);
         return;

@@ -225,9 +225,9 @@ export class NodeSimulator {
     return this.pods.idle();
   }
 
-  /** Pod status writes, conflicts met and pod deletions so far. */
-  podStats(): { statusWrites: number; conflicts: number; deletes: number } {
-    return { ...this.pods.stats };
+  /** Pod status writes, conflicts met, pod deletions and Event writes so far. */
+  podStats(): { statusWrites: number; conflicts: number; deletes: number; eventWrites: number } {
+    return this.pods.stats;
   }
 
   /** The next moment a node or pod timer is due (for tests driving a FakeClock). */
