@@ -7,9 +7,10 @@ import {
   CreatePolicyVersionCommand, ListPolicyVersionsCommand, GetPolicyVersionCommand, CreateOpenIDConnectProviderCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { RealClock } from '../../src/util/clock.js';
-import { MemoryAwsStateStore, startAwsEndpoint, type AwsEndpoint } from '../../src/aws/index.js';
+import { AwsError, MemoryAwsStateStore, RestRouter, startAwsEndpoint, type AwsEndpoint } from '../../src/aws/index.js';
 
 const region = 'us-east-1';
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -149,5 +150,30 @@ describe('AWS endpoint with the SDK v3', () => {
     await assert.rejects(anon.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::000000000000:role/irsa', RoleSessionName: 'pod', WebIdentityToken: await jwt('system:serviceaccount:default:app', 'other') })), {
       name: 'InvalidIdentityTokenException', message: 'Incorrect token audience',
     });
+  });
+
+  test('restJson1 services: registered routes, signature errors in their own shape', async () => {
+    const seen: string[] = [];
+    const router = new RestRouter().add('GET', '/clusters', async (req) => {
+      seen.push(req.ctx.caller.arn);
+      if (req.query.maxResults === '0') throw new AwsError('InvalidParameterException', 'maxResults must be positive', 400, 'Sender', { clusterName: 'x' });
+      return { body: { clusters: ['a'] } };
+    });
+    endpoint.registerRestJsonService('eks', router.handle);
+    const eks = (c: Creds) => new EKSClient({ endpoint: endpoint.url, region, credentials: c, maxAttempts: 1 });
+    assert.deepEqual((await eks(root).send(new ListClustersCommand({}))).clusters, ['a']);
+    assert.deepEqual(seen, ['arn:aws:iam::000000000000:root']);
+    await assert.rejects(eks(root).send(new ListClustersCommand({ maxResults: 0 })), { name: 'InvalidParameterException', message: 'maxResults must be positive', clusterName: 'x' });
+    await assert.rejects(eks({ accessKeyId: 'test', secretAccessKey: 'nope' }).send(new ListClustersCommand({})), {
+      name: 'InvalidSignatureException',
+      message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    });
+    await assert.rejects(eks({ accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' }).send(new ListClustersCommand({})), {
+      name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.',
+    });
+    const res = await fetch(`${endpoint.url}/clusters`);
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException');
+    assert.ok(res.headers.get('x-amzn-requestid'));
   });
 });
