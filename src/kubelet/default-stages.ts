@@ -89,7 +89,8 @@ function running(ctx: StageContext): Slot[] {
 
 /** When the container's current instance started: exact if this kubelet started it, else as the status says. */
 function startedAtMs(ctx: StageContext, s: ContainerStatus): number {
-  return (s.containerID ? ctx.memory.starts.get(s.containerID) : undefined) ?? parseTime(s.state.running?.startedAt) ?? 0;
+  const known = ctx.memory.starts.get(s.name);
+  return (known && known.id === s.containerID ? known.at : undefined) ?? parseTime(s.state.running?.startedAt) ?? 0;
 }
 
 function readyAt(ctx: StageContext, s: Slot): number {
@@ -176,7 +177,7 @@ function readyOnStart(ctx: StageContext, s: Slot, st: ContainerStatus): Containe
 
 function newContainerID(ctx: StageContext, c: ContainerSpec, restarts: number): string {
   const id = containerID(ctx.seed, uid(ctx.pod), c.name, restarts);
-  ctx.memory.starts.set(id, ctx.now);
+  ctx.memory.starts.set(c.name, { id, at: ctx.now });
   return id;
 }
 

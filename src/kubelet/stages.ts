@@ -15,8 +15,8 @@ import type { PodStatus } from './pod-status.js';
 export interface PodMemory {
   /** Image pull failures per container: how many, and when the last one was. */
   pulls: Map<string, { failures: number; lastFailureAt: number }>;
-  /** Exact start times by container ID (the status holds them rounded down to the second). */
-  starts: Map<string, number>;
+  /** Exact start time of each container's current instance, by container name (the status holds it rounded down to the second). */
+  starts: Map<string, { id: string; at: number }>;
 }
 
 export interface StageContext {
