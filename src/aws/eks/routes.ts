@@ -51,6 +51,7 @@ export function eksHandler(svc: EksService): RestJsonHandler {
   op('POST', '/clusters/{name}/update-config', 'UpdateClusterConfig', cluster, (_r, p, b) => svc.updateClusterConfig(p.name, b));
   op('GET', '/clusters/{name}/updates', 'ListUpdates', cluster, (_r, p, _b, q) => svc.listUpdates(p.name, q));
   op('GET', '/clusters/{name}/updates/{updateId}', 'DescribeUpdate', cluster, (_r, p, _b, q) => svc.describeUpdate(p.name, p.updateId, q));
+  op('POST', '/clusters/{name}/updates/{updateId}/cancel-update', 'CancelUpdate', cluster, (_r, p, b) => svc.cancelUpdate(p.name, p.updateId, b));
   op('GET', '/cluster-versions', 'DescribeClusterVersions', any, (_r, _p, _b, q) => svc.describeClusterVersions(q));
 
   op('POST', '/tags/{resourceArn}', 'TagResource', (p) => p.resourceArn, (_r, p, b) => svc.tagResource(p.resourceArn, b));

@@ -52,10 +52,14 @@ export class EksService {
       else if (c.cluster.status === 'CREATING') this.beginStart(c.cluster);
       else if (c.cluster.status !== 'FAILED') {
         // Already running before the restart: bring the same control plane back.
-        const live = await this.runtime.start(c.cluster);
-        c.cluster.endpoint = live.endpoint;
-        c.cluster.certificateAuthority = { data: live.caData };
-        c.cluster.identity = { oidc: { issuer: live.oidcIssuer } };
+        try {
+          const live = await this.runtime.start(structuredClone(c.cluster));
+          c.cluster.endpoint = live.endpoint;
+          c.cluster.certificateAuthority = { data: live.caData };
+          c.cluster.identity = { oidc: { issuer: live.oidcIssuer } };
+        } catch (err) {
+          c.cluster.health = { issues: [{ code: 'ClusterUnreachable', message: `The control plane failed to start: ${(err as Error).message}`, resourceIds: [] }] };
+        }
         await this.state.putCluster(c);
       }
       if (c.cluster.status === 'CREATING') this.arm(`cluster/${c.cluster.name}`, c.dueAt ?? this.clock.now(), () => this.finishCreate(c.cluster.name));
@@ -465,6 +469,19 @@ export class EksService {
     const key = (u: StoredUpdate) => `${String(u.update.createdAt * 1000).padStart(16, '0')}/${u.update.id}`;
     const { page, nextToken } = paginate(list, key, q);
     return { updateIds: page.map((u) => u.update.id), nextToken };
+  }
+
+  /**
+   * CancelUpdate (SDK model): EKS cancels only VersionRollback updates of Auto Mode clusters, which
+   * Kumo never makes, so every other update is refused as EKS refuses it.
+   */
+  cancelUpdate(name: string, updateId: string, body: Body): never {
+    this.cluster(name);
+    optString(body, 'clientRequestToken');
+    const u = this.state.updates.get(name)?.find((x) => x.update.id === updateId);
+    if (!u) throw resourceNotFound(`No update found for ID: ${updateId}`, { clusterName: name });
+    if (u.update.status !== 'InProgress') throw invalidRequest(`Update ${updateId} is ${u.update.status} and cannot be cancelled.`, { clusterName: name });
+    throw invalidRequest(`Update ${updateId} of type ${u.update.type} cannot be cancelled. Only VersionRollback updates can be cancelled.`, { clusterName: name });
   }
 
   // ---- tags ----------------------------------------------------------------------------------
