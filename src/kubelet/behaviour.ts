@@ -11,7 +11,9 @@
 //   kumo.dev/image-pull-error     "true": image pulls fail (ErrImagePull, then ImagePullBackOff).
 //   kumo.dev/fail-readiness       "true": containers run but never become ready.
 //   kumo.dev/fail-containers      comma-separated container names the four failures above apply to
-//                                 (default: every regular container).
+//                                 (default: every regular container). An init container named here
+//                                 crashes or is OOM-killed instead of completing (Init:CrashLoopBackOff,
+//                                 or a Failed pod under restartPolicy Never).
 //   kumo.dev/init-run-seconds     how long each (non-sidecar) init container runs. Default 1.
 //   kumo.dev/shutdown-seconds     how long containers take to stop after SIGTERM. Default 0. Longer
 //                                 than the grace period: they are killed at its end (exit 137).
@@ -49,6 +51,8 @@ export interface PodBehaviour {
   affects(container: string): boolean;
   /** When and how a regular container exits, or undefined when it runs until stopped. */
   exitPlan(container: string): ExitPlan | undefined;
+  /** A crash or OOM kill of an init container named in kumo.dev/fail-containers, if any. */
+  initFailure(container: string): ExitPlan | undefined;
   imagePullFails(container: string): boolean;
   readinessFails(container: string): boolean;
   initRunMs: number;
@@ -95,6 +99,12 @@ export function podBehaviour(pod: Obj): PodBehaviour {
       if (affects(c) && oom !== undefined) return { afterMs: oom * 1000, exitCode: 137, reason: 'OOMKilled' };
       if (affects(c) && crash !== undefined) return { afterMs: crash * 1000, exitCode: crashCode, reason: 'Error' };
       if (run !== undefined) return { afterMs: run * 1000, exitCode: 0, reason: 'Completed' };
+      return undefined;
+    },
+    initFailure(c) {
+      if (!only?.includes(c)) return undefined;
+      if (oom !== undefined) return { afterMs: oom * 1000, exitCode: 137, reason: 'OOMKilled' };
+      if (crash !== undefined) return { afterMs: crash * 1000, exitCode: crashCode, reason: 'Error' };
       return undefined;
     },
     imagePullFails: (c) => affects(c) && flag(a[ANNOTATIONS.imagePullError]),

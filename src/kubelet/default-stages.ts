@@ -109,20 +109,22 @@ function readyCandidates(ctx: StageContext): Slot[] {
 function exitCandidates(ctx: StageContext): Array<Slot & { at: number; plan: NonNullable<ReturnType<StageContext['behaviour']['exitPlan']>> }> {
   const out = [];
   for (const s of running(ctx)) {
-    if (s.kind !== 'regular') continue;
-    const plan = ctx.behaviour.exitPlan(s.spec.name);
+    if (s.kind === 'init' && isSidecar(s.spec)) continue;
+    const plan = s.kind === 'regular' ? ctx.behaviour.exitPlan(s.spec.name) : ctx.behaviour.initFailure(s.spec.name);
     if (plan) out.push({ ...s, plan, at: startedAtMs(ctx, s.status!) + plan.afterMs });
   }
   return out;
 }
 
-function shouldRestart(ctx: StageContext, exitCode: number): boolean {
+/** Regular containers restart per the pod's policy; failed init containers unless it is Never. */
+function shouldRestart(ctx: StageContext, s: Slot, exitCode: number): boolean {
   const policy = restartPolicy(ctx.pod);
+  if (s.kind === 'init') return !isSidecar(s.spec) && exitCode !== 0 && policy !== 'Never';
   return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
 }
 
 function restartable(ctx: StageContext): Slot[] {
-  return slots(ctx).filter((s) => s.kind === 'regular' && s.status?.state.terminated && shouldRestart(ctx, s.status.state.terminated.exitCode));
+  return slots(ctx).filter((s) => s.status?.state.terminated && shouldRestart(ctx, s, s.status.state.terminated.exitCode));
 }
 
 function backingOff(ctx: StageContext): Slot[] {
@@ -319,7 +321,7 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
     name: 'init-container-complete',
     selector: (ctx) => {
       const s = withSandbox(ctx) ? currentInit(ctx) : undefined;
-      return !!s && !isSidecar(s.spec) && !!s.status?.state.running;
+      return !!s && !isSidecar(s.spec) && !!s.status?.state.running && !ctx.behaviour.initFailure(s.spec.name);
     },
     delay: (ctx) => ({ at: startedAtMs(ctx, currentInit(ctx)!.status!) + ctx.behaviour.initRunMs }),
     next: (ctx) => {

@@ -152,4 +152,32 @@ describe('pod lifecycle (golden)', () => {
       "15.000 DELETED",
     ]);
   });
+  test('a failing init container: Init:CrashLoopBackOff, the app never starts', async (t) => {
+    const spec = { initContainers: [{ name: 'migrate', image: 'busybox' }] };
+    assert.deepEqual(await scenario(t, podManifest('web', { annotations: { 'kumo.dev/crash-after-seconds': '1', 'kumo.dev/fail-containers': 'migrate' }, spec }), 20), [
+      "0.000 Pending |  |  | no-ip",
+      "0.000 Pending | PodScheduled=True |  | no-ip",
+      "0.000 Pending | PodReadyToStartContainers=False Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:waiting(PodInitializing) r0, app:waiting(PodInitializing) r0 | no-ip",
+      "0.142 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:waiting(PodInitializing) r0, app:waiting(PodInitializing) r0 | ip",
+      "0.341 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:running r0 started, app:waiting(PodInitializing) r0 | ip",
+      "1.341 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:terminated(Error 1) r0, app:waiting(PodInitializing) r0 | ip",
+      "1.341 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:running r1 started last=terminated(Error 1), app:waiting(PodInitializing) r0 | ip",
+      "2.341 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:terminated(Error 1) r1 last=terminated(Error 1), app:waiting(PodInitializing) r0 | ip",
+      "2.341 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:waiting(CrashLoopBackOff: back-off 10s restarting failed container=migrate pod=web_default(<uid>)) r1 last=terminated(Error 1), app:waiting(PodInitializing) r0 | ip",
+      "12.000 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:running r2 started last=terminated(Error 1), app:waiting(PodInitializing) r0 | ip",
+      "13.000 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:terminated(Error 1) r2 last=terminated(Error 1), app:waiting(PodInitializing) r0 | ip",
+      "13.000 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:waiting(CrashLoopBackOff: back-off 20s restarting failed container=migrate pod=web_default(<uid>)) r2 last=terminated(Error 1), app:waiting(PodInitializing) r0 | ip",
+    ]);
+  });
+  test('a failing init container under restartPolicy Never fails the pod', async (t) => {
+    const spec = { restartPolicy: 'Never', initContainers: [{ name: 'migrate', image: 'busybox' }] };
+    assert.deepEqual(await scenario(t, podManifest('web', { annotations: { 'kumo.dev/crash-after-seconds': '1', 'kumo.dev/fail-containers': 'migrate' }, spec }), 5), [
+      "0.000 Pending |  |  | no-ip",
+      "0.000 Pending | PodScheduled=True |  | no-ip",
+      "0.000 Pending | PodReadyToStartContainers=False Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:waiting(PodInitializing) r0, app:waiting(PodInitializing) r0 | no-ip",
+      "0.142 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:waiting(PodInitializing) r0, app:waiting(PodInitializing) r0 | ip",
+      "0.341 Pending | PodReadyToStartContainers=True Initialized=False(ContainersNotInitialized) Ready=False(ContainersNotReady) ContainersReady=False(ContainersNotReady) PodScheduled=True | init:migrate:running r0 started, app:waiting(PodInitializing) r0 | ip",
+      "1.341 Failed | PodReadyToStartContainers=False Initialized=False(ContainersNotInitialized) Ready=False(PodFailed) ContainersReady=False(PodFailed) PodScheduled=True | init:migrate:terminated(Error 1) r0, app:waiting(PodInitializing) r0 | ip",
+    ]);
+  });
 });
