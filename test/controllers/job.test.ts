@@ -32,6 +32,8 @@ describe('Job controller', () => {
     const pods = (await c.pods.list('default')).items;
     assert.equal(pods.length, 3);
     assert.ok(pods.every((p) => labels(p)['batch.kubernetes.io/job-name'] === 'pi'));
+    // Counted pods no longer hold the tracking finalizer.
+    assert.ok(pods.every((p) => !((p.metadata as Obj).finalizers as string[] | undefined)?.includes('batch.kubernetes.io/job-tracking')));
   });
 
   test('an Indexed Job runs one pod per index with its index annotation, label and hostname', async (t) => {
@@ -83,5 +85,20 @@ describe('Job controller', () => {
     let job: Obj = {};
     await until(async () => cond((job = await jobs.get('default', 'later')), 'Complete')?.status === 'True', 'Complete after resume');
     assert.equal(cond(job, 'Suspended')?.reason, 'JobResumed');
+  });
+});
+
+describe('Job pod tracking', () => {
+  test('running pods hold the tracking finalizer; deleting the Job releases them', async (t) => {
+    const c = await startCluster(t, { outcome: () => 'ready' });
+    const jobs = c.res('batch', 'v1', 'jobs');
+    await jobs.create('default', jobManifest('long', { parallelism: 2, completions: 4 }));
+    await until(async () => (field(await jobs.get('default', 'long'), 'status', 'ready') as number) === 2, 'two ready pods');
+    const pods = (await c.pods.list('default')).items;
+    assert.equal(pods.length, 2);
+    assert.ok(pods.every((p) => ((p.metadata as Obj).finalizers as string[]).includes('batch.kubernetes.io/job-tracking')));
+    assert.equal(field(await jobs.get('default', 'long'), 'status', 'active'), 2);
+    await jobs.delete('default', 'long', { propagationPolicy: 'Background' });
+    await until(async () => (await c.pods.list('default')).items.length === 0, 'pods released and gone');
   });
 });

@@ -4,11 +4,11 @@
 // suspend, and finishes with SuccessCriteriaMet then Complete, or FailureTarget then Failed, once
 // no pod is still terminating.
 //
-// Simplification: pods carry no batch.kubernetes.io/job-tracking finalizer; succeeded/failed
-// counts never go below what status already recorded, and uncountedTerminatedPods stays empty.
-import { isNotFound } from '../../client/errors.js';
+// Pods carry the batch.kubernetes.io/job-tracking finalizer until their end is counted through
+// status.uncountedTerminatedPods (the Job's pod tracking protocol).
+import { isConflict, isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
-import { clone, controllerOf, deletionTimestamp, keyOf, name, namespace, splitKey, uid } from '../../client/objects.js';
+import { clone, controllerOf, deletionTimestamp, finalizers, keyOf, name, namespace, splitKey, uid } from '../../client/objects.js';
 import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromObject } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
@@ -29,6 +29,17 @@ import { COMPLETION_INDEX, formatIntervals, indexOf, parseIntervals } from './in
 /** DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff. */
 const BACKOFF_BASE_MS = 10_000;
 const BACKOFF_MAX_MS = 360_000;
+
+/** The finalizer that keeps a pod until the Job has counted it. */
+export const TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
+const ORPHAN_PREFIX = 'orphan-pod:';
+
+function uncountedOf(u: { succeeded: Set<string>; failed: Set<string> }): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (u.succeeded.size) out.succeeded = [...u.succeeded];
+  if (u.failed.size) out.failed = [...u.failed];
+  return out;
+}
 
 const MSG = {
   completions: 'Reached expected number of succeeded pods',
@@ -81,12 +92,21 @@ export class JobController implements WorkloadController {
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
+    // A Job being deleted or finished releases its pods still holding the tracking finalizer.
+    const releasePods = (j: Obj) => {
+      if (!deletionTimestamp(j) && !isJobFinished(j)) return;
+      for (const p of this.podInformer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
+    };
     this.jobInformer.addEventHandler({
       onAdd: (j) => queue.add(keyOf(j)),
-      onUpdate: (_o, j) => queue.add(keyOf(j)),
+      onUpdate: (_o, j) => {
+        queue.add(keyOf(j));
+        releasePods(j);
+      },
       onDelete: (j) => {
         this.expectations.delete(keyOf(j));
         queue.add(keyOf(j));
+        for (const p of this.podInformer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
       },
     });
     const owner = (pod: Obj): string | undefined => {
@@ -101,6 +121,7 @@ export class JobController implements WorkloadController {
         queue.add(k);
       },
       onUpdate: (o, p) => {
+        if (finalizers(p).includes(TRACKING_FINALIZER) && this.isOrphan(p)) queue.add(ORPHAN_PREFIX + keyOf(p));
         const k = owner(p);
         if (!k) return;
         if (deletionTimestamp(p) && !deletionTimestamp(o)) this.expectations.deletionObserved(k, keyOf(p));
@@ -116,13 +137,14 @@ export class JobController implements WorkloadController {
   }
 
   async reconcile(key: string): Promise<void> {
+    if (key.startsWith(ORPHAN_PREFIX)) return this.releaseOrphan(key.slice(ORPHAN_PREFIX.length));
     const cached = this.jobInformer.lister.getByKey(key);
     if (!cached) {
       this.expectations.delete(key);
       return;
     }
     if (isJobFinished(cached) || deletionTimestamp(cached)) return;
-    const job = clone(cached);
+    let job = clone(cached);
     const spec = jobSpec(job);
     const { namespace: ns } = splitKey(key);
     let selector;
@@ -142,23 +164,51 @@ export class JobController implements WorkloadController {
     const indexed = spec.completionMode === 'Indexed';
     const completions = typeof spec.completions === 'number' ? spec.completions : undefined;
     const suspended = spec.suspend === true;
+    const onlyFailed = spec.podReplacementPolicy === 'Failed';
 
-    const active = pods.filter((p) => phase(p) !== 'Succeeded' && phase(p) !== 'Failed' && !deletionTimestamp(p));
-    const terminating = pods.filter((p) => deletionTimestamp(p) && phase(p) !== 'Succeeded' && phase(p) !== 'Failed');
-    const succeededPods = pods.filter((p) => phase(p) === 'Succeeded');
-    const failedPods = pods.filter((p) => phase(p) === 'Failed');
-
-    // Failures: podFailurePolicy first (FailJob ends the Job, Ignore does not count).
+    // Terminal pods are counted through status.uncountedTerminatedPods and the tracking
+    // finalizer (trackJobStatusAndRemoveFinalizers): record their uids, remove the finalizer,
+    // then move them into succeeded/failed.
+    const oldUncounted = (old.uncountedTerminatedPods ?? {}) as { succeeded?: string[]; failed?: string[] };
+    const uncounted = { succeeded: new Set(oldUncounted.succeeded ?? []), failed: new Set(oldUncounted.failed ?? []) };
+    let succeeded = num(old.succeeded, 0);
+    let failed = num(old.failed, 0);
+    const completedIndexes = indexed ? parseIntervals(old.completedIndexes) : undefined;
+    const release: Obj[] = [];
     let failJob: string | undefined;
-    let countedFailures = 0;
-    for (const p of failedPods) {
-      const d = matchPodFailurePolicy(spec.podFailurePolicy, p);
-      if (d?.action === 'FailJob' && !failJob) failJob = d.message;
-      if (d?.action !== 'Ignore') countedFailures++;
+    let needsFlush = false;
+    const finishingBefore = getCondition({ conditions: conds }, 'FailureTarget') ?? getCondition({ conditions: conds }, 'SuccessCriteriaMet');
+    for (const p of pods) {
+      if (!finalizers(p).includes(TRACKING_FINALIZER)) continue;
+      const u = uid(p);
+      if (uncounted.succeeded.has(u) || uncounted.failed.has(u)) {
+        release.push(p);
+        continue;
+      }
+      const ph = phase(p);
+      // isPodFailed: a deleted pod that did not succeed counts as failed, unless only Failed pods are replaced.
+      const podFailed = ph === 'Failed' || (!onlyFailed && deletionTimestamp(p) !== undefined && ph !== 'Succeeded');
+      if (ph === 'Succeeded') {
+        uncounted.succeeded.add(u);
+      } else if (podFailed || (finishingBefore && deletionTimestamp(p) !== undefined)) {
+        const d = ph === 'Failed' ? matchPodFailurePolicy(spec.podFailurePolicy, p) : undefined;
+        if (d?.action === 'FailJob') failJob ??= d.message;
+        if (d?.action !== 'Ignore') uncounted.failed.add(u);
+      } else continue;
+      needsFlush = true;
+      release.push(p);
     }
-    const failed = Math.max(num(old.failed, 0), countedFailures);
-    const succeeded = Math.max(num(old.succeeded, 0), succeededPods.length);
-    const completedIndexes = indexed ? new Set([...parseIntervals(old.completedIndexes), ...succeededPods.map(indexOf).filter((i): i is number => i !== undefined && (completions === undefined || i < completions))]) : undefined;
+    const podByUid = new Map(pods.map((p) => [uid(p), p]));
+    const indexOfUid = (u: string) => {
+      const p = podByUid.get(u);
+      const i = p ? indexOf(p) : undefined;
+      return i !== undefined && (completions === undefined || i < completions) ? i : undefined;
+    };
+    const totalSucceeded = succeeded + uncounted.succeeded.size;
+    const totalFailed = failed + uncounted.failed.size;
+    const completedNow = completedIndexes ? new Set([...completedIndexes, ...[...uncounted.succeeded].map(indexOfUid).filter((i): i is number => i !== undefined)]) : undefined;
+    const active = pods.filter((p) => phase(p) !== 'Succeeded' && phase(p) !== 'Failed' && !deletionTimestamp(p));
+    const terminating = pods.filter((p) => deletionTimestamp(p) && phase(p) !== 'Succeeded' && phase(p) !== 'Failed' && !uncounted.failed.has(uid(p)));
 
     // Start time: set when the Job runs; cleared while suspended (so resuming restarts the deadline).
     let startTime = old.startTime as string | undefined;
@@ -166,37 +216,55 @@ export class JobController implements WorkloadController {
     else startTime ??= rfc3339(now);
 
     // Terminal criteria, in upstream's order.
-    const failureTarget = getCondition({ conditions: conds }, 'FailureTarget');
-    const successTarget = getCondition({ conditions: conds }, 'SuccessCriteriaMet');
     const backoffLimit = num(spec.backoffLimit, 6);
-    const restarts = spec.template && (jobSpec(spec.template as Obj).restartPolicy === 'OnFailure') ? active.reduce((n, p) => n + restartCount(p), 0) : 0;
-    if (!failureTarget && !successTarget) {
+    const restarts = spec.template && jobSpec(spec.template as Obj).restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + restartCount(p), 0) : 0;
+    if (!finishingBefore) {
       if (failJob) conds = setJobCondition(conds, newCond('FailureTarget', 'True', 'PodFailurePolicy', failJob, now));
-      else if (failed + restarts > backoffLimit) conds = setJobCondition(conds, newCond('FailureTarget', 'True', 'BackoffLimitExceeded', MSG.backoff, now));
+      else if (totalFailed + restarts > backoffLimit) conds = setJobCondition(conds, newCond('FailureTarget', 'True', 'BackoffLimitExceeded', MSG.backoff, now));
       else if (!suspended && typeof spec.activeDeadlineSeconds === 'number' && startTime && Date.parse(startTime) + spec.activeDeadlineSeconds * 1000 <= now) {
         conds = setJobCondition(conds, newCond('FailureTarget', 'True', 'DeadlineExceeded', MSG.deadline, now));
       } else {
-        const done = indexed ? completedIndexes!.size >= (completions ?? 0) : completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0;
+        const done = completedNow ? completedNow.size >= (completions ?? 0) : completions !== undefined ? totalSucceeded >= completions : totalSucceeded > 0 && active.length === 0;
         if (done) conds = setJobCondition(conds, newCond('SuccessCriteriaMet', 'True', 'CompletionsReached', MSG.completions, now));
       }
     }
     const finishing = getCondition({ conditions: conds }, 'FailureTarget') ?? getCondition({ conditions: conds }, 'SuccessCriteriaMet');
 
+    // 1. Record newly terminated pods before their finalizers go.
+    if (needsFlush) {
+      job.status = { ...old, uncountedTerminatedPods: uncountedOf(uncounted), conditions: conds.length ? conds : undefined };
+      job = await this.jobClient.updateStatus(undefined, job);
+    }
+    // 2. Remove the finalizers; 3. count what is released (or already gone).
+    const released = await this.removeFinalizers(release);
+    for (const u of [...uncounted.succeeded]) {
+      if (podByUid.has(u) && !released.has(u)) continue;
+      const i = indexOfUid(u);
+      if (completedIndexes && i !== undefined) completedIndexes.add(i);
+      if (!completedIndexes || i !== undefined) succeeded++;
+      uncounted.succeeded.delete(u);
+    }
+    for (const u of [...uncounted.failed]) {
+      if (podByUid.has(u) && !released.has(u)) continue;
+      failed++;
+      uncounted.failed.delete(u);
+    }
+
     let activeCount = active.length;
     let terminatingCount = terminating.length;
     let completionTime = old.completionTime as string | undefined;
     if (finishing) {
-      // Remove what still runs, then finish once nothing is terminating.
+      // Remove what still runs, then finish once nothing is terminating and everything is counted.
       await this.deletePods(key, active);
       terminatingCount += active.length;
       activeCount = 0;
-      if (terminatingCount === 0) {
+      if (terminatingCount === 0 && uncounted.succeeded.size === 0 && uncounted.failed.size === 0) {
         const success = finishing.type === 'SuccessCriteriaMet';
         conds = setJobCondition(conds, newCond(success ? 'Complete' : 'Failed', 'True', finishing.reason ?? '', finishing.message ?? '', now));
         if (success) completionTime = rfc3339(now);
       }
     } else if (this.expectations.satisfied(key)) {
-      const r = await this.manage(key, job, active, succeeded, completedIndexes, failed, now);
+      const r = await this.manage(key, job, active, succeeded + uncounted.succeeded.size, completedNow, failed + uncounted.failed.size, now);
       activeCount = r.active;
       terminatingCount += r.deleted;
     }
@@ -213,19 +281,60 @@ export class JobController implements WorkloadController {
     if (activeCount) status.active = activeCount;
     if (succeeded) status.succeeded = succeeded;
     if (failed) status.failed = failed;
-    if (indexed && completedIndexes!.size) status.completedIndexes = formatIntervals(completedIndexes!);
+    if (completedIndexes?.size) status.completedIndexes = formatIntervals(completedIndexes);
     if (indexed && old.failedIndexes !== undefined) status.failedIndexes = old.failedIndexes;
     status.terminating = terminatingCount;
     status.ready = finishing ? 0 : active.filter(isPodReady).length;
-    status.uncountedTerminatedPods = {};
-    if (!sameJson(status, old)) {
+    status.uncountedTerminatedPods = uncountedOf(uncounted);
+    if (!sameJson(status, job.status)) {
       job.status = status;
       await this.jobClient.updateStatus(undefined, job);
     }
+    // Pods still uncounted (a finalizer removal conflicted) come back with their next pod event.
     // Come back at the active deadline.
     if (!finishing && !suspended && typeof spec.activeDeadlineSeconds === 'number' && startTime) {
       this.queue?.addAfter(key, Math.max(1, Date.parse(startTime) + spec.activeDeadlineSeconds * 1000 - now));
     }
+  }
+
+  /** Removes the tracking finalizer; answers the uids now free of it (or gone). */
+  private async removeFinalizers(pods: Obj[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    await Promise.all(
+      pods.map(async (p) => {
+        try {
+          await this.dropFinalizer(p);
+          done.add(uid(p));
+        } catch (e) {
+          if (isNotFound(e)) done.add(uid(p));
+          else if (!isConflict(e)) throw e;
+        }
+      }),
+    );
+    return done;
+  }
+
+  private async dropFinalizer(p: Obj): Promise<void> {
+    const next = clone(p);
+    const m = next.metadata as Record<string, unknown>;
+    const rest = finalizers(p).filter((f) => f !== TRACKING_FINALIZER);
+    if (rest.length) m.finalizers = rest;
+    else delete m.finalizers;
+    await this.podClient.update(undefined, next);
+  }
+
+  /** A pod with the tracking finalizer whose Job is gone, being deleted or finished: let it go. */
+  private async releaseOrphan(podKey: string): Promise<void> {
+    const pod = this.podInformer.lister.getByKey(podKey);
+    if (!pod || !finalizers(pod).includes(TRACKING_FINALIZER) || !this.isOrphan(pod)) return;
+    await this.dropFinalizer(pod).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+  }
+
+  private isOrphan(pod: Obj): boolean {
+    const ref = controllerOf(pod);
+    if (!ref || ref.kind !== 'Job') return true;
+    const job = this.jobInformer.lister.get(namespace(pod), ref.name);
+    return !job || uid(job) !== ref.uid || deletionTimestamp(job) !== undefined || isJobFinished(job);
   }
 
   private async deletePods(key: string, pods: Obj[]): Promise<void> {
@@ -291,6 +400,8 @@ export class JobController implements WorkloadController {
 
   private podFor(job: Obj, template: Obj, ref: ReturnType<typeof controllerRef>, index: number | undefined): Obj {
     const pod = podFromTemplate(template, job, ref);
+    const pm = pod.metadata as Record<string, unknown>;
+    pm.finalizers = [...((pm.finalizers ?? []) as string[]), TRACKING_FINALIZER];
     if (index === undefined) return pod;
     // Indexed: the index as annotation and label, a stable hostname, and JOB_COMPLETION_INDEX.
     const m = pod.metadata as Record<string, unknown>;
