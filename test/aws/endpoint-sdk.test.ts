@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   AttachRolePolicyCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, DeleteRoleCommand, GetRoleCommand,
   IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand, CreatePolicyCommand,
-  CreatePolicyVersionCommand, ListPolicyVersionsCommand, GetPolicyVersionCommand, CreateOpenIDConnectProviderCommand,
+  CreatePolicyVersionCommand, ListPolicyVersionsCommand, GetPolicyVersionCommand, CreateOpenIDConnectProviderCommand, GetPolicyCommand, ListPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
@@ -175,5 +175,18 @@ describe('AWS endpoint with the SDK v3', () => {
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException');
     assert.ok(res.headers.get('x-amzn-requestid'));
+  });
+
+  test('AWS managed policies EKS setups attach exist with their published documents', async () => {
+    const arn = 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy';
+    const p = await iam().send(new GetPolicyCommand({ PolicyArn: arn }));
+    assert.equal(p.Policy?.DefaultVersionId, 'v3');
+    const v = await iam().send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' }));
+    assert.ok(JSON.parse(decodeURIComponent(v.PolicyVersion!.Document!)).Statement[0].Action.includes('eks:DescribeCluster'));
+    const names = (await iam().send(new ListPoliciesCommand({ Scope: 'AWS' }))).Policies!.map((x) => x.PolicyName);
+    for (const n of ['AdministratorAccess', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSFargatePodExecutionRolePolicy']) {
+      assert.ok(names.includes(n), n);
+    }
+    assert.deepEqual((await iam().send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies!.map((x) => x.PolicyName), ['versions']);
   });
 });
