@@ -9,6 +9,29 @@ export interface ApiserverCommandOptions {
   etcdEndpoints?: string[];
   kubernetesVersion: string;
   etcdCompactionInterval: number;
+  nodes: number;
+  zones: string[];
+  region: string;
+  instanceType: string;
+  timeScale: number;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}
+
+function parseFactor(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function parseList(value: string): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new InvalidArgumentError('must name at least one zone');
+  return items;
 }
 
 function parsePort(value: string): number {
@@ -50,6 +73,11 @@ export function apiserverCommand(): Command {
         .default(300_000, '5m')
         .argParser(parseDuration),
     )
+    .addOption(new Option('--nodes <n>', 'simulated nodes to run (the scheduler and controllers always run)').default(0).argParser(parseCount))
+    .addOption(new Option('--zones <zones>', 'availability zones the nodes are spread over, comma separated').default(['us-east-1a', 'us-east-1b', 'us-east-1c'], 'us-east-1a,us-east-1b,us-east-1c').argParser(parseList))
+    .addOption(new Option('--region <region>', 'region label of the simulated nodes').default('us-east-1'))
+    .addOption(new Option('--instance-type <type>', 'instance type of the simulated nodes (capacity, labels)').default('m5.large'))
+    .addOption(new Option('--time-scale <factor>', 'simulated time on the cluster side runs this many times faster than wall time').default(1).argParser(parseFactor))
     .action(async (opts: ApiserverCommandOptions) => {
       if (opts.storage === 'etcd' && !opts.etcdEndpoints?.length) throw new InvalidArgumentError('--storage etcd needs --etcd-endpoints');
       // The composition root is loaded when the command runs, so `kumo --help` stays fast and the
@@ -63,6 +91,7 @@ export function apiserverCommand(): Command {
         etcdEndpoints: opts.etcdEndpoints,
         kubernetesVersion: opts.kubernetesVersion,
         compactionIntervalMs: opts.etcdCompactionInterval,
+        cluster: { nodes: opts.nodes, zones: opts.zones, region: opts.region, instanceType: opts.instanceType, timeScale: opts.timeScale },
       });
       process.stdout.write(`kumo apiserver ready at ${running.url}, kubeconfig ${running.kubeconfigPath}\n`);
       await new Promise<void>((resolveStop) => {

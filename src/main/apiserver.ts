@@ -14,7 +14,8 @@ import { RestHandler } from '../apiserver/server/resource-handler.js';
 import { tableFor } from '../apiserver/tables/index.js';
 import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
-import { RealClock } from '../util/clock.js';
+import { RealClock, ScaledClock } from '../util/clock.js';
+import { startClusterRuntime, type ClusterRuntime } from './cluster-runtime.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
 import { registryApi } from './registry-api.js';
@@ -28,6 +29,15 @@ export interface ApiServerOptions {
   kubernetesVersion: string;
   /** kube-apiserver's --etcd-compaction-interval: default 5 minutes; 0 disables compaction. */
   compactionIntervalMs?: number;
+  /** The cluster side (scheduler, controllers, simulated nodes); always runs, with 0 nodes by default. */
+  cluster?: {
+    nodes?: number;
+    zones?: string[];
+    region?: string;
+    instanceType?: string;
+    /** Simulated time runs this many times faster than wall time on the cluster side. Default 1. */
+    timeScale?: number;
+  };
 }
 
 export interface RunningApiServer {
@@ -69,9 +79,30 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   // CRDs: their served versions are registered in the catalog, which discovery and OpenAPI follow.
   const crds = startCustomResources(registry, catalog, clock);
   const crHooks = crds.hooks;
+  let runtime: ClusterRuntime;
+  try {
+    const c = opts.cluster ?? {};
+    runtime = await startClusterRuntime({
+      registry,
+      catalog,
+      clock: c.timeScale && c.timeScale !== 1 ? new ScaledClock(c.timeScale) : clock,
+      caPem: pki.caCert,
+      nodes: c.nodes ?? 0,
+      zones: c.zones ?? ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+      region: c.region ?? 'us-east-1',
+      instanceType: c.instanceType ?? 'm5.large',
+    });
+  } catch (err) {
+    crds.stop();
+    auth.stop();
+    await registry.stop();
+    compaction?.stop();
+    await store.close();
+    throw err;
+  }
   const handler = new RestHandler({
     catalog,
-    api: registryApi(registry, auth, clock),
+    api: registryApi(registry, auth, clock, () => runtime.dataPlane),
     tables: (res, objects, o) => {
       const listMeta = {
         resourceVersion: o.listMeta?.['resourceVersion'] as string | undefined,
@@ -122,6 +153,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   try {
     port = await server.listen(opts.port, host);
   } catch (err) {
+    await runtime.stop();
     crds.stop();
     auth.stop();
     await registry.stop();
@@ -141,6 +173,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     close() {
       closing ??= (async () => {
         await server.close();
+        await runtime.stop();
         crds.stop();
         auth.stop();
         await registry.stop();

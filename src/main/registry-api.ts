@@ -1,6 +1,6 @@
 // Adapts the registry (and the auth package for the review kinds and TokenRequest) to the HTTP
 // layer's ResourceApi: one call per REST verb, in the server's terms.
-import { methodNotAllowed, notFound } from '../api/status.js';
+import { methodNotAllowed } from '../api/status.js';
 import {
   localSubjectAccessReview,
   selfSubjectAccessReview,
@@ -15,6 +15,7 @@ import type { DeleteQuery } from '../apiserver/server/query-options.js';
 import type { Obj, ResourceApi, Target, WriteContext } from '../apiserver/server/resource-api.js';
 import type { Clock } from '../util/clock.js';
 import type { ClusterAuth } from './auth.js';
+import { logQuery, metricsGet, metricsList, type DataPlane } from './data-plane.js';
 import { podLog } from './pod-logs.js';
 
 function writeOptions(ctx: WriteContext): WriteOptions {
@@ -43,12 +44,8 @@ const notServed = () => methodNotAllowed('the server does not allow this method 
 
 const METRICS_GROUP = 'metrics.k8s.io';
 
-/** metrics.k8s.io answers from node and pod usage reports; until nodes report any, lists are empty. */
-function metricsList(t: Target): Obj {
-  return { kind: t.res.listKind, apiVersion: `${METRICS_GROUP}/${t.res.version}`, metadata: {}, items: [] };
-}
-
-export function registryApi(registry: Registry, auth: ClusterAuth, clock: Clock): ResourceApi {
+/** metrics.k8s.io and pods/log answer from `dataPlane` (the simulated nodes); without one, metrics lists are empty and logs too. */
+export function registryApi(registry: Registry, auth: ClusterAuth, clock: Clock, dataPlane: () => DataPlane | undefined = () => undefined): ResourceApi {
   const ns = (namespace: string) => namespace || undefined;
 
   /** The review kinds: answered, never stored. */
@@ -69,10 +66,10 @@ export function registryApi(registry: Registry, auth: ClusterAuth, clock: Clock)
 
   return {
     get: async (t, name, opts) => {
-      if (t.res.group === METRICS_GROUP) throw notFound(METRICS_GROUP, t.res.resource, name);
+      if (t.res.group === METRICS_GROUP) return metricsGet(dataPlane(), t.res, t.namespace, name);
       return registry.get(t.res, ns(t.namespace), name, opts);
     },
-    list: async (t, opts) => (t.res.group === METRICS_GROUP ? metricsList(t) : registry.list(t.res, ns(t.namespace), opts)),
+    list: async (t, opts) => (t.res.group === METRICS_GROUP ? metricsList(dataPlane(), t.res, t.namespace, opts.labelSelector) : registry.list(t.res, ns(t.namespace), opts)),
     watch: async (t, opts, signal) => registry.watch(t.res, ns(t.namespace), { ...opts, signal }),
     create: async (t, obj, ctx) => (await review(t, obj, ctx)) ?? registry.create(t.res, ns(t.namespace), obj, writeOptions(ctx)),
     update: (t, name, obj, ctx) => registry.update(t.res, ns(t.namespace), name, obj, writeOptions(ctx)),
@@ -85,7 +82,13 @@ export function registryApi(registry: Registry, auth: ClusterAuth, clock: Clock)
 
     getSubresource: async (t, name, subresource, query) => {
       if (subresource === 'status') return registry.get(t.res, ns(t.namespace), name, {});
-      if (subresource === 'log' && t.res.group === '' && t.res.resource === 'pods') return podLog(await registry.get(t.res, t.namespace, name, {}), query);
+      if (subresource === 'log' && t.res.group === '' && t.res.resource === 'pods') {
+        const checked = podLog(await registry.get(t.res, t.namespace, name, {}), query);
+        const plane = dataPlane();
+        if (!plane) return checked;
+        const lines = plane.logs(t.namespace, name, query.get('container') || undefined, logQuery(query));
+        return lines.map((l) => `${l}\n`).join('');
+      }
       if (subresource === 'scale') return registry.getScale(t.res, ns(t.namespace), name);
       throw notServed();
     },

@@ -1,0 +1,100 @@
+// The cluster side of `kumo apiserver`: admission, the scheduler, the controllers and the simulated
+// nodes, all on one shared informer factory over in-process clients. Each component writes as its
+// upstream identity (system:kube-scheduler, system:kube-controller-manager, system:nodes), so
+// managedFields and events name who did what.
+import { registryAdmissionLookup } from '../apiserver/admission/lookup.js';
+import { defaultAdmissionPlugins } from '../apiserver/admission/plugins.js';
+import type { Registry } from '../apiserver/registry/index.js';
+import type { SchemaCatalog } from '../apiserver/schema/types.js';
+import { createInProcessClient } from '../client/in-process.js';
+import { SharedInformerFactory } from '../client/informer-factory.js';
+import { startClusterControllers } from '../controllers/cluster.js';
+import { startWorkloadControllers } from '../controllers/index.js';
+import { NodeSimulator } from '../kubelet/simulator.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import type { Clock } from '../util/clock.js';
+import type { DataPlane } from './data-plane.js';
+import { watchNodeControls } from './node-controls.js';
+
+export interface ClusterRuntimeOptions {
+  registry: Registry;
+  catalog: SchemaCatalog;
+  clock: Clock;
+  /** The cluster CA, published as kube-root-ca.crt in every namespace. */
+  caPem: string;
+  nodes: number;
+  zones: string[];
+  region: string;
+  instanceType: string;
+}
+
+export interface ClusterRuntime {
+  simulator: NodeSimulator;
+  /** Usage and logs of the simulated nodes, for metrics.k8s.io and pods/log. */
+  dataPlane: DataPlane;
+  stop(): Promise<void>;
+}
+
+const USER_AGENT_SUFFIX = 'kumo';
+
+export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<ClusterRuntime> {
+  const { registry, catalog, clock } = opts;
+  registry.useAdmission(defaultAdmissionPlugins(), registryAdmissionLookup(registry, catalog, clock));
+
+  const client = (username: string, groups: string[], agent: string) =>
+    createInProcessClient(registry, catalog, { username, groups: [...groups, 'system:authenticated'] }, `${agent}/${USER_AGENT_SUFFIX}`);
+  const controllerClient = client('system:kube-controller-manager', [], 'kube-controller-manager');
+  const schedulerClient = client('system:kube-scheduler', [], 'kube-scheduler');
+  // One client for the whole simulated node pool: the simulator drives every node through it.
+  const kubeletClient = client('system:node:kumo-simulated-nodes', ['system:nodes'], 'kubelet');
+
+  const onInformerError = (err: unknown) => console.error('informer:', err);
+  const informers = new SharedInformerFactory(controllerClient, clock, { onError: onInformerError });
+
+  const simulator = new NodeSimulator({ client: kubeletClient, clock, informers });
+  const scheduler = new Scheduler({ client: schedulerClient, informers, clock });
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    // Informers are made by each component's constructor/start; every start waits for their sync.
+    const workload = await startWorkloadControllers({ client: controllerClient, informers, clock });
+    stops.push(() => workload.stop());
+    const cluster = await startClusterControllers({ client: controllerClient, informers, clock, rootCaPem: opts.caPem });
+    stops.push(() => cluster.stop());
+    await scheduler.start();
+    stops.push(() => scheduler.stop());
+    await simulator.adoptExisting();
+    await simulator.start();
+    stops.push(() => simulator.stop());
+    const missing = opts.nodes - simulator.nodeNames().length;
+    if (missing > 0) await simulator.addNodes({ count: missing, zones: opts.zones, region: opts.region, instanceType: opts.instanceType });
+    const controls = watchNodeControls(informers, simulator);
+    stops.push(async () => controls.stop());
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await informers.stop();
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    simulator,
+    dataPlane: {
+      nodeMetrics: () => simulator.usage.nodeMetrics(),
+      podMetrics: (ns) => simulator.usage.podMetrics(ns),
+      logs: (ns, pod, container, o) => simulator.logs(ns, pod, container, o),
+    },
+    stop() {
+      stopping ??= (async () => {
+        for (const stop of [...stops].reverse()) {
+          try {
+            await stop();
+          } catch (err) {
+            console.error('cluster runtime: stop failed:', err);
+          }
+        }
+        await informers.stop();
+      })();
+      return stopping;
+    },
+  };
+}
