@@ -57,6 +57,7 @@ interface Tracked {
   memory: PodMemory;
   podIP?: string;
   host?: string;
+  sandboxGone?: boolean;
 }
 
 export class PodController {
@@ -133,10 +134,14 @@ export class PodController {
       t = { uid: uid(pod), rv: '', since: 0, memory: { pulls: new Map(), starts: new Map() }, host: node };
       this.tracked.set(key, t);
     }
-    const ip = (pod.status as PodStatus | undefined)?.podIP;
-    if (ip && !t.podIP && ip !== host.hostIP) {
-      t.podIP = ip;
-      host.markPodIP(ip);
+    const st = pod.status as PodStatus | undefined;
+    if (st?.phase === 'Succeeded' || st?.phase === 'Failed') {
+      // The sandbox of a finished pod is gone: its address may be reused (the status keeps showing it).
+      this.release(t);
+      t.sandboxGone = true;
+    } else if (st?.podIP && !t.podIP && !t.sandboxGone && st.podIP !== host.hostIP) {
+      t.podIP = st.podIP;
+      host.markPodIP(st.podIP);
     }
     this.queue.add(key);
   }

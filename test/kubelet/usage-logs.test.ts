@@ -104,6 +104,20 @@ describe('pod controller', () => {
     assert.ok(!podIps.slice(1).includes((await ips()).get('late')!));
   });
 
+  test('finished pods give their address back while they stay listed', async (t) => {
+    const { client, clock, sim } = await startCluster(t);
+    // t3.micro: a block of 8 addresses, 6 usable.
+    const [a] = await sim.addNodes({ count: 1, instanceType: 't3.micro' });
+    const pods = client.resource('', 'v1', 'pods');
+    for (let i = 0; i < 10; i++) {
+      await pods.create('default', podManifest(`job-${i}`, { spec: { restartPolicy: 'Never' }, annotations: { 'kumo.dev/run-seconds': '1' } }));
+      await pods.bind('default', `job-${i}`, a);
+      await runUntil(clock, sim, clock.now() + 3_000);
+    }
+    const phases = (await pods.list('default')).items.map((p) => (p.status as Obj).phase);
+    assert.deepEqual(phases, Array(10).fill('Succeeded'));
+  });
+
   test('status writes survive concurrent writers (conflicts are retried) and the shared informer works', async (t) => {
     const { client, clock } = await startCluster(t);
     const { NodeSimulator } = await import('../../src/kubelet/simulator.js');
