@@ -43,7 +43,7 @@ test('state survives a restart on the same data directory', async (t) => {
   assert.ok(Number(labelled.metadata.resourceVersion) > Number(before.metadata.resourceVersion));
 
   // The ServiceAccount signing key is kept: the token minted before the restart still authenticates.
-  const asBot = await run(second, 'kubectl', ['--token', token, '-n', 'keep', 'get', 'configmaps', '-o', 'name']);
+  const asBot = await run(second, 'kubectl', ['--token', token, '-n', 'keep', 'get', 'configmap', 'c', '-o', 'name']);
   assert.equal(asBot.code, 0, asBot.stderr);
   assert.equal(asBot.stdout.trim(), 'configmap/c');
 });

@@ -1,8 +1,9 @@
 // The HTTPS front of the API server: HTTP/2 and HTTP/1.1 over TLS on one port, and the request chain
 // authentication → authorization → routing (health, version, discovery, OpenAPI, resources).
 import { randomUUID } from 'node:crypto';
-import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { ApiError } from '../../api/status.js';
 import { forbiddenError } from '../auth/forbidden.js';
 import { DiscoveryService } from '../discovery/service.js';
@@ -28,6 +29,9 @@ export class ApiServer {
   readonly server: Http2SecureServer;
   private readonly discovery: DiscoveryService;
   private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<ServerHttp2Session>();
+  /** TLS connections speaking HTTP/1.1 (ALPN other than h2). */
+  private readonly http1 = new Set<TLSSocket>();
   private readonly closers = new Set<() => void>();
   private shuttingDown = false;
   private address = '127.0.0.1:0';
@@ -39,7 +43,11 @@ export class ApiServer {
     this.discovery = new DiscoveryService(deps.resources);
     this.server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, settings: { maxConcurrentStreams: 1000, initialWindowSize: 4 * 1024 * 1024 } });
     // Request bodies up to the 3 MiB limit flow without waiting on window updates (Go's server does the same per connection).
-    this.server.on('session', (session) => session.on('connect', () => session.setLocalWindowSize(32 * 1024 * 1024)));
+    this.server.on('session', (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.on('close', () => this.sessions.delete(session));
+      session.on('connect', () => session.setLocalWindowSize(32 * 1024 * 1024));
+    });
     this.server.on('request', (req: Req, res: Res) => {
       void this.handle(req, res);
     });
@@ -47,7 +55,13 @@ export class ApiServer {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    this.server.on('secureConnection', (socket: Socket) => socket.setNoDelay(true));
+    this.server.on('secureConnection', (socket: TLSSocket) => {
+      socket.setNoDelay(true);
+      if (socket.alpnProtocol !== 'h2') {
+        this.http1.add(socket);
+        socket.on('close', () => this.http1.delete(socket));
+      }
+    });
   }
 
   /** Listens on host:port (port 0 picks a free one) and resolves with the bound port. */
@@ -84,8 +98,10 @@ export class ApiServer {
       for (const s of this.sockets) s.destroy();
     }, 2000);
     grace.unref();
-    for (const s of this.sockets) {
-      if (!(s as Socket & { _httpMessage?: unknown })._httpMessage) s.end();
+    // HTTP/2: GOAWAY, letting open streams finish. HTTP/1.1: close idle keep-alive connections.
+    for (const session of this.sessions) session.close();
+    for (const s of this.http1) {
+      if (!(s as TLSSocket & { _httpMessage?: unknown })._httpMessage) s.end();
     }
     await closed;
     clearTimeout(grace);
