@@ -13,7 +13,7 @@ import {
   type EKSClient,
 } from '@aws-sdk/client-eks';
 import { startFixture, type Fixture } from './eks-fixture.js';
-import { resolveClusterIdentity } from '../../src/aws/eks/index.js';
+import { clusterOidcProviders, resolveClusterIdentity } from '../../src/aws/eks/index.js';
 
 const vpc = { subnetIds: ['subnet-111', 'subnet-222', 'subnet-333'], securityGroupIds: ['sg-12345678'] };
 const roleArn = 'arn:aws:iam::000000000000:role/eksClusterRole';
@@ -258,6 +258,8 @@ describe('EKS endpoint', () => {
     await until(() => f.eks.send(new DescribeIdentityProviderConfigCommand({ clusterName: 'oidc', identityProviderConfig: { type: 'oidc', name: 'corp' } })),
       (r) => r.identityProviderConfig?.oidc?.status === 'ACTIVE');
     assert.deepEqual((await f.eks.send(new ListIdentityProviderConfigsCommand({ clusterName: 'oidc' }))).identityProviderConfigs, [{ type: 'oidc', name: 'corp' }]);
+    assert.deepEqual(clusterOidcProviders(f.svc, 'oidc').map((c) => [c.issuerUrl, c.clientId, c.usernameClaim, c.groupsClaim]),
+      [['https://idp.example.com', 'kube', 'sub', 'groups']]);
     await until(() => f.eks.send(new DescribeClusterCommand({ name: 'oidc' })), (r) => r.cluster?.status === 'ACTIVE');
     await f.eks.send(new DisassociateIdentityProviderConfigCommand({ clusterName: 'oidc', identityProviderConfig: { type: 'oidc', name: 'corp' } }));
     await until(() => f.eks.send(new ListIdentityProviderConfigsCommand({ clusterName: 'oidc' })), (r) => r.identityProviderConfigs?.length === 0);

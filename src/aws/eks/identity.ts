@@ -89,3 +89,15 @@ export async function resolveClusterIdentity(svc: EksService, awsAuth: AwsAuthSo
     accessPolicies: [],
   };
 }
+
+/** resolveClusterIdentity bound to one region's service and aws-auth source, for the cluster authenticator. */
+export function identityResolver(svc: EksService, awsAuth?: AwsAuthSource) {
+  return (clusterName: string, callerArn: string) => resolveClusterIdentity(svc, awsAuth, clusterName, callerArn);
+}
+
+/** The OIDC identity providers whose tokens a cluster accepts: its ACTIVE associated configs. */
+export function clusterOidcProviders(svc: EksService, clusterName: string) {
+  return [...(svc.state.idps.get(clusterName)?.values() ?? [])]
+    .filter((i) => i.config.status === 'ACTIVE')
+    .map((i) => structuredClone(i.config));
+}

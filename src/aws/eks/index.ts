@@ -1,7 +1,7 @@
 // The EKS service's public surface for main/ (wiring) and the cluster authenticator/authorizer.
 export { EksService, type EksServiceOptions } from './service.js';
 export { eksHandler } from './routes.js';
-export { resolveClusterIdentity, type ClusterIdentity } from './identity.js';
+export { resolveClusterIdentity, identityResolver, clusterOidcProviders, type ClusterIdentity } from './identity.js';
 export { accessPolicyRules, ACCESS_POLICY_NAMES, ACCESS_POLICY_PREFIX, type AccessPolicyRule } from './access-policies.js';
 export { VERSIONS, DEFAULT_VERSION } from './versions.js';
-export type { AwsAuthSource, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, Update, AccessEntry } from './model.js';
+export type { AwsAuthSource, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, Update, AccessEntry, OidcIdentityProviderConfig } from './model.js';
