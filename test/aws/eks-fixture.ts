@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { loadOrCreatePki } from '../../src/apiserver/certs/pki.js';
-import { startEndpoint, type AwsEndpoint } from '../../src/aws/server/endpoint.js';
+import { startAwsEndpoint, type AwsEndpoint } from '../../src/aws/index.js';
 import { MemoryAwsStateStore } from '../../src/aws/state.js';
 import { EksService, eksHandler, type Cluster, type ClusterDependents, type ClusterRuntime, type EksStateStore } from '../../src/aws/eks/index.js';
 import { RealClock, type Clock } from '../../src/util/clock.js';
@@ -64,13 +64,15 @@ export interface Fixture {
 }
 
 /** `clock` drives EKS's transitions; the endpoint checks signatures against wall time. */
-export async function startFixture(opts: { clock?: Clock; store?: EksStateStore; transitionMs?: number; dependents?: ClusterDependents } = {}): Promise<Fixture> {
+export async function startFixture(opts: { clock?: Clock; store?: EksStateStore; transitionMs?: number; dependents?: ClusterDependents; enforceIam?: boolean } = {}): Promise<Fixture> {
   const clock = opts.clock ?? new RealClock();
   const store = opts.store ?? new MemoryAwsStateStore();
   const runtime = new TlsRuntime();
   const svc = new EksService({ store, clock, runtime, transitionMs: opts.transitionMs, dependents: opts.dependents });
   await svc.start();
-  const endpoint = await startEndpoint({ host: '127.0.0.1', port: 0, state: new MemoryAwsStateStore(), region: 'us-east-1', enforceIam: false, clock: new RealClock() });
+  const endpoint = await startAwsEndpoint({
+    host: '127.0.0.1', port: 0, state: new MemoryAwsStateStore(), region: 'us-east-1', enforceIam: opts.enforceIam ?? false, clock: new RealClock(),
+  });
   endpoint.registerRestJsonService('eks', eksHandler(svc));
   const eks = new EKSClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const home = await mkdtemp(join(tmpdir(), 'kumo-eks-cli-'));
