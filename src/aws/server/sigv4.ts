@@ -3,7 +3,7 @@
 // Both botocore and the JS SDK double-encode the path for non-S3 services, as smithy does.
 import { timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { NodeSha256 } from './sha256.js';
 
 export type Query = Record<string, string | string[]>;
 
@@ -160,7 +160,7 @@ export async function signatureMatches(req: WireRequest, auth: SigV4Auth, secret
     credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret, sessionToken: auth.securityToken },
     region: auth.region,
     service: auth.service,
-    sha256: Sha256,
+    sha256: NodeSha256,
     uriEscapePath: true,
     applyChecksum: false,
   });

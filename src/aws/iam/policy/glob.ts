@@ -43,7 +43,26 @@ function resolveVariable(expr: string, lookup: Lookup): string | undefined {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Patterns without variables compile once; the cache is bounded so odd inputs cannot grow it forever. */
+const cache = new Map<string, RegExp>();
+const CACHE_LIMIT = 10_000;
+
 export function compileGlob(pattern: string, lookup: Lookup | undefined, ignoreCase: boolean): RegExp | undefined {
+  const cacheable = !lookup || !pattern.includes('${');
+  const key = (ignoreCase ? 'i:' : 's:') + pattern;
+  if (cacheable) {
+    const hit = cache.get(key);
+    if (hit) return hit;
+  }
+  const re = buildGlob(pattern, lookup, ignoreCase);
+  if (cacheable && re) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, re);
+  }
+  return re;
+}
+
+function buildGlob(pattern: string, lookup: Lookup | undefined, ignoreCase: boolean): RegExp | undefined {
   const parts = tokenize(pattern, lookup);
   if (!parts) return undefined;
   const src = parts.map((p) => (p === '*' ? '.*' : p === '?' ? '.' : escape(p.literal))).join('');
@@ -51,6 +70,8 @@ export function compileGlob(pattern: string, lookup: Lookup | undefined, ignoreC
 }
 
 export function globMatch(pattern: string, value: string, lookup: Lookup | undefined, ignoreCase = false): boolean {
+  if (pattern === '*') return true;
+  if (!/[*?$]/.test(pattern)) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
   return compileGlob(pattern, lookup, ignoreCase)?.test(value) ?? false;
 }
 
