@@ -9,3 +9,10 @@ export {
   type FargateCombination, type FargateSize, type FargateRequests, type FargatePrice, type PodSpecLike,
 } from './fargate.js';
 export { spotAdvice, spotPriceEstimate, type SpotAdvice, type InterruptionFrequency } from './spot.js';
+export { VpcModel, DEFAULT_VPC_CIDR, ZONES_PER_REGION, CNI_NO_IP_MESSAGE, type VpcModelState, type AttachNodeOptions } from './vpc.js';
+export type {
+  AvailabilityZone, Vpc, Subnet, SecurityGroup, SecurityGroupRule, NetworkInterface, NodeNetwork, PodIpResult, PodIpFailure, Tags,
+} from './vpc-types.js';
+export { Ec2ModelError, type Ec2ErrorCode } from './errors.js';
+export { RESERVED_PER_SUBNET } from './subnet-pool.js';
+export { parseIpv4, formatIpv4, parseCidr, formatCidr, type Cidr } from './ipv4.js';
