@@ -184,7 +184,7 @@ describe('AWS endpoint with the SDK v3', () => {
     const v = await iam().send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' }));
     assert.ok(JSON.parse(decodeURIComponent(v.PolicyVersion!.Document!)).Statement[0].Action.includes('eks:DescribeCluster'));
     const names = (await iam().send(new ListPoliciesCommand({ Scope: 'AWS' }))).Policies!.map((x) => x.PolicyName);
-    for (const n of ['AdministratorAccess', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSFargatePodExecutionRolePolicy']) {
+    for (const n of ['AdministratorAccess', 'AmazonEKSClusterPolicy', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSFargatePodExecutionRolePolicy', 'AmazonEKSVPCResourceController', 'AmazonEKSServicePolicy', 'AmazonSSMManagedInstanceCore']) {
       assert.ok(names.includes(n), n);
     }
     assert.deepEqual((await iam().send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies!.map((x) => x.PolicyName), ['versions']);

@@ -110,3 +110,14 @@ describe('evaluateTrust', () => {
     assert.equal(evaluateTrust(t, assume(user, {})), 'ImplicitDeny');
   });
 });
+
+describe('AWS managed policies', () => {
+  test('every carried document is a valid identity policy', async () => {
+    const { awsManagedPolicies } = await import('../../src/aws/iam/managed-policies.js');
+    assert.ok(awsManagedPolicies().length >= 9);
+    for (const { arn, policy } of awsManagedPolicies()) {
+      assert.match(arn, /^arn:aws:iam::aws:policy\/[\w+=,.@-]+$/);
+      assert.doesNotThrow(() => parsePolicy(policy.document, 'identity'), arn);
+    }
+  });
+});

@@ -7,7 +7,8 @@ export interface AwsManagedPolicy {
   name: string;
   path: string;
   policyId: string;
-  description: string;
+  /** Left out where the published text is not carried. */
+  description?: string;
   /** Version id of the published default version. */
   versionId: string;
   createDate: string;
@@ -106,6 +107,106 @@ const POLICIES: AwsManagedPolicy[] = [
           'ecr:ListImages', 'ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetLifecyclePolicy', 'ecr:GetLifecyclePolicyPreview', 'ecr:ListTagsForResource',
           'ecr:DescribeImageScanFindings',
         ],
+        Resource: '*',
+      },
+    ]),
+  },
+  // The four below carry an earlier published default version (version id and date as published),
+  // from the public record of AWS managed policy versions; newer versions add statements.
+  {
+    name: 'AmazonEKSClusterPolicy',
+    path: '/',
+    policyId: kumoPolicyId('AmazonEKSClusterPolicy'),
+    description:
+      'This policy provides Kubernetes the permissions it requires to manage resources on your behalf. Kubernetes requires Ec2:CreateTags permissions to place identifying information on EC2 resources including but not limited to Instances, Security Groups, and Elastic Network Interfaces.',
+    versionId: 'v3',
+    createDate: '2018-05-27T21:06:00Z',
+    updateDate: '2019-05-22T22:04:46Z',
+    document: doc([
+      {
+        Effect: 'Allow',
+        Action: [
+          'autoscaling:DescribeAutoScalingGroups', 'autoscaling:UpdateAutoScalingGroup', 'ec2:AttachVolume', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateRoute',
+          'ec2:CreateSecurityGroup', 'ec2:CreateTags', 'ec2:CreateVolume', 'ec2:DeleteRoute', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVolume', 'ec2:DescribeInstances',
+          'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications', 'ec2:DescribeVpcs',
+          'ec2:DescribeDhcpOptions', 'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyVolume', 'ec2:RevokeSecurityGroupIngress',
+          'elasticloadbalancing:AddTags', 'elasticloadbalancing:ApplySecurityGroupsToLoadBalancer', 'elasticloadbalancing:AttachLoadBalancerToSubnets',
+          'elasticloadbalancing:ConfigureHealthCheck', 'elasticloadbalancing:CreateListener', 'elasticloadbalancing:CreateLoadBalancer',
+          'elasticloadbalancing:CreateLoadBalancerListeners', 'elasticloadbalancing:CreateLoadBalancerPolicy', 'elasticloadbalancing:CreateTargetGroup',
+          'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:DeleteLoadBalancerListeners',
+          'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:DeregisterInstancesFromLoadBalancer', 'elasticloadbalancing:DeregisterTargets',
+          'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeLoadBalancerAttributes', 'elasticloadbalancing:DescribeLoadBalancerPolicies',
+          'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetGroups',
+          'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DetachLoadBalancerFromSubnets', 'elasticloadbalancing:ModifyListener',
+          'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes',
+          'elasticloadbalancing:RegisterInstancesWithLoadBalancer', 'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer',
+          'elasticloadbalancing:SetLoadBalancerPoliciesOfListener', 'kms:DescribeKey',
+        ],
+        Resource: '*',
+      },
+      { Effect: 'Allow', Action: 'iam:CreateServiceLinkedRole', Resource: '*', Condition: { StringLike: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } } },
+    ]),
+  },
+  {
+    name: 'AmazonEKSVPCResourceController',
+    path: '/',
+    policyId: kumoPolicyId('AmazonEKSVPCResourceController'),
+    versionId: 'v1',
+    createDate: '2020-08-12T00:55:34Z',
+    updateDate: '2020-08-12T00:55:34Z',
+    document: doc([
+      { Effect: 'Allow', Action: 'ec2:CreateNetworkInterfacePermission', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'ec2:ResourceTag/eks:eni:owner': 'eks-vpc-resource-controller' } } },
+      {
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkInterface', 'ec2:DetachNetworkInterface', 'ec2:ModifyNetworkInterfaceAttribute', 'ec2:DeleteNetworkInterface', 'ec2:AttachNetworkInterface', 'ec2:UnassignPrivateIpAddresses', 'ec2:AssignPrivateIpAddresses'],
+        Resource: '*',
+      },
+    ]),
+  },
+  {
+    name: 'AmazonEKSServicePolicy',
+    path: '/',
+    policyId: kumoPolicyId('AmazonEKSServicePolicy'),
+    versionId: 'v4',
+    createDate: '2019-08-21T16:17:56Z',
+    updateDate: '2019-08-21T16:17:56Z',
+    document: doc([
+      {
+        Effect: 'Allow',
+        Action: [
+          'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:ModifyNetworkInterfaceAttribute', 'iam:ListAttachedRolePolicies', 'eks:UpdateClusterVersion',
+        ],
+        Resource: '*',
+      },
+      { Effect: 'Allow', Action: ['ec2:CreateTags', 'ec2:DeleteTags'], Resource: ['arn:aws:ec2:*:*:vpc/*', 'arn:aws:ec2:*:*:subnet/*'] },
+      { Effect: 'Allow', Action: 'route53:AssociateVPCWithHostedZone', Resource: '*' },
+      { Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: '*' },
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams'], Resource: 'arn:aws:logs:*:*:log-group:/aws/eks/*:*' },
+      { Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:*:*:log-group:/aws/eks/*:*:*' },
+    ]),
+  },
+  {
+    name: 'AmazonSSMManagedInstanceCore',
+    path: '/',
+    policyId: kumoPolicyId('AmazonSSMManagedInstanceCore'),
+    versionId: 'v2',
+    createDate: '2019-05-23T16:54:21Z',
+    updateDate: '2019-05-23T16:54:21Z',
+    document: doc([
+      {
+        Effect: 'Allow',
+        Action: [
+          'ssm:DescribeAssociation', 'ssm:GetDeployablePatchSnapshotForInstance', 'ssm:GetDocument', 'ssm:DescribeDocument', 'ssm:GetManifest', 'ssm:GetParameter',
+          'ssm:GetParameters', 'ssm:ListAssociations', 'ssm:ListInstanceAssociations', 'ssm:PutInventory', 'ssm:PutComplianceItems', 'ssm:PutConfigurePackageResult',
+          'ssm:UpdateAssociationStatus', 'ssm:UpdateInstanceAssociationStatus', 'ssm:UpdateInstanceInformation',
+        ],
+        Resource: '*',
+      },
+      { Effect: 'Allow', Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
         Resource: '*',
       },
     ]),
