@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { FakeClock, RealClock } from '../../src/util/clock.js';
 import { MemoryAwsStateStore, presignedUrlOfToken, startAwsEndpoint, verifyPresignedGetCallerIdentity, type AwsEndpoint } from '../../src/aws/index.js';
 
@@ -111,6 +111,18 @@ describe('--enforce-iam and clock skew (SDK v3)', () => {
     await assert.rejects(iamBob.send(new GetRoleCommand({ RoleName: 'other' })), { name: 'NoSuchEntityException' });
     const who = await new STSClient({ endpoint: endpoint.url, region, credentials: bob }).send(new GetCallerIdentityCommand({}));
     assert.equal(who.Arn, 'arn:aws:iam::000000000000:user/bob');
+
+    // A trust policy naming bob suffices; one trusting the account needs bob's identity policy too.
+    const trust = (aws: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: aws }, Action: 'sts:AssumeRole' }] });
+    await iamRoot.send(new CreateRoleCommand({ RoleName: 'names-bob', AssumeRolePolicyDocument: trust('arn:aws:iam::000000000000:user/bob') }));
+    await iamRoot.send(new CreateRoleCommand({ RoleName: 'trusts-account', AssumeRolePolicyDocument: trust('000000000000') }));
+    const stsBob = new STSClient({ endpoint: endpoint.url, region, credentials: bob });
+    const s = await stsBob.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/names-bob', RoleSessionName: 'bb' }));
+    assert.equal(s.AssumedRoleUser?.Arn, 'arn:aws:sts::000000000000:assumed-role/names-bob/bb');
+    await assert.rejects(stsBob.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/trusts-account', RoleSessionName: 'bb' })), {
+      name: 'AccessDenied',
+      message: 'User: arn:aws:iam::000000000000:user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/trusts-account because no identity-based policy allows the sts:AssumeRole action',
+    });
   });
 
   test('a request signed more than 15 minutes from the server clock is refused', async () => {

@@ -20,6 +20,9 @@ export type JwksResolver = (issuerUrl: string) => Promise<JSONWebKeySet>;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 function checkSessionName(name: string): void {
+  if (name.length < 2 || name.length > 64) {
+    throw validationError(`1 validation error detected: Value '${name}' at 'roleSessionName' failed to satisfy constraint: Member must have length ${name.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 64'}`);
+  }
   if (!SESSION_NAME.test(name)) {
     throw validationError(`1 validation error detected: Value '${name}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
   }
@@ -76,7 +79,11 @@ export function createStsService(state: AwsStateStore, accountId: string, jwksRe
       if (p.SourceIdentity !== undefined) context['sts:SourceIdentity'] = p.SourceIdentity;
       const trust = evaluateTrust(parsePolicy(role.AssumeRolePolicyDocument, 'trust'), { principal, action: 'sts:AssumeRole', resource: role.Arn, context });
       if (trust !== 'Allow') throw denied();
-      await ctx.authorize(caller, 'sts:AssumeRole', role.Arn, { sourceIp: ctx.sourceIp, now: ctx.clock.now() });
+      // A trust policy that names the caller itself is enough; one that trusts the whole account
+      // delegates to the caller's identity policies (IAM User Guide, "Cross-account and same-account access").
+      const namedExplicitly =
+        evaluateTrust(parsePolicy(role.AssumeRolePolicyDocument, 'trust'), { principal: { ...principal, accountId: undefined }, action: 'sts:AssumeRole', resource: role.Arn, context }) === 'Allow';
+      if (!namedExplicitly) await ctx.authorize(caller, 'sts:AssumeRole', role.Arn, { sourceIp: ctx.sourceIp, now: ctx.clock.now() });
       const session = await issueSession(state, role, accountId, sessionName, ctx.clock.now(), duration);
       return credentialsXml(session);
     },
