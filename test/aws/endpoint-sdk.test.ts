@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import {
   AttachRolePolicyCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, DeleteRoleCommand, GetRoleCommand,
   IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand, CreatePolicyCommand,
-  CreatePolicyVersionCommand, ListPolicyVersionsCommand, GetPolicyVersionCommand, CreateOpenIDConnectProviderCommand, GetPolicyCommand, ListPoliciesCommand,
+  CreatePolicyVersionCommand, ListPolicyVersionsCommand, GetPolicyVersionCommand, CreateOpenIDConnectProviderCommand, GetPolicyCommand, ListPoliciesCommand, TagUserCommand, UntagUserCommand, ListUserTagsCommand,
+  GetOpenIDConnectProviderCommand, ListOpenIDConnectProvidersCommand, DeleteOpenIDConnectProviderCommand, UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
@@ -188,5 +189,30 @@ describe('AWS endpoint with the SDK v3', () => {
       assert.ok(names.includes(n), n);
     }
     assert.deepEqual((await iam().send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies!.map((x) => x.PolicyName), ['versions']);
+  });
+
+  test('validation, user tags, access key status, OIDC provider lifecycle', async () => {
+    await assert.rejects(iam().send(new CreateRoleCommand({ RoleName: 'p', Path: 'no-slash', AssumeRolePolicyDocument: TRUST_ACCOUNT })), { name: 'ValidationError' });
+    await assert.rejects(iam().send(new CreateRoleCommand({ RoleName: 'p', Path: '/a b/', AssumeRolePolicyDocument: TRUST_ACCOUNT })), { name: 'ValidationError' });
+    await assert.rejects(iam().send(new CreateRoleCommand({ RoleName: 'bad name', AssumeRolePolicyDocument: TRUST_ACCOUNT })), { name: 'ValidationError' });
+    await iam().send(new CreateUserCommand({ UserName: 'tagged' }));
+    await iam().send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] }));
+    await iam().send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['a'] }));
+    assert.deepEqual((await iam().send(new ListUserTagsCommand({ UserName: 'tagged' }))).Tags, [{ Key: 'b', Value: '2' }]);
+
+    const key = (await iam().send(new CreateAccessKeyCommand({ UserName: 'tagged' }))).AccessKey!;
+    const creds = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    await iam().send(new UpdateAccessKeyCommand({ UserName: 'tagged', AccessKeyId: key.AccessKeyId!, Status: 'Inactive' }));
+    await assert.rejects(sts(creds).send(new GetCallerIdentityCommand({})), { name: 'InvalidClientTokenId' });
+
+    const created = await iam().send(new CreateOpenIDConnectProviderCommand({ Url: 'https://issuer.example/x/', ClientIDList: ['a'], ThumbprintList: ['0'.repeat(40)] }));
+    assert.equal(created.OpenIDConnectProviderArn, 'arn:aws:iam::000000000000:oidc-provider/issuer.example/x');
+    const got = await iam().send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: created.OpenIDConnectProviderArn }));
+    assert.equal(got.Url, 'issuer.example/x');
+    assert.deepEqual(got.ClientIDList, ['a']);
+    await assert.rejects(iam().send(new CreateOpenIDConnectProviderCommand({ Url: 'https://issuer.example/x', ThumbprintList: ['0'.repeat(40)] })), { name: 'EntityAlreadyExistsException' });
+    await iam().send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: created.OpenIDConnectProviderArn }));
+    const arns = (await iam().send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList!.map((x) => x.Arn);
+    assert.ok(!arns.includes(created.OpenIDConnectProviderArn));
   });
 });

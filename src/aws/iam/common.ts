@@ -23,7 +23,8 @@ export function checkName(value: string, member: string, max: number): void {
 }
 
 export function checkPath(path: string): void {
-  if (!/^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$/.test(path) || !path.startsWith('/') || !path.endsWith('/') || path.length > 512) {
+  // The model's pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F), at most 512 characters.
+  if (!/^\/([\u0021-\u007E]*\/)?$/.test(path) || path.length > 512) {
     throw validationError(`The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.`);
   }
 }

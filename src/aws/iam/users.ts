@@ -1,7 +1,7 @@
 // IAM users, their policies and their access keys (at most two per user).
 import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity, validationError } from '../errors.js';
 import { accessKeyId, secretAccessKey, uniqueId } from '../ids.js';
-import type { XmlValue } from '../server/query.js';
+import { memberList, type XmlValue } from '../server/query.js';
 import { checkName, checkPath, encodeDocument, isoNow, page, parseTags, pathPrefixFilter, required, tagsXml } from './common.js';
 import type { IamAction, IamDeps } from './deps.js';
 import { loadAttachable } from './policies.js';
@@ -81,6 +81,13 @@ export const userActions: Record<string, IamAction> = {
     const user = await getUser(deps, required(p, 'UserName'));
     const added = parseTags(p);
     user.Tags = [...user.Tags.filter((t) => !added.some((a) => a.Key === t.Key)), ...added];
+    await deps.state.put('user', userKey(user.UserName), user);
+    return undefined;
+  },
+  async UntagUser(p, _ctx, deps) {
+    const user = await getUser(deps, required(p, 'UserName'));
+    const keys = new Set(memberList(p, 'TagKeys'));
+    user.Tags = user.Tags.filter((t) => !keys.has(t.Key));
     await deps.state.put('user', userKey(user.UserName), user);
     return undefined;
   },
