@@ -1,0 +1,190 @@
+// The EC2 API subset a cluster's users and node groups read: DescribeVpcs, DescribeSubnets,
+// DescribeSecurityGroups, DescribeAvailabilityZones and DescribeInstanceTypes, answered from the
+// region's VpcModel and the instance catalog in EC2's own XML format.
+import { Ec2ModelError, instanceType, listInstanceTypes, type InstanceTypeInfo, type SecurityGroupRule, type Tags, type VpcModel } from '../../cloud/index.js';
+import { AwsError } from '../errors.js';
+import { ec2ErrorResponse, ec2Response, filters, numberedList, type Ec2Xml, type Filter, type Params } from './protocol.js';
+
+export interface Ec2ServiceOptions {
+  /** The VPC model of a region (the caller creates, persists and shares it). */
+  model(region: string): VpcModel;
+  accountId: string;
+}
+
+export interface Ec2CallContext {
+  requestId: string;
+  region: string;
+}
+
+/** One EC2 call's answer: the HTTP status and the XML document, success or error. */
+export interface Ec2Answer {
+  status: number;
+  body: string;
+}
+
+export interface Ec2Service {
+  signingName: 'ec2';
+  has(action: string): boolean;
+  /** Answers a call: a success document, or EC2's error document for AwsError/Ec2ModelError. */
+  handle(action: string, params: Params, ctx: Ec2CallContext): Promise<Ec2Answer>;
+}
+
+type Item = Record<string, Ec2Xml>;
+/** Per filter name, the values an object offers to match against. */
+type FilterFields = Record<string, (string | undefined)[]>;
+
+const tagSet = (tags: Tags): Ec2Xml[] | undefined => {
+  const entries = Object.entries(tags);
+  return entries.length ? entries.map(([key, value]) => ({ key, value })) : undefined;
+};
+
+function tagFields(tags: Tags): FilterFields {
+  const f: FilterFields = { 'tag-key': Object.keys(tags), 'tag-value': Object.values(tags) };
+  for (const [k, v] of Object.entries(tags)) f[`tag:${k}`] = [v];
+  return f;
+}
+
+/** EC2 filter values may hold * and ? wildcards. */
+function wildcardMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return re.test(value);
+}
+
+/** Keeps the objects every filter matches (values of one filter OR together); unknown filter names fail as EC2 does. */
+function applyFilters<T>(items: T[], fs: Filter[], fields: (t: T) => FilterFields, known: string[]): T[] {
+  for (const f of fs) {
+    if (!known.includes(f.name) && !f.name.startsWith('tag:')) throw new AwsError('InvalidParameterValue', `The filter '${f.name}' is invalid`, 400);
+  }
+  return items.filter((item) => {
+    const offered = fields(item);
+    return fs.every((f) => (offered[f.name] ?? []).some((v) => v !== undefined && f.values.some((p) => wildcardMatch(p, v))));
+  });
+}
+
+/** Picks objects by the request's ID list; every named ID must exist. */
+function byIds<T>(items: T[], ids: string[], idOf: (t: T) => string, notFound: (id: string) => AwsError): T[] {
+  if (!ids.length) return items;
+  for (const id of ids) if (!items.some((i) => idOf(i) === id)) throw notFound(id);
+  return items.filter((i) => ids.includes(idOf(i)));
+}
+
+function rulesXml(rules: SecurityGroupRule[], accountId: string): Ec2Xml[] {
+  return rules.map((r) => ({
+    ipProtocol: r.ipProtocol,
+    fromPort: r.fromPort,
+    toPort: r.toPort,
+    groups: (r.groupIds ?? []).map((groupId) => ({ userId: accountId, groupId })),
+    ipRanges: (r.cidrIpv4 ?? []).map((cidrIp) => ({ cidrIp })),
+    ipv6Ranges: [],
+    prefixListIds: [],
+  }));
+}
+
+function instanceTypeXml(t: InstanceTypeInfo): Item {
+  return {
+    instanceType: t.name,
+    hypervisor: t.nitro ? 'nitro' : 'xen',
+    processorInfo: { supportedArchitectures: [t.arch] },
+    vCpuInfo: { defaultVCpus: t.vcpu },
+    memoryInfo: { sizeInMiB: t.memoryMiB },
+    networkInfo: { maximumNetworkInterfaces: t.maxENIs, ipv4AddressesPerInterface: t.ipv4PerENI },
+    gpuInfo: t.acceleratorKind === 'nvidia' ? { gpus: [{ name: t.gpuModel, manufacturer: 'NVIDIA', count: t.gpus }] } : undefined,
+    supportedUsageClasses: ['on-demand', 'spot'],
+  };
+}
+
+export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
+  const notFound = (code: string, what: string) => (id: string) => new AwsError(code, `The ${what} '${id}' does not exist`, 400);
+
+  const actions: Record<string, (p: Params, ctx: Ec2CallContext) => Record<string, Ec2Xml>> = {
+    DescribeAvailabilityZones(p, ctx) {
+      const zones = opts.model(ctx.region).availabilityZones();
+      let picked = byIds(zones, numberedList(p, 'ZoneName'), (z) => z.zoneName, (id) => new AwsError('InvalidParameterValue', `Invalid availability zone: [${id}]`, 400));
+      picked = byIds(picked, numberedList(p, 'ZoneId'), (z) => z.zoneId, (id) => new AwsError('InvalidParameterValue', `Invalid availability zone: [${id}]`, 400));
+      picked = applyFilters(picked, filters(p), (z) => ({
+        'zone-name': [z.zoneName], 'zone-id': [z.zoneId], 'region-name': [z.regionName], state: [z.state], 'zone-type': ['availability-zone'],
+      }), ['zone-name', 'zone-id', 'region-name', 'state', 'zone-type']);
+      return {
+        availabilityZoneInfo: picked.map((z) => ({
+          zoneName: z.zoneName, zoneState: z.state, regionName: z.regionName, zoneId: z.zoneId, zoneType: 'availability-zone',
+          optInStatus: 'opt-in-not-required', groupName: z.regionName, networkBorderGroup: z.regionName, messageSet: [],
+        })),
+      };
+    },
+
+    DescribeVpcs(p, ctx) {
+      const vpcs = byIds(opts.model(ctx.region).vpcs(), numberedList(p, 'VpcId'), (v) => v.vpcId, notFound('InvalidVpcID.NotFound', 'vpc ID'));
+      const picked = applyFilters(vpcs, filters(p), (v) => ({
+        'vpc-id': [v.vpcId], 'cidr-block': [v.cidrBlock], 'cidr': [v.cidrBlock], 'is-default': [String(v.isDefault)], state: [v.state], 'owner-id': [opts.accountId], ...tagFields(v.tags),
+      }), ['vpc-id', 'cidr-block', 'cidr', 'is-default', 'state', 'owner-id', 'tag-key', 'tag-value']);
+      return {
+        vpcSet: picked.map((v) => ({
+          vpcId: v.vpcId, ownerId: opts.accountId, state: v.state, cidrBlock: v.cidrBlock,
+          cidrBlockAssociationSet: [{ cidrBlock: v.cidrBlock, associationId: v.vpcId.replace('vpc-', 'vpc-cidr-assoc-'), cidrBlockState: { state: 'associated' } }],
+          instanceTenancy: 'default', isDefault: v.isDefault, tagSet: tagSet(v.tags),
+        })),
+      };
+    },
+
+    DescribeSubnets(p, ctx) {
+      const subnets = byIds(opts.model(ctx.region).subnets(), numberedList(p, 'SubnetId'), (s) => s.subnetId, notFound('InvalidSubnetID.NotFound', 'subnet ID'));
+      const picked = applyFilters(subnets, filters(p), (s) => ({
+        'subnet-id': [s.subnetId], 'vpc-id': [s.vpcId], 'cidr-block': [s.cidrBlock], 'availability-zone': [s.availabilityZone],
+        'availability-zone-id': [s.availabilityZoneId], 'default-for-az': [String(s.defaultForAz)], 'map-public-ip-on-launch': [String(s.mapPublicIpOnLaunch)],
+        state: [s.state], 'available-ip-address-count': [String(s.availableIpAddressCount)], 'owner-id': [opts.accountId], ...tagFields(s.tags),
+      }), ['subnet-id', 'vpc-id', 'cidr-block', 'availability-zone', 'availability-zone-id', 'default-for-az', 'map-public-ip-on-launch', 'state', 'available-ip-address-count', 'owner-id', 'tag-key', 'tag-value']);
+      return {
+        subnetSet: picked.map((s) => ({
+          subnetId: s.subnetId, subnetArn: `arn:aws:ec2:${ctx.region}:${opts.accountId}:subnet/${s.subnetId}`, ownerId: opts.accountId, state: s.state,
+          vpcId: s.vpcId, cidrBlock: s.cidrBlock, availableIpAddressCount: s.availableIpAddressCount, availabilityZone: s.availabilityZone,
+          availabilityZoneId: s.availabilityZoneId, defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, tagSet: tagSet(s.tags),
+        })),
+      };
+    },
+
+    DescribeSecurityGroups(p, ctx) {
+      let groups = opts.model(ctx.region).securityGroups();
+      groups = byIds(groups, numberedList(p, 'GroupId'), (g) => g.groupId, notFound('InvalidGroup.NotFound', 'security group'));
+      groups = byIds(groups, numberedList(p, 'GroupName'), (g) => g.groupName, notFound('InvalidGroup.NotFound', 'security group'));
+      const picked = applyFilters(groups, filters(p), (g) => ({
+        'group-id': [g.groupId], 'group-name': [g.groupName], description: [g.description], 'vpc-id': [g.vpcId], 'owner-id': [opts.accountId], ...tagFields(g.tags),
+      }), ['group-id', 'group-name', 'description', 'vpc-id', 'owner-id', 'tag-key', 'tag-value']);
+      return {
+        securityGroupInfo: picked.map((g) => ({
+          ownerId: opts.accountId, groupId: g.groupId, groupName: g.groupName, groupDescription: g.description, vpcId: g.vpcId,
+          ipPermissions: rulesXml(g.ingress, opts.accountId), ipPermissionsEgress: rulesXml(g.egress, opts.accountId), tagSet: tagSet(g.tags),
+        })),
+      };
+    },
+
+    DescribeInstanceTypes(p) {
+      const names = numberedList(p, 'InstanceType');
+      for (const n of names) {
+        if (!instanceType(n)) throw new AwsError('InvalidInstanceType', `The following supplied instance types do not exist: [${n}]`, 400);
+      }
+      const types = names.length ? names.map((n) => instanceType(n)!) : listInstanceTypes();
+      const picked = applyFilters(types, filters(p), (t) => ({
+        'instance-type': [t.name], 'processor-info.supported-architecture': [t.arch], 'vcpu-info.default-vcpus': [String(t.vcpu)],
+        'memory-info.size-in-mib': [String(t.memoryMiB)], hypervisor: [t.nitro ? 'nitro' : 'xen'],
+        'network-info.maximum-network-interfaces': [String(t.maxENIs)], 'network-info.ipv4-addresses-per-interface': [String(t.ipv4PerENI)],
+      }), ['instance-type', 'processor-info.supported-architecture', 'vcpu-info.default-vcpus', 'memory-info.size-in-mib', 'hypervisor', 'network-info.maximum-network-interfaces', 'network-info.ipv4-addresses-per-interface']);
+      return { instanceTypeSet: picked.map(instanceTypeXml) };
+    },
+  };
+
+  return {
+    signingName: 'ec2',
+    has: (action) => Object.hasOwn(actions, action),
+    async handle(action, params, ctx) {
+      try {
+        const fn = actions[action];
+        if (!fn || !Object.hasOwn(actions, action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
+        return { status: 200, body: ec2Response(action, ctx.requestId, fn(params, ctx)) };
+      } catch (err) {
+        if (err instanceof AwsError) return { status: err.status, body: ec2ErrorResponse(err.code, err.message, ctx.requestId) };
+        if (err instanceof Ec2ModelError) return { status: 400, body: ec2ErrorResponse(err.code, err.message, ctx.requestId) };
+        throw err;
+      }
+    },
+  };
+}
