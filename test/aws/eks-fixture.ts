@@ -22,7 +22,16 @@ export class TlsRuntime implements ClusterRuntime {
   readonly stopped: string[] = [];
   private readonly dirs: string[] = [];
 
-  async start(cluster: Cluster): Promise<{ endpoint: string; caData: string; oidcIssuer: string }> {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  start(cluster: Cluster): Promise<{ endpoint: string; caData: string; oidcIssuer: string }> {
+    const p = this.serve(cluster);
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private async serve(cluster: Cluster): Promise<{ endpoint: string; caData: string; oidcIssuer: string }> {
     this.started.push(cluster);
     const dir = await mkdtemp(join(tmpdir(), 'kumo-eks-ca-'));
     this.dirs.push(dir);
@@ -48,6 +57,7 @@ export class TlsRuntime implements ClusterRuntime {
     if (s) await new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); });
   }
   async close(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
     for (const name of [...this.servers.keys()]) await this.stop(name);
     for (const d of this.dirs) await rm(d, { recursive: true, force: true });
   }

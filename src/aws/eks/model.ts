@@ -100,6 +100,8 @@ export interface OidcIdentityProviderConfig {
 export interface CallerContext {
   /** The caller's principal ARN (an assumed-role session ARN for role sessions). */
   callerArn: string;
+  /** The IAM principal behind the caller: the role's full ARN (with its path) for a role session. */
+  principalArn?: string;
   accountId: string;
   region: string;
 }

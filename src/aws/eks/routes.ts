@@ -19,7 +19,7 @@ function bodyOf(req: RestJsonRequest): Body {
 
 function callerOf(req: RestJsonRequest): CallerContext {
   const c = req.ctx.caller;
-  return { callerArn: c.arn, accountId: c.accountId, region: req.ctx.region };
+  return { callerArn: c.arn, principalArn: c.kind === 'assumed-role' ? c.roleArn : c.arn, accountId: c.accountId, region: req.ctx.region };
 }
 
 export function eksHandler(svc: EksService): RestJsonHandler {

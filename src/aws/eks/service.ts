@@ -185,7 +185,7 @@ export class EksService {
   /** The creator's access entry with AmazonEKSClusterAdminPolicy, as EKS makes it at creation. */
   private async bootstrapCreatorEntry(stored: StoredCluster, ctx: CallerContext): Promise<void> {
     const assumed = parseAssumedRole(ctx.callerArn);
-    const principalArn = assumed ? `arn:aws:iam::${assumed.account}:role/${assumed.role}` : ctx.callerArn;
+    const principalArn = ctx.principalArn ?? (assumed ? `arn:aws:iam::${assumed.account}:role/${assumed.role}` : ctx.callerArn);
     // Only IAM principals can hold an entry (a federated caller gets none, as in EKS).
     if (!/^arn:aws[a-z-]*:iam::\d{12}:(root$|role\/|user\/)/.test(principalArn)) return;
     const entry = await createEntry(this, stored.cluster.name, { principalArn }, ctx);
