@@ -15,6 +15,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import type { Clock } from '../util/clock.js';
 import type { DataPlane } from './data-plane.js';
 import { watchNodeControls } from './node-controls.js';
+import { watchNodePool } from './node-pool.js';
 
 export interface ClusterRuntimeOptions {
   registry: Registry;
@@ -69,6 +70,11 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
     if (missing > 0) await simulator.addNodes({ count: missing, zones: opts.zones, region: opts.region, instanceType: opts.instanceType });
     const controls = watchNodeControls(informers, simulator);
     stops.push(async () => controls.stop());
+    const pool = watchNodePool(informers, simulator, { zones: opts.zones, region: opts.region, instanceType: opts.instanceType }, () => controls.removalsDone());
+    stops.push(async () => {
+      pool.stop();
+      await pool.idle();
+    });
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await informers.stop();

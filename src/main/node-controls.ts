@@ -20,8 +20,15 @@ function heartbeatStopped(obj: Obj): boolean {
   return annotations[HEARTBEAT_ANNOTATION] === HEARTBEAT_STOPPED;
 }
 
-export function watchNodeControls(informers: SharedInformerFactory, simulator: NodeSimulator): { stop(): void } {
+export interface NodeControls {
+  stop(): void;
+  /** Resolves once the removals started so far are done (a replacement may reuse the name). */
+  removalsDone(): Promise<void>;
+}
+
+export function watchNodeControls(informers: SharedInformerFactory, simulator: NodeSimulator): NodeControls {
   const silenced = new Set<string>();
+  const removals = new Set<Promise<void>>();
   const apply = (obj: Obj) => {
     const name = nodeName(obj);
     if (!simulator.node(name)) return;
@@ -41,10 +48,15 @@ export function watchNodeControls(informers: SharedInformerFactory, simulator: N
       const name = nodeName(obj);
       silenced.delete(name);
       if (!simulator.node(name)) return;
-      simulator.removeNode(name).catch((err: unknown) => {
+      const removal = simulator.removeNode(name).catch((err: unknown) => {
         if (!isNotFound(err)) console.error(`kubelet: removing node ${name}:`, err);
       });
+      removals.add(removal);
+      void removal.finally(() => removals.delete(removal));
     },
   });
-  return { stop: () => registration.remove() };
+  return {
+    stop: () => registration.remove(),
+    removalsDone: async () => void (await Promise.all([...removals])),
+  };
 }

@@ -106,4 +106,34 @@ test('kumo apiserver --nodes 3: drain, helm --wait and node controls', async (t)
     const nodes = (await json(server, ['get', 'nodes'])).items.map((n: any) => n.metadata.name).sort();
     assert.deepEqual(nodes, [first, second]);
   });
+
+  await t.test('ConfigMap kube-system/kumo-node-pool sets the pool size', async () => {
+    const nodeList = async () => (await json(server, ['get', 'nodes'])).items as any[];
+    await kubectl(server, ['-n', 'kube-system', 'create', 'configmap', 'kumo-node-pool', '--from-literal=nodes=4']);
+    const grown = await eventually('four nodes', async () => {
+      const list = await nodeList();
+      return list.length === 4 ? list : undefined;
+    });
+    await kubectl(server, ['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=30s']);
+    assert.ok(grown.every((n) => n.metadata.labels['node.kubernetes.io/instance-type'] === 'm5.large'));
+    assert.deepEqual(new Set(grown.map((n) => n.metadata.labels['topology.kubernetes.io/zone'])).size, 3);
+
+    await kubectl(server, ['-n', 'kube-system', 'patch', 'configmap', 'kumo-node-pool', '-p', '{"data":{"nodes":"2"}}']);
+    const shrunk = await eventually('two nodes', async () => {
+      const list = await nodeList();
+      return list.length === 2 ? list : undefined;
+    });
+    // The newest nodes go first.
+    assert.deepEqual(shrunk.map((n) => n.metadata.name).sort(), [first, second]);
+
+    // A deleted Node is replaced while the pool has a desired size (the freed address, and so the
+    // name, may be reused: the replacement is told apart by its uid).
+    const goneUid = shrunk.find((n) => n.metadata.name === second).metadata.uid;
+    await kubectl(server, ['delete', 'node', second]);
+    await eventually('a replacement node', async () => {
+      const list = await nodeList();
+      return list.length === 2 && !list.some((n) => n.metadata.uid === goneUid) ? list : undefined;
+    });
+    await kubectl(server, ['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=30s']);
+  });
 });
