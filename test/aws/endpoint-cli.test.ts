@@ -94,7 +94,7 @@ describe('--enforce-iam and clock skew (SDK v3)', () => {
     await iamRoot.send(new CreateUserCommand({ UserName: 'bob' }));
     await iamRoot.send(new PutUserPolicyCommand({
       UserName: 'bob', PolicyName: 'read',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:Get*', 'sts:GetCallerIdentity'], Resource: '*' }, { Effect: 'Deny', Action: 'iam:GetRole', Resource: 'arn:aws:iam::000000000000:role/secret-*' }] }),
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:Get*'], Resource: '*' }, { Effect: 'Deny', Action: 'iam:GetRole', Resource: 'arn:aws:iam::000000000000:role/secret-*' }] }),
     }));
     const key = (await iamRoot.send(new CreateAccessKeyCommand({ UserName: 'bob' }))).AccessKey!;
     const bob = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
