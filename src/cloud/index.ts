@@ -1,7 +1,7 @@
 // The AWS side's compute and network model: instance catalog, max pods and allocatable, Fargate
 // sizing, spot facts, and the VPC/subnet/ENI address model.
 export { instanceType, listInstanceTypes, onDemandPrice, type Arch, type InstanceTypeFilter, type InstanceTypeInfo } from './instance-types.js';
-export { maxPods, maxPodsCap, IPS_PER_PREFIX, UnknownInstanceTypeError, type MaxPodsOptions } from './max-pods.js';
+export { maxPods, maxPodsCap, nodeGroupMaxPods, IPS_PER_PREFIX, UnknownInstanceTypeError, type MaxPodsOptions } from './max-pods.js';
 export { allocatable, nodeResources, kubeReservedCpuMillis, kubeReservedMemoryMiB, type NodeResourceOptions, type NodeResources, type ResourceList } from './allocatable.js';
 export {
   fargateSizeFor, fargatePodRequests, fargatePrice, fargateHourlyCost, capacityProvisionedText, FARGATE_COMBINATIONS, FARGATE_OVERHEAD_MIB,

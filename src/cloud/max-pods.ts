@@ -57,3 +57,13 @@ export function maxPods(type: string | InstanceTypeInfo, opts: MaxPodsOptions = 
   const raw = enis * slots + 2;
   return opts.managedNodeGroupCap ? Math.min(cap, raw) : raw;
 }
+
+/**
+ * The max pods a managed node group (no custom AMI) gives all its nodes: each type's value under
+ * the 110 / 250 cap, and with several instance types "the smallest value calculated across all
+ * instance types" (EKS user guide, create-managed-node-group).
+ */
+export function nodeGroupMaxPods(types: readonly (string | InstanceTypeInfo)[], opts: Omit<MaxPodsOptions, 'managedNodeGroupCap'> = {}): number {
+  if (!types.length) throw new RangeError('a node group has at least one instance type');
+  return Math.min(...types.map((t) => maxPods(t, { ...opts, managedNodeGroupCap: true })));
+}

@@ -1,7 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { instanceType, listInstanceTypes, onDemandPrice, maxPods, maxPodsCap, UnknownInstanceTypeError } from '../../src/cloud/index.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { instanceType, listInstanceTypes, onDemandPrice, maxPods, maxPodsCap, nodeGroupMaxPods, UnknownInstanceTypeError } from '../../src/cloud/index.js';
 
 describe('instance catalog', () => {
   test('looks up a type with its facts', () => {
@@ -39,11 +42,12 @@ describe('instance catalog', () => {
   });
 
   test('the committed data file matches what the generator makes of the notes', (t) => {
+    // Runs from test/ (tsx) and dist/test/ (npm test): find the repository by its package.json.
+    let repo = dirname(fileURLToPath(import.meta.url));
+    while (!existsSync(join(repo, 'package.json')) && dirname(repo) !== repo) repo = dirname(repo);
     // The notes live outside the repository; skip only when they are not there (e.g. a fresh clone).
-    let notes = true;
-    try { execFileSync('test', ['-d', new URL('../../../shared/notes/ec2', import.meta.url).pathname]); } catch { notes = false; }
-    if (!notes) return t.skip('shared/notes/ec2 not present');
-    execFileSync(process.execPath, [new URL('../../scripts/gen-ec2-data.mjs', import.meta.url).pathname, '--check']);
+    if (!existsSync(join(repo, '../shared/notes/ec2/instance-types.csv'))) return t.skip('../shared/notes/ec2 not present');
+    execFileSync(process.execPath, [join(repo, 'scripts/gen-ec2-data.mjs'), '--check']);
   });
 });
 
@@ -82,6 +86,14 @@ describe('maxPods', () => {
     assert.equal(maxPods('g5.12xlarge', { managedNodeGroupCap: true }), 250);
     assert.equal(maxPods('m5.4xlarge', { managedNodeGroupCap: true }), 110);
     assert.equal(maxPods('m5.large', { managedNodeGroupCap: true }), 29);
+  });
+
+  test('a managed node group takes the smallest capped value across its types', () => {
+    assert.equal(nodeGroupMaxPods(['m5.4xlarge', 'g5.12xlarge']), 110);
+    assert.equal(nodeGroupMaxPods(['m5.large', 'm5.xlarge']), 29);
+    assert.equal(nodeGroupMaxPods(['m5.large', 'm5.xlarge'], { prefixDelegation: true }), 110);
+    assert.equal(nodeGroupMaxPods(['g5.12xlarge', 'p4d.24xlarge']), 250);
+    assert.throws(() => nodeGroupMaxPods([]), RangeError);
   });
 
   test('an unknown type is a typed error', () => {
