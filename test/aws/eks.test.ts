@@ -150,6 +150,11 @@ describe('EKS endpoint', () => {
     await until(() => f.eks.send(new DescribeUpdateCommand({ name: 'config', updateId: update!.id })), (r) => r.update?.status === 'Successful');
     const after1 = (await f.eks.send(new DescribeClusterCommand({ name: 'config' }))).cluster!;
     assert.deepEqual(after1.logging?.clusterLogging?.find((s) => s.enabled)?.types, ['api', 'audit']);
+    await assert.rejects(f.eks.send(new UpdateClusterConfigCommand({ name: 'config', logging: { clusterLogging: [{ types: ['api', 'audit'], enabled: true }] } })),
+      (e: unknown) => e instanceof InvalidParameterException && e.message === 'No changes needed for the logging config provided');
+    await assert.rejects(f.eks.send(new UpdateClusterConfigCommand({ name: 'config', resourcesVpcConfig: { endpointPublicAccess: true } })), (e: unknown) =>
+      e instanceof InvalidParameterException &&
+      e.message === 'Cluster is already at the desired configuration with endpointPrivateAccess: false , endpointPublicAccess: true, and Public Endpoint Restrictions: [0.0.0.0/0]');
     const ac = await f.eks.send(new UpdateClusterConfigCommand({ name: 'config', accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' } }));
     assert.equal(ac.update?.type, 'AccessConfigUpdate');
     await until(() => f.eks.send(new DescribeClusterCommand({ name: 'config' })), (r) => r.cluster?.accessConfig?.authenticationMode === 'API_AND_CONFIG_MAP' && r.cluster.status === 'ACTIVE');

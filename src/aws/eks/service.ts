@@ -388,6 +388,9 @@ export class EksService {
       switch (kind) {
         case 'logging': {
           const clusterLogging = logging(optObject(body, 'logging'), c.logging.clusterLogging, name);
+          if (JSON.stringify(clusterLogging) === JSON.stringify(logging(undefined, c.logging.clusterLogging, name))) {
+            throw invalidParameter('No changes needed for the logging config provided', { clusterName: name });
+          }
           this.requireUpdatable(stored, 'LoggingUpdate');
           return this.beginUpdate(stored, 'LoggingUpdate', [{ type: 'ClusterLogging', value: JSON.stringify({ clusterLogging }) }],
             { kind: 'config', patch: { logging: { clusterLogging } } });
@@ -398,6 +401,12 @@ export class EksService {
             throw invalidParameter('Changing subnets or security groups is not supported by this endpoint', { clusterName: name });
           }
           const access = endpointAccess(vpc, c.resourcesVpcConfig, name);
+          const cur = c.resourcesVpcConfig;
+          if (access.endpointPublicAccess === cur.endpointPublicAccess && access.endpointPrivateAccess === cur.endpointPrivateAccess &&
+            JSON.stringify(access.publicAccessCidrs) === JSON.stringify(cur.publicAccessCidrs)) {
+            throw invalidParameter(`Cluster is already at the desired configuration with endpointPrivateAccess: ${cur.endpointPrivateAccess} , ` +
+              `endpointPublicAccess: ${cur.endpointPublicAccess}, and Public Endpoint Restrictions: [${cur.publicAccessCidrs.join(', ')}]`, { clusterName: name });
+          }
           this.requireUpdatable(stored, 'EndpointAccessUpdate');
           const params = [
             { type: 'EndpointPublicAccess', value: String(access.endpointPublicAccess) },
