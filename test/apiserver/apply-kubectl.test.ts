@@ -70,7 +70,7 @@ describe('kubectl apply against kumo apiserver', () => {
     assert.equal(forced.code, 0, forced.stderr);
     const after = await getJson('deploy', 'web');
     assert.equal(after.spec.replicas, 5);
-    const owners = Object.fromEntries(after.metadata.managedFields.map((e: { manager: string; fieldsV1: { 'f:spec': object } }) => [e.manager, Object.keys(e.fieldsV1['f:spec'])]));
+    const owners = Object.fromEntries(after.metadata.managedFields.map((e: { manager: string; fieldsV1: { 'f:spec'?: object } }) => [e.manager, Object.keys(e.fieldsV1['f:spec'] ?? {})]));
     assert.ok(!owners.kubectl.includes('f:replicas'), 'kubectl lost .spec.replicas');
     assert.ok(owners.ops.includes('f:replicas'), 'ops owns .spec.replicas');
   });

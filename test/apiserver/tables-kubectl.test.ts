@@ -17,11 +17,14 @@ test('kubectl get prints server-side tables; selectors and validation answer lik
   await kubectl(server, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
   await kubectl(server, ['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
   await kubectl(server, ['run', 'p1', '--image=busybox:1.36', '--labels=app=x']);
+  // The deployment controller runs in every `kumo apiserver`: with no nodes its pods stay Pending,
+  // so wait for it to have created them before reading the columns.
+  await kubectl(server, ['wait', '--for=jsonpath={.status.updatedReplicas}=2', 'deployment/web', '--timeout=30s']);
 
   await t.test('deployments, services and pods have their columns', async () => {
     const deploy = rows(await kubectl(server, ['get', 'deployments']));
     assert.deepEqual(deploy[0], ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
-    assert.deepEqual(deploy[1].slice(0, 4), ['web', '0/2', '0', '0']);
+    assert.deepEqual(deploy[1].slice(0, 4), ['web', '0/2', '2', '0']);
     assert.match(deploy[1][4], /^\d+s$/);
 
     const wide = rows(await kubectl(server, ['get', 'deployments', '-o', 'wide']));
