@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CancelUpdateCommand, CreateClusterCommand, DeleteClusterCommand, DescribeClusterCommand, DescribeUpdateCommand, UpdateClusterVersionCommand,
+  CancelUpdateCommand, CreateClusterCommand, UpdateClusterConfigCommand, DeleteClusterCommand, DescribeClusterCommand, DescribeUpdateCommand, UpdateClusterVersionCommand,
   InvalidRequestException, ResourceInUseException,
 } from '@aws-sdk/client-eks';
 import { startFixture } from './eks-fixture.js';
@@ -14,7 +14,16 @@ import { FakeClock } from '../../src/util/clock.js';
 const vpc = { subnetIds: ['subnet-a1', 'subnet-b2'], securityGroupIds: ['sg-1'] };
 const roleArn = 'arn:aws:iam::000000000000:role/eks';
 
-/** Lets pending promise chains (the runtime's start, store writes) settle. */
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Lets pending promise chains (store writes) settle. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
@@ -31,13 +40,16 @@ test('CREATING lasts exactly the configured clock time; updates and restarts fol
   assert.equal((await f.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster?.status, 'CREATING');
   assert.equal((await f.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster?.endpoint, undefined);
   clock.advance(1);
-  await settle();
-  const active = (await f.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster!;
+  // Due now; ACTIVE as soon as the control plane the runtime is starting answers.
+  const active = await until(async () => (await f.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster!, (c) => c.status !== 'CREATING');
   assert.equal(active.status, 'ACTIVE');
 
   const { update } = await f.eks.send(new UpdateClusterVersionCommand({ name: 'slow', version: '1.33' }));
   await assert.rejects(f.eks.send(new UpdateClusterVersionCommand({ name: 'slow', version: '1.33' })), (e: unknown) =>
     e instanceof ResourceInUseException && e.message === `Cannot VersionUpdate because cluster slow currently has update ${update!.id} in progress`);
+  assert.equal((await f.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster?.status, 'UPDATING');
+  await assert.rejects(f.eks.send(new UpdateClusterConfigCommand({ name: 'slow', logging: { clusterLogging: [{ types: ['api'], enabled: true }] } })),
+    (e: unknown) => e instanceof ResourceInUseException && e.message === `Cannot LoggingUpdate because cluster slow currently has update ${update!.id} in progress`);
   await assert.rejects(f.eks.send(new CancelUpdateCommand({ name: 'slow', updateId: update!.id })), InvalidRequestException);
 
   // Restart while the update runs: a new service over the same store picks it all up.
@@ -48,8 +60,8 @@ test('CREATING lasts exactly the configured clock time; updates and restarts fol
   assert.equal(g.runtime.started[0]?.endpoint, active.endpoint, 'the runtime is handed the endpoint the cluster had');
   assert.equal((await g.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster?.status, 'UPDATING');
   clock.advance(60_000);
-  await settle();
-  assert.equal((await g.eks.send(new DescribeUpdateCommand({ name: 'slow', updateId: update!.id }))).update?.status, 'Successful');
+  const done = await until(() => g.eks.send(new DescribeUpdateCommand({ name: 'slow', updateId: update!.id })), (r) => r.update?.status !== 'InProgress');
+  assert.equal(done.update?.status, 'Successful');
   const upgraded = (await g.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster!;
   assert.equal(upgraded.version, '1.33');
   assert.equal(upgraded.status, 'ACTIVE');
@@ -64,7 +76,7 @@ test('DeleteCluster is refused while node groups or Fargate profiles exist', asy
   });
   t.after(() => f.close());
   await f.eks.send(new CreateClusterCommand({ name: 'busy', roleArn, resourcesVpcConfig: vpc }));
-  for (let i = 0; i < 100 && (await f.eks.send(new DescribeClusterCommand({ name: 'busy' }))).cluster?.status !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 10));
+  await until(() => f.eks.send(new DescribeClusterCommand({ name: 'busy' })), (r) => r.cluster?.status === 'ACTIVE');
   await assert.rejects(f.eks.send(new DeleteClusterCommand({ name: 'busy' })), (e: unknown) => e instanceof ResourceInUseException && e.clusterName === 'busy');
   assert.equal((await f.eks.send(new DescribeClusterCommand({ name: 'busy' }))).cluster?.status, 'ACTIVE');
   nodegroups.clear();

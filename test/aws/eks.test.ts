@@ -18,7 +18,7 @@ import { clusterOidcProviders, resolveClusterIdentity } from '../../src/aws/eks/
 const vpc = { subnetIds: ['subnet-111', 'subnet-222', 'subnet-333'], securityGroupIds: ['sg-12345678'] };
 const roleArn = 'arn:aws:iam::000000000000:role/eksClusterRole';
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -117,7 +117,7 @@ describe('EKS endpoint', () => {
     await assert.rejects(f.eks.send(new ListClustersCommand({ nextToken: 'garbage!' })), InvalidParameterException);
   });
 
-  test('UpdateClusterVersion: one minor up succeeds and the runtime gets it; two minors up and a second update are refused', async () => {
+  test('UpdateClusterVersion: one minor up succeeds and the runtime gets it; two minors up and downgrades are refused', async () => {
     await activeCluster(f.eks, 'upgrade', { version: '1.29' });
     await assert.rejects(f.eks.send(new UpdateClusterVersionCommand({ name: 'upgrade', version: '1.31' })), (e: unknown) =>
       e instanceof InvalidParameterException && e.message === 'Unsupported Kubernetes minor version update from 1.29 to 1.31');
@@ -125,9 +125,7 @@ describe('EKS endpoint', () => {
     assert.equal(update?.status, 'InProgress');
     assert.equal(update?.type, 'VersionUpdate');
     assert.deepEqual(update?.params?.find((p) => p.type === 'Version')?.value, '1.30');
-    assert.equal((await f.eks.send(new DescribeClusterCommand({ name: 'upgrade' }))).cluster?.status, 'UPDATING');
-    await assert.rejects(f.eks.send(new UpdateClusterConfigCommand({ name: 'upgrade', logging: { clusterLogging: [{ types: ['api'], enabled: true }] } })),
-      (e: unknown) => e instanceof ResourceInUseException && e.message === `Cannot LoggingUpdate because cluster upgrade currently has update ${update!.id} in progress`);
+    // (UPDATING and the refusal of a second update while this one runs: eks-lifecycle.test.ts, on a fake clock.)
     const done = await until(() => f.eks.send(new DescribeUpdateCommand({ name: 'upgrade', updateId: update!.id })), (r) => r.update?.status !== 'InProgress');
     assert.equal(done.update?.status, 'Successful');
     const { cluster } = await f.eks.send(new DescribeClusterCommand({ name: 'upgrade' }));
