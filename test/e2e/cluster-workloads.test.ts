@@ -1,12 +1,32 @@
 // `kumo apiserver --nodes 3` as a cluster, driven by kubectl: rollouts, scaling, scheduling
 // (topology spread, taints, an unschedulable pod), DaemonSets, Jobs, Services with EndpointSlices,
 // namespace deletion, `kubectl top` and `kubectl logs`. One server for all checks.
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectl, run, startApiServer, type TestApiServer } from '../helpers/apiserver.js';
 
 async function json(server: TestApiServer, args: string[]): Promise<any> {
   return JSON.parse(await kubectl(server, [...args, '-o', 'json']));
+}
+
+/** The complete JSON values of a stream of concatenated ones (`kubectl get -w -o json`). */
+function jsonStream(text: string): any[] {
+  const out: any[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{') {
+      if (depth++ === 0) start = i;
+    } else if (ch === '}' && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+  }
+  return out;
 }
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes. */
@@ -55,8 +75,28 @@ test('kumo apiserver --nodes 3 runs workloads as a cluster', async (t) => {
   });
 
   await t.test('set image, then rollout undo', async () => {
+    // Every pod event of the rollout, seen through a watch: with 3 replicas maxUnavailable 25%
+    // rounds down to 0, so at no moment may fewer than 3 live (non-terminating) pods be Ready.
+    const watcher = spawn('kubectl', ['get', 'pods', '-l', 'app=web', '-w', '--output-watch-events', '-o', 'json'], { env: server.env });
+    t.after(() => watcher.kill('SIGKILL'));
+    let stream = '';
+    watcher.stdout.on('data', (c: Buffer) => (stream += c.toString()));
+    const events = () => jsonStream(stream);
+    await eventually('the watch lists the three pods', async () => (events().length >= 3 ? true : undefined));
+
     await kubectl(server, ['set', 'image', 'deployment/web', 'nginx=nginx:1.27']);
     await kubectl(server, ['rollout', 'status', 'deployment/web', '--timeout=30s']);
+    await eventually('the watch sees the three old pods go', async () => (events().filter((e) => e.type === 'DELETED').length >= 3 ? true : undefined));
+    watcher.kill('SIGKILL');
+    const live = new Map<string, boolean>();
+    let minReady = Infinity;
+    for (const [i, ev] of events().entries()) {
+      const name = ev.object.metadata.name;
+      if (ev.type === 'DELETED' || ev.object.metadata.deletionTimestamp) live.delete(name);
+      else live.set(name, ev.object.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ?? false);
+      if (i >= 2) minReady = Math.min(minReady, [...live.values()].filter(Boolean).length);
+    }
+    assert.equal(minReady, 3, 'ready pods never fell below replicas - maxUnavailable');
     const updated = await eventually('only new pods', async () => {
       const pods = await podsOf('app=web');
       return pods.length === 3 && pods.every((p) => !p.metadata.deletionTimestamp) ? pods : undefined;
