@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CancelUpdateCommand, CreateClusterCommand, UpdateClusterConfigCommand, DeleteClusterCommand, DescribeClusterCommand, DescribeUpdateCommand, UpdateClusterVersionCommand,
-  InvalidRequestException, ResourceInUseException,
+  InvalidRequestException, ResourceInUseException, ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
 import { startFixture } from './eks-fixture.js';
 import { MemoryAwsStateStore } from '../../src/aws/state.js';
@@ -66,6 +66,12 @@ test('CREATING lasts exactly the configured clock time; updates and restarts fol
   assert.equal(upgraded.version, '1.33');
   assert.equal(upgraded.status, 'ACTIVE');
   assert.equal(g.runtime.versions.get('slow'), '1.33');
+
+  assert.equal((await g.eks.send(new DeleteClusterCommand({ name: 'slow' }))).cluster?.status, 'DELETING');
+  await assert.rejects(g.eks.send(new DeleteClusterCommand({ name: 'slow' })), ResourceInUseException);
+  clock.advance(60_000);
+  await until(async () => g.runtime.stopped.includes('slow') && !g.svc.state.clusters.has('slow'), (gone) => gone);
+  await assert.rejects(g.eks.send(new DescribeClusterCommand({ name: 'slow' })), ResourceNotFoundException);
 });
 
 test('DeleteCluster is refused while node groups or Fargate profiles exist', async (t) => {
