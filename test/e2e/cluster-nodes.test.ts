@@ -36,6 +36,24 @@ test('kumo apiserver --nodes 3: drain, helm --wait and node controls', async (t)
   const nodeNames = (await json(server, ['get', 'nodes'])).items.map((n: any) => n.metadata.name).sort() as string[];
   const [first, second, third] = nodeNames;
   const podsOf = async (selector: string) => (await json(server, ['get', 'pods', '-l', selector])).items as any[];
+  // Made first, looked at last: at --time-scale 10 a simulated minute passes every 6 s.
+  const cronCreated = Date.now();
+  await kubectl(server, ['apply', '-f', '-'], {
+    input: `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: tick}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          annotations: {kumo.dev/run-seconds: "2"}
+        spec:
+          restartPolicy: Never
+          containers: [{name: tick, image: busybox}]
+`,
+  });
 
   await t.test('kubectl drain waits on a PDB with minAvailable 2 until replacements are Ready', async () => {
     // All three replicas on one node, so the drain must evict them one disruption at a time.
@@ -105,6 +123,17 @@ test('kumo apiserver --nodes 3: drain, helm --wait and node controls', async (t)
     await kubectl(server, ['rollout', 'status', 'deployment/spread', '--timeout=30s']);
     const nodes = (await json(server, ['get', 'nodes'])).items.map((n: any) => n.metadata.name).sort();
     assert.deepEqual(nodes, [first, second]);
+  });
+
+  await t.test('a CronJob fires on simulated time and its Job completes', async () => {
+    const job = await eventually('a completed Job of the CronJob', async () => {
+      const jobs = (await json(server, ['get', 'jobs'])).items as any[];
+      return jobs.find((j) => j.metadata.ownerReferences?.some((o: any) => o.kind === 'CronJob' && o.name === 'tick') && j.status?.conditions?.some((c: any) => c.type === 'Complete' && c.status === 'True'));
+    });
+    assert.match(job.metadata.name, /^tick-\d+$/);
+    const cron = await json(server, ['get', 'cronjob', 'tick']);
+    assert.ok(cron.status.lastScheduleTime);
+    t.diagnostic(`first CronJob run complete ${Date.now() - cronCreated} ms after it was created (wall time)`);
   });
 
   await t.test('ConfigMap kube-system/kumo-node-pool sets the pool size', async () => {
