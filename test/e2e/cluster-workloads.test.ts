@@ -266,6 +266,36 @@ spec:
     assert.match(out, /^kumo: container nginx is ready$/m);
   });
 
+  await t.test('admission: LimitRange defaults and ResourceQuota limits', async () => {
+    await kubectl(server, ['create', 'namespace', 'quota']);
+    await kubectl(server, ['-n', 'quota', 'apply', '-f', '-'], {
+      input: `apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults}
+spec:
+  limits:
+  - type: Container
+    defaultRequest: {cpu: 150m}
+    default: {cpu: 300m}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: pods}
+spec:
+  hard: {pods: "1"}
+`,
+    });
+    await eventually('quota status', async () => ((await json(server, ['-n', 'quota', 'get', 'resourcequota', 'pods'])).status?.hard ? true : undefined));
+    await kubectl(server, ['-n', 'quota', 'run', 'one', '--image=nginx']);
+    const one = await json(server, ['-n', 'quota', 'get', 'pod', 'one']);
+    assert.deepEqual(one.spec.containers[0].resources, { requests: { cpu: '150m' }, limits: { cpu: '300m' } });
+    assert.equal(one.metadata.annotations['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu request for container one; cpu limit for container one');
+    const two = await run(server, 'kubectl', ['-n', 'quota', 'run', 'two', '--image=nginx']);
+    assert.notEqual(two.code, 0);
+    assert.match(two.stderr, /pods "two" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=1, limited: pods=1/);
+    await kubectl(server, ['delete', 'namespace', 'quota', '--wait=false']);
+  });
+
   await t.test('deleting a namespace removes everything in it', async () => {
     await kubectl(server, ['create', 'namespace', 'scratch']);
     await kubectl(server, ['-n', 'scratch', 'create', 'deployment', 'app', '--image=nginx', '--replicas=2']);
