@@ -78,8 +78,12 @@ export function apiserverCommand(): Command {
     .addOption(new Option('--region <region>', 'region label of the simulated nodes').default('us-east-1'))
     .addOption(new Option('--instance-type <type>', 'instance type of the simulated nodes (capacity, labels)').default('m5.large'))
     .addOption(new Option('--time-scale <factor>', 'simulated time on the cluster side runs this many times faster than wall time').default(1).argParser(parseFactor))
-    .action(async (opts: ApiserverCommandOptions) => {
+    .action(async (opts: ApiserverCommandOptions, cmd: Command) => {
       if (opts.storage === 'etcd' && !opts.etcdEndpoints?.length) throw new InvalidArgumentError('--storage etcd needs --etcd-endpoints');
+      const { instanceType, instanceTypeNames } = await import('../kubelet/instance-types.js');
+      if (!instanceType(opts.instanceType)) {
+        cmd.error(`error: option '--instance-type <type>' argument '${opts.instanceType}' is invalid. known instance types: ${instanceTypeNames().join(', ')}`);
+      }
       // The composition root is loaded when the command runs, so `kumo --help` stays fast and the
       // cli layer holds no static dependency on main/ (DESIGN.md: nothing imports main).
       const { startApiServer } = await import('../main/apiserver.js');
