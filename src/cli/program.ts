@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { apiserverCommand } from './apiserver.js';
+import { upCommand } from './up.js';
 
 /** The `kumo` command line. Each subcommand lives in its own file and registers itself here. */
 export function buildProgram(): Command {
   const program = new Command();
   program.name('kumo').description('Amazon EKS on one machine').version('0.1.0');
   program.addCommand(apiserverCommand());
+  program.addCommand(upCommand());
   return program;
 }

@@ -18,6 +18,10 @@ import { RealClock, ScaledClock } from '../util/clock.js';
 import { startClusterRuntime, type ClusterRuntime } from './cluster-runtime.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
+import { bearerToken, impersonate, type TokenAuthenticator } from '../apiserver/auth/index.js';
+import type { Authenticate, Authorize, AuthorizationAttributes } from '../apiserver/server/deps.js';
+import type { SchemaCatalog } from '../apiserver/schema/types.js';
+import { unauthorized } from '../api/status.js';
 import { registryApi } from './registry-api.js';
 
 export interface ApiServerOptions {
@@ -38,12 +42,20 @@ export interface ApiServerOptions {
     /** Simulated time runs this many times faster than wall time on the cluster side. Default 1. */
     timeScale?: number;
   };
+  /** Extra bearer-token authenticators (e.g. EKS `k8s-aws-v1.` tokens), tried before the built-in ones. */
+  tokenAuthenticators?: TokenAuthenticator[];
+  /** An authorizer consulted before RBAC (e.g. EKS access policies): allowed wins, otherwise RBAC decides. */
+  authorizeBefore?: (attrs: AuthorizationAttributes) => Promise<boolean>;
 }
 
 export interface RunningApiServer {
   url: string;
   port: number;
   kubeconfigPath: string;
+  registry: Registry;
+  catalog: SchemaCatalog;
+  /** Changes the Kubernetes version /version reports (an EKS control-plane upgrade). */
+  setKubernetesVersion(version: string): void;
   close(): Promise<void>;
 }
 
@@ -100,6 +112,24 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     await store.close();
     throw err;
   }
+  const clusterAuth = auth;
+  const extraTokens = opts.tokenAuthenticators ?? [];
+  const authenticate: Authenticate = extraTokens.length === 0 ? auth.authenticate : async (req) => {
+    const header = req.headers['authorization'];
+    const token = bearerToken(Array.isArray(header) ? header[0] : header);
+    if (token) {
+      for (const a of extraTokens) {
+        const result = await a.authenticateToken(token, []);
+        if (!result) continue;
+        if ('error' in result) throw unauthorized();
+        const user = { ...result.user, groups: [...new Set([...result.user.groups, 'system:authenticated'])] };
+        return impersonate(user, req.headers, clusterAuth.rbac) ?? user;
+      }
+    }
+    return clusterAuth.authenticate(req);
+  };
+  const before = opts.authorizeBefore;
+  const authorize: Authorize = !before ? auth.authorize : async (attrs) => ((await before(attrs)) ? { allowed: true } : clusterAuth.authorize(attrs));
   const handler = new RestHandler({
     catalog,
     api: registryApi(registry, auth, clock, () => runtime.dataPlane),
@@ -128,8 +158,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const server: ApiServer = new ApiServer(
     {
       resources: catalog,
-      authenticate: auth.authenticate,
-      authorize: auth.authorize,
+      authenticate,
+      authorize,
       handler,
       openapi: {
         index: () => openApiV3Index(catalog, openApiOptions),
@@ -170,6 +200,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     url,
     port,
     kubeconfigPath,
+    registry,
+    catalog,
+    setKubernetesVersion(v: string) {
+      Object.assign(version, versionInfo(v));
+    },
     close() {
       closing ??= (async () => {
         await server.close();

@@ -1,0 +1,90 @@
+// EKS's ClusterRuntime over in-process control planes: each cluster is one `kumo apiserver`
+// (startApiServer) with its own data dir DIR/clusters/<name>, HTTPS port, CA and simulated nodes.
+// After a restart a cluster comes back on the port of its stored endpoint with the same CA, so
+// kubeconfigs written before keep working.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cluster, ClusterRuntime } from '../aws/eks/index.js';
+import type { TokenAuthenticator } from '../apiserver/auth/index.js';
+import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
+import { startApiServer, type RunningApiServer } from './apiserver.js';
+import type { StorageKind } from './storage.js';
+
+export interface EksRuntimeOptions {
+  dataDir: string;
+  host: string;
+  storage: Exclude<StorageKind, 'etcd'>;
+  region: string;
+  /** Simulated nodes per cluster. */
+  nodes: number;
+  /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
+  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
+}
+
+function storedPort(endpoint: string | undefined): number {
+  if (!endpoint) return 0;
+  try {
+    return Number(new URL(endpoint).port) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+export class InProcessEksRuntime implements ClusterRuntime {
+  private readonly planes = new Map<string, Promise<RunningApiServer>>();
+
+  constructor(private readonly opts: EksRuntimeOptions) {}
+
+  /** The running control plane of a cluster, if any. */
+  plane(name: string): Promise<RunningApiServer> | undefined {
+    return this.planes.get(name);
+  }
+
+  async start(cluster: Cluster): Promise<{ endpoint: string; caData: string; oidcIssuer: string }> {
+    const existing = this.planes.get(cluster.name);
+    const p = existing ?? this.launch(cluster);
+    if (!existing) {
+      this.planes.set(cluster.name, p);
+      p.catch(() => this.planes.delete(cluster.name));
+    }
+    const plane = await p;
+    const caPem = readFileSync(join(this.opts.dataDir, 'clusters', cluster.name, 'pki', 'ca.crt'));
+    const id = createHash('sha256').update(`${cluster.arn}`).digest('hex').slice(0, 32).toUpperCase();
+    return { endpoint: plane.url, caData: caPem.toString('base64'), oidcIssuer: `${plane.url}/id/${id}` };
+  }
+
+  private async launch(cluster: Cluster): Promise<RunningApiServer> {
+    const base = {
+      host: this.opts.host,
+      dataDir: join(this.opts.dataDir, 'clusters', cluster.name),
+      storage: this.opts.storage,
+      kubernetesVersion: cluster.version,
+      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`) },
+      ...this.opts.auth(cluster.name),
+    };
+    const port = storedPort(cluster.endpoint);
+    try {
+      return await startApiServer({ ...base, port });
+    } catch (err) {
+      // The old port is taken by someone else: a new one (old kubeconfigs then need update-kubeconfig).
+      if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startApiServer({ ...base, port: 0 });
+      throw err;
+    }
+  }
+
+  async setVersion(name: string, version: string): Promise<void> {
+    const plane = await this.planes.get(name);
+    plane?.setKubernetesVersion(version);
+  }
+
+  async stop(name: string): Promise<void> {
+    const p = this.planes.get(name);
+    this.planes.delete(name);
+    if (p) await (await p.catch(() => undefined))?.close();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.planes.keys()].map((n) => this.stop(n)));
+  }
+}
