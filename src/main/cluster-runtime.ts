@@ -9,6 +9,7 @@ import type { SchemaCatalog } from '../apiserver/schema/types.js';
 import { createInProcessClient } from '../client/in-process.js';
 import { SharedInformerFactory } from '../client/informer-factory.js';
 import { startClusterControllers } from '../controllers/cluster.js';
+import { EventRecorder } from '../controllers/events/recorder.js';
 import { startWorkloadControllers } from '../controllers/index.js';
 import { NodeSimulator } from '../kubelet/simulator.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -70,10 +71,12 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
     if (missing > 0) await simulator.addNodes({ count: missing, zones: opts.zones, region: opts.region, instanceType: opts.instanceType });
     const controls = watchNodeControls(informers, simulator);
     stops.push(async () => controls.stop());
-    const pool = watchNodePool(informers, simulator, { zones: opts.zones, region: opts.region, instanceType: opts.instanceType }, () => controls.removalsDone());
+    const poolEvents = new EventRecorder({ client: kubeletClient, clock, component: 'kumo-node-pool' });
+    const pool = watchNodePool(informers, simulator, { zones: opts.zones, region: opts.region, instanceType: opts.instanceType }, () => controls.removalsDone(), poolEvents);
     stops.push(async () => {
       pool.stop();
       await pool.idle();
+      await poolEvents.flush();
     });
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

@@ -5,6 +5,7 @@
 // deleted Node is replaced, as an Auto Scaling group replaces a terminated instance. Without the
 // ConfigMap the pool keeps the size it has.
 import type { SharedInformerFactory } from '../client/informer-factory.js';
+import type { EventRecorder } from '../controllers/events/recorder.js';
 import type { Obj } from '../client/types.js';
 import type { NodeSimulator } from '../kubelet/simulator.js';
 
@@ -37,8 +38,11 @@ function isPoolConfigMap(obj: Obj): boolean {
   return meta['namespace'] === NODE_POOL_NAMESPACE && meta['name'] === NODE_POOL_CONFIGMAP;
 }
 
-/** `settle` resolves once pending removals of deleted Nodes are done, before nodes are added. */
-export function watchNodePool(informers: SharedInformerFactory, simulator: NodeSimulator, defaults: NodePoolDefaults, settle: () => Promise<void>): { stop(): void; idle(): Promise<void> } {
+/**
+ * `settle` resolves once pending removals of deleted Nodes are done, before nodes are added.
+ * Bad input and failures are reported as Warning Events on the ConfigMap.
+ */
+export function watchNodePool(informers: SharedInformerFactory, simulator: NodeSimulator, defaults: NodePoolDefaults, settle: () => Promise<void>, recorder: EventRecorder): { stop(): void; idle(): Promise<void> } {
   const configMaps = informers.informerFor('', 'v1', 'configmaps');
   const nodes = informers.informerFor('', 'v1', 'nodes');
   // Reconciles run one at a time; a change during one is picked up by the next.
@@ -51,7 +55,7 @@ export function watchNodePool(informers: SharedInformerFactory, simulator: NodeS
     if (!cm) return;
     const desired = desiredOf(cm, defaults);
     if (typeof desired === 'string') {
-      console.error(`kumo: ConfigMap ${NODE_POOL_NAMESPACE}/${NODE_POOL_CONFIGMAP}: ${desired}; node pool left as it is`);
+      recorder.event(cm, 'Warning', 'InvalidNodePool', `${desired}; the node pool is left as it is`);
       return;
     }
     const current = simulator.nodeNames();
@@ -78,7 +82,9 @@ export function watchNodePool(informers: SharedInformerFactory, simulator: NodeS
       try {
         await reconcile();
       } catch (err) {
-        console.error('kumo: resizing the node pool failed:', err);
+        const cm = configMaps.lister.get(NODE_POOL_NAMESPACE, NODE_POOL_CONFIGMAP);
+        if (cm) recorder.event(cm, 'Warning', 'NodePoolResizeFailed', err instanceof Error ? err.message : String(err));
+        else console.error('kumo: resizing the node pool failed:', err);
       }
     });
   };

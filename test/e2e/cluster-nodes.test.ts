@@ -164,5 +164,15 @@ spec:
       return list.length === 2 && !list.some((n) => n.metadata.uid === goneUid) ? list : undefined;
     });
     await kubectl(server, ['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=30s']);
+
+    // Bad input changes nothing and is reported on the ConfigMap.
+    await kubectl(server, ['-n', 'kube-system', 'patch', 'configmap', 'kumo-node-pool', '-p', '{"data":{"nodes":"many"}}']);
+    const warning = await eventually('an InvalidNodePool event', async () => {
+      const ev = await json(server, ['-n', 'kube-system', 'get', 'events', '--field-selector', 'involvedObject.name=kumo-node-pool,reason=InvalidNodePool']);
+      return ev.items[0];
+    });
+    assert.equal(warning.type, 'Warning');
+    assert.equal(warning.message, 'data.nodes must be a non-negative integer, got "many"; the node pool is left as it is');
+    assert.equal((await nodeList()).length, 2);
   });
 });
