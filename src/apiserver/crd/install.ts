@@ -5,6 +5,7 @@ import type { MutableCatalog } from '../schema/catalog.js';
 import { CrdController } from './controller.js';
 import { customResourceHooks, type CustomResourceHooks } from './hooks.js';
 import { registryCrdBackend, type CrdRegistry } from './registry-backend.js';
+import type { Registry } from '../registry/index.js';
 
 export interface CustomResources {
   controller: CrdController;
@@ -14,8 +15,10 @@ export interface CustomResources {
 }
 
 /** Starts serving the CRDs stored in the registry; call after registry.start(). */
-export function startCustomResources(registry: CrdRegistry, catalog: MutableCatalog, clock: Clock): CustomResources {
+export function startCustomResources(registry: CrdRegistry & Pick<Registry, 'useCustomResources'>, catalog: MutableCatalog, clock: Clock): CustomResources {
   const controller = new CrdController(registryCrdBackend(registry, catalog, clock), catalog, clock);
   controller.start();
-  return { controller, hooks: customResourceHooks(controller), stop: () => controller.stop() };
+  const hooks = customResourceHooks(controller);
+  registry.useCustomResources(hooks);
+  return { controller, hooks, stop: () => controller.stop() };
 }

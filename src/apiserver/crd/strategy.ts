@@ -45,3 +45,23 @@ export function setCondition(status: { conditions?: CustomResourceDefinitionCond
   const prev = conds[i]!;
   conds[i] = { ...cond, lastTransitionTime: prev.status === cond.status && prev.lastTransitionTime ? prev.lastTransitionTime : now };
 }
+
+/**
+ * SetDefaults_CustomResourceDefinition (apiextensions v1 defaults.go): singular is the lower-case
+ * kind, listKind is kind + "List", conversion strategy None, webhook service port 443.
+ */
+export function defaultCrd(crd: CustomResourceDefinition): void {
+  const spec = isPlainObject(crd.spec) ? crd.spec : undefined;
+  if (!spec) return;
+  const names = isPlainObject(spec.names) ? (spec.names as Record<string, unknown>) : undefined;
+  if (names && typeof names.kind === 'string' && names.kind) {
+    if (!names.singular) names.singular = names.kind.toLowerCase();
+    if (!names.listKind) names.listKind = `${names.kind}List`;
+  }
+  const conversion = isPlainObject(spec.conversion) ? (spec.conversion as Record<string, unknown>) : ((spec as Record<string, unknown>).conversion = { strategy: 'None' });
+  if (!conversion.strategy) conversion.strategy = 'None';
+  const webhook = isPlainObject(conversion.webhook) ? conversion.webhook : undefined;
+  const clientConfig = webhook && isPlainObject(webhook.clientConfig) ? webhook.clientConfig : undefined;
+  const service = clientConfig && isPlainObject(clientConfig.service) ? clientConfig.service : undefined;
+  if (service && service.port === undefined) service.port = 443;
+}

@@ -1,6 +1,8 @@
 // What the registry's parts share.
 import type { Store } from '../../storage/types.js';
 import type { AdmissionLookup, AdmissionPlugin } from '../admission/types.js';
+import type { CustomResourceHandlers } from '../crd/hooks.js';
+import type { ResourceDef } from '../schema/types.js';
 import type { Clock } from '../../util/clock.js';
 import type { SchemaCatalog } from '../schema/types.js';
 import type { CacheHub } from '../watchcache/index.js';
@@ -17,4 +19,6 @@ export interface RegistryContext {
   serviceNetwork: ServiceNetwork;
   /** The admission chain every create and update passes (none until the composition root sets one). */
   admission?: { plugins: readonly AdmissionPlugin[]; lookup: AdmissionLookup };
+  /** Schema-driven pruning, defaulting and validation of custom resources (set once CRDs are served). */
+  customResources?: { forResource(res: ResourceDef): CustomResourceHandlers | undefined };
 }

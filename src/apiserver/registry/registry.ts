@@ -72,6 +72,11 @@ export class Registry {
     this.ctx.admission = { plugins, lookup };
   }
 
+  /** Custom resources are pruned, defaulted and validated by their CRD's schema through these hooks. */
+  useCustomResources(hooks: NonNullable<RegistryContext['customResources']>): void {
+    this.ctx.customResources = hooks;
+  }
+
   /** The shared parts, for the registry's own subresource modules. */
   get context(): RegistryContext {
     return this.ctx;

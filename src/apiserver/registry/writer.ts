@@ -11,6 +11,9 @@ import { validateObject } from '../validation/index.js';
 import type { ResourceDef } from '../schema/types.js';
 import { decodeKv, encodeValue, objectKey } from '../watchcache/index.js';
 import type { AdmissionAttributes } from '../admission/types.js';
+import { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate } from '../crd/crd-validation.js';
+import { defaultCrd } from '../crd/strategy.js';
+import type { CustomResourceDefinition } from '../crd/types.js';
 import type { RegistryContext } from './context.js';
 import { fromStorageError } from './errors.js';
 import { keyFor } from './object-key.js';
@@ -54,17 +57,27 @@ const NAMESPACES: Pick<ResourceDef, 'group' | 'resource' | 'namespaced'> = { gro
 function decodeBody(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, obj: ApiObject, opts: WriteOptions): void {
   checkTypeMeta(res, obj);
   checkNamespace(res, namespace, obj);
-  reportUnknownFields(pruneUnknownFields(ctx.catalog, res.typeRef, obj), opts.fieldValidation, opts.warnings);
+  const cr = ctx.customResources?.forResource(res);
+  const unknown = cr ? cr.prune(obj) : pruneUnknownFields(ctx.catalog, res.typeRef, obj);
+  reportUnknownFields(unknown, opts.fieldValidation, opts.warnings);
 }
 
-function defaults(res: ResourceDef, obj: ApiObject): void {
-  applyDefaults(res.group, res.version, res.kind, obj);
+const isCrds = (res: ResourceDef) => res.group === 'apiextensions.k8s.io' && res.resource === 'customresourcedefinitions';
+
+function defaults(ctx: RegistryContext, res: ResourceDef, obj: ApiObject): void {
+  const cr = ctx.customResources?.forResource(res);
+  if (cr) cr.applyDefaults(obj);
+  else if (isCrds(res)) defaultCrd(obj as CustomResourceDefinition);
+  else applyDefaults(res.group, res.version, res.kind, obj);
 }
 
 /** Create (no `old`) or update validation; 422 Invalid with upstream's causes. */
-function validate(res: ResourceDef, obj: ApiObject, old: ApiObject | undefined, subresource?: string): void {
+function validate(ctx: RegistryContext, res: ResourceDef, obj: ApiObject, old: ApiObject | undefined, subresource?: string): void {
   let errs: FieldError[];
-  if (subresource === 'ephemeralcontainers' && old) errs = validateEphemeralContainersUpdate(res, obj, old);
+  const cr = ctx.customResources?.forResource(res);
+  if (cr) errs = cr.validate(obj, old);
+  else if (isCrds(res)) errs = subresource === 'status' && old ? validateCustomResourceDefinitionStatusUpdate(obj, old) : validateCustomResourceDefinition(obj, old);
+  else if (subresource === 'ephemeralcontainers' && old) errs = validateEphemeralContainersUpdate(res, obj, old);
   // pods/resize: only resources changed, which the pod's own validation covers.
   else if (subresource === 'resize') errs = validateObject(res.group, res.version, res.kind, obj);
   else errs = validateObject(res.group, res.version, res.kind, obj, old);
@@ -159,7 +172,7 @@ async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: 
   if (metaString(obj, 'resourceVersion')) throw badRequest('resourceVersion should not be set on objects to be created');
   const requestedName = metaString(obj, 'name');
   await admitNamespace(ctx, res, res.namespaced ? (metaString(obj, 'namespace') || namespace) : undefined, requestedName);
-  defaults(res, obj);
+  defaults(ctx, res, obj);
   await runAdmissionPhase(ctx, 'admit', res, obj, undefined, opts);
   // rest.BeforeCreate: system fields are the server's.
   delete m.deletionTimestamp;
@@ -185,7 +198,7 @@ async function createDecoded(ctx: RegistryContext, res: ResourceDef, namespace: 
 
 async function storeNew(ctx: RegistryContext, res: ResourceDef, obj: ApiObject, opts: WriteOptions, managedFieldsDone: boolean, generateFrom: string | undefined): Promise<ApiObject> {
   const m = meta(obj);
-  validate(res, obj, undefined);
+  validate(ctx, res, obj, undefined);
   await runAdmissionPhase(ctx, 'validate', res, obj, undefined, opts);
   if (!managedFieldsDone) recordManagedFields(ctx, res, undefined, obj, opts);
   const ns = res.namespaced ? metaString(obj, 'namespace') : undefined;
@@ -273,7 +286,7 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
     checkName(body, name);
     const bodyRv = metaString(body, 'resourceVersion');
     if (bodyRv && bodyRv !== String(kv.modRevision)) throw conflict(res.group, res.resource, name, OBJECT_MODIFIED);
-    if (opts.subresource !== 'finalize' && !plan.raw) defaults(res, body);
+    if (opts.subresource !== 'finalize' && !plan.raw) defaults(ctx, res, body);
     if (!plan.raw) await runAdmissionPhase(ctx, 'admit', res, body, existing, opts);
     const next = plan.raw ? body : prepareForUpdate(res, body, existing, opts.subresource);
     keepSystemFields(next, existing);
@@ -314,7 +327,7 @@ async function storeUpdate(
   plan: UpdatePlan,
   opts: WriteOptions,
 ): Promise<{ object: ApiObject; stored: boolean } | undefined> {
-  if (!plan.raw) validate(res, next, existing, opts.subresource);
+  if (!plan.raw) validate(ctx, res, next, existing, opts.subresource);
   if (!plan.raw) await runAdmissionPhase(ctx, 'validate', res, next, existing, opts);
   if (!plan.raw && !plan.managedFieldsDone) recordManagedFields(ctx, res, existing, next, opts);
   // A write that changes nothing but managedFields timestamps is a no-op.
