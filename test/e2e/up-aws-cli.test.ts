@@ -1,0 +1,170 @@
+// `kumo up` as a user runs it: the real aws CLI creates IAM objects and an EKS cluster, writes a
+// kubeconfig with update-kubeconfig, and kubectl reaches the cluster through `aws eks get-token`
+// (k8s-aws-v1 tokens checked by the cluster's API server). Then access entries and policies for a
+// second IAM user, a version upgrade, a restart on the same data directory, and deletion.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeClusterCommand, DescribeUpdateCommand, EKSClient } from '@aws-sdk/client-eks';
+import { kumoCommand, REPO_ROOT, run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
+
+interface Up {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startUp(dataDir: string, children: Set<ChildProcess>): Promise<Up> {
+  const { cmd, args } = kumoCommand();
+  const child = spawn(cmd, [...args, 'up', '--port', '0', '--data-dir', dataDir, '--cluster-create-delay', '200ms'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT });
+  children.add(child);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    children.delete(child);
+  };
+  let log = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kumo up did not become ready:\n${log}`)), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      log += c.toString();
+      const m = /kumo up: AWS endpoint (http:\/\/\S+) \(region us-east-1\)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`kumo up exited (${code}) before it was ready:\n${log}`));
+    });
+  }).catch(async (err) => {
+    await stop();
+    throw err;
+  });
+  return { url, stop };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks get-token', { timeout: 240_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kumo-up-'));
+  const dataDir = join(dir, 'data');
+  const home = join(dir, 'home');
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(join(dir, 'aws-config'), '');
+  writeFileSync(join(dir, 'aws-credentials'), '');
+  const children = new Set<ChildProcess>();
+  let up = await startUp(dataDir, children);
+  t.after(async () => {
+    await up.stop();
+    for (const c of children) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const envFor = (key: string, secret: string): NodeJS.ProcessEnv => ({
+    PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}`,
+    HOME: home,
+    KUBECONFIG: kubeconfig,
+    AWS_ACCESS_KEY_ID: key,
+    AWS_SECRET_ACCESS_KEY: secret,
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(dir, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
+  });
+  const admin = { env: envFor('test', 'test') };
+  const ok = (r: RunResult, what: string) => {
+    assert.equal(r.code, 0, `${what} failed:\n${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+  const aws = async (args: string[], who = admin) => ok(await run(who, 'aws', ['--endpoint-url', up.url, '--output', 'json', ...args]), `aws ${args.slice(0, 2).join(' ')}`);
+  const kubectl = async (args: string[], who = admin) => ok(await run(who, 'kubectl', args), `kubectl ${args.join(' ')}`);
+  const eks = () => new EKSClient({ endpoint: up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const roleArn = JSON.parse(await aws(['iam', 'create-role', '--role-name', 'eks-cluster-role', '--assume-role-policy-document', trust])).Role.Arn as string;
+  await aws(['iam', 'attach-role-policy', '--role-name', 'eks-cluster-role', '--policy-arn', 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy']);
+
+  const createdAt = Date.now();
+  const created = JSON.parse(await aws([
+    'eks', 'create-cluster', '--name', 'my-cluster', '--role-arn', roleArn,
+    '--resources-vpc-config', 'subnetIds=subnet-1,subnet-2,securityGroupIds=sg-1',
+    '--kubernetes-version', '1.32', '--access-config', 'authenticationMode=API_AND_CONFIG_MAP',
+  ]));
+  assert.equal(created.cluster.status, 'CREATING');
+  // botocore's waiter sleeps 30 s after a CREATING answer, so it is run once the cluster is ACTIVE.
+  const client = eks();
+  await until('ACTIVE', async () => ((await client.send(new DescribeClusterCommand({ name: 'my-cluster' }))).cluster?.status === 'ACTIVE' ? true : undefined));
+  await aws(['eks', 'wait', 'cluster-active', '--name', 'my-cluster']);
+  await aws(['eks', 'update-kubeconfig', '--name', 'my-cluster', '--kubeconfig', kubeconfig]);
+  const namespaces = await kubectl(['get', 'namespaces', '-o', 'name']);
+  const firstKubectlMs = Date.now() - createdAt;
+  t.diagnostic(`CreateCluster -> first kubectl get namespaces: ${firstKubectlMs} ms`);
+  assert.match(namespaces, /namespace\/kube-system/);
+  const whoami = JSON.parse(await kubectl(['auth', 'whoami', '-o', 'json']));
+  assert.equal(whoami.status.userInfo.username, 'arn:aws:iam::000000000000:root');
+  assert.deepEqual(whoami.status.userInfo.extra.arn, ['arn:aws:iam::000000000000:root']);
+  await kubectl(['create', 'configmap', 'before-restart', '--from-literal', 'k=v']);
+
+  // A second IAM user: unknown to the cluster until an access entry names it.
+  await aws(['iam', 'create-user', '--user-name', 'viewer']);
+  const key = JSON.parse(await aws(['iam', 'create-access-key', '--user-name', 'viewer'])).AccessKey;
+  const viewer = { env: envFor(key.AccessKeyId, key.SecretAccessKey) };
+  const refused = await run(viewer, 'kubectl', ['get', 'pods']);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /You must be logged in to the server|Unauthorized/);
+  const viewerArn = 'arn:aws:iam::000000000000:user/viewer';
+  await aws(['eks', 'create-access-entry', '--cluster-name', 'my-cluster', '--principal-arn', viewerArn]);
+  await aws(['eks', 'associate-access-policy', '--cluster-name', 'my-cluster', '--principal-arn', viewerArn,
+    '--policy-arn', 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', '--access-scope', 'type=cluster']);
+  await kubectl(['get', 'pods'], viewer);
+  const denied = await run(viewer, 'kubectl', ['create', 'configmap', 'nope']);
+  assert.notEqual(denied.code, 0);
+  assert.match(denied.stderr, /forbidden/i);
+  assert.equal(JSON.parse(await kubectl(['auth', 'whoami', '-o', 'json'], viewer)).status.userInfo.username, viewerArn);
+
+  // One minor version up: /version follows once the update is Successful.
+  const update = JSON.parse(await aws(['eks', 'update-cluster-version', '--name', 'my-cluster', '--kubernetes-version', '1.33'])).update;
+  await until('update Successful', async () =>
+    (await client.send(new DescribeUpdateCommand({ name: 'my-cluster', updateId: update.id }))).update?.status === 'Successful' ? true : undefined);
+  client.destroy();
+  assert.equal(JSON.parse(await kubectl(['version', '-o', 'json'])).serverVersion.minor, '33');
+
+  // Restart on the same data directory: state and the cluster come back; the old kubeconfig works.
+  await up.stop();
+  up = await startUp(dataDir, children);
+  const described = JSON.parse(await aws(['eks', 'describe-cluster', '--name', 'my-cluster'])).cluster;
+  assert.equal(described.status, 'ACTIVE');
+  assert.equal(described.version, '1.33');
+  assert.equal(JSON.parse(await aws(['iam', 'get-role', '--role-name', 'eks-cluster-role'])).Role.Arn, roleArn);
+  assert.equal(JSON.parse(await kubectl(['get', 'configmap', 'before-restart', '-o', 'json'])).data.k, 'v');
+  await kubectl(['get', 'pods'], viewer);
+
+  await aws(['eks', 'delete-cluster', '--name', 'my-cluster']);
+  const after = eks();
+  t.after(() => after.destroy());
+  await until('cluster gone', async () => {
+    try {
+      await after.send(new DescribeClusterCommand({ name: 'my-cluster' }));
+      return undefined;
+    } catch (err) {
+      return (err as { name?: string }).name === 'ResourceNotFoundException' ? true : undefined;
+    }
+  });
+});
