@@ -31,6 +31,15 @@ export function eksTokenAuthenticator(opts: EksTokenAuthOptions): TokenAuthentic
     async authenticateToken(token: string): Promise<TokenAuthResult> {
       const url = presignedUrlOfToken(token);
       if (url === undefined) return undefined;
+      // aws-iam-authenticator refuses tokens whose signature does not cover the cluster id header.
+      const signedHeaders = (() => {
+        try {
+          return (new URL(url).searchParams.get('X-Amz-SignedHeaders') ?? '').toLowerCase().split(';');
+        } catch {
+          return [];
+        }
+      })();
+      if (!signedHeaders.includes('x-k8s-aws-id')) return { error: 'invalid EKS token: x-k8s-aws-id is not signed' };
       // The token binds the cluster through its signed x-k8s-aws-id header (aws-iam-authenticator).
       const who = await verifyPresignedGetCallerIdentity(opts.state, url, { 'x-k8s-aws-id': opts.clusterName }, opts.clock.now(), opts.accountId);
       if (!who.ok) return { error: `invalid EKS token: ${who.reason}` };

@@ -1,0 +1,106 @@
+// Authentication into a `kumo up` cluster with EKS tokens: which tokens a cluster accepts, the
+// aws-auth ConfigMap mapping of an assumed role with {{SessionName}}, and a namespace-scoped access
+// policy evaluated before RBAC. Tokens are presigned here exactly as `aws eks get-token` does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { CreateAccessEntryCommand, AssociateAccessPolicyCommand, CreateClusterCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeSha256 } from '../../src/aws/server/sha256.js';
+import { startUp } from '../../src/main/up.js';
+import { run, toolEnv } from '../helpers/apiserver.js';
+
+interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+
+/** `aws eks get-token`: a presigned STS GetCallerIdentity URL signed over host;x-k8s-aws-id. */
+async function eksToken(creds: Creds, cluster: string, signedAt = new Date(), signClusterId = true): Promise<string> {
+  const signer = new SignatureV4({ credentials: creds, region: 'us-east-1', service: 'sts', sha256: NodeSha256, uriEscapePath: true, applyChecksum: false });
+  const req = await signer.presign(
+    {
+      method: 'GET', protocol: 'https:', hostname: 'sts.us-east-1.amazonaws.com', path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers: { host: 'sts.us-east-1.amazonaws.com', ...(signClusterId ? { 'x-k8s-aws-id': cluster } : {}) },
+    },
+    { expiresIn: 60, signingDate: signedAt },
+  );
+  const query = new URLSearchParams(req.query as Record<string, string>).toString();
+  return 'k8s-aws-v1.' + Buffer.from(`https://sts.us-east-1.amazonaws.com/?${query}`).toString('base64url');
+}
+
+test('kumo up clusters accept EKS tokens for them only, map aws-auth roles and enforce scoped access policies', { timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kumo-up-auth-'));
+  const up = await startUp({ port: 0, host: '127.0.0.1', dataDir: dir, storage: 'memory', region: 'us-east-1', enforceIam: false, clusterCreateDelayMs: 0, nodesPerCluster: 0 });
+  t.after(async () => {
+    await up.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const root: Creds = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const config = { endpoint: up.url, region: 'us-east-1', credentials: root };
+  const eks = new EKSClient(config);
+  const iam = new IAMClient(config);
+  t.after(() => [eks, iam].forEach((c) => c.destroy()));
+
+  await eks.send(new CreateClusterCommand({
+    name: 'c1', roleArn: 'arn:aws:iam::000000000000:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] },
+    accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
+  }));
+  for (;;) {
+    if ((await eks.send(new DescribeClusterCommand({ name: 'c1' }))).cluster?.status === 'ACTIVE') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const clusterDir = join(dir, 'clusters', 'c1');
+  const env = toolEnv(join(clusterDir, 'kubeconfig'), join(dir, 'home'));
+  const kubectl = (args: string[], token?: string) => run({ env }, 'kubectl', token ? ['--token', token, ...args] : args);
+  const whoami = async (token: string) => {
+    const r = await kubectl(['auth', 'whoami', '-o', 'json'], token);
+    return r.code === 0 ? JSON.parse(r.stdout).status.userInfo : r.stderr;
+  };
+
+  // The creator (root) is admin through its access entry; other clusters' and expired tokens are refused.
+  assert.equal((await whoami(await eksToken(root, 'c1'))).username, 'arn:aws:iam::000000000000:root');
+  assert.match(await whoami(await eksToken(root, 'other-cluster')), /You must be logged in|Unauthorized/);
+  assert.match(await whoami(await eksToken(root, 'c1', new Date(Date.now() - 20 * 60_000))), /You must be logged in|Unauthorized/);
+  assert.match(await whoami(await eksToken(root, 'c1', new Date(), false)), /You must be logged in|Unauthorized/);
+  assert.match(await whoami(await eksToken({ accessKeyId: 'test', secretAccessKey: 'wrong' }, 'c1')), /You must be logged in|Unauthorized/);
+
+  // An assumed role is unknown until aws-auth maps its role; {{SessionName}} has '@' replaced by '-'.
+  await iam.send(new CreateUserCommand({ UserName: 'alice' }));
+  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:user/alice' }, Action: 'sts:AssumeRole' }] });
+  const { Role } = await iam.send(new CreateRoleCommand({ RoleName: 'developers', AssumeRolePolicyDocument: trust }));
+  const alice = new STSClient({ ...config, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } });
+  t.after(() => alice.destroy());
+  const { Credentials } = await alice.send(new AssumeRoleCommand({ RoleArn: Role!.Arn!, RoleSessionName: 'alice@example.com' }));
+  const session: Creds = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+  assert.match(await whoami(await eksToken(session, 'c1')), /You must be logged in|Unauthorized/);
+  const mapRoles = `- rolearn: ${Role!.Arn}\n  username: dev:{{SessionName}}\n  groups:\n    - developers\n`;
+  const created = await kubectl(['-n', 'kube-system', 'create', 'configmap', 'aws-auth', `--from-literal=mapRoles=${mapRoles}`]);
+  assert.equal(created.code, 0, created.stderr);
+  const dev = await whoami(await eksToken(session, 'c1'));
+  assert.equal(dev.username, 'dev:alice-example.com');
+  assert.ok(dev.groups.includes('developers'));
+  // No RBAC binding and no access policy: authenticated, but forbidden.
+  const devList = await kubectl(['get', 'pods'], await eksToken(session, 'c1'));
+  assert.notEqual(devList.code, 0);
+  assert.match(devList.stderr, /forbidden/i);
+
+  // A namespace-scoped AmazonEKSEditPolicy: writes inside team-a, nothing elsewhere.
+  await kubectl(['create', 'namespace', 'team-a']);
+  const principalArn = Role!.Arn!;
+  await eks.send(new CreateAccessEntryCommand({ clusterName: 'c1', principalArn, username: 'editor' }));
+  await eks.send(new AssociateAccessPolicyCommand({
+    clusterName: 'c1', principalArn, policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy',
+    accessScope: { type: 'namespace', namespaces: ['team-a'] },
+  }));
+  const token = await eksToken(session, 'c1');
+  assert.equal((await whoami(token)).username, 'editor');
+  const inside = await kubectl(['-n', 'team-a', 'create', 'configmap', 'x', '--from-literal=a=b'], token);
+  assert.equal(inside.code, 0, inside.stderr);
+  const outside = await kubectl(['-n', 'default', 'create', 'configmap', 'x', '--from-literal=a=b'], token);
+  assert.notEqual(outside.code, 0);
+  assert.match(outside.stderr, /forbidden/i);
+});
