@@ -18,7 +18,7 @@ import { RealClock, ScaledClock } from '../util/clock.js';
 import { startClusterRuntime, type ClusterRuntime } from './cluster-runtime.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
-import { bearerToken, impersonate, type TokenAuthenticator } from '../apiserver/auth/index.js';
+import { bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { Authenticate, Authorize, AuthorizationAttributes } from '../apiserver/server/deps.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
 import { unauthorized } from '../api/status.js';
@@ -42,6 +42,8 @@ export interface ApiServerOptions {
     /** Simulated time runs this many times faster than wall time on the cluster side. Default 1. */
     timeScale?: number;
   };
+  /** The ServiceAccount token issuer (--service-account-issuer); default DEFAULT_ISSUER. */
+  serviceAccountIssuer?: string;
   /** Extra bearer-token authenticators (e.g. EKS `k8s-aws-v1.` tokens), tried before the built-in ones. */
   tokenAuthenticators?: TokenAuthenticator[];
   /** An authorizer consulted before RBAC (e.g. EKS access policies): allowed wins, otherwise RBAC decides. */
@@ -54,6 +56,8 @@ export interface RunningApiServer {
   kubeconfigPath: string;
   registry: Registry;
   catalog: SchemaCatalog;
+  /** The ServiceAccount token issuer's keys (its JWKS is what an OIDC provider for the cluster serves). */
+  serviceAccountTokens: ServiceAccountTokens;
   /** Changes the Kubernetes version /version reports (an EKS control-plane upgrade). */
   setKubernetesVersion(version: string): void;
   close(): Promise<void>;
@@ -81,7 +85,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
   let auth;
   try {
-    auth = await buildClusterAuth({ dataDir, registry, catalog, adminToken });
+    auth = await buildClusterAuth({ dataDir, registry, catalog, adminToken, issuer: opts.serviceAccountIssuer });
   } catch (err) {
     await registry.stop();
     compaction?.stop();
@@ -202,6 +206,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     kubeconfigPath,
     registry,
     catalog,
+    serviceAccountTokens: auth.tokens,
     setKubernetesVersion(v: string) {
       Object.assign(version, versionInfo(v));
     },

@@ -50,8 +50,23 @@ export class InProcessEksRuntime implements ClusterRuntime {
     }
     const plane = await p;
     const caPem = readFileSync(join(this.opts.dataDir, 'clusters', cluster.name, 'pki', 'ca.crt'));
-    const id = createHash('sha256').update(`${cluster.arn}`).digest('hex').slice(0, 32).toUpperCase();
-    return { endpoint: plane.url, caData: caPem.toString('base64'), oidcIssuer: `${plane.url}/id/${id}` };
+    return { endpoint: plane.url, caData: caPem.toString('base64'), oidcIssuer: this.issuerOf(cluster) };
+  }
+
+  /** EKS's issuer shape, stable across restarts: the cluster's ServiceAccount tokens carry it as `iss`. */
+  private issuerOf(cluster: Cluster): string {
+    const id = createHash('sha256').update(cluster.arn).digest('hex').slice(0, 32).toUpperCase();
+    return `https://oidc.eks.${this.opts.region}.amazonaws.com/id/${id}`;
+  }
+
+  /** The JWKS of the cluster whose ServiceAccount issuer this is, if it runs here. */
+  async jwksOf(issuer: string): Promise<{ keys: Array<Record<string, string>> } | undefined> {
+    const want = issuer.replace(/\/$/, '');
+    for (const p of this.planes.values()) {
+      const plane = await p.catch(() => undefined);
+      if (plane && plane.serviceAccountTokens.issuer === want) return plane.serviceAccountTokens.jwks();
+    }
+    return undefined;
   }
 
   private async launch(cluster: Cluster): Promise<RunningApiServer> {
@@ -60,6 +75,7 @@ export class InProcessEksRuntime implements ClusterRuntime {
       dataDir: join(this.opts.dataDir, 'clusters', cluster.name),
       storage: this.opts.storage,
       kubernetesVersion: cluster.version,
+      serviceAccountIssuer: this.issuerOf(cluster),
       cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`) },
       ...this.opts.auth(cluster.name),
     };

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
-import { KubeAwsStateStore, startAwsEndpoint, type AwsEndpoint } from '../aws/index.js';
+import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
 import { EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
 import { accessPolicyAuthorizer, eksTokenAuthenticator } from './eks-auth.js';
@@ -85,7 +85,10 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   let endpoint: AwsEndpoint | undefined;
   try {
     await svc.start();
-    endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock });
+    // Web identity tokens of this region's clusters are checked against their keys in-process;
+    // other issuers are fetched as AWS fetches them.
+    const jwksResolver: JwksResolver = async (issuer) => ((await runtime.jwksOf(issuer)) as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
+    endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver });
     endpoint.registerRestJsonService('eks', eksHandler(svc));
   } catch (err) {
     svc.stop();

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CreateAccessEntryCommand, AssociateAccessPolicyCommand, CreateClusterCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateAccessKeyCommand, CreateOpenIDConnectProviderCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeSha256 } from '../../src/aws/server/sha256.js';
 import { startUp } from '../../src/main/up.js';
 import { run, toolEnv } from '../helpers/apiserver.js';
@@ -31,7 +31,7 @@ async function eksToken(creds: Creds, cluster: string, signedAt = new Date(), si
   return 'k8s-aws-v1.' + Buffer.from(`https://sts.us-east-1.amazonaws.com/?${query}`).toString('base64url');
 }
 
-test('kumo up clusters accept EKS tokens for them only, map aws-auth roles and enforce scoped access policies', { timeout: 120_000 }, async (t) => {
+test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enforce scoped access policies; their ServiceAccount tokens assume IAM roles (IRSA)', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kumo-up-auth-'));
   const up = await startUp({ port: 0, host: '127.0.0.1', dataDir: dir, storage: 'memory', region: 'us-east-1', enforceIam: false, clusterCreateDelayMs: 0, nodesPerCluster: 0 });
   t.after(async () => {
@@ -103,4 +103,28 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles and e
   const outside = await kubectl(['-n', 'default', 'create', 'configmap', 'x', '--from-literal=a=b'], token);
   assert.notEqual(outside.code, 0);
   assert.match(outside.stderr, /forbidden/i);
+
+  // IRSA: a ServiceAccount token of the cluster (issuer = the cluster's identity.oidc.issuer)
+  // assumes a role whose trust policy names the cluster's OIDC provider and the ServiceAccount.
+  const issuer = (await eks.send(new DescribeClusterCommand({ name: 'c1' }))).cluster!.identity!.oidc!.issuer!;
+  assert.match(issuer, /^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+  const host = issuer.replace('https://', '');
+  await iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'] }));
+  await iam.send(new CreateRoleCommand({
+    RoleName: 'irsa',
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow', Principal: { Federated: `arn:aws:iam::000000000000:oidc-provider/${host}` }, Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { [`${host}:sub`]: 'system:serviceaccount:default:default', [`${host}:aud`]: 'sts.amazonaws.com' } },
+      }],
+    }),
+  }));
+  const saToken = await kubectl(['create', 'token', 'default', '--audience', 'sts.amazonaws.com']);
+  assert.equal(saToken.code, 0, saToken.stderr);
+  const web = new STSClient(config);
+  t.after(() => web.destroy());
+  const assumed = await web.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::000000000000:role/irsa', RoleSessionName: 'pod', WebIdentityToken: saToken.stdout.trim() }));
+  assert.equal(assumed.AssumedRoleUser?.Arn, 'arn:aws:sts::000000000000:assumed-role/irsa/pod');
+  assert.equal(assumed.SubjectFromWebIdentityToken, 'system:serviceaccount:default:default');
 });
