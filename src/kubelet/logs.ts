@@ -28,6 +28,13 @@ interface Line {
   text: string;
 }
 
+/** The kubelet's words for the common pending failures (validateContainerLogStatus). */
+function waitingReasonText(reason: string): string {
+  if (reason === 'ErrImagePull') return "image can't be pulled";
+  if (reason === 'ImagePullBackOff') return 'trying and failing to pull image';
+  return reason;
+}
+
 function rfc3339Nano(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 }
@@ -69,9 +76,12 @@ export function logsFor(pod: Obj, container: string | undefined, opts: LogOption
     lines = instanceLines(pod, spec, s.image, s.restartCount, parseTime(s.state.running.startedAt) ?? now, undefined, s.ready, now);
   } else if (s?.state.terminated) {
     lines = instanceLines(pod, spec, s.image, s.restartCount, parseTime(s.state.terminated.startedAt) ?? now, s.state.terminated, false, now);
+  } else if (s?.lastState.terminated) {
+    // Waiting to restart (CrashLoopBackOff): upstream's kubelet serves the last instance's log.
+    const prev = s.lastState.terminated;
+    lines = instanceLines(pod, spec, s.image, Math.max(0, s.restartCount - 1), parseTime(prev.startedAt) ?? now, prev, false, now);
   } else {
-    const reason = s?.state.waiting?.reason ?? 'ContainerCreating';
-    throw badRequest(`container "${cname}" in pod "${podName}" is waiting to start: ${reason}`);
+    throw badRequest(`container "${cname}" in pod "${podName}" is waiting to start: ${waitingReasonText(s?.state.waiting?.reason ?? 'ContainerCreating')}`);
   }
   if (opts.sinceSeconds !== undefined) {
     const from = now - opts.sinceSeconds * 1000;
