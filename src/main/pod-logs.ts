@@ -30,12 +30,18 @@ export function podLog(pod: Obj, query: URLSearchParams): string {
     throw badRequest(`container ${container} is not valid for pod ${name}`);
   }
   if (!spec['nodeName']) throw badRequest(`pod ${name} does not have a host assigned`);
+  // The kubelet's checks (validateContainerLogStatus): previous needs a terminated instance; a
+  // running, terminated or restarting container has a log; a waiting one says why.
   const statuses = [...((status['containerStatuses'] as Obj[]) ?? []), ...((status['initContainerStatuses'] as Obj[]) ?? [])];
   const cs = statuses.find((s) => s['name'] === container);
   const state = (cs?.['state'] ?? {}) as Obj;
-  if (!state['running'] && !state['terminated']) {
+  const lastTerminated = ((cs?.['lastState'] ?? {}) as Obj)['terminated'];
+  if (query.get('previous') === 'true') {
+    if (!lastTerminated) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+  } else if (!state['running'] && !state['terminated'] && !lastTerminated) {
     const reason = String(((state['waiting'] ?? {}) as Obj)['reason'] ?? 'ContainerCreating');
-    throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
+    const text = reason === 'ErrImagePull' ? "image can't be pulled" : reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+    throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${text}`);
   }
   return '';
 }

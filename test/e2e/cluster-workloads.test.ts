@@ -264,6 +264,18 @@ spec:
     const out = await kubectl(server, ['logs', pod.metadata.name]);
     assert.match(out, new RegExp(`^kumo: simulated container nginx of pod default/${pod.metadata.name} started \\(image docker.io/library/nginx:latest, restart 0\\)$`, 'm'));
     assert.match(out, /^kumo: container nginx is ready$/m);
+
+    // A crash-looping container: the last instance's log, now and with --previous.
+    await kubectl(server, ['run', 'crash', '--image=busybox', '--annotations=kumo.dev/crash-after-seconds=1']);
+    await eventually('a restart', async () => ((await json(server, ['get', 'pod', 'crash'])).status.containerStatuses?.[0]?.restartCount >= 1 ? true : undefined));
+    const previous = await kubectl(server, ['logs', 'crash', '--previous']);
+    assert.match(previous, /^kumo: simulated container crash of pod default\/crash started \(image docker.io\/library\/busybox:latest, restart 0\)$/m);
+    assert.match(previous, /^kumo: container crash exited with code 1 \(Error\)$/m);
+    const current = await kubectl(server, ['logs', 'crash']);
+    assert.match(current, /^kumo: simulated container crash of pod default\/crash started/m);
+    const none = await run(server, 'kubectl', ['logs', pod.metadata.name, '--previous']);
+    assert.match(none.stderr, new RegExp(`previous terminated container "nginx" in pod "${pod.metadata.name}" not found`));
+    await kubectl(server, ['delete', 'pod', 'crash', '--grace-period=0', '--force']);
   });
 
   await t.test('admission: LimitRange defaults and ResourceQuota limits', async () => {
