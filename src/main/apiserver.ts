@@ -21,7 +21,6 @@ import { buildClusterAuth } from './auth.js';
 import { bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { Authenticate, Authorize, AuthorizationAttributes } from '../apiserver/server/deps.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
-import { unauthorized } from '../api/status.js';
 import { registryApi } from './registry-api.js';
 
 export interface ApiServerOptions {
@@ -124,8 +123,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     if (token) {
       for (const a of extraTokens) {
         const result = await a.authenticateToken(token, []);
-        if (!result) continue;
-        if ('error' in result) throw unauthorized();
+        // Upstream's union authenticator: a refusal lets the next authenticator try (the built-in ones last).
+        if (!result || 'error' in result) continue;
         const user = { ...result.user, groups: [...new Set([...result.user.groups, 'system:authenticated'])] };
         return impersonate(user, req.headers, clusterAuth.rbac) ?? user;
       }

@@ -5,8 +5,9 @@
 import type { TokenAuthenticator, TokenAuthResult } from '../apiserver/auth/index.js';
 import { ruleAllows, type Attributes } from '../apiserver/auth/index.js';
 import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
-import { presignedUrlOfToken, verifyPresignedGetCallerIdentity, type AwsStateStore } from '../aws/index.js';
-import { accessPolicyRules, type ClusterIdentity } from '../aws/eks/index.js';
+import { presignedUrlOfToken, verifyPresignedGetCallerIdentity, type AwsStateStore, type JwksResolver } from '../aws/index.js';
+import { accessPolicyRules, type ClusterIdentity, type OidcIdentityProviderConfig } from '../aws/eks/index.js';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { Clock } from '../util/clock.js';
 
 export type ResolveIdentity = (clusterName: string, callerArn: string) => Promise<ClusterIdentity | undefined>;
@@ -78,5 +79,56 @@ export function accessPolicyAuthorizer(clusterName: string, resolve: ResolveIden
       if (rules.some((r) => ruleAllows(request, r))) return true;
     }
     return false;
+  };
+}
+
+export interface EksOidcAuthOptions {
+  /** The cluster's ACTIVE identity provider configs (clusterOidcProviders). */
+  providers: () => OidcIdentityProviderConfig[];
+  jwks: JwksResolver;
+  clock: Clock;
+}
+
+function claimStrings(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/**
+ * Tokens of an associated OIDC identity provider, checked as kube-apiserver's --oidc-* flags do
+ * (plugin/pkg/authenticator/token/oidc): signature by the issuer's keys, `iss`, `aud` holding the
+ * client id, expiry, required claims; the username claim (default `sub`) prefixed with
+ * usernamePrefix, or `<issuer>#` when none is set and the claim is not `email` ("-" disables it).
+ */
+export function eksOidcAuthenticator(opts: EksOidcAuthOptions): TokenAuthenticator {
+  return {
+    async authenticateToken(token: string): Promise<TokenAuthResult> {
+      let iss: string | undefined;
+      try {
+        iss = decodeJwt(token).iss;
+      } catch {
+        return undefined;
+      }
+      const provider = opts.providers().find((p) => p.issuerUrl.replace(/\/$/, '') === iss?.replace(/\/$/, ''));
+      if (!provider) return undefined;
+      let claims: Record<string, unknown>;
+      try {
+        const keys = await opts.jwks(provider.issuerUrl);
+        ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(keys), { issuer: iss, audience: provider.clientId, currentDate: new Date(opts.clock.now()) }));
+      } catch (err) {
+        return { error: `invalid OIDC token: ${(err as Error).message}` };
+      }
+      for (const [k, v] of Object.entries(provider.requiredClaims ?? {})) {
+        if (claims[k] !== v) return { error: `invalid OIDC token: required claim ${k} does not match` };
+      }
+      const usernameClaim = provider.usernameClaim ?? 'sub';
+      const name = claims[usernameClaim];
+      if (typeof name !== 'string' || name === '') return { error: `invalid OIDC token: no ${usernameClaim} claim` };
+      if (usernameClaim === 'email' && claims['email_verified'] === false) return { error: 'invalid OIDC token: email not verified' };
+      const prefix = provider.usernamePrefix === '-' ? '' : provider.usernamePrefix ?? (usernameClaim === 'email' ? '' : `${provider.issuerUrl}#`);
+      const groupPrefix = provider.groupsPrefix === '-' ? '' : provider.groupsPrefix ?? '';
+      const groups = provider.groupsClaim ? claimStrings(claims[provider.groupsClaim]).map((g) => groupPrefix + g) : [];
+      return { user: { username: prefix + name, groups }, audiences: [] };
+    },
   };
 }

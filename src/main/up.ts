@@ -8,9 +8,9 @@ import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
 import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
-import { EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
+import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
-import { accessPolicyAuthorizer, eksTokenAuthenticator } from './eks-auth.js';
+import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
 import { InProcessEksRuntime } from './eks-runtime.js';
 import { openStore } from './storage.js';
 
@@ -59,7 +59,10 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     auth: (clusterName) => {
       const resolveIdentity = (name: string, arn: string) => identityResolver(eks.svc as EksService, awsAuth)(name, arn);
       return {
-        tokenAuthenticators: [eksTokenAuthenticator({ clusterName, state: awsState, resolve: resolveIdentity, clock })],
+        tokenAuthenticators: [
+          eksTokenAuthenticator({ clusterName, state: awsState, resolve: resolveIdentity, clock }),
+          eksOidcAuthenticator({ providers: () => clusterOidcProviders(eks.svc as EksService, clusterName), jwks: jwksResolver, clock }),
+        ],
         authorizeBefore: accessPolicyAuthorizer(clusterName, resolveIdentity),
       };
     },
@@ -80,14 +83,14 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
       }
     },
   };
+  // Tokens issued by this region's clusters are checked against their keys in-process (STS web
+  // identity, cluster OIDC providers); other issuers are fetched as AWS fetches them.
+  const jwksResolver: JwksResolver = async (issuer) => ((await runtime.jwksOf(issuer)) as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
   const svc = new EksService({ store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs });
   eks.svc = svc;
   let endpoint: AwsEndpoint | undefined;
   try {
     await svc.start();
-    // Web identity tokens of this region's clusters are checked against their keys in-process;
-    // other issuers are fetched as AWS fetches them.
-    const jwksResolver: JwksResolver = async (issuer) => ((await runtime.jwksOf(issuer)) as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
     endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver });
     endpoint.registerRestJsonService('eks', eksHandler(svc));
   } catch (err) {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { CreateAccessEntryCommand, AssociateAccessPolicyCommand, CreateClusterCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { AssociateIdentityProviderConfigCommand, DescribeIdentityProviderConfigCommand, CreateAccessEntryCommand, AssociateAccessPolicyCommand, CreateClusterCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CreateAccessKeyCommand, CreateOpenIDConnectProviderCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeSha256 } from '../../src/aws/server/sha256.js';
@@ -31,7 +31,7 @@ async function eksToken(creds: Creds, cluster: string, signedAt = new Date(), si
   return 'k8s-aws-v1.' + Buffer.from(`https://sts.us-east-1.amazonaws.com/?${query}`).toString('base64url');
 }
 
-test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enforce scoped access policies; their ServiceAccount tokens assume IAM roles (IRSA)', { timeout: 120_000 }, async (t) => {
+test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enforce scoped access policies; their ServiceAccount tokens assume IAM roles (IRSA); associated OIDC providers authenticate', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kumo-up-auth-'));
   const up = await startUp({ port: 0, host: '127.0.0.1', dataDir: dir, storage: 'memory', region: 'us-east-1', enforceIam: false, clusterCreateDelayMs: 0, nodesPerCluster: 0 });
   t.after(async () => {
@@ -127,4 +127,21 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enfo
   const assumed = await web.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::000000000000:role/irsa', RoleSessionName: 'pod', WebIdentityToken: saToken.stdout.trim() }));
   assert.equal(assumed.AssumedRoleUser?.Arn, 'arn:aws:sts::000000000000:assumed-role/irsa/pod');
   assert.equal(assumed.SubjectFromWebIdentityToken, 'system:serviceaccount:default:default');
+
+  // An associated OIDC identity provider (here the cluster's own issuer, whose keys kumo holds):
+  // its tokens for the client id authenticate with the configured prefix.
+  await eks.send(new AssociateIdentityProviderConfigCommand({
+    clusterName: 'c1', oidc: { identityProviderConfigName: 'idp', issuerUrl: issuer, clientId: 'kubernetes-oidc', usernamePrefix: 'oidc:' },
+  }));
+  for (;;) {
+    const d = await eks.send(new DescribeIdentityProviderConfigCommand({ clusterName: 'c1', identityProviderConfig: { type: 'oidc', name: 'idp' } }));
+    if (d.identityProviderConfig?.oidc?.status === 'ACTIVE') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const oidcToken = await kubectl(['create', 'token', 'default', '--audience', 'kubernetes-oidc']);
+  assert.equal((await whoami(oidcToken.stdout.trim())).username, 'oidc:system:serviceaccount:default:default');
+  // The cluster's own ServiceAccount tokens still authenticate as the ServiceAccount.
+  const own = await kubectl(['create', 'token', 'default']);
+  assert.equal((await whoami(own.stdout.trim())).username, 'system:serviceaccount:default:default');
+  assert.match(await whoami((await kubectl(['create', 'token', 'default', '--audience', 'someone-else'])).stdout.trim()), /You must be logged in|Unauthorized/);
 });
