@@ -3,7 +3,7 @@
 // After a restart a cluster comes back on the port of its stored endpoint with the same CA, so
 // kubeconfigs written before keep working.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster, ClusterRuntime } from '../aws/eks/index.js';
 import type { TokenAuthenticator } from '../apiserver/auth/index.js';
@@ -94,13 +94,20 @@ export class InProcessEksRuntime implements ClusterRuntime {
     plane?.setKubernetesVersion(version);
   }
 
+  /** EKS calls stop once a cluster is deleted: its control plane ends and its data goes with it. */
   async stop(name: string): Promise<void> {
+    await this.shutdown(name);
+    rmSync(join(this.opts.dataDir, 'clusters', name), { recursive: true, force: true });
+  }
+
+  private async shutdown(name: string): Promise<void> {
     const p = this.planes.get(name);
     this.planes.delete(name);
     if (p) await (await p.catch(() => undefined))?.close();
   }
 
+  /** Ends every control plane and keeps its data (`kumo up` shutting down; a restart brings them back). */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.planes.keys()].map((n) => this.stop(n)));
+    await Promise.all([...this.planes.keys()].map((n) => this.shutdown(n)));
   }
 }

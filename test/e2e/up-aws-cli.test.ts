@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeClusterCommand, DescribeUpdateCommand, EKSClient } from '@aws-sdk/client-eks';
@@ -111,6 +111,7 @@ test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks 
   // botocore's waiter sleeps 30 s after a CREATING answer, so it is run once the cluster is ACTIVE.
   const client = eks();
   await until('ACTIVE', async () => ((await client.send(new DescribeClusterCommand({ name: 'my-cluster' }))).cluster?.status === 'ACTIVE' ? true : undefined));
+  t.diagnostic(`CreateCluster -> ACTIVE: ${Date.now() - createdAt} ms`);
   await aws(['eks', 'wait', 'cluster-active', '--name', 'my-cluster']);
   await aws(['eks', 'update-kubeconfig', '--name', 'my-cluster', '--kubeconfig', kubeconfig]);
   const namespaces = await kubectl(['get', 'namespaces', '-o', 'name']);
@@ -148,7 +149,9 @@ test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks 
 
   // Restart on the same data directory: state and the cluster come back; the old kubeconfig works.
   await up.stop();
+  const restartAt = Date.now();
   up = await startUp(dataDir, children);
+  t.diagnostic(`restart -> ready (cluster control plane included): ${Date.now() - restartAt} ms`);
   const described = JSON.parse(await aws(['eks', 'describe-cluster', '--name', 'my-cluster'])).cluster;
   assert.equal(described.status, 'ACTIVE');
   assert.equal(described.version, '1.33');
@@ -167,4 +170,7 @@ test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks 
       return (err as { name?: string }).name === 'ResourceNotFoundException' ? true : undefined;
     }
   });
+  // The control plane ended with the cluster and its data went with it.
+  assert.equal(existsSync(join(dataDir, 'clusters', 'my-cluster')), false);
+  assert.notEqual((await run(admin, 'kubectl', ['get', 'namespaces', '--request-timeout', '5s'])).code, 0);
 });
