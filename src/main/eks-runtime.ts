@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster, ClusterRuntime } from '../aws/eks/index.js';
-import type { TokenAuthenticator } from '../apiserver/auth/index.js';
+import type { ServiceAccountTokens, TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
 import type { StorageKind } from './storage.js';
@@ -18,6 +18,8 @@ export interface EksRuntimeOptions {
   region: string;
   /** Simulated nodes per cluster. */
   nodes: number;
+  /** Base URL of the OIDC issuer server (eks-oidc.ts); a cluster's issuer is `${oidcBase}/id/<ID>`. */
+  oidcBase: string;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
   auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
 }
@@ -53,18 +55,18 @@ export class InProcessEksRuntime implements ClusterRuntime {
     return { endpoint: plane.url, caData: caPem.toString('base64'), oidcIssuer: this.issuerOf(cluster) };
   }
 
-  /** EKS's issuer shape, stable across restarts: the cluster's ServiceAccount tokens carry it as `iss`. */
+  /** EKS's issuer shape (`.../id/<32 hex>`), stable across restarts: the cluster's ServiceAccount tokens carry it as `iss`. */
   private issuerOf(cluster: Cluster): string {
     const id = createHash('sha256').update(cluster.arn).digest('hex').slice(0, 32).toUpperCase();
-    return `https://oidc.eks.${this.opts.region}.amazonaws.com/id/${id}`;
+    return `${this.opts.oidcBase}/id/${id}`;
   }
 
-  /** The JWKS of the cluster whose ServiceAccount issuer this is, if it runs here. */
-  async jwksOf(issuer: string): Promise<{ keys: Array<Record<string, string>> } | undefined> {
+  /** The ServiceAccount keys of the cluster whose issuer this is, if it runs here. */
+  async keysOf(issuer: string): Promise<ServiceAccountTokens | undefined> {
     const want = issuer.replace(/\/$/, '');
     for (const p of this.planes.values()) {
       const plane = await p.catch(() => undefined);
-      if (plane && plane.serviceAccountTokens.issuer === want) return plane.serviceAccountTokens.jwks();
+      if (plane && plane.serviceAccountTokens.issuer === want) return plane.serviceAccountTokens;
     }
     return undefined;
   }

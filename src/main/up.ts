@@ -11,6 +11,7 @@ import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, type AwsEndpoint, type 
 import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
 import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
+import { startOidcIssuer } from './eks-oidc.js';
 import { InProcessEksRuntime } from './eks-runtime.js';
 import { openStore } from './storage.js';
 
@@ -30,6 +31,8 @@ export interface UpOptions {
 export interface RunningUp {
   url: string;
   port: number;
+  /** The CA of the clusters' OIDC issuer server (https://host:port/id/<ID>). */
+  oidcCaPem: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,9 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   const awsState = new KubeAwsStateStore(client, 'kumo-iam');
   const eksState = new KubeAwsStateStore(client, 'kumo-eks');
 
+  // Filled in below; the issuer server looks keys up only on requests, once clusters run.
+  const planes: { runtime?: InProcessEksRuntime } = {};
+  const oidc = await startOidcIssuer({ dataDir, host: opts.host, keys: async (issuer) => planes.runtime?.keysOf(issuer) });
   // The service exists before any cluster starts (svc.start() below); the hooks run only on requests.
   const eks: { svc?: EksService } = {};
   const runtime = new InProcessEksRuntime({
@@ -56,6 +62,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     storage: opts.storage,
     region: opts.region,
     nodes: opts.nodesPerCluster,
+    oidcBase: oidc.base,
     auth: (clusterName) => {
       const resolveIdentity = (name: string, arn: string) => identityResolver(eks.svc as EksService, awsAuth)(name, arn);
       return {
@@ -67,6 +74,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
       };
     },
   });
+  planes.runtime = runtime;
   // The aws-auth ConfigMap of each cluster, read from that cluster's own registry.
   const awsAuth: AwsAuthSource = {
     async read(clusterName) {
@@ -85,7 +93,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   };
   // Tokens issued by this region's clusters are checked against their keys in-process (STS web
   // identity, cluster OIDC providers); other issuers are fetched as AWS fetches them.
-  const jwksResolver: JwksResolver = async (issuer) => ((await runtime.jwksOf(issuer)) as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
+  const jwksResolver: JwksResolver = async (issuer) => ((await runtime.keysOf(issuer))?.jwks() as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
   const svc = new EksService({ store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs });
   eks.svc = svc;
   let endpoint: AwsEndpoint | undefined;
@@ -96,6 +104,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   } catch (err) {
     svc.stop();
     await runtime.stopAll();
+    await oidc.stop();
     await registry.stop();
     await store.close();
     throw err;
@@ -105,11 +114,13 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   return {
     url: running.url,
     port: running.port,
+    oidcCaPem: oidc.caPem,
     close() {
       closing ??= (async () => {
         await running.stop();
         svc.stop();
         await runtime.stopAll();
+        await oidc.stop();
         await registry.stop();
         await store.close();
       })();

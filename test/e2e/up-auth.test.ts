@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -13,6 +14,16 @@ import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '
 import { NodeSha256 } from '../../src/aws/server/sha256.js';
 import { startUp } from '../../src/main/up.js';
 import { run, toolEnv } from '../helpers/apiserver.js';
+
+function httpsGet(url: string, ca: string): Promise<string> {
+  return new Promise((resolveGet, reject) => {
+    get(url, { ca }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => (res.statusCode === 200 ? resolveGet(body) : reject(new Error(`${url}: ${res.statusCode} ${body}`))));
+    }).on('error', reject);
+  });
+}
 
 interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
@@ -107,7 +118,13 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enfo
   // IRSA: a ServiceAccount token of the cluster (issuer = the cluster's identity.oidc.issuer)
   // assumes a role whose trust policy names the cluster's OIDC provider and the ServiceAccount.
   const issuer = (await eks.send(new DescribeClusterCommand({ name: 'c1' }))).cluster!.identity!.oidc!.issuer!;
-  assert.match(issuer, /^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+  assert.match(issuer, /^https:\/\/127\.0\.0\.1:\d+\/id\/[0-9A-F]{32}$/);
+  // Kumo serves the issuer's discovery document and JWKS over HTTPS.
+  const discovery = JSON.parse(await httpsGet(`${issuer}/.well-known/openid-configuration`, up.oidcCaPem));
+  assert.equal(discovery.issuer, issuer);
+  assert.equal(discovery.jwks_uri, `${issuer}/keys`);
+  const jwks = JSON.parse(await httpsGet(discovery.jwks_uri, up.oidcCaPem));
+  assert.equal(jwks.keys[0].alg, 'RS256');
   const host = issuer.replace('https://', '');
   await iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'] }));
   await iam.send(new CreateRoleCommand({
