@@ -1,5 +1,5 @@
 // kubectl against `kumo apiserver` with a CustomResourceDefinition: it is established and served
-// (discovery, OpenAPI, Table columns), a CEL rule rejects an invalid object in upstream's
+// (discovery, OpenAPI, Table columns, scale), a CEL rule rejects an invalid object in upstream's
 // words, and deleting the CRD deletes its objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,6 +74,14 @@ test('a CRD with a CEL rule, through kubectl', async (t) => {
     assert.match(bad.stderr, /The CronTab "bad" is invalid: spec: Invalid value: "object": replicas must not exceed maxReplicas/);
     const missing = await run(server, 'kubectl', ['get', 'ct', 'bad']);
     assert.match(missing.stderr, /NotFound|not found/);
+  });
+
+  await t.test('scale goes through the scale subresource paths the CRD declares', async () => {
+    await kubectl(server, ['scale', 'crontab/ok', '--replicas=4']);
+    assert.equal(JSON.parse(await kubectl(server, ['get', 'ct', 'ok', '-o', 'json'])).spec.replicas, 4);
+    const scale = JSON.parse(await kubectl(server, ['get', '--raw', '/apis/stable.example.com/v1/namespaces/default/crontabs/ok/scale']));
+    assert.equal(scale.kind, 'Scale');
+    assert.equal(scale.spec.replicas, 4);
   });
 
   await t.test('deleting the CRD deletes its objects and the resource', async () => {

@@ -16,8 +16,26 @@ export function isScalable(res: ResourceDef): boolean {
   return SCALABLE.has(`${res.group}/${res.resource}`);
 }
 
-function checkScalable(res: ResourceDef): void {
+interface ScaleMapping {
+  read(obj: ApiObject): ApiObject;
+  write(obj: ApiObject, replicas: number): void;
+}
+
+/**
+ * How a resource maps to and from Scale: the workload kinds by spec.replicas, custom resources by
+ * the scale subresource paths their CRD declares (specReplicasPath, statusReplicasPath, labelSelectorPath).
+ */
+function scaleMapping(ctx: RegistryContext, res: ResourceDef): ScaleMapping {
+  const custom = ctx.customResources?.forResource(res)?.scale;
+  if (custom) return custom;
   if (!isScalable(res)) throw badRequest(`the server does not serve the scale subresource of ${res.group ? `${res.resource}.${res.group}` : res.resource}`);
+  return {
+    read: (obj) => scaleOf(res, obj),
+    write: (obj, replicas) => {
+      const spec = isObject(obj.spec) ? obj.spec : (obj.spec = {});
+      spec.replicas = replicas;
+    },
+  };
 }
 
 /** The Scale view of a workload object. */
@@ -46,12 +64,11 @@ export function scaleOf(res: ResourceDef, obj: ApiObject): ApiObject {
 }
 
 export async function getScale(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string): Promise<ApiObject> {
-  checkScalable(res);
-  return scaleOf(res, await getObject(ctx, res, namespace, name));
+  return scaleMapping(ctx, res).read(await getObject(ctx, res, namespace, name));
 }
 
 export async function updateScale(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string, scale: ApiObject, opts: WriteOptions): Promise<ApiObject> {
-  checkScalable(res);
+  const mapping = scaleMapping(ctx, res);
   if (!isObject(scale)) throw badRequest('the body of the request must be a JSON object');
   const sm = isObject(scale.metadata) ? scale.metadata : {};
   if (sm.name !== undefined && sm.name !== '' && sm.name !== name) throw badRequest(`the name of the object (${String(sm.name)}) does not match the name on the URL (${name})`);
@@ -74,12 +91,11 @@ export async function updateScale(ctx: RegistryContext, res: ResourceDef, namesp
       produce: (obj) => {
         if (!obj) return {};
         if (wantRv && wantRv !== metaString(obj, 'resourceVersion')) throw conflict(res.group, res.resource, name, OBJECT_MODIFIED);
-        const spec = isObject(obj.spec) ? obj.spec : (obj.spec = {});
-        spec.replicas = typeof replicas === 'number' ? replicas : 0;
+        mapping.write(obj, typeof replicas === 'number' ? replicas : 0);
         return obj;
       },
     },
     { ...opts, subresource: undefined },
   );
-  return scaleOf(res, result.object);
+  return mapping.read(result.object);
 }
