@@ -18,7 +18,7 @@ import { RealClock, ScaledClock } from '../util/clock.js';
 import { startClusterRuntime, type ClusterRuntime } from './cluster-runtime.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
-import { bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
+import { Authenticator, bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { Authenticate, Authorize, AuthorizationAttributes } from '../apiserver/server/deps.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
 import { registryApi } from './registry-api.js';
@@ -133,9 +133,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   };
   const before = opts.authorizeBefore;
   const authorize: Authorize = !before ? auth.authorize : async (attrs) => ((await before(attrs)) ? { allowed: true } : clusterAuth.authorize(attrs));
+  // TokenReview accepts the same tokens as requests do (EKS `k8s-aws-v1.` tokens among them).
+  const reviewAuth = extraTokens.length === 0
+    ? auth
+    : { ...auth, authenticator: new Authenticator({ adminToken, serviceAccounts: auth.tokens, lookup: auth.lookup, tokenAuthenticators: extraTokens }) };
   const handler = new RestHandler({
     catalog,
-    api: registryApi(registry, auth, clock, () => runtime.dataPlane),
+    api: registryApi(registry, reviewAuth, clock, () => runtime.dataPlane, before),
     tables: (res, objects, o) => {
       const listMeta = {
         resourceVersion: o.listMeta?.['resourceVersion'] as string | undefined,

@@ -9,8 +9,13 @@ import {
   subjectAccessReview,
   tokenRequest,
   tokenReview,
+  type Attributes,
+  type Authorizer,
+  type Decision,
+  type UserInfo,
 } from '../apiserver/auth/index.js';
 import type { Registry, WriteOptions } from '../apiserver/registry/index.js';
+import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import type { DeleteQuery } from '../apiserver/server/query-options.js';
 import type { Obj, ResourceApi, Target, WriteContext } from '../apiserver/server/resource-api.js';
 import type { Clock } from '../util/clock.js';
@@ -44,8 +49,50 @@ const notServed = () => methodNotAllowed('the server does not allow this method 
 
 const METRICS_GROUP = 'metrics.k8s.io';
 
+/** An authorizer consulted before RBAC (EKS access policies): an allow ends the decision. */
+export type AuthorizeBefore = (attrs: AuthorizationAttributes) => Promise<boolean>;
+
+/**
+ * Runs an access review with the same decision the request authorizer makes: `before`, then RBAC.
+ * The review functions take a synchronous authorizer, so the review runs once against RBAC to learn
+ * the subject and attributes it asks about, and again with an allow when `before` allows them.
+ */
+async function reviewWithBefore(rbac: Authorizer, before: AuthorizeBefore | undefined, run: (authorizer: Authorizer) => Obj): Promise<Obj> {
+  if (!before) return run(rbac);
+  let asked: { user: UserInfo; attrs: Attributes } | undefined;
+  const byRbac = run({
+    authorize: (user, attrs) => {
+      asked = { user, attrs };
+      return rbac.authorize(user, attrs);
+    },
+  });
+  if (!asked) return byRbac;
+  const { user, attrs } = asked;
+  const allowed = await before({
+    user,
+    verb: attrs.verb,
+    isResourceRequest: attrs.resourceRequest,
+    path: attrs.path ?? '',
+    apiGroup: attrs.apiGroup ?? '',
+    apiVersion: attrs.apiVersion ?? '',
+    namespace: attrs.namespace ?? '',
+    resource: attrs.resource ?? '',
+    subresource: attrs.subresource ?? '',
+    name: attrs.name ?? '',
+  });
+  if (!allowed) return byRbac;
+  const allow: Decision = { allowed: true, denied: false, reason: '' };
+  return run({ authorize: () => allow });
+}
+
 /** metrics.k8s.io and pods/log answer from `dataPlane` (the simulated nodes); without one, metrics lists are empty and logs too. */
-export function registryApi(registry: Registry, auth: ClusterAuth, clock: Clock, dataPlane: () => DataPlane | undefined = () => undefined): ResourceApi {
+export function registryApi(
+  registry: Registry,
+  auth: ClusterAuth,
+  clock: Clock,
+  dataPlane: () => DataPlane | undefined = () => undefined,
+  authorizeBefore?: AuthorizeBefore,
+): ResourceApi {
   const ns = (namespace: string) => namespace || undefined;
 
   /** The review kinds: answered, never stored. */
@@ -56,9 +103,10 @@ export function registryApi(registry: Registry, auth: ClusterAuth, clock: Clock,
       if (resource === 'selfsubjectreviews') return selfSubjectReview(ctx.user, clock.now() / 1000, String(obj['apiVersion'] ?? '') || undefined);
     }
     if (group === 'authorization.k8s.io') {
-      if (resource === 'selfsubjectaccessreviews') return selfSubjectAccessReview(ctx.user, obj, auth.rbac);
-      if (resource === 'subjectaccessreviews') return subjectAccessReview(obj, auth.rbac);
-      if (resource === 'localsubjectaccessreviews') return localSubjectAccessReview(t.namespace, obj, auth.rbac);
+      const decide = (run: (authorizer: Authorizer) => Obj) => reviewWithBefore(auth.rbac, authorizeBefore, run);
+      if (resource === 'selfsubjectaccessreviews') return decide((a) => selfSubjectAccessReview(ctx.user, obj, a));
+      if (resource === 'subjectaccessreviews') return decide((a) => subjectAccessReview(obj, a));
+      if (resource === 'localsubjectaccessreviews') return decide((a) => localSubjectAccessReview(t.namespace, obj, a));
       if (resource === 'selfsubjectrulesreviews') return selfSubjectRulesReview(ctx.user, obj, auth.rbac);
     }
     return undefined;

@@ -114,6 +114,31 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enfo
   const outside = await kubectl(['-n', 'default', 'create', 'configmap', 'x', '--from-literal=a=b'], token);
   assert.notEqual(outside.code, 0);
   assert.match(outside.stderr, /forbidden/i);
+  // `kubectl auth can-i` (a SelfSubjectAccessReview) reaches the same decision: access policies, then RBAC.
+  const canInside = await kubectl(['auth', 'can-i', 'create', 'configmaps', '-n', 'team-a'], token);
+  assert.equal(canInside.stdout.trim(), 'yes', canInside.stderr);
+  const canOutside = await kubectl(['auth', 'can-i', 'create', 'configmaps', '-n', 'default'], token);
+  assert.equal(canOutside.stdout.trim(), 'no', canOutside.stderr);
+  // A SubjectAccessReview about the same identity (its ARN in extra, as the authenticator sets it) agrees.
+  const sar = (namespace: string) => JSON.stringify({
+    apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
+    spec: { user: 'editor', groups: ['system:authenticated'], extra: { arn: [principalArn] }, resourceAttributes: { verb: 'create', resource: 'configmaps', namespace } },
+  });
+  const sarStatus = async (namespace: string) => {
+    const r = await run({ env }, 'kubectl', ['create', '--validate=false', '-f', '-', '-o', 'json'], { input: sar(namespace) });
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout).status.allowed;
+  };
+  assert.equal(await sarStatus('team-a'), true);
+  assert.equal(await sarStatus('default'), false);
+  // TokenReview accepts the EKS tokens requests are authenticated with.
+  const tokenReview = await run({ env }, 'kubectl', ['create', '--validate=false', '-f', '-', '-o', 'json'], {
+    input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } }),
+  });
+  assert.equal(tokenReview.code, 0, tokenReview.stderr);
+  const reviewed = JSON.parse(tokenReview.stdout).status;
+  assert.equal(reviewed.authenticated, true, reviewed.error);
+  assert.equal(reviewed.user.username, 'editor');
 
   // IRSA: a ServiceAccount token of the cluster (issuer = the cluster's identity.oidc.issuer)
   // assumes a role whose trust policy names the cluster's OIDC provider and the ServiceAccount.
