@@ -1,6 +1,9 @@
 // The AWS side of Kumo as main/ wires it: startAwsEndpoint serves IAM and STS on one port and
-// lets EKS (and later services) plug in with registerRestJsonService.
+// lets EKS (and later services) plug in with registerRestJsonService. EC2 (the Describe* subset)
+// answers from the region's VpcModel, persisted in the same state store.
 import type { Clock } from '../util/clock.js';
+import { createEc2Service } from './ec2/service.js';
+import { VpcModels } from './ec2/models.js';
 import { DEFAULT_ACCOUNT } from './identity.js';
 import { createIamService } from './iam/service.js';
 import { startEndpoint, type AwsEndpoint } from './server/endpoint.js';
@@ -17,6 +20,8 @@ export interface StartAwsEndpointOptions {
   /** How AssumeRoleWithWebIdentity gets an issuer's JWKS; the default fetches <issuer>/.well-known/openid-configuration. */
   jwksResolver?: JwksResolver;
   accountId?: string;
+  /** The VPC models EC2 answers from; by default the endpoint region's model, opened from `state`. */
+  vpcModels?: VpcModels;
 }
 
 /** Fetches the JWKS named by the issuer's discovery document over HTTPS. */
@@ -29,14 +34,17 @@ export const fetchJwks: JwksResolver = async (issuer) => {
 
 export async function startAwsEndpoint(opts: StartAwsEndpointOptions): Promise<AwsEndpoint> {
   const account = opts.accountId ?? DEFAULT_ACCOUNT;
+  const vpcModels = opts.vpcModels ?? (await VpcModels.open(opts.state, [opts.region]));
   return startEndpoint({
     ...opts,
     queryServices: [createIamService(opts.state, account), createStsService(opts.state, account, opts.jwksResolver ?? fetchJwks)],
+    documentServices: [createEc2Service({ model: (region) => vpcModels.model(region), accountId: account })],
   });
 }
 
 export type { AwsEndpoint } from './server/endpoint.js';
-export type { CallContext, QueryService, RestJsonHandler, RestJsonRequest, RestJsonResponse } from './server/services.js';
+export { VpcModels, createEc2Service, type Ec2Service } from './ec2/index.js';
+export type { CallContext, DocumentQueryService, QueryService, RestJsonHandler, RestJsonRequest, RestJsonResponse } from './server/services.js';
 export { RestRouter } from './server/rest-router.js';
 export { AwsError } from './errors.js';
 export type { Authorizer, AuthorizeOptions } from './authorize.js';

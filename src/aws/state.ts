@@ -2,7 +2,8 @@
 // an in-memory store for tests and a KubeClient-backed store (kube-state.ts) that main/ wires to
 // the management control plane for durability.
 
-export type StateKind = 'role' | 'user' | 'policy' | 'accesskey' | 'session' | 'oidc';
+/** 'vpc': a region's VpcModel (toJSON), keyed by region. */
+export type StateKind = 'role' | 'user' | 'policy' | 'accesskey' | 'session' | 'oidc' | 'vpc';
 
 export interface AwsStateStore {
   get<T = Record<string, unknown>>(kind: StateKind, id: string): Promise<T | undefined>;

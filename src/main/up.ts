@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
-import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
+import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
 import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
 import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
@@ -99,7 +99,9 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   let endpoint: AwsEndpoint | undefined;
   try {
     await svc.start();
-    endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver });
+    // The region's VPC model (EC2 Describe*), kept with the IAM state so subnet IDs survive restarts.
+    const vpcModels = await VpcModels.open(awsState, [opts.region]);
+    endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver, vpcModels });
     endpoint.registerRestJsonService('eks', eksHandler(svc));
   } catch (err) {
     svc.stop();

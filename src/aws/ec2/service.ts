@@ -27,6 +27,8 @@ export interface Ec2Service {
   has(action: string): boolean;
   /** Answers a call: a success document, or EC2's error document for AwsError/Ec2ModelError. */
   handle(action: string, params: Params, ctx: Ec2CallContext): Promise<Ec2Answer>;
+  /** EC2's error document, for errors the endpoint raises (AuthFailure, UnauthorizedOperation). */
+  errorDocument(code: string, message: string, requestId: string): string;
 }
 
 type Item = Record<string, Ec2Xml>;
@@ -175,6 +177,7 @@ export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
   return {
     signingName: 'ec2',
     has: (action) => Object.hasOwn(actions, action),
+    errorDocument: ec2ErrorResponse,
     async handle(action, params, ctx) {
       try {
         const fn = actions[action];

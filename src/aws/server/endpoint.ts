@@ -10,7 +10,7 @@ import { resolveAccessKey, type Caller } from '../identity.js';
 import { requestId as newRequestId } from '../ids.js';
 import type { AwsStateStore } from '../state.js';
 import { parseForm, xmlError, xmlResponse, type Params } from './query.js';
-import type { CallContext, QueryService, RestJsonHandler } from './services.js';
+import type { CallContext, DocumentQueryService, QueryService, RestJsonHandler } from './services.js';
 import { checkSigningTime, parseSigV4, signatureMatches, SigV4Error, type Query, type WireRequest } from './sigv4.js';
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -24,6 +24,8 @@ export interface AwsEndpointOptions {
   clock: Clock;
   /** Query services served from the start (IAM and STS are added by startAwsEndpoint in index.ts). */
   queryServices?: QueryService[];
+  /** Query services that render their own documents (EC2). */
+  documentServices?: DocumentQueryService[];
 }
 
 export interface AwsEndpoint {
@@ -33,13 +35,15 @@ export interface AwsEndpoint {
   authorize: Authorizer;
   registerQueryService(service: QueryService): void;
   registerRestJsonService(signingName: string, handler: RestJsonHandler): void;
+  registerDocumentService(service: DocumentQueryService): void;
   stop(): Promise<void>;
 }
 
-type Protocol = 'query' | 'json';
+type Protocol = 'query' | 'json' | 'ec2';
 
 /** The error a signature problem gets, per protocol (IAM/STS vs restJson1 services). */
 function authError(kind: 'missing' | 'incomplete' | 'expired' | 'unknownKey' | 'badSignature' | 'expiredToken' | 'inactiveKey', protocol: Protocol, message?: string): AwsError {
+  if (protocol === 'ec2') return ec2AuthError(kind, message);
   const q = protocol === 'query';
   switch (kind) {
     case 'missing':
@@ -59,6 +63,23 @@ function authError(kind: 'missing' | 'incomplete' | 'expired' | 'unknownKey' | '
         'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
         403,
       );
+  }
+}
+
+/**
+ * EC2 answers every credential problem with AuthFailure (401), except a missing signature
+ * (MissingAuthenticationToken), a malformed one and a signing time outside the window (RequestExpired).
+ */
+function ec2AuthError(kind: Parameters<typeof authError>[0], message?: string): AwsError {
+  switch (kind) {
+    case 'missing':
+      return new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 401);
+    case 'incomplete':
+      return new AwsError('IncompleteSignature', message ?? '', 400);
+    case 'expired':
+      return new AwsError('RequestExpired', message ?? 'Request has expired.', 400);
+    default:
+      return new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
   }
 }
 
@@ -110,6 +131,8 @@ function queryParams(wire: WireRequest): Params {
 export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoint> {
   const queryServices = new Map<string, QueryService>();
   const restServices = new Map<string, RestJsonHandler>();
+  const documentServices = new Map<string, DocumentQueryService>();
+  for (const s of opts.documentServices ?? []) documentServices.set(s.signingName, s);
   for (const s of opts.queryServices ?? []) queryServices.set(s.signingName, s);
   const authorize = makeAuthorizer(opts.state, opts.enforceIam);
 
@@ -156,6 +179,23 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
       const e = err instanceof AwsError ? err : new AwsError('InternalFailure', 'An internal error occurred.', 500);
       if (!(err instanceof AwsError)) console.error('aws endpoint:', err);
       send(res, e.status, 'text/xml', xmlError(e, service.xmlNamespace, ctx.requestId), ctx.requestId);
+    }
+  }
+
+  async function serveDocument(service: DocumentQueryService, wire: WireRequest, res: ServerResponse, ctx: Omit<CallContext, 'caller'>): Promise<void> {
+    try {
+      const caller = await authenticate(wire, 'ec2');
+      const params = queryParams(wire);
+      const action = params.Action;
+      if (!action) throw new AwsError('MissingAction', 'The request must contain the parameter Action', 400);
+      if (!service.has(action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
+      await ctx.authorize(caller, `${service.signingName}:${action}`, '*', { errorCode: 'UnauthorizedOperation', sourceIp: ctx.sourceIp });
+      const answer = await service.handle(action, params, { requestId: ctx.requestId, region: ctx.region });
+      send(res, answer.status, 'text/xml', answer.body, ctx.requestId);
+    } catch (err) {
+      const e = err instanceof AwsError ? err : new AwsError('InternalError', 'An internal error has occurred', 500);
+      if (!(err instanceof AwsError)) console.error('aws endpoint:', err);
+      send(res, e.status, 'text/xml', service.errorDocument(e.code, e.message, ctx.requestId), ctx.requestId);
     }
   }
 
@@ -211,6 +251,8 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
         }
         const query = queryServices.get(scopeService);
         if (query) return serveQuery(query, wire, res, ctx, true);
+        const document = documentServices.get(scopeService);
+        if (document) return serveDocument(document, wire, res, ctx);
         const rest = restServices.get(scopeService);
         if (rest) return serveJson(scopeService, rest, wire, res, ctx);
         const err = new AwsError('UnrecognizedClientException', `Kumo does not serve the service "${scopeService}".`, 400);
@@ -238,6 +280,7 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
     authorize,
     registerQueryService: (s) => void queryServices.set(s.signingName, s),
     registerRestJsonService: (name, handler) => void restServices.set(name, handler),
+    registerDocumentService: (s) => void documentServices.set(s.signingName, s),
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

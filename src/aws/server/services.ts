@@ -49,3 +49,16 @@ export interface RestJsonResponse {
 
 /** Answers one restJson1 request; throws AwsError for the service's own errors. */
 export type RestJsonHandler = (req: RestJsonRequest) => Promise<RestJsonResponse>;
+
+/**
+ * A query-protocol service that renders its own documents, success and error alike (EC2's
+ * variant: no <ActionResult> wrapper, errors as <Response><Errors>). The endpoint authenticates,
+ * authorizes `<signingName>:<Action>` under --enforce-iam, parses the form and writes the answer.
+ */
+export interface DocumentQueryService {
+  signingName: string;
+  has(action: string): boolean;
+  handle(action: string, params: Params, ctx: { requestId: string; region: string }): Promise<{ status: number; body: string }>;
+  /** Renders an error the endpoint raises (authentication, authorization, unknown action). */
+  errorDocument(code: string, message: string, requestId: string): string;
+}
