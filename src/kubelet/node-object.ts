@@ -8,7 +8,9 @@ import { hexHash, rfc3339 } from './determinism.js';
 import type { InstanceType } from './instance-types.js';
 import type { NodeResources } from './node-resources.js';
 
+/** The kubelet version of nodes whose cluster version is not given. */
 export const KUBELET_VERSION = 'v1.33.5-eks-113cf36';
+const EKS_BUILD_SUFFIX = '-eks-113cf36';
 export const CONTAINER_RUNTIME_VERSION = 'containerd://1.7.27';
 export const OS_IMAGE = 'Amazon Linux 2023.8.20250915';
 export const KERNEL_VERSION = '6.1.150-174.273.amzn2023.x86_64';
@@ -23,6 +25,19 @@ export interface NodeIdentity {
   internalIP: string;
   instanceId: string;
   type: InstanceType;
+  /** nodeInfo.kubeletVersion; default KUBELET_VERSION. */
+  kubeletVersion?: string;
+}
+
+/**
+ * The kubelet version of an EKS node for a control plane at `kubernetesVersion` (`1.32`, `v1.32.4`):
+ * EKS AMIs ship the kubelet of the cluster's minor, built with an `-eks-<commit>` suffix.
+ */
+export function kubeletVersionFor(kubernetesVersion: string): string {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(kubernetesVersion.trim());
+  if (!m) throw new Error(`invalid Kubernetes version ${JSON.stringify(kubernetesVersion)}: expected MAJOR.MINOR or MAJOR.MINOR.PATCH`);
+  const [, major, minor, patch = '0'] = m;
+  return `v${major}.${minor}.${patch}${EKS_BUILD_SUFFIX}`;
 }
 
 export function privateDnsName(ip: string, region: string): string {
@@ -97,7 +112,7 @@ export function nodeStatus(seed: number, id: NodeIdentity, res: NodeResources, n
       kernelVersion: id.type.arch === 'arm64' ? KERNEL_VERSION.replace('x86_64', 'aarch64') : KERNEL_VERSION,
       osImage: OS_IMAGE,
       containerRuntimeVersion: CONTAINER_RUNTIME_VERSION,
-      kubeletVersion: KUBELET_VERSION,
+      kubeletVersion: id.kubeletVersion ?? KUBELET_VERSION,
       kubeProxyVersion: '',
       operatingSystem: 'linux',
       architecture: id.type.arch,

@@ -38,6 +38,8 @@ export interface NodeSimulatorOptions {
   /** Record kubelet Events about pods. Default true. */
   events?: boolean;
   onError?: (err: unknown, context: string) => void;
+  /** nodeInfo.kubeletVersion of nodes added from now on, read at each addNodes (it follows control-plane upgrades). Default KUBELET_VERSION. */
+  kubeletVersion?: () => string;
 }
 
 export interface AddNodesOptions {
@@ -135,12 +137,13 @@ export class NodeSimulator {
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
     const res = nodeResources(type);
+    const kubeletVersion = this.opts.kubeletVersion?.();
     const made: SimulatedNode[] = [];
     for (let i = 0; i < o.count; i++) {
       const zone = zones[i % zones.length];
       const ip = this.nodeIps.allocate(this.zoneNumber(zone));
       const name = o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region);
-      const id: NodeIdentity = { name, zone, region, internalIP: ip, instanceId: instanceIdFor(this.seed, name), type };
+      const id: NodeIdentity = { name, zone, region, internalIP: ip, instanceId: instanceIdFor(this.seed, name), type, kubeletVersion };
       const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(type.maxPods));
       this.nodes.set(name, node);
       made.push(node);
@@ -172,7 +175,9 @@ export class NodeSimulator {
       this.nodeIps.markUsed(ip);
       const zone = l['topology.kubernetes.io/zone'] ?? '';
       this.zoneNumber(zone);
-      const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId: instanceIdFor(this.seed, name), type };
+      const nodeInfo = ((obj['status'] as Obj | undefined)?.['nodeInfo'] ?? {}) as Obj;
+      const kubeletVersion = typeof nodeInfo['kubeletVersion'] === 'string' ? nodeInfo['kubeletVersion'] : undefined;
+      const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId: instanceIdFor(this.seed, name), type, kubeletVersion };
       const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, nodeResources(type), this.podRanges.allocate(type.maxPods));
       await node.register();
       this.nodes.set(name, node);

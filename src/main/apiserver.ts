@@ -106,6 +106,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       zones: c.zones ?? ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       region: c.region ?? 'us-east-1',
       instanceType: c.instanceType ?? 'm5.large',
+      kubernetesVersion: () => version.gitVersion,
     });
   } catch (err) {
     crds.stop();

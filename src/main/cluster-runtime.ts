@@ -11,6 +11,7 @@ import { SharedInformerFactory } from '../client/informer-factory.js';
 import { startClusterControllers } from '../controllers/cluster.js';
 import { EventRecorder } from '../controllers/events/recorder.js';
 import { startWorkloadControllers } from '../controllers/index.js';
+import { kubeletVersionFor } from '../kubelet/node-object.js';
 import { NodeSimulator } from '../kubelet/simulator.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { Clock } from '../util/clock.js';
@@ -28,6 +29,8 @@ export interface ClusterRuntimeOptions {
   zones: string[];
   region: string;
   instanceType: string;
+  /** The control plane's Kubernetes version (`1.32`, `v1.32.4`), read when nodes are created: their kubelets match it. */
+  kubernetesVersion?: () => string;
 }
 
 export interface ClusterRuntime {
@@ -53,7 +56,9 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
   const onInformerError = (err: unknown) => console.error('informer:', err);
   const informers = new SharedInformerFactory(controllerClient, clock, { onError: onInformerError });
 
-  const simulator = new NodeSimulator({ client: kubeletClient, clock, informers });
+  const controlPlaneVersion = opts.kubernetesVersion;
+  const kubeletVersion = controlPlaneVersion && (() => kubeletVersionFor(controlPlaneVersion()));
+  const simulator = new NodeSimulator({ client: kubeletClient, clock, informers, kubeletVersion });
   const scheduler = new Scheduler({ client: schedulerClient, informers, clock });
   const stops: Array<() => Promise<void>> = [];
   try {
