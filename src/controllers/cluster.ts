@@ -1,12 +1,9 @@
 // Wiring of the cluster plumbing controllers (endpoints, EndpointSlices, service accounts and the
 // root CA publisher, node lifecycle with taint-based eviction, pod GC, resource quota): the one
 // place they are built, bound to their queues and run.
-import { runController } from '../client/controller.js';
-import { isConflict } from '../client/errors.js';
 import type { SharedInformerFactory } from '../client/informer-factory.js';
 import type { KubeClient } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
-import { WorkQueue } from '../util/workqueue.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { EndpointSliceController } from './endpointslice/controller.js';
 import { EventRecorder } from './events/recorder.js';
@@ -16,6 +13,7 @@ import { PodGCController } from './podgc/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
 import { RootCaPublisher } from './serviceaccount/root-ca-publisher.js';
 import { ServiceAccountsController } from './serviceaccount/controller.js';
+import { runControllers } from './shared/run-controllers.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
 
 export interface ClusterControllerDeps extends ControllerDeps {
@@ -68,25 +66,5 @@ export async function startClusterControllers(opts: StartClusterControllersOptio
     },
   };
   const controllers = CLUSTER_CONTROLLERS.map((f) => f(deps)).filter((c): c is WorkloadController => c !== undefined && (!opts.only || opts.only.includes(c.name)));
-  const queues = controllers.map((c) => {
-    const q = new WorkQueue<string>({ clock: opts.clock, name: c.name });
-    c.bind(q);
-    return q;
-  });
-  const ac = new AbortController();
-  opts.informers.start();
-  await opts.informers.waitForCacheSync(ac.signal);
-  const onError =
-    opts.onError ??
-    ((err: unknown, key: string, name: string) => {
-      if (!isConflict(err)) console.error(`controller ${name}: reconcile of ${JSON.stringify(key)} failed:`, err);
-    });
-  const runs = controllers.map((c, i) => runController(c, queues[i], c.workers ?? 1, ac.signal, { onError }));
-  return {
-    async stop() {
-      ac.abort();
-      await Promise.all(runs);
-      await Promise.all(recorders.map((r) => r.flush()));
-    },
-  };
+  return runControllers(controllers, { ...opts, afterStop: () => Promise.all(recorders.map((r) => r.flush())) });
 }

@@ -1,13 +1,9 @@
 // Wiring of the workload controllers: the one place they are built, bound to their queues and run.
 // Another engineer's controllers join by adding a factory to WORKLOAD_CONTROLLERS (or a list of
 // their own started the same way).
-import { setMaxListeners } from 'node:events';
-import { isConflict } from '../client/errors.js';
-import { runController } from '../client/controller.js';
 import type { SharedInformerFactory } from '../client/informer-factory.js';
 import type { KubeClient } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
-import { WorkQueue } from '../util/workqueue.js';
 import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
@@ -17,6 +13,7 @@ import { JobController } from './job/controller.js';
 import { TtlAfterFinishedController } from './job/ttl-after-finished.js';
 import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from './replicaset/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
+import { runControllers } from './shared/run-controllers.js';
 import type { ControllerDeps, WorkloadController } from './shared/types.js';
 
 export type { ControllerDeps, WorkloadController } from './shared/types.js';
@@ -54,26 +51,5 @@ export interface StartControllersOptions {
 export async function startWorkloadControllers(opts: StartControllersOptions): Promise<{ stop(): Promise<void> }> {
   const deps: ControllerDeps = { client: opts.client, informers: opts.informers, clock: opts.clock };
   const controllers = WORKLOAD_CONTROLLERS.map((f) => f(deps)).filter((c) => !opts.only || opts.only.includes(c.name));
-  const queues = controllers.map((c) => {
-    const q = new WorkQueue<string>({ clock: opts.clock, name: c.name });
-    c.bind(q);
-    return q;
-  });
-  const ac = new AbortController();
-  // One listener per informer (cache sync) and per controller (workers) on this signal.
-  setMaxListeners(0, ac.signal);
-  opts.informers.start();
-  await opts.informers.waitForCacheSync(ac.signal);
-  const onError =
-    opts.onError ??
-    ((err: unknown, key: string, name: string) => {
-      if (!isConflict(err)) console.error(`controller ${name}: reconcile of ${JSON.stringify(key)} failed:`, err);
-    });
-  const runs = controllers.map((c, i) => runController(c, queues[i], c.workers ?? 1, ac.signal, { onError }));
-  return {
-    async stop() {
-      ac.abort();
-      await Promise.all(runs);
-    },
-  };
+  return runControllers(controllers, opts);
 }
