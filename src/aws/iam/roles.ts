@@ -1,5 +1,5 @@
 // IAM roles: create/get/list/delete, trust policy updates, tags, inline and attached policies.
-import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity, validationError } from '../errors.js';
+import { deleteConflict, entityAlreadyExists, noSuchEntity, validationError } from '../errors.js';
 import { uniqueId } from '../ids.js';
 import type { XmlValue } from '../server/query.js';
 import { memberList } from '../server/query.js';
@@ -8,6 +8,7 @@ import type { IamAction, IamDeps } from './deps.js';
 import { loadAttachable } from './policies.js';
 import { roleKey, type RoleRecord } from './model.js';
 import { parsePolicy } from './policy/index.js';
+import { principalPolicyActions } from './principal-policies.js';
 
 export async function getRole(deps: IamDeps, name: string): Promise<RoleRecord> {
   const role = await deps.state.get<RoleRecord>('role', roleKey(name));
@@ -120,59 +121,9 @@ export const roleActions: Record<string, IamAction> = {
     const pg = page(role.Tags, p);
     return { Tags: tagsXml(pg.items), IsTruncated: pg.IsTruncated, Marker: pg.Marker };
   },
-  async PutRolePolicy(p, _ctx, deps) {
-    const role = await getRole(deps, required(p, 'RoleName'));
-    const name = required(p, 'PolicyName');
-    checkName(name, 'PolicyName', 128);
-    const doc = required(p, 'PolicyDocument');
-    parsePolicy(doc, 'identity');
-    role.InlinePolicies[name] = doc;
-    await deps.state.put('role', roleKey(role.RoleName), role);
-    return undefined;
-  },
-  async GetRolePolicy(p, _ctx, deps) {
-    const role = await getRole(deps, required(p, 'RoleName'));
-    const name = required(p, 'PolicyName');
-    const doc = role.InlinePolicies[name];
-    if (doc === undefined) throw noSuchEntity(`The role policy with name ${name} cannot be found.`);
-    return { RoleName: role.RoleName, PolicyName: name, PolicyDocument: encodeDocument(doc) };
-  },
-  async DeleteRolePolicy(p, _ctx, deps) {
-    const role = await getRole(deps, required(p, 'RoleName'));
-    const name = required(p, 'PolicyName');
-    if (role.InlinePolicies[name] === undefined) throw noSuchEntity(`The role policy with name ${name} cannot be found.`);
-    delete role.InlinePolicies[name];
-    await deps.state.put('role', roleKey(role.RoleName), role);
-    return undefined;
-  },
-  async ListRolePolicies(p, _ctx, deps) {
-    const role = await getRole(deps, required(p, 'RoleName'));
-    const pg = page(Object.keys(role.InlinePolicies).sort(), p);
-    return { PolicyNames: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
-  },
-  async AttachRolePolicy(p, _ctx, deps) {
-    const role = await getRole(deps, required(p, 'RoleName'));
-    const arn = required(p, 'PolicyArn');
-    await loadAttachable(deps, arn);
-    if (!role.AttachedPolicies.includes(arn)) {
-      if (role.AttachedPolicies.length >= 10) throw limitExceeded('Cannot exceed quota for PoliciesPerRole: 10.');
-      role.AttachedPolicies.push(arn);
-    }
-    await deps.state.put('role', roleKey(role.RoleName), role);
-    return undefined;
-  },
-  async DetachRolePolicy(p, _ctx, deps) {
-    const role = await getRole(deps, required(p, 'RoleName'));
-    const arn = required(p, 'PolicyArn');
-    if (!role.AttachedPolicies.includes(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
-    role.AttachedPolicies = role.AttachedPolicies.filter((a) => a !== arn);
-    await deps.state.put('role', roleKey(role.RoleName), role);
-    return undefined;
-  },
-  async ListAttachedRolePolicies(p, _ctx, deps) {
-    const role = await getRole(deps, required(p, 'RoleName'));
-    const attached = await Promise.all(role.AttachedPolicies.map(async (arn) => ({ PolicyName: (await loadAttachable(deps, arn)).PolicyName, PolicyArn: arn })));
-    const pg = page(attached, p);
-    return { AttachedPolicies: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
-  },
+  ...principalPolicyActions({
+    kind: 'Role',
+    load: getRole,
+    save: (deps, principal) => deps.state.put('role', roleKey(principal.RoleName), principal),
+  }),
 };

@@ -2,11 +2,11 @@
 import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity, validationError } from '../errors.js';
 import { accessKeyId, secretAccessKey, uniqueId } from '../ids.js';
 import { memberList, type XmlValue } from '../server/query.js';
-import { checkName, checkPath, encodeDocument, isoNow, page, parseTags, pathPrefixFilter, required, tagsXml } from './common.js';
+import { checkName, checkPath, isoNow, page, parseTags, pathPrefixFilter, required, tagsXml } from './common.js';
 import type { IamAction, IamDeps } from './deps.js';
 import { loadAttachable } from './policies.js';
 import { userKey, type AccessKeyRecord, type UserRecord } from './model.js';
-import { parsePolicy } from './policy/index.js';
+import { principalPolicyActions } from './principal-policies.js';
 
 export async function getUser(deps: IamDeps, name: string): Promise<UserRecord> {
   const user = await deps.state.get<UserRecord>('user', userKey(name));
@@ -96,61 +96,11 @@ export const userActions: Record<string, IamAction> = {
     const pg = page(user.Tags, p);
     return { Tags: tagsXml(pg.items), IsTruncated: pg.IsTruncated, Marker: pg.Marker };
   },
-  async PutUserPolicy(p, _ctx, deps) {
-    const user = await getUser(deps, required(p, 'UserName'));
-    const name = required(p, 'PolicyName');
-    checkName(name, 'PolicyName', 128);
-    const doc = required(p, 'PolicyDocument');
-    parsePolicy(doc, 'identity');
-    user.InlinePolicies[name] = doc;
-    await deps.state.put('user', userKey(user.UserName), user);
-    return undefined;
-  },
-  async GetUserPolicy(p, _ctx, deps) {
-    const user = await getUser(deps, required(p, 'UserName'));
-    const name = required(p, 'PolicyName');
-    const doc = user.InlinePolicies[name];
-    if (doc === undefined) throw noSuchEntity(`The user policy with name ${name} cannot be found.`);
-    return { UserName: user.UserName, PolicyName: name, PolicyDocument: encodeDocument(doc) };
-  },
-  async DeleteUserPolicy(p, _ctx, deps) {
-    const user = await getUser(deps, required(p, 'UserName'));
-    const name = required(p, 'PolicyName');
-    if (user.InlinePolicies[name] === undefined) throw noSuchEntity(`The user policy with name ${name} cannot be found.`);
-    delete user.InlinePolicies[name];
-    await deps.state.put('user', userKey(user.UserName), user);
-    return undefined;
-  },
-  async ListUserPolicies(p, _ctx, deps) {
-    const user = await getUser(deps, required(p, 'UserName'));
-    const pg = page(Object.keys(user.InlinePolicies).sort(), p);
-    return { PolicyNames: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
-  },
-  async AttachUserPolicy(p, _ctx, deps) {
-    const user = await getUser(deps, required(p, 'UserName'));
-    const arn = required(p, 'PolicyArn');
-    await loadAttachable(deps, arn);
-    if (!user.AttachedPolicies.includes(arn)) {
-      if (user.AttachedPolicies.length >= 10) throw limitExceeded('Cannot exceed quota for PoliciesPerUser: 10.');
-      user.AttachedPolicies.push(arn);
-    }
-    await deps.state.put('user', userKey(user.UserName), user);
-    return undefined;
-  },
-  async DetachUserPolicy(p, _ctx, deps) {
-    const user = await getUser(deps, required(p, 'UserName'));
-    const arn = required(p, 'PolicyArn');
-    if (!user.AttachedPolicies.includes(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
-    user.AttachedPolicies = user.AttachedPolicies.filter((a) => a !== arn);
-    await deps.state.put('user', userKey(user.UserName), user);
-    return undefined;
-  },
-  async ListAttachedUserPolicies(p, _ctx, deps) {
-    const user = await getUser(deps, required(p, 'UserName'));
-    const attached = await Promise.all(user.AttachedPolicies.map(async (arn) => ({ PolicyName: (await loadAttachable(deps, arn)).PolicyName, PolicyArn: arn })));
-    const pg = page(attached, p);
-    return { AttachedPolicies: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
-  },
+  ...principalPolicyActions({
+    kind: 'User',
+    load: getUser,
+    save: (deps, principal) => deps.state.put('user', userKey(principal.UserName), principal),
+  }),
   async CreateAccessKey(p, ctx, deps) {
     const user = await targetUser(p, ctx, deps);
     if ((await keysOf(deps, user.UserName)).length >= 2) throw limitExceeded('Cannot exceed quota for AccessKeysPerUser: 2');
