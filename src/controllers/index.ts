@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.js';
 import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
+import { EventRecorder } from './events/recorder.js';
 import { DisruptionController } from './disruption/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { JobController } from './job/controller.js';
@@ -14,11 +15,11 @@ import { TtlAfterFinishedController } from './job/ttl-after-finished.js';
 import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from './replicaset/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import { runControllers } from './shared/run-controllers.js';
-import type { ControllerDeps, WorkloadController } from './shared/types.js';
+import type { WorkloadController, WorkloadControllerDeps } from './shared/types.js';
 
-export type { ControllerDeps, WorkloadController } from './shared/types.js';
+export type { ControllerDeps, WorkloadController, WorkloadControllerDeps } from './shared/types.js';
 
-export type ControllerFactory = (deps: ControllerDeps) => WorkloadController;
+export type ControllerFactory = (deps: WorkloadControllerDeps) => WorkloadController;
 
 /** Every workload controller, in start order. */
 export const WORKLOAD_CONTROLLERS: ControllerFactory[] = [
@@ -46,10 +47,21 @@ export interface StartControllersOptions {
 
 /**
  * Builds every workload controller, starts the shared informers and, once they have synced, the
- * controllers' workers. stop() ends the workers (the informers belong to the caller).
+ * controllers' workers. stop() ends the workers and waits for pending event writes (the informers
+ * belong to the caller).
  */
 export async function startWorkloadControllers(opts: StartControllersOptions): Promise<{ stop(): Promise<void> }> {
-  const deps: ControllerDeps = { client: opts.client, informers: opts.informers, clock: opts.clock };
+  const recorders: EventRecorder[] = [];
+  const deps: WorkloadControllerDeps = {
+    client: opts.client,
+    informers: opts.informers,
+    clock: opts.clock,
+    recorder(component) {
+      const r = new EventRecorder({ client: opts.client, clock: opts.clock, component });
+      recorders.push(r);
+      return r;
+    },
+  };
   const controllers = WORKLOAD_CONTROLLERS.map((f) => f(deps)).filter((c) => !opts.only || opts.only.includes(c.name));
-  return runControllers(controllers, opts);
+  return runControllers(controllers, { ...opts, afterStop: () => Promise.all(recorders.map((r) => r.flush())) });
 }

@@ -55,6 +55,24 @@ describe('Deployment controller', () => {
     const pods = (await c.pods.list('default')).items;
     assert.equal(pods.length, 3);
     for (const p of pods) assert.equal(labels(p)['pod-template-hash'], hash);
+
+    // What `kubectl describe` lists: the Deployment's scaling and the ReplicaSet's pod creations.
+    const events = c.res('', 'v1', 'events');
+    const about = (all: Obj[], kind: string, nm: string) => all.filter((e) => field(e, 'involvedObject', 'kind') === kind && field(e, 'involvedObject', 'name') === nm);
+    let evs: Obj[] = [];
+    await until(async () => {
+      evs = (await events.list('default')).items;
+      return about(evs, 'ReplicaSet', name(rs)).filter((e) => e.reason === 'SuccessfulCreate').length === 3 && about(evs, 'Deployment', 'web').length > 0;
+    }, 'rollout events');
+    const scaling = about(evs, 'Deployment', 'web');
+    assert.deepEqual(
+      scaling.map((e) => [e.type, e.reason, e.message, field(e, 'source', 'component')]),
+      [['Normal', 'ScalingReplicaSet', `Scaled up replica set ${name(rs)} from 0 to 3`, 'deployment-controller']],
+    );
+    assert.equal(field(scaling[0], 'involvedObject', 'uid'), field(d, 'metadata', 'uid'));
+    const created = about(evs, 'ReplicaSet', name(rs)).filter((e) => e.reason === 'SuccessfulCreate');
+    assert.deepEqual(created.map((e) => e.message).sort(), pods.map((p) => `Created pod: ${name(p)}`).sort());
+    for (const e of created) assert.equal(field(e, 'source', 'component'), 'replicaset-controller');
   });
 
   test('set image keeps maxUnavailable and maxSurge at every observed moment; rollout undo reuses the old ReplicaSet', async (t) => {

@@ -34,6 +34,14 @@ describe('Job controller', () => {
     assert.ok(pods.every((p) => labels(p)['batch.kubernetes.io/job-name'] === 'pi'));
     // Counted pods no longer hold the tracking finalizer.
     assert.ok(pods.every((p) => !((p.metadata as Obj).finalizers as string[] | undefined)?.includes('batch.kubernetes.io/job-tracking')));
+    // `kubectl describe job` lists one SuccessfulCreate per pod and the completion.
+    let evs: Obj[] = [];
+    await until(async () => {
+      evs = (await c.res('', 'v1', 'events').list('default')).items.filter((e) => field(e, 'involvedObject', 'kind') === 'Job' && field(e, 'involvedObject', 'name') === 'pi');
+      return evs.some((e) => e.reason === 'Completed') && evs.filter((e) => e.reason === 'SuccessfulCreate').length === 3;
+    }, 'Job events');
+    assert.deepEqual(evs.filter((e) => e.reason === 'SuccessfulCreate').map((e) => e.message).sort(), pods.map((p) => `Created pod: ${name(p)}`).sort());
+    assert.deepEqual(evs.filter((e) => e.reason === 'Completed').map((e) => [e.type, e.message, field(e, 'source', 'component')]), [['Normal', 'Job completed', 'job-controller']]);
   });
 
   test('an Indexed Job runs one pod per index with its index annotation, label and hostname', async (t) => {

@@ -44,6 +44,19 @@ describe('ReplicaSet controller', () => {
 
     await rsc.patch('default', 'web', 'merge', { spec: { replicas: 1 } });
     await until(async () => (await live()).length === 1 && field(await rsc.get('default', 'web'), 'status', 'replicas') === 1, 'scale down to 1');
+    // Events on the ReplicaSet, as `kubectl describe rs` lists them: one per pod created or deleted.
+    const rsEvents = async (reason: string) =>
+      (await c.res('', 'v1', 'events').list('default')).items.filter((e) => field(e, 'involvedObject', 'kind') === 'ReplicaSet' && field(e, 'involvedObject', 'name') === 'web' && e.reason === reason);
+    let deleted: Obj[] = [];
+    await until(async () => (deleted = await rsEvents('SuccessfulDelete')).length === 3, 'three SuccessfulDelete events');
+    const survivors = new Set((await live()).map(name));
+    for (const e of deleted) {
+      assert.equal(e.type, 'Normal');
+      assert.match(String(e.message), /^Deleted pod: (stray|web-[a-z0-9]{5})$/);
+      assert.ok(!survivors.has(String(e.message).slice('Deleted pod: '.length)));
+    }
+    const createdMsgs = (await rsEvents('SuccessfulCreate')).map((e) => e.message);
+    for (const p of pods) assert.ok(createdMsgs.includes(`Created pod: ${name(p)}`), `event for ${name(p)}`);
     // The remaining pod is released when its labels stop matching.
     const [last] = await live();
     await c.pods.patch('default', name(last), 'merge', { metadata: { labels: { app: 'other' } } });

@@ -13,7 +13,9 @@ import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
 import { controllerRef, templateMeta } from '../shared/owner-refs.js';
 import { CRONJOBS, JOBS } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
-import type { ControllerDeps, WorkloadController } from '../shared/types.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { typed } from '../shared/events.js';
+import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
 import { isValidTimeZone, mostRecent, nextTime, parseSchedule } from './schedule.js';
 
 export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
@@ -45,9 +47,11 @@ export class CronJobController implements WorkloadController {
   private readonly jobInformer: Informer;
   private readonly cjClient: ResourceClient;
   private readonly jobClient: ResourceClient;
+  private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {
+  constructor(private readonly deps: WorkloadControllerDeps) {
+    this.events = deps.recorder('cronjob-controller');
     this.cjInformer = ownedInformer(deps.informers, CRONJOBS);
     this.jobInformer = ownedInformer(deps.informers, JOBS);
     this.cjClient = deps.client.resource(CRONJOBS.group, CRONJOBS.version, CRONJOBS.resource);
@@ -80,7 +84,9 @@ export class CronJobController implements WorkloadController {
     for (const ref of (old.active ?? []) as Obj[]) {
       const j = jobsByUid.get(String(ref.uid));
       if (j) {
-        if (finishedType(j) === undefined) active.push(ref);
+        const done = finishedType(j);
+        if (done === undefined) active.push(ref);
+        else this.events.event(typed(cj, 'batch/v1', 'CronJob'), 'Normal', 'SawCompletedJob', `Saw completed job: ${name(j)}, condition: ${done}`);
         continue;
       }
       // Not in the cache (yet): ask the server before dropping it, as upstream does.
@@ -123,13 +129,14 @@ export class CronJobController implements WorkloadController {
           const policy = spec.concurrencyPolicy ?? 'Allow';
           if (!already && !(policy === 'Forbid' && active.length > 0)) {
             if (policy === 'Replace') {
-              for (const ref of active) {
-                await this.jobClient.delete(ns, String(ref.name), { propagationPolicy: 'Background' }).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
-              }
+              for (const ref of active) await this.deleteJob(cj, String(ref.name));
               active = [];
             }
             const created = await this.createJob(cj, jobName, scheduled, tz);
-            if (created) active.push(jobRef(created));
+            if (created) {
+              active.push(jobRef(created));
+              this.events.event(typed(cj, 'batch/v1', 'CronJob'), 'Normal', 'SuccessfulCreate', `Created job ${name(created)}`);
+            }
             lastSchedule = rfc3339(scheduled);
           }
         }
@@ -185,10 +192,17 @@ export class CronJobController implements WorkloadController {
       if (finished.length <= limit) continue;
       const started = (j: Obj) => Date.parse(String((j.status as Record<string, unknown> | undefined)?.startTime ?? creationTimestamp(j) ?? '')) || 0;
       finished.sort((a, b) => started(a) - started(b));
-      for (const j of finished.slice(0, finished.length - limit)) {
-        await this.jobClient.delete(namespace(j), name(j), { propagationPolicy: 'Background' }).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
-      }
+      for (const j of finished.slice(0, finished.length - limit)) await this.deleteJob(cj, name(j));
     }
+  }
+
+  /** deleteJob: background propagation; a Job already gone is fine (and not reported). */
+  private async deleteJob(cj: Obj, jobName: string): Promise<void> {
+    const deleted = await this.jobClient
+      .delete(namespace(cj), jobName, { propagationPolicy: 'Background' })
+      .then(() => true)
+      .catch((e) => (isNotFound(e) ? false : Promise.reject(e)));
+    if (deleted) this.events.event(typed(cj, 'batch/v1', 'CronJob'), 'Normal', 'SuccessfulDelete', `Deleted job ${jobName}`);
   }
 }
 

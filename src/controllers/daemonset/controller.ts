@@ -17,7 +17,9 @@ import { isPodAvailable, isPodReady, nodeName, phase } from '../shared/pods.js';
 import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from '../shared/resources.js';
 import { podMatchesNode, untoleratedTaints } from '../shared/scheduling.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
-import type { ControllerDeps, WorkloadController } from '../shared/types.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { typed } from '../shared/events.js';
+import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
 import { daemonPodSpec, daemonTolerations } from './pod-template.js';
 
 /** The deprecated label upstream still sets on DaemonSet pods. */
@@ -43,9 +45,11 @@ export class DaemonSetController implements WorkloadController {
   private readonly podClient: ResourceClient;
   private readonly revClient: ResourceClient;
   private readonly expectations: Expectations;
+  private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {
+  constructor(private readonly deps: WorkloadControllerDeps) {
+    this.events = deps.recorder('daemonset-controller');
     this.dsInformer = ownedInformer(deps.informers, DAEMONSETS);
     this.podInformer = ownedInformer(deps.informers, PODS);
     this.nodeInformer = informerOf(deps.informers, NODES);
@@ -251,7 +255,8 @@ export class DaemonSetController implements WorkloadController {
           const m = pod.metadata as Record<string, unknown>;
           m.labels = { ...((m.labels ?? {}) as Record<string, string>), [CONTROLLER_REVISION_HASH]: hash, [TEMPLATE_GENERATION]: String(generation(ds)) };
           try {
-            await this.podClient.create(namespace(ds), pod);
+            const created = await this.podClient.create(namespace(ds), pod);
+            this.events.event(typed(ds, 'apps/v1', 'DaemonSet'), 'Normal', 'SuccessfulCreate', `Created pod: ${name(created)}`);
           } catch (e) {
             this.expectations.creationObserved(key);
             firstErr ??= e;
@@ -264,10 +269,13 @@ export class DaemonSetController implements WorkloadController {
       this.expectations.expectDeletions(key, uniqueRemove.map(keyOf));
       await Promise.all(
         uniqueRemove.map((p) =>
-          this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).catch((e) => {
-            this.expectations.deletionObserved(key, keyOf(p));
-            if (!isNotFound(e)) throw e;
-          }),
+          this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).then(
+            () => this.events.event(typed(ds, 'apps/v1', 'DaemonSet'), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name(p)}`),
+            (e) => {
+              this.expectations.deletionObserved(key, keyOf(p));
+              if (!isNotFound(e)) throw e;
+            },
+          ),
         ),
       );
     }

@@ -10,6 +10,8 @@ import { annotations, clone, controllerOf, keyOf, labels, name, namespace, split
 import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { typed } from '../shared/events.js';
 import { getCondition } from '../shared/conditions.js';
 import { computeHash } from '../shared/hash.js';
 import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
@@ -17,7 +19,7 @@ import { claim, controllerRef } from '../shared/owner-refs.js';
 import { phase } from '../shared/pods.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
-import type { ControllerDeps, WorkloadController } from '../shared/types.js';
+import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
 import { calculateStatus, hasProgressDeadline, isComplete, newCondition, REASONS, rolloutConditions, setDeploymentCondition } from './status.js';
 import type { DeploymentStatus } from './status.js';
 import {
@@ -55,7 +57,11 @@ export class DeploymentController implements WorkloadController {
   private readonly rsClient: ResourceClient;
   private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {
+  /** Events on Deployments, as upstream's "deployment-controller". */
+  readonly events: EventRecorder;
+
+  constructor(private readonly deps: WorkloadControllerDeps) {
+    this.events = deps.recorder('deployment-controller');
     this.dInformer = ownedInformer(deps.informers, DEPLOYMENTS);
     this.rsInformer = ownedInformer(deps.informers, REPLICASETS);
     this.podInformer = ownedInformer(deps.informers, PODS);
@@ -242,6 +248,8 @@ class Sync {
       throw err;
     }
     newRS = this.replace(created);
+    const initial = replicasOf(created);
+    if (initial > 0) this.c.events.event(typed(this.d, 'apps/v1', 'Deployment'), 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name(created)} from 0 to ${initial}`);
     if (hasProgressDeadline(this.d)) {
       const st = (this.d.status ?? {}) as DeploymentStatus;
       const conds = setDeploymentCondition(st.conditions ?? [], newCondition('Progressing', 'True', REASONS.newRSCreated, `Created new replica set "${name(newRS)}"`, now));
@@ -262,7 +270,12 @@ class Sync {
     const m = copy.metadata as Record<string, unknown>;
     m.annotations = { ...a, ...want };
     this.replace(await this.c.clients.rs.update(undefined, copy));
-    return replicasOf(rs) !== replicas;
+    const old = replicasOf(rs);
+    if (old === replicas) return false;
+    // scaleReplicaSetAndRecordEvent (1.33 wording: "from <old> to <new>").
+    const op = replicas > old ? 'up' : 'down';
+    this.c.events.event(typed(this.d, 'apps/v1', 'Deployment'), 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${name(rs)} from ${old} to ${replicas}`);
+    return true;
   }
 
   async syncStatusOnly(): Promise<void> {

@@ -20,7 +20,9 @@ import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodReady, phase, restartCount } from '../shared/pods.js';
 import { JOBS, PODS } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
-import type { ControllerDeps, WorkloadController } from '../shared/types.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { typed } from '../shared/events.js';
+import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
 import { slowStartBatch } from '../replicaset/controller.js';
 import { podsToDelete } from '../replicaset/pod-ranking.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
@@ -80,9 +82,11 @@ export class JobController implements WorkloadController {
   private readonly jobClient: ResourceClient;
   private readonly podClient: ResourceClient;
   private readonly expectations: Expectations;
+  private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {
+  constructor(private readonly deps: WorkloadControllerDeps) {
+    this.events = deps.recorder('job-controller');
     this.jobInformer = ownedInformer(deps.informers, JOBS);
     this.podInformer = ownedInformer(deps.informers, PODS);
     this.jobClient = deps.client.resource(JOBS.group, JOBS.version, JOBS.resource);
@@ -255,7 +259,7 @@ export class JobController implements WorkloadController {
     let completionTime = old.completionTime as string | undefined;
     if (finishing) {
       // Remove what still runs, then finish once nothing is terminating and everything is counted.
-      await this.deletePods(key, active);
+      await this.deletePods(key, job, active);
       terminatingCount += active.length;
       activeCount = 0;
       if (terminatingCount === 0 && uncounted.succeeded.size === 0 && uncounted.failed.size === 0) {
@@ -287,14 +291,24 @@ export class JobController implements WorkloadController {
     status.ready = finishing ? 0 : active.filter(isPodReady).length;
     status.uncountedTerminatedPods = uncountedOf(uncounted);
     if (!sameJson(status, job.status)) {
+      const wasFinished = isJobFinished(job);
       job.status = status;
-      await this.jobClient.updateStatus(undefined, job);
+      const written = await this.jobClient.updateStatus(undefined, job);
+      if (!wasFinished) this.recordFinished(written);
     }
     // Pods still uncounted (a finalizer removal conflicted) come back with their next pod event.
     // Come back at the active deadline.
     if (!finishing && !suspended && typeof spec.activeDeadlineSeconds === 'number' && startTime) {
       this.queue?.addAfter(key, Math.max(1, Date.parse(startTime) + spec.activeDeadlineSeconds * 1000 - now));
     }
+  }
+
+  /** recordJobFinished: "Completed" on success, the failure's own reason and message otherwise. */
+  private recordFinished(job: Obj): void {
+    const target = typed(job, 'batch/v1', 'Job');
+    if (getCondition(job.status, 'Complete')?.status === 'True') this.events.event(target, 'Normal', 'Completed', 'Job completed');
+    const failed = getCondition(job.status, 'Failed');
+    if (failed?.status === 'True') this.events.event(target, 'Warning', failed.reason ?? '', failed.message ?? '');
   }
 
   /** Removes the tracking finalizer; answers the uids now free of it (or gone). */
@@ -337,15 +351,18 @@ export class JobController implements WorkloadController {
     return !job || uid(job) !== ref.uid || deletionTimestamp(job) !== undefined || isJobFinished(job);
   }
 
-  private async deletePods(key: string, pods: Obj[]): Promise<void> {
+  private async deletePods(key: string, job: Obj, pods: Obj[]): Promise<void> {
     if (!pods.length) return;
     this.expectations.expectDeletions(key, pods.map(keyOf));
     await Promise.all(
       pods.map((p) =>
-        this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).catch((e) => {
-          this.expectations.deletionObserved(key, keyOf(p));
-          if (!isNotFound(e)) throw e;
-        }),
+        this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).then(
+          () => this.events.event(typed(job, 'batch/v1', 'Job'), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name(p)}`),
+          (e) => {
+            this.expectations.deletionObserved(key, keyOf(p));
+            if (!isNotFound(e)) throw e;
+          },
+        ),
       ),
     );
   }
@@ -362,7 +379,7 @@ export class JobController implements WorkloadController {
 
     if (active.length > want) {
       const victims = podsToDelete(active, [], active.length - want);
-      await this.deletePods(key, victims);
+      await this.deletePods(key, job, victims);
       return { active: active.length - victims.length, deleted: victims.length };
     }
     if (active.length >= want) return { active: active.length, deleted: 0 };
@@ -391,7 +408,8 @@ export class JobController implements WorkloadController {
     let next = 0;
     const { created, err } = await slowStartBatch(toCreate.length, 1, async () => {
       const index = toCreate[next++];
-      await this.podClient.create(namespace(job), this.podFor(job, template, ref, index));
+      const pod = await this.podClient.create(namespace(job), this.podFor(job, template, ref, index));
+      this.events.event(typed(job, 'batch/v1', 'Job'), 'Normal', 'SuccessfulCreate', `Created pod: ${name(pod)}`);
     });
     for (let i = created; i < toCreate.length; i++) this.expectations.creationObserved(key);
     if (err) throw err;

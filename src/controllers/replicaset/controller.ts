@@ -16,7 +16,9 @@ import { isPodActive, isPodReady } from '../shared/pods.js';
 import { PODS, REPLICASETS, REPLICATIONCONTROLLERS } from '../shared/resources.js';
 import type { Gvr } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
-import type { ControllerDeps, WorkloadController } from '../shared/types.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { typed } from '../shared/events.js';
+import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
 import { podsToDelete } from './pod-ranking.js';
 import { calculateStatus } from './status.js';
 import type { ManageError } from './status.js';
@@ -62,14 +64,17 @@ export class ReplicaSetController implements WorkloadController {
   private readonly podInformer: Informer;
   private readonly rsClient: ResourceClient;
   private readonly podClient: ResourceClient;
+  private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
   constructor(
-    private readonly deps: ControllerDeps,
+    private readonly deps: WorkloadControllerDeps,
     private readonly k: ReplicaSetKind = REPLICASET_KIND,
   ) {
     this.name = k.name;
     this.expectations = new Expectations(deps.clock);
+    // Upstream's ReplicationManager records as "replication-controller".
+    this.events = deps.recorder(k.kind === 'ReplicationController' ? 'replication-controller' : 'replicaset-controller');
     this.rsInformer = ownedInformer(deps.informers, k.gvr);
     this.podInformer = ownedInformer(deps.informers, PODS);
     this.rsClient = deps.client.resource(k.gvr.group, k.gvr.version, k.gvr.resource);
@@ -181,7 +186,9 @@ export class ReplicaSetController implements WorkloadController {
       const template = (spec.template ?? {}) as Obj;
       const ref = controllerRef(rs, this.k.apiVersion, this.k.kind);
       const { created, err } = await slowStartBatch(diff, 1, async () => {
-        await this.podClient.create(namespace(rs), podFromTemplate(template, rs, ref));
+        const pod = await this.podClient.create(namespace(rs), podFromTemplate(template, rs, ref));
+        // RealPodControl.CreatePods
+        this.events.event(typed(rs, this.k.apiVersion, this.k.kind), 'Normal', 'SuccessfulCreate', `Created pod: ${name(pod)}`);
       });
       // Creations that were never attempted or failed will never be observed.
       for (let i = created; i < diff; i++) this.expectations.creationObserved(key);
@@ -197,6 +204,7 @@ export class ReplicaSetController implements WorkloadController {
         victims.map(async (p) => {
           try {
             await this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } });
+            this.events.event(typed(rs, this.k.apiVersion, this.k.kind), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name(p)}`);
           } catch (e) {
             this.expectations.deletionObserved(key, keyOf(p));
             if (!isNotFound(e)) firstErr ??= e as Error;

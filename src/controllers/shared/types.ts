@@ -5,12 +5,19 @@ import type { Controller } from '../../client/controller.js';
 import type { SharedInformerFactory } from '../../client/informer-factory.js';
 import type { KubeClient } from '../../client/types.js';
 import type { Clock } from '../../util/clock.js';
+import type { EventRecorder } from '../events/recorder.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 
 export interface ControllerDeps {
   client: KubeClient;
   informers: SharedInformerFactory;
   clock: Clock;
+}
+
+/** What the workload controllers that record Events are built from. */
+export interface WorkloadControllerDeps extends ControllerDeps {
+  /** An event recorder for a component (source.component of its events), flushed on stop. */
+  recorder(component: string): EventRecorder;
 }
 
 export interface WorkloadController extends Controller {

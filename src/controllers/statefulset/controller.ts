@@ -15,7 +15,9 @@ import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodAvailable, isPodReady, phase } from '../shared/pods.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
-import type { ControllerDeps, WorkloadController } from '../shared/types.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { typed } from '../shared/events.js';
+import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
 import { addClaimVolumes, claimName, claimsFor, ordinalOf, POD_INDEX_LABEL, POD_NAME_LABEL, podName } from './identity.js';
 
 function runningAndReady(p: Obj): boolean {
@@ -43,9 +45,11 @@ export class StatefulSetController implements WorkloadController {
   private readonly revClient: ResourceClient;
   private readonly pvcClient: ResourceClient;
   private readonly pvcInformer: Informer;
+  private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {
+  constructor(private readonly deps: WorkloadControllerDeps) {
+    this.events = deps.recorder('statefulset-controller');
     this.setInformer = ownedInformer(deps.informers, STATEFULSETS);
     this.podInformer = ownedInformer(deps.informers, PODS);
     this.revInformer = ownedInformer(deps.informers, CONTROLLERREVISIONS);
@@ -176,7 +180,7 @@ export class StatefulSetController implements WorkloadController {
     for (let ord = start; ord < start + replicas; ord++) {
       const pod = slots.get(ord);
       if (pod && finished(pod) && !deletionTimestamp(pod)) {
-        await this.deletePod(pod);
+        await this.deletePod(set, pod);
         if (monotonic) return;
         continue;
       }
@@ -196,7 +200,7 @@ export class StatefulSetController implements WorkloadController {
         if (monotonic) return;
         continue;
       }
-      await this.deletePod(pod);
+      await this.deletePod(set, pod);
       if (monotonic) return;
     }
     if (partition === undefined) return;
@@ -207,7 +211,7 @@ export class StatefulSetController implements WorkloadController {
       const pod = slots.get(ord);
       if (!pod) return;
       if (labels(pod)[CONTROLLER_REVISION_HASH] !== name(updateRev)) {
-        await this.deletePod(pod);
+        await this.deletePod(set, pod);
         return;
       }
     }
@@ -260,10 +264,16 @@ export class StatefulSetController implements WorkloadController {
     for (const pvc of claimsFor(set, pn)) {
       await this.pvcClient.create(namespace(set), pvc).catch((e) => (isAlreadyExists(e) ? undefined : Promise.reject(e)));
     }
-    await this.podClient.create(namespace(set), pod).catch((e) => (isAlreadyExists(e) ? undefined : Promise.reject(e)));
+    // recordPodEvent: only a create that happened is reported (AlreadyExists returns early upstream).
+    const created = await this.podClient.create(namespace(set), pod).catch((e) => (isAlreadyExists(e) ? undefined : Promise.reject(e)));
+    if (created) this.events.event(typed(set, 'apps/v1', 'StatefulSet'), 'Normal', 'SuccessfulCreate', `create Pod ${pn} in StatefulSet ${name(set)} successful`);
   }
 
-  private async deletePod(pod: Obj): Promise<void> {
-    await this.podClient.delete(namespace(pod), name(pod), { preconditions: { uid: uid(pod) } }).catch((e) => (isNotFound(e) || isConflict(e) ? undefined : Promise.reject(e)));
+  private async deletePod(set: Obj, pod: Obj): Promise<void> {
+    const deleted = await this.podClient
+      .delete(namespace(pod), name(pod), { preconditions: { uid: uid(pod) } })
+      .then(() => true)
+      .catch((e) => (isNotFound(e) || isConflict(e) ? false : Promise.reject(e)));
+    if (deleted) this.events.event(typed(set, 'apps/v1', 'StatefulSet'), 'Normal', 'SuccessfulDelete', `delete Pod ${name(pod)} in StatefulSet ${name(set)} successful`);
   }
 }
