@@ -8,7 +8,7 @@ import { clone, controllerOf, creationTimestamp, deletionTimestamp, generation, 
 import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
-import { CONTROLLER_REVISION_HASH, currentRevision, truncateHistory } from '../shared/controller-revision.js';
+import { CONTROLLER_REVISION_HASH, currentRevisionCountingCollisions, truncateHistory } from '../shared/controller-revision.js';
 import { Expectations } from '../shared/expectations.js';
 import { BY_CONTROLLER_UID, informerOf, ownedInformer } from '../shared/informers.js';
 import { scaledValue } from '../shared/int-or-percent.js';
@@ -124,15 +124,8 @@ export class DaemonSetController implements WorkloadController {
     } catch {
       return;
     }
-    const status0 = (ds.status ?? {}) as Record<string, unknown>;
     const revisions = this.revInformer.lister.byIndex(BY_CONTROLLER_UID, uid(ds));
-    let cur;
-    try {
-      cur = await currentRevision(this.revClient, ds, 'DaemonSet', revisions, status0.collisionCount as number | undefined);
-    } catch (e) {
-      await this.dsClient.updateStatus(undefined, { ...ds, status: { ...status0, collisionCount: Number(status0.collisionCount ?? 0) + 1 } });
-      throw e;
-    }
+    const cur = await currentRevisionCountingCollisions(this.revClient, this.dsClient, ds, 'DaemonSet', revisions);
     const hash = cur.hash;
     const pods = await claim(
       { owner: ds, apiVersion: 'apps/v1', kind: 'DaemonSet', selector, client: this.podClient, fresh: async () => this.dsClient.get(ns, name(ds)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))) },

@@ -81,3 +81,24 @@ export async function truncateHistory(client: ResourceClient, revisions: Obj[], 
   const excess = idle.length - limit;
   for (const r of idle.slice(0, Math.max(0, excess))) await client.delete(namespace(r), name(r)).catch(() => undefined);
 }
+
+/**
+ * currentRevision with the owner's status.collisionCount; when the revision cannot be had (its
+ * name is taken by a revision with other data), the owner's collisionCount goes up by one so the
+ * next attempt hashes to another name, as the DaemonSet and StatefulSet controllers do upstream.
+ */
+export async function currentRevisionCountingCollisions(
+  revClient: ResourceClient,
+  ownerClient: ResourceClient,
+  owner: Obj,
+  kind: string,
+  revisions: Obj[],
+): Promise<{ revision: Obj; hash: string }> {
+  const status = (owner.status ?? {}) as Record<string, unknown>;
+  try {
+    return await currentRevision(revClient, owner, kind, revisions, status.collisionCount as number | undefined);
+  } catch (e) {
+    await ownerClient.updateStatus(undefined, { ...owner, status: { ...status, collisionCount: Number(status.collisionCount ?? 0) + 1 } });
+    throw e;
+  }
+}

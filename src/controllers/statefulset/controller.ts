@@ -9,7 +9,7 @@ import { clone, controllerOf, deletionTimestamp, generation, keyOf, labels, name
 import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromObject } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
-import { CONTROLLER_REVISION_HASH, currentRevision, truncateHistory } from '../shared/controller-revision.js';
+import { CONTROLLER_REVISION_HASH, currentRevisionCountingCollisions, truncateHistory } from '../shared/controller-revision.js';
 import { BY_CONTROLLER_UID, informerOf, ownedInformer } from '../shared/informers.js';
 import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodAvailable, isPodReady, phase } from '../shared/pods.js';
@@ -94,13 +94,7 @@ export class StatefulSetController implements WorkloadController {
     }
     const old = (set.status ?? {}) as Record<string, unknown>;
     const revisions = this.revInformer.lister.byIndex(BY_CONTROLLER_UID, uid(set));
-    let update;
-    try {
-      update = await currentRevision(this.revClient, set, 'StatefulSet', revisions, old.collisionCount as number | undefined);
-    } catch (e) {
-      await this.setClient.updateStatus(undefined, { ...set, status: { ...old, collisionCount: Number(old.collisionCount ?? 0) + 1 } });
-      throw e;
-    }
+    const update = await currentRevisionCountingCollisions(this.revClient, this.setClient, set, 'StatefulSet', revisions);
     const updateRev = update.revision;
     const allRevs = [...revisions.filter((r) => uid(r) !== uid(updateRev)), updateRev];
     const currentRev = allRevs.find((r) => name(r) === old.currentRevision) ?? updateRev;
