@@ -3,18 +3,13 @@
 // state store so its stored subnets survive a restart; --enforce-iam answers UnauthorizedOperation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { awsCli, type AwsCli } from '../helpers/aws-cli.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { RealClock } from '../../src/util/clock.js';
 import { NodeSha256 } from '../../src/aws/server/sha256.js';
 import { MemoryAwsStateStore, startAwsEndpoint, VpcModels, type AwsEndpoint } from '../../src/aws/index.js';
 
-const run = promisify(execFile);
 const region = 'us-east-1';
 
 /** A SigV4-signed EC2 query call (form body), answered as status and XML text. */
@@ -34,32 +29,17 @@ const subnetIdsIn = (xml: string) => [...xml.matchAll(/<subnetId>([^<]+)<\/subne
 
 describe('aws ec2 CLI against the endpoint', () => {
   let endpoint: AwsEndpoint;
-  let dir: string;
+  let cli: AwsCli;
   const state = new MemoryAwsStateStore();
-  const aws = async (args: string[], secret = 'test') => {
-    try {
-      const out = await run('aws', ['--endpoint-url', endpoint.url, '--output', 'json', ...args], {
-        env: {
-          PATH: process.env.PATH, HOME: dir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: secret, AWS_DEFAULT_REGION: region,
-          AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_MAX_ATTEMPTS: '1',
-        },
-      });
-      return { code: 0, stdout: out.stdout, stderr: out.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const aws = (args: string[], secret = 'test') => cli.run(endpoint.url, ['--output', 'json', ...args], { secret });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kumo-ec2-cli-'));
-    writeFileSync(join(dir, 'config'), '');
-    writeFileSync(join(dir, 'credentials'), '');
+    cli = awsCli('kumo-ec2-cli-', region);
     endpoint = await startAwsEndpoint({ host: '127.0.0.1', port: 0, state, region, enforceIam: false, clock: new RealClock() });
   });
   after(async () => {
     await endpoint.stop();
-    rmSync(dir, { recursive: true, force: true });
+    cli.cleanup();
   });
 
   test('zones, the default VPC, its subnets by vpc-id filter, AuthFailure for a wrong secret; stored subnets survive a restart', async () => {

@@ -5,10 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { awsCli } from '../helpers/aws-cli.js';
 import { loadOrCreatePki } from '../../src/apiserver/certs/pki.js';
 import { startAwsEndpoint, type AwsEndpoint } from '../../src/aws/index.js';
 import { MemoryAwsStateStore } from '../../src/aws/state.js';
@@ -85,31 +83,16 @@ export async function startFixture(opts: { clock?: Clock; store?: EksStateStore;
   });
   endpoint.registerRestJsonService('eks', eksHandler(svc));
   const eks = new EKSClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const home = await mkdtemp(join(tmpdir(), 'kumo-eks-cli-'));
-  writeFileSync(join(home, 'config'), '');
-  writeFileSync(join(home, 'credentials'), '');
-  const run = promisify(execFile);
+  const awsCliHome = awsCli('kumo-eks-cli-');
   return {
     endpoint, eks, svc, runtime, store,
-    async cli(...args: string[]) {
-      const env = {
-        PATH: process.env.PATH, HOME: home, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-      };
-      try {
-        const { stdout, stderr } = await run('aws', ['--endpoint-url', endpoint.url, ...args], { env });
-        return { stdout, stderr, code: 0 };
-      } catch (err) {
-        const e = err as { stdout: string; stderr: string; code: number };
-        return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-      }
-    },
+    cli: (...args: string[]) => awsCliHome.run(endpoint.url, args),
     async close() {
       svc.stop();
       eks.destroy();
       await endpoint.stop();
       await runtime.close();
-      await rm(home, { recursive: true, force: true });
+      awsCliHome.cleanup();
     },
   };
 }

@@ -2,48 +2,28 @@
 // EKS token a cluster verifies (aws eks get-token's presigned GetCallerIdentity URL).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { awsCli, type AwsCli } from '../helpers/aws-cli.js';
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { FakeClock, RealClock } from '../../src/util/clock.js';
 import { MemoryAwsStateStore, presignedUrlOfToken, startAwsEndpoint, verifyPresignedGetCallerIdentity, type AwsEndpoint } from '../../src/aws/index.js';
 
-const run = promisify(execFile);
 const region = 'us-east-1';
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 
 describe('aws CLI', () => {
   let endpoint: AwsEndpoint;
-  let dir: string;
+  let cli: AwsCli;
   const state = new MemoryAwsStateStore();
-  const aws = async (args: string[], secret = 'test') => {
-    try {
-      const out = await run('aws', ['--endpoint-url', endpoint.url, '--output', 'json', ...args], {
-        env: {
-          PATH: process.env.PATH, HOME: dir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: secret, AWS_DEFAULT_REGION: region,
-          AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_MAX_ATTEMPTS: '1',
-        },
-      });
-      return { code: 0, stdout: out.stdout, stderr: out.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const aws = (args: string[], secret = 'test') => cli.run(endpoint.url, ['--output', 'json', ...args], { secret });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kumo-aws-cli-'));
-    writeFileSync(join(dir, 'config'), '');
-    writeFileSync(join(dir, 'credentials'), '');
+    cli = awsCli('kumo-aws-cli-', region);
     endpoint = await startAwsEndpoint({ host: '127.0.0.1', port: 0, state, region, enforceIam: false, clock: new RealClock() });
   });
   after(async () => {
     await endpoint.stop();
-    rmSync(dir, { recursive: true, force: true });
+    cli.cleanup();
   });
 
   test('create-role, attach-role-policy, list-attached-role-policies', async () => {

@@ -6,12 +6,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { VpcModel } from '../../src/cloud/index.js';
+import { awsCli, type AwsCli, type CliResult } from '../helpers/aws-cli.js';
 import { createEc2Service } from '../../src/aws/ec2/index.js';
 import { parseForm } from '../../src/aws/server/query.js';
 
@@ -27,12 +24,10 @@ const service = createEc2Service({
 
 let server: Server;
 let url: string;
-let dir: string;
+let cli: AwsCli;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kumo-ec2-'));
-  writeFileSync(join(dir, 'config'), '');
-  writeFileSync(join(dir, 'credentials'), '');
+  cli = awsCli('kumo-ec2-');
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -50,19 +45,11 @@ before(async () => {
 
 after(async () => {
   await new Promise<void>((r) => server.close(() => r()));
-  rmSync(dir, { recursive: true, force: true });
+  cli.cleanup();
 });
 
-function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH, HOME: dir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_PAGER: '',
-  };
-  return new Promise((resolve) => {
-    execFile('aws', ['ec2', ...args, '--endpoint-url', url, '--output', 'json'], { env }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
+function aws(...args: string[]): Promise<CliResult> {
+  return cli.run(url, ['ec2', ...args, '--output', 'json']);
 }
 
 describe('EC2 API through the aws CLI', () => {
