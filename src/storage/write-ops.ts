@@ -2,6 +2,7 @@
 // the current state. A driver runs one of these inside its own atomic step with a tentative
 // revision; if anything was written, that revision is committed and the events are published.
 import { ConflictError, KeyExistsError, NotFoundError } from './errors.js';
+import { validateKey, validateRevision, validateTxn, validateValue } from './validate.js';
 import type { Compare, KeyValue, TxnOp, TxnOpResult, TxnRequest, TxnResult, WatchEvent } from './types.js';
 
 /** The current state as a driver exposes it to the write rules, inside one atomic step. */
@@ -105,4 +106,38 @@ export function applyTxn(step: WriteStep, req: TxnRequest, currentRevision: numb
     }
   }
   return { succeeded, revision: step.wrote ? step.revision : currentRevision, results };
+}
+
+/**
+ * The Store's write calls as steps for a driver's own atomic write: each validates its input first
+ * (bad input throws and changes nothing) and copies the caller's buffers, so both in-process
+ * drivers share one front.
+ */
+export function createStep(prefix: string, key: string, value: Buffer): (step: WriteStep) => KeyValue {
+  validateKey(prefix, key);
+  validateValue(value);
+  const copy = Buffer.from(value);
+  return (step) => applyCreate(step, key, copy);
+}
+
+export function updateStep(prefix: string, key: string, value: Buffer, expectedModRevision: number): (step: WriteStep) => KeyValue {
+  validateKey(prefix, key);
+  validateValue(value);
+  validateRevision('expectedModRevision', expectedModRevision);
+  const copy = Buffer.from(value);
+  return (step) => applyUpdate(step, key, copy, expectedModRevision);
+}
+
+export function deleteStep(prefix: string, key: string, expectedModRevision: number | undefined): (step: WriteStep) => { prevKv: KeyValue; revision: number } {
+  validateKey(prefix, key);
+  if (expectedModRevision !== undefined) validateRevision('expectedModRevision', expectedModRevision);
+  return (step) => ({ prevKv: applyDelete(step, key, expectedModRevision), revision: step.revision });
+}
+
+/** `currentRevision` gives the revision before the step, which a txn's get results report. */
+export function txnStep(prefix: string, req: TxnRequest, currentRevision: (step: WriteStep) => number): (step: WriteStep) => TxnResult {
+  validateTxn(prefix, req);
+  const copy = (ops: TxnOp[]): TxnOp[] => ops.map((op) => (op.type === 'put' ? { ...op, value: Buffer.from(op.value) } : op));
+  const safe: TxnRequest = { compare: req.compare, success: copy(req.success), failure: req.failure && copy(req.failure) };
+  return (step) => applyTxn(step, safe, currentRevision(step));
 }

@@ -19,11 +19,9 @@ import {
   validateRangeOptions,
   validateRangePrefix,
   validateRevision,
-  validateTxn,
-  validateValue,
 } from '../validate.js';
 import { WatchHub } from '../watch-hub.js';
-import { applyCreate, applyDelete, applyTxn, applyUpdate, WriteStep, type WriteView } from '../write-ops.js';
+import { createStep, deleteStep, txnStep, updateStep, WriteStep, type WriteView } from '../write-ops.js';
 import { SortedKeySet } from './memory-key-index.js';
 
 interface Rec {
@@ -161,35 +159,22 @@ export class MemoryStore implements Store {
 
   async create(key: string, value: Buffer): Promise<KeyValue> {
     this.checkOpen();
-    validateKey(this.prefix, key);
-    validateValue(value);
-    const copy = Buffer.from(value);
-    return this.write((step) => applyCreate(step, key, copy));
+    return this.write(createStep(this.prefix, key, value));
   }
 
   async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
     this.checkOpen();
-    validateKey(this.prefix, key);
-    validateValue(value);
-    validateRevision('expectedModRevision', expectedModRevision);
-    const copy = Buffer.from(value);
-    return this.write((step) => applyUpdate(step, key, copy, expectedModRevision));
+    return this.write(updateStep(this.prefix, key, value, expectedModRevision));
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<{ prevKv: KeyValue; revision: number }> {
     this.checkOpen();
-    validateKey(this.prefix, key);
-    if (expectedModRevision !== undefined) validateRevision('expectedModRevision', expectedModRevision);
-    return this.write((step) => ({ prevKv: applyDelete(step, key, expectedModRevision), revision: step.revision }));
+    return this.write(deleteStep(this.prefix, key, expectedModRevision));
   }
 
   async txn(req: TxnRequest): Promise<TxnResult> {
     this.checkOpen();
-    validateTxn(this.prefix, req);
-    const copy = (ops: TxnRequest['success']) =>
-      ops.map((op) => (op.type === 'put' ? { ...op, value: Buffer.from(op.value) } : op));
-    const safe: TxnRequest = { compare: req.compare, success: copy(req.success), failure: req.failure && copy(req.failure) };
-    return this.write((step) => applyTxn(step, safe, this.revision));
+    return this.write(txnStep(this.prefix, req, () => this.revision));
   }
 
   watch(keyPrefix: string, opts: WatchOptions): StoreWatch {

@@ -13,7 +13,6 @@ import type {
   RangeResult,
   Store,
   StoreWatch,
-  TxnOp,
   TxnRequest,
   TxnResult,
   WatchEvent,
@@ -25,11 +24,9 @@ import {
   validateRangeOptions,
   validateRangePrefix,
   validateRevision,
-  validateTxn,
-  validateValue,
 } from '../validate.js';
 import { WatchHub } from '../watch-hub.js';
-import { applyCreate, applyDelete, applyTxn, applyUpdate, WriteStep, type WriteView } from '../write-ops.js';
+import { createStep, deleteStep, txnStep, updateStep, WriteStep, type WriteView } from '../write-ops.js';
 import {
   applyPragmas,
   createSchema,
@@ -175,34 +172,22 @@ export class SqliteStore implements Store {
 
   async create(key: string, value: Buffer): Promise<KeyValue> {
     this.checkOpen();
-    validateKey(this.prefix, key);
-    validateValue(value);
-    const copy = Buffer.from(value);
-    return this.enqueue((step) => applyCreate(step, key, copy));
+    return this.enqueue(createStep(this.prefix, key, value));
   }
 
   async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
     this.checkOpen();
-    validateKey(this.prefix, key);
-    validateValue(value);
-    validateRevision('expectedModRevision', expectedModRevision);
-    const copy = Buffer.from(value);
-    return this.enqueue((step) => applyUpdate(step, key, copy, expectedModRevision));
+    return this.enqueue(updateStep(this.prefix, key, value, expectedModRevision));
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<{ prevKv: KeyValue; revision: number }> {
     this.checkOpen();
-    validateKey(this.prefix, key);
-    if (expectedModRevision !== undefined) validateRevision('expectedModRevision', expectedModRevision);
-    return this.enqueue((step) => ({ prevKv: applyDelete(step, key, expectedModRevision), revision: step.revision }));
+    return this.enqueue(deleteStep(this.prefix, key, expectedModRevision));
   }
 
   async txn(req: TxnRequest): Promise<TxnResult> {
     this.checkOpen();
-    validateTxn(this.prefix, req);
-    const copy = (ops: TxnOp[]): TxnOp[] => ops.map((op) => (op.type === 'put' ? { ...op, value: Buffer.from(op.value) } : op));
-    const safe: TxnRequest = { compare: req.compare, success: copy(req.success), failure: req.failure && copy(req.failure) };
-    return this.enqueue((step) => applyTxn(step, safe, step.revision - 1));
+    return this.enqueue(txnStep(this.prefix, req, (step) => step.revision - 1));
   }
 
   watch(keyPrefix: string, opts: WatchOptions): StoreWatch {
