@@ -27,6 +27,16 @@ export interface NodeIdentity {
   type: InstanceType;
   /** nodeInfo.kubeletVersion; default KUBELET_VERSION. */
   kubeletVersion?: string;
+  /** Labels the node registers with beside the kubelet's own (kubelet --node-labels). */
+  extraLabels?: Record<string, string>;
+  /** spec.taints the node registers with (kubelet --register-with-taints). */
+  taints?: NodeTaint[];
+}
+
+export interface NodeTaint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
 /**
@@ -63,6 +73,7 @@ export function nodeLabels(id: NodeIdentity): Record<string, string> {
     'node.kubernetes.io/instance-type': id.type.name,
     'topology.kubernetes.io/region': id.region,
     'topology.kubernetes.io/zone': id.zone,
+    ...id.extraLabels,
     [SIMULATED_LABEL]: 'true',
   };
 }
@@ -133,7 +144,7 @@ export function nodeObject(seed: number, id: NodeIdentity, res: NodeResources, n
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
       },
     },
-    spec: { providerID: `aws:///${id.zone}/${id.instanceId}` },
+    spec: { providerID: `aws:///${id.zone}/${id.instanceId}`, ...(id.taints?.length ? { taints: id.taints.map((t) => ({ ...t })) } : {}) },
     status: nodeStatus(seed, id, res, now),
   };
 }

@@ -12,7 +12,7 @@ import { NodeIpAllocator, PodRangeAllocator } from './ip-allocator.js';
 import { logsFor } from './logs.js';
 import type { LogOptions } from './logs.js';
 import { instanceIdFor, privateDnsName, SIMULATED_LABEL } from './node-object.js';
-import type { NodeIdentity } from './node-object.js';
+import type { NodeIdentity, NodeTaint } from './node-object.js';
 import { nodeResources } from './node-resources.js';
 import { PodController } from './pod-controller.js';
 import { SimulatedNode } from './simulated-node.js';
@@ -52,6 +52,16 @@ export interface AddNodesOptions {
   region?: string;
   /** Names become <prefix>-<n>; default EKS's private DNS names (ip-192-168-0-10.ec2.internal). */
   namePrefix?: string;
+  /** The nodes' InternalIPs, one per node (e.g. from a subnet of the VPC model); default the simulator's own zone subnets. */
+  internalIPs?: string[];
+  /** The nodes' EC2 instance IDs, one per node; default derived from the name. */
+  instanceIds?: string[];
+  /** Labels every node registers with beside the kubelet's own (kubelet --node-labels). */
+  labels?: Record<string, string>;
+  /** Taints every node registers with (kubelet --register-with-taints). */
+  taints?: NodeTaint[];
+  /** nodeInfo.kubeletVersion of these nodes; default the simulator's kubeletVersion option. */
+  kubeletVersion?: string;
 }
 
 export class NodeSimulator {
@@ -137,15 +147,33 @@ export class NodeSimulator {
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
     const res = nodeResources(type);
-    const kubeletVersion = this.opts.kubeletVersion?.();
-    const made: SimulatedNode[] = [];
+    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds]] as const) {
+      if (list && list.length !== o.count) throw new Error(`${what} must name one value per node: ${list.length} for ${o.count} nodes`);
+    }
+    const kubeletVersion = o.kubeletVersion ?? this.opts.kubeletVersion?.();
+    const ids: NodeIdentity[] = [];
+    const taken = new Set<string>();
     for (let i = 0; i < o.count; i++) {
       const zone = zones[i % zones.length];
-      const ip = this.nodeIps.allocate(this.zoneNumber(zone));
+      const given = o.internalIPs?.[i];
+      const ip = given ?? this.nodeIps.allocate(this.zoneNumber(zone));
+      if (given !== undefined) this.nodeIps.markUsed(given);
       const name = o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region);
-      const id: NodeIdentity = { name, zone, region, internalIP: ip, instanceId: instanceIdFor(this.seed, name), type, kubeletVersion };
+      if (this.nodes.has(name) || taken.has(name)) {
+        for (const id of ids) this.nodeIps.release(id.internalIP);
+        if (given === undefined) this.nodeIps.release(ip);
+        throw new Error(`a node named ${name} already exists`);
+      }
+      taken.add(name);
+      ids.push({
+        name, zone, region, internalIP: ip, instanceId: o.instanceIds?.[i] ?? instanceIdFor(this.seed, name), type, kubeletVersion,
+        extraLabels: o.labels, taints: o.taints,
+      });
+    }
+    const made: SimulatedNode[] = [];
+    for (const id of ids) {
       const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(type.maxPods));
-      this.nodes.set(name, node);
+      this.nodes.set(id.name, node);
       made.push(node);
     }
     for (let i = 0; i < made.length; i += 50) {
@@ -177,7 +205,10 @@ export class NodeSimulator {
       this.zoneNumber(zone);
       const nodeInfo = ((obj['status'] as Obj | undefined)?.['nodeInfo'] ?? {}) as Obj;
       const kubeletVersion = typeof nodeInfo['kubeletVersion'] === 'string' ? nodeInfo['kubeletVersion'] : undefined;
-      const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId: instanceIdFor(this.seed, name), type, kubeletVersion };
+      // providerID is aws:///<zone>/<instance id>.
+      const providerID = String(((obj['spec'] as Obj | undefined)?.['providerID']) ?? '');
+      const instanceId = /\/(i-[0-9a-f]+)$/.exec(providerID)?.[1] ?? instanceIdFor(this.seed, name);
+      const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId, type, kubeletVersion };
       const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, nodeResources(type), this.podRanges.allocate(type.maxPods));
       await node.register();
       this.nodes.set(name, node);

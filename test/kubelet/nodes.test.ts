@@ -171,4 +171,26 @@ describe('simulated nodes', () => {
     assert.equal(api.phase, 'Running');
     assert.notEqual(api.podIP, ip);
   });
+
+  test('nodes registered with given labels, taints, addresses and instance IDs (a managed node group launching instances)', async (t) => {
+    const { client, sim } = await startCluster(t);
+    const names = await sim.addNodes({
+      count: 2, zones: ['a', 'b'], internalIPs: ['10.0.1.20', '10.0.2.30'], instanceIds: ['i-0123456789abcdef0', 'i-0123456789abcdef1'],
+      labels: { 'eks.amazonaws.com/nodegroup': 'ng-1', role: 'general' },
+      taints: [{ key: 'spot', value: 'true', effect: 'NoSchedule' }], kubeletVersion: 'v1.32.9-eks-113cf36',
+    });
+    assert.deepEqual(names, ['ip-10-0-1-20.ec2.internal', 'ip-10-0-2-30.ec2.internal']);
+    const node = await client.resource('', 'v1', 'nodes').get(undefined, names[1]);
+    const labels = (node.metadata as Obj).labels as Record<string, string>;
+    assert.equal(labels['eks.amazonaws.com/nodegroup'], 'ng-1');
+    assert.equal(labels.role, 'general');
+    assert.equal(labels['kubernetes.io/hostname'], names[1]);
+    assert.deepEqual((node.spec as Obj).taints, [{ key: 'spot', value: 'true', effect: 'NoSchedule' }]);
+    assert.equal((node.spec as Obj).providerID, 'aws:///us-east-1b/i-0123456789abcdef1');
+    assert.equal(((node.status as Obj).nodeInfo as Obj).kubeletVersion, 'v1.32.9-eks-113cf36');
+    // A name already taken is refused before anything registers.
+    await assert.rejects(sim.addNodes({ count: 1, internalIPs: ['10.0.1.20'] }), /already exists/);
+    assert.equal(sim.nodeNames().length, 2);
+    await assert.rejects(sim.addNodes({ count: 2, internalIPs: ['10.0.3.1'] }), /one value per node/);
+  });
 });
