@@ -4,64 +4,13 @@
 // second IAM user, a version upgrade, a restart on the same data directory, and deletion.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeClusterCommand, DescribeUpdateCommand, EKSClient } from '@aws-sdk/client-eks';
-import { kumoCommand, REPO_ROOT, run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-
-interface Up {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startUp(dataDir: string, children: Set<ChildProcess>): Promise<Up> {
-  const { cmd, args } = kumoCommand();
-  const child = spawn(cmd, [...args, 'up', '--port', '0', '--data-dir', dataDir, '--cluster-create-delay', '200ms'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT });
-  children.add(child);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    children.delete(child);
-  };
-  let log = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kumo up did not become ready:\n${log}`)), 30_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      log += c.toString();
-      const m = /kumo up: AWS endpoint (http:\/\/\S+) \(region us-east-1\)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]);
-      }
-    });
-    child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`kumo up exited (${code}) before it was ready:\n${log}`));
-    });
-  }).catch(async (err) => {
-    await stop();
-    throw err;
-  });
-  return { url, stop };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
+import { startKumoUp as startUp, until } from '../helpers/kumo-up.js';
 
 test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks get-token', { timeout: 240_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kumo-up-'));
