@@ -4,6 +4,7 @@
 import type { Clock } from '../util/clock.js';
 import { createEc2Service } from './ec2/service.js';
 import { VpcModels } from './ec2/models.js';
+import type { InstanceSource } from './ec2/instances.js';
 import { DEFAULT_ACCOUNT } from './identity.js';
 import { createIamService } from './iam/service.js';
 import { startEndpoint, type AwsEndpoint } from './server/endpoint.js';
@@ -22,6 +23,8 @@ export interface StartAwsEndpointOptions {
   accountId?: string;
   /** The VPC models EC2 answers from; by default the endpoint region's model, opened from `state`. */
   vpcModels?: VpcModels;
+  /** Node-group instances EC2's DescribeInstances/TerminateInstances answer about. */
+  instances?: InstanceSource;
 }
 
 /** Fetches the JWKS named by the issuer's discovery document over HTTPS. */
@@ -38,12 +41,12 @@ export async function startAwsEndpoint(opts: StartAwsEndpointOptions): Promise<A
   return startEndpoint({
     ...opts,
     queryServices: [createIamService(opts.state, account), createStsService(opts.state, account, opts.jwksResolver ?? fetchJwks)],
-    documentServices: [createEc2Service({ model: (region) => vpcModels.model(region), accountId: account })],
+    documentServices: [createEc2Service({ model: (region) => vpcModels.model(region), accountId: account, instances: opts.instances })],
   });
 }
 
 export type { AwsEndpoint } from './server/endpoint.js';
-export { VpcModels, createEc2Service, type Ec2Service } from './ec2/index.js';
+export { VpcModels, createEc2Service, type Ec2Service, type Ec2Instance, type InstanceSource, type InstanceStateName } from './ec2/index.js';
 export type { CallContext, DocumentQueryService, QueryService, RestJsonHandler, RestJsonRequest, RestJsonResponse } from './server/services.js';
 export { RestRouter } from './server/rest-router.js';
 export { AwsError } from './errors.js';

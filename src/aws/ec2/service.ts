@@ -3,12 +3,15 @@
 // region's VpcModel and the instance catalog in EC2's own XML format.
 import { Ec2ModelError, instanceType, listInstanceTypes, type InstanceTypeInfo, type SecurityGroupRule, type Tags, type VpcModel } from '../../cloud/index.js';
 import { AwsError } from '../errors.js';
+import { instanceActions, type InstanceSource } from './instances.js';
 import { ec2ErrorResponse, ec2Response, filters, numberedList, type Ec2Xml, type Filter, type Params } from './protocol.js';
 
 export interface Ec2ServiceOptions {
   /** The VPC model of a region (the caller creates, persists and shares it). */
   model(region: string): VpcModel;
   accountId: string;
+  /** Node-group instances (DescribeInstances, TerminateInstances); none when absent. */
+  instances?: InstanceSource;
 }
 
 export interface Ec2CallContext {
@@ -98,7 +101,8 @@ function instanceTypeXml(t: InstanceTypeInfo): Item {
 export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
   const notFound = (code: string, what: string) => (id: string) => new AwsError(code, `The ${what} '${id}' does not exist`, 400);
 
-  const actions: Record<string, (p: Params, ctx: Ec2CallContext) => Record<string, Ec2Xml>> = {
+  const actions: Record<string, (p: Params, ctx: Ec2CallContext) => Record<string, Ec2Xml> | Promise<Record<string, Ec2Xml>>> = {
+    ...instanceActions(opts.instances, opts.accountId),
     DescribeAvailabilityZones(p, ctx) {
       const zones = opts.model(ctx.region).availabilityZones();
       let picked = byIds(zones, numberedList(p, 'ZoneName'), (z) => z.zoneName, (id) => new AwsError('InvalidParameterValue', `Invalid availability zone: [${id}]`, 400));
@@ -182,7 +186,7 @@ export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
       try {
         const fn = actions[action];
         if (!fn || !Object.hasOwn(actions, action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
-        return { status: 200, body: ec2Response(action, ctx.requestId, fn(params, ctx)) };
+        return { status: 200, body: ec2Response(action, ctx.requestId, await fn(params, ctx)) };
       } catch (err) {
         if (err instanceof AwsError) return { status: err.status, body: ec2ErrorResponse(err.code, err.message, ctx.requestId) };
         if (err instanceof Ec2ModelError) return { status: 400, body: ec2ErrorResponse(err.code, err.message, ctx.requestId) };
