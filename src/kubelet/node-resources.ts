@@ -53,6 +53,17 @@ function bytesOf(quantity: string): number {
   return q.value;
 }
 
+/** The launch options that give a registered Node its reported pods and ephemeral-storage capacity. */
+export function resourceOptionsOf(node: { status?: unknown }): NodeResourceOptions {
+  const capacity = ((node.status as { capacity?: Record<string, string> } | undefined)?.capacity ?? {});
+  const opts: NodeResourceOptions = {};
+  const pods = Number(capacity.pods);
+  if (Number.isInteger(pods) && pods > 0) opts.maxPods = pods;
+  const storage = capacity['ephemeral-storage'] ? parseQuantity(capacity['ephemeral-storage']) : undefined;
+  if (storage) opts.volumeSizeGiB = Math.round((storage.value / 1024 + FILESYSTEM_OVERHEAD_KI) / (1024 * 1024));
+  return opts;
+}
+
 export function nodeResources(type: InstanceTypeInfo, opts: NodeResourceOptions = {}): NodeResources {
   const model = cloudNodeResources(type, { prefixDelegation: opts.prefixDelegation, maxPodsOverride: opts.maxPods, volumeSizeGiB: opts.volumeSizeGiB });
   const storageKi = (opts.volumeSizeGiB ?? 20) * 1024 * 1024 - FILESYSTEM_OVERHEAD_KI;

@@ -13,7 +13,7 @@ import { logsFor } from './logs.js';
 import type { LogOptions } from './logs.js';
 import { instanceIdFor, privateDnsName, SIMULATED_LABEL } from './node-object.js';
 import type { NodeIdentity, NodeTaint } from './node-object.js';
-import { DEFAULT_INSTANCE_TYPE, nodeResources, requireInstanceType } from './node-resources.js';
+import { DEFAULT_INSTANCE_TYPE, nodeResources, requireInstanceType, resourceOptionsOf, type NodeResourceOptions } from './node-resources.js';
 import { PodController } from './pod-controller.js';
 import { SimulatedNode } from './simulated-node.js';
 import type { HeartbeatOptions } from './simulated-node.js';
@@ -62,6 +62,8 @@ export interface AddNodesOptions {
   taints?: NodeTaint[];
   /** nodeInfo.kubeletVersion of these nodes; default the simulator's kubeletVersion option. */
   kubeletVersion?: string;
+  /** How the nodes were launched: prefix delegation, an explicit --max-pods, root volume size. */
+  resources?: NodeResourceOptions;
 }
 
 export class NodeSimulator {
@@ -144,7 +146,7 @@ export class NodeSimulator {
     const type = requireInstanceType(o.instanceType ?? DEFAULT_INSTANCE_TYPE);
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
-    const res = nodeResources(type);
+    const res = nodeResources(type, o.resources);
     for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds]] as const) {
       if (list && list.length !== o.count) throw new Error(`${what} must name one value per node: ${list.length} for ${o.count} nodes`);
     }
@@ -207,7 +209,8 @@ export class NodeSimulator {
       const providerID = String(((obj['spec'] as Obj | undefined)?.['providerID']) ?? '');
       const instanceId = /\/(i-[0-9a-f]+)$/.exec(providerID)?.[1] ?? instanceIdFor(this.seed, name);
       const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId, type, kubeletVersion };
-      const res = nodeResources(type);
+      // The node keeps the max pods and volume it was launched with.
+      const res = nodeResources(type, resourceOptionsOf(obj));
       const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(res.maxPods));
       await node.register();
       this.nodes.set(name, node);

@@ -189,6 +189,28 @@ describe('simulated nodes', () => {
     assert.notEqual(api.podIP, ip);
   });
 
+  test('launch options: prefix delegation gives an m5.large 110 pods, a volume size its storage; both survive adoption', async (t) => {
+    const { client, clock, sim } = await startCluster(t);
+    const [a] = await sim.addNodes({ count: 1, resources: { prefixDelegation: true, volumeSizeGiB: 80 } });
+    const capacityOf = async () => {
+      const { capacity, allocatable } = (await client.resource('', 'v1', 'nodes').get(undefined, a)).status as { capacity: Record<string, string>; allocatable: Record<string, string> };
+      return { capacity, allocatable };
+    };
+    const before = await capacityOf();
+    assert.equal(before.capacity.pods, '110');
+    // 7577Mi − (11 × 110 + 255) − 100
+    assert.equal(before.allocatable.memory, '6012Mi');
+    assert.equal(before.capacity['ephemeral-storage'], `${80 * 1024 * 1024 - 12_308}Ki`);
+    await sim.stop();
+    const { NodeSimulator } = await import('../../src/kubelet/simulator.js');
+    const again = new NodeSimulator({ client, clock, seed: 7 });
+    t.after(() => again.stop());
+    await again.start();
+    await again.adoptExisting();
+    await runUntil(clock, again, clock.now() + 6 * 60_000);
+    assert.deepEqual(await capacityOf(), before);
+  });
+
   test('nodes registered with given labels, taints, addresses and instance IDs (a managed node group launching instances)', async (t) => {
     const { client, sim } = await startCluster(t);
     const names = await sim.addNodes({
