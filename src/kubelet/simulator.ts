@@ -62,6 +62,13 @@ export interface AddNodesOptions {
   taints?: NodeTaint[];
   /** nodeInfo.kubeletVersion of these nodes; default the simulator's kubeletVersion option. */
   kubeletVersion?: string;
+  /** The nodes' names, one per node; default from namePrefix or the InternalIP. */
+  names?: string[];
+  /**
+   * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures and
+   * no instance-type labels. Overrides instanceType.
+   */
+  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64' };
 }
 
 export class NodeSimulator {
@@ -142,12 +149,12 @@ export class NodeSimulator {
   async addNodes(o: AddNodesOptions): Promise<string[]> {
     if (!Number.isInteger(o.count) || o.count < 0) throw new Error(`node count must be a non-negative integer, got ${o.count}`);
     const typeName = o.instanceType ?? DEFAULT_INSTANCE_TYPE;
-    const type = instanceType(typeName);
+    const type = o.machine ? { name: '', arch: 'amd64' as const, ...o.machine } : instanceType(typeName);
     if (!type) throw new Error(`unknown instance type ${JSON.stringify(typeName)}; known: ${instanceTypeNames().join(', ')}`);
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
     const res = nodeResources(type);
-    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds]] as const) {
+    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds], ['names', o.names]] as const) {
       if (list && list.length !== o.count) throw new Error(`${what} must name one value per node: ${list.length} for ${o.count} nodes`);
     }
     const kubeletVersion = o.kubeletVersion ?? this.opts.kubeletVersion?.();
@@ -158,7 +165,7 @@ export class NodeSimulator {
       const given = o.internalIPs?.[i];
       const ip = given ?? this.nodeIps.allocate(this.zoneNumber(zone));
       if (given !== undefined) this.nodeIps.markUsed(given);
-      const name = o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region);
+      const name = o.names?.[i] ?? (o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region));
       if (this.nodes.has(name) || taken.has(name)) {
         for (const id of ids) this.nodeIps.release(id.internalIP);
         if (given === undefined) this.nodeIps.release(ip);
