@@ -7,6 +7,7 @@
 // scheduler of their own choosing.
 import {
   FARGATE_MIRROR_CONFIGMAP, FARGATE_MIRROR_NAMESPACE, FARGATE_PROFILE_LABEL, FARGATE_SCHEDULER_NAME, matchFargateProfile, parseFargateMirror,
+  type FargateProfileView,
 } from '../../../api/fargate.js';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionObject, AdmissionPlugin } from '../types.js';
 
@@ -22,6 +23,7 @@ function ownedByDaemonSet(meta: Record<string, unknown>): boolean {
 
 export class FargateAdmission implements AdmissionPlugin {
   readonly name = 'EKSFargateMutation';
+  private cached?: { rv: string; profiles: FargateProfileView[] };
 
   async admit(attrs: AdmissionAttributes, lookup: AdmissionLookup): Promise<void> {
     if (attrs.operation !== 'CREATE' || attrs.subresource) return;
@@ -45,8 +47,13 @@ export class FargateAdmission implements AdmissionPlugin {
   }
 
   private async profiles(lookup: AdmissionLookup) {
-    const configMaps: AdmissionObject[] = await lookup.list('', 'v1', 'configmaps', FARGATE_MIRROR_NAMESPACE);
-    const cm = configMaps.find((c) => asRecord(c.metadata)?.name === FARGATE_MIRROR_CONFIGMAP);
-    return parseFargateMirror(cm?.data)?.profiles ?? [];
+    let cm: AdmissionObject | undefined;
+    if (lookup.get) cm = await lookup.get('', 'v1', 'configmaps', FARGATE_MIRROR_NAMESPACE, FARGATE_MIRROR_CONFIGMAP);
+    else cm = (await lookup.list('', 'v1', 'configmaps', FARGATE_MIRROR_NAMESPACE)).find((c) => asRecord(c.metadata)?.name === FARGATE_MIRROR_CONFIGMAP);
+    if (!cm) return [];
+    // Parsed once per stored version of the ConfigMap.
+    const rv = String(asRecord(cm.metadata)?.resourceVersion ?? '');
+    if (this.cached?.rv !== rv) this.cached = { rv, profiles: parseFargateMirror(cm.data)?.profiles ?? [] };
+    return this.cached.profiles;
   }
 }
