@@ -177,8 +177,9 @@ export async function deleteFargateProfile(svc: EksService, clusterName: string,
   f.profile.status = 'DELETING';
   f.dueAt = svc.clock.now() + svc.transitionMs;
   await svc.state.putFargateProfile(f);
-  // Its pods stop being Fargate pods at once: the cluster no longer sees the profile.
-  await syncCluster(svc, clusterName);
+  // Its pods stop being Fargate pods at once: the cluster no longer sees the profile (a cluster
+  // whose control plane is down learns it when it comes back, from resumeFargateProfiles).
+  await syncCluster(svc, clusterName).catch(() => undefined);
   svc.arm(`fargate/${clusterName}/${name}`, f.dueAt, () => finishDelete(svc, clusterName, name));
   return { fargateProfile: structuredClone(f.profile) };
 }
