@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cluster, ClusterRuntime } from '../aws/eks/index.js';
+import type { Cluster, ClusterRuntime, FargateProfileMirror } from '../aws/eks/index.js';
 import type { ServiceAccountTokens, TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
+import { writeFargateMirror } from './fargate-mirror.js';
 import type { StorageKind } from './storage.js';
 
 export interface EksRuntimeOptions {
@@ -20,6 +21,8 @@ export interface EksRuntimeOptions {
   nodes: number;
   /** Base URL of the OIDC issuer server (eks-oidc.ts); a cluster's issuer is `${oidcBase}/id/<ID>`. */
   oidcBase: string;
+  /** How long Fargate takes to give a pod its node (clock milliseconds of the cluster). */
+  fargateStartupMs?: number;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
   auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
 }
@@ -89,6 +92,12 @@ export class InProcessEksRuntime implements ClusterRuntime {
       if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startApiServer({ ...base, port: 0 });
       throw err;
     }
+  }
+
+  async syncFargateProfiles(name: string, profiles: FargateProfileMirror[]): Promise<void> {
+    const p = this.planes.get(name);
+    if (!p) throw new Error(`the control plane of cluster ${name} is not running`);
+    await writeFargateMirror(await p, profiles, this.opts.fargateStartupMs ?? 30_000);
   }
 
   async setVersion(name: string, version: string): Promise<void> {
