@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
-import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
+import { fetchJwks, KubeAwsStateStore, serviceRoleCheck, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
 import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
 import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
@@ -94,7 +94,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   // Tokens issued by this region's clusters are checked against their keys in-process (STS web
   // identity, cluster OIDC providers); other issuers are fetched as AWS fetches them.
   const jwksResolver: JwksResolver = async (issuer) => ((await runtime.keysOf(issuer))?.jwks() as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
-  const svc = new EksService({ store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs });
+  const svc = new EksService({ store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs, roleCheck: serviceRoleCheck(awsState) });
   eks.svc = svc;
   let endpoint: AwsEndpoint | undefined;
   try {

@@ -11,6 +11,7 @@ import { EksState, paramsHash, type ClusterChange, type StoredCluster, type Stor
 import { clusterVersionInformation, DEFAULT_VERSION, minorOf, requireSupportedVersion, versionInfo, VERSIONS } from './versions.js';
 import { ACCESS_POLICY_PREFIX } from './access-policies.js';
 import { createEntry } from './access-entries.js';
+import type { ServiceRoleCheck } from '../iam/service-role.js';
 
 export interface EksServiceOptions {
   store: EksStateStore;
@@ -20,6 +21,8 @@ export interface EksServiceOptions {
   transitionMs?: number;
   /** Node groups and Fargate profiles that block DeleteCluster (a later issue provides them). */
   dependents?: ClusterDependents;
+  /** Whether IAM lets eks.amazonaws.com assume the cluster role (serviceRoleCheck over the IAM state). */
+  roleCheck?: ServiceRoleCheck;
 }
 
 const epochSeconds = (ms: number) => ms / 1000;
@@ -31,6 +34,7 @@ export class EksService {
   private readonly runtime: ClusterRuntime;
   private readonly transitionMs: number;
   private readonly dependents?: ClusterDependents;
+  private readonly roleCheck?: ServiceRoleCheck;
   private readonly timers = new Map<string, Timer>();
   /** Control planes being started, by cluster name. */
   private readonly starting = new Map<string, Promise<{ endpoint: string; caData: string; oidcIssuer: string }>>();
@@ -42,6 +46,7 @@ export class EksService {
     this.runtime = opts.runtime;
     this.transitionMs = opts.transitionMs ?? 200;
     this.dependents = opts.dependents;
+    this.roleCheck = opts.roleCheck;
   }
 
   /** Loads the stored region, restarts the control plane of every live cluster and re-arms pending transitions. */
@@ -138,6 +143,7 @@ export class EksService {
       const kubernetesNetworkConfig = networkConfig(optObject(body, 'kubernetesNetworkConfig'), name);
       const clusterLogging = logging(optObject(body, 'logging'), undefined, name);
       const access = optObject(body, 'accessConfig') ?? {};
+      // CreateAccessConfigRequest: CONFIG_MAP when the API (SDKs, CLI, CloudFormation) leaves it out.
       const authenticationMode = (optString(access, 'authenticationMode') ?? 'CONFIG_MAP') as AuthenticationMode;
       if (!AUTH_MODES.includes(authenticationMode)) throw invalidParameter(`Invalid authenticationMode: ${authenticationMode}`, { clusterName: name });
       const bootstrap = optBool(access, 'bootstrapClusterCreatorAdminPermissions') ?? true;
@@ -153,6 +159,11 @@ export class EksService {
       const supportType = (upgrade && optString(upgrade, 'supportType')) ?? 'EXTENDED';
       if (supportType !== 'STANDARD' && supportType !== 'EXTENDED') throw invalidParameter(`Invalid supportType: ${supportType}`, { clusterName: name });
       const zonal = optObject(body, 'zonalShiftConfig');
+      // EKS assumes the cluster role at once and refuses the call when it cannot (missing role or trust).
+      const sourceArn = clusterArn(ctx.region, ctx.accountId, name);
+      if (this.roleCheck && !(await this.roleCheck(roleArn, 'eks.amazonaws.com', { 'aws:SourceAccount': ctx.accountId, 'aws:SourceArn': sourceArn }))) {
+        throw invalidParameter(`Role with arn: ${roleArn}, could not be assumed because it does not exist or the trusted entity is not correct`, { clusterName: name });
+      }
       const now = this.clock.now();
       const cluster: Cluster = {
         name,
