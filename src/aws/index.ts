@@ -41,7 +41,7 @@ export async function startAwsEndpoint(opts: StartAwsEndpointOptions): Promise<A
   return startEndpoint({
     ...opts,
     queryServices: [createIamService(opts.state, account), createStsService(opts.state, account, opts.jwksResolver ?? fetchJwks)],
-    documentServices: [createEc2Service({ model: (region) => vpcModels.model(region), accountId: account, instances: opts.instances })],
+    documentServices: [createEc2Service({ model: (region) => vpcModels.model(region), saveModel: (region) => vpcModels.save(region), accountId: account, instances: opts.instances })],
   });
 }
 
@@ -57,3 +57,4 @@ export { KubeAwsStateStore, IAM_NAMESPACE } from './kube-state.js';
 export { verifyPresignedGetCallerIdentity, presignedUrlOfToken, type PresignedIdentity } from './sts/presigned.js';
 export type { JwksResolver } from './sts/service.js';
 export { evaluate, evaluateTrust, parsePolicy } from './iam/policy/index.js';
+export { serviceRoleCheck, type ServiceRoleCheck } from './iam/service-role.js';

@@ -16,7 +16,6 @@ import {
   pickTerminations, placeInstances, surgeOf, type SubnetChoice,
 } from '../cloud/nodegroup-plan.js';
 import { instanceType as cloudInstanceType } from '../cloud/index.js';
-import { instanceType as kubeletInstanceType } from '../kubelet/instance-types.js';
 import { kubeletVersionFor } from '../kubelet/node-object.js';
 import type { NodeTaint } from '../kubelet/node-object.js';
 import type { Clock } from '../util/clock.js';
@@ -230,9 +229,6 @@ export class NodegroupActuator implements NodegroupRuntime, InstanceSource {
   /** Launches `count` instances of the group (placed by zone balance, optionally only in `zones`); resolves with their node names. */
   private async launch(plane: RunningApiServer, cluster: Cluster, ng: Nodegroup, count: number, release: { version: string; releaseVersion: string }, zones?: Set<string>): Promise<string[]> {
     if (count <= 0) return [];
-    for (const t of ng.instanceTypes) {
-      if (!kubeletInstanceType(t)) throw new Error(`Instance type ${t} cannot be simulated yet: the simulated kubelet has no capacity data for it`);
-    }
     const existing = this.groupInstances(cluster.name, ng.nodegroupName);
     let choices = this.subnetChoices(ng);
     if (zones) {

@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
-import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
-import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource, type NetworkLookup } from '../aws/eks/index.js';
+import { fetchJwks, KubeAwsStateStore, serviceRoleCheck, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
+import { clusterOidcProviders, EksService, eksHandler, fargateProfileNames, identityResolver, type AwsAuthSource, type NetworkLookup } from '../aws/eks/index.js';
 import { RealClock, ScaledClock } from '../util/clock.js';
 import { NodegroupActuator } from './nodegroup-actuator.js';
 import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
@@ -65,6 +65,8 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     storage: opts.storage,
     region: opts.region,
     nodes: opts.nodesPerCluster,
+    // Fargate's start-up time follows the region's transition delay (--cluster-create-delay).
+    fargateStartupMs: opts.clusterCreateDelayMs,
     oidcBase: oidc.base,
     auth: (clusterName) => {
       const resolveIdentity = (name: string, arn: string) => identityResolver(eks.svc as EksService, awsAuth)(name, arn);
@@ -111,7 +113,14 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     clock: nodeClock,
     onInstanceLost: (cluster, nodegroup) => eks.svc?.nodegroups.replaceLost(cluster, nodegroup),
   });
-  const svc = new EksService({ store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs, nodegroupRuntime: actuator, network });
+  const svc: EksService = new EksService({
+    store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs,
+    subnets: (region, id) => (vpcModels.regions().includes(region) ? vpcModels.model(region).subnet(id) : undefined),
+    roleCheck: serviceRoleCheck(awsState),
+    dependents: { nodegroups: async (name) => svc.nodegroups.names(name), fargateProfiles: async (name) => fargateProfileNames(svc, name) },
+    nodegroupRuntime: actuator,
+    network,
+  });
   eks.svc = svc;
   let endpoint: AwsEndpoint | undefined;
   try {

@@ -56,12 +56,14 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enfo
   const iam = new IAMClient(config);
   t.after(() => [eks, iam].forEach((c) => c.destroy()));
 
+  const eksTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const clusterRole = (await iam.send(new CreateRoleCommand({ RoleName: 'eks', AssumeRolePolicyDocument: eksTrust }))).Role!.Arn!;
   // The cluster goes on two of the region's subnets (CreateCluster resolves them against the VPC model).
   const ec2 = new EC2Client(config);
   t.after(() => ec2.destroy());
   const subnetIds = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).slice(0, 2).map((s) => s.SubnetId!);
   await eks.send(new CreateClusterCommand({
-    name: 'c1', roleArn: 'arn:aws:iam::000000000000:role/eks', resourcesVpcConfig: { subnetIds },
+    name: 'c1', roleArn: clusterRole, resourcesVpcConfig: { subnetIds },
     accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
   }));
   for (;;) {

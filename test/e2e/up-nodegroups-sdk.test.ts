@@ -13,6 +13,7 @@ import {
   UpdateClusterVersionCommand, UpdateNodegroupConfigCommand, UpdateNodegroupVersionCommand,
 } from '@aws-sdk/client-eks';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { clientOptionsFromKubeconfigFile, createHttpClient } from '../../src/client/index.js';
 import type { Obj } from '../../src/client/types.js';
 import { startUp } from '../../src/main/up.js';
@@ -24,14 +25,21 @@ test('node groups: Spot over several types, taints, scale-in, version skew, PodE
   const config = { endpoint: up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
   const eks = new EKSClient(config);
   const ec2 = new EC2Client(config);
+  const iam = new IAMClient(config);
   t.after(async () => {
     eks.destroy();
     ec2.destroy();
+    iam.destroy();
     await up.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => s.SubnetId!);
-  await eks.send(new CreateClusterCommand({ name: 'c', roleArn: 'arn:aws:iam::000000000000:role/eks', version: '1.32', resourcesVpcConfig: { subnetIds: subnets } }));
+  const role = async (name: string, service: string) => (await iam.send(new CreateRoleCommand({
+    RoleName: name, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] }),
+  }))).Role!.Arn!;
+  const clusterRole = await role('eks', 'eks.amazonaws.com');
+  const nodeRole = await role('node', 'ec2.amazonaws.com');
+  await eks.send(new CreateClusterCommand({ name: 'c', roleArn: clusterRole, version: '1.32', resourcesVpcConfig: { subnetIds: subnets } }));
   await until('cluster ACTIVE', async () => ((await eks.send(new DescribeClusterCommand({ name: 'c' }))).cluster?.status === 'ACTIVE' ? true : undefined));
   const kube = createHttpClient(clientOptionsFromKubeconfigFile(join(dir, 'clusters', 'c', 'kubeconfig')));
   const nodesOf = async (ng: string) => (await kube.resource('', 'v1', 'nodes').list(undefined, { labelSelector: `eks.amazonaws.com/nodegroup=${ng}` })).items;
@@ -41,7 +49,9 @@ test('node groups: Spot over several types, taints, scale-in, version skew, PodE
     const u = (await eks.send(new DescribeUpdateCommand({ name: 'c', nodegroupName: ng, updateId }))).update!;
     return u.status === 'InProgress' ? undefined : u;
   }, 60_000);
-  const nodeRole = 'arn:aws:iam::000000000000:role/node';
+  // A role EC2 may not assume is refused as a node role.
+  await assert.rejects(eks.send(new CreateNodegroupCommand({ clusterName: 'c', nodegroupName: 'x', nodeRole: clusterRole, subnets })),
+    (err: Error) => err.name === 'InvalidParameterException' && /\[ec2\.amazonaws\.com\] were not found/.test(err.message));
 
   await eks.send(new CreateNodegroupCommand({
     clusterName: 'c', nodegroupName: 'spot', nodeRole, subnets: subnets.slice(3), capacityType: 'SPOT', instanceTypes: ['m5.large', 'm5.xlarge'],

@@ -1,6 +1,6 @@
 // EKS managed node groups: the wire shape (restJson1, epoch seconds) and the seams the node-group
 // operations need from the rest of Kumo (the region's subnets, and whoever runs the group's nodes).
-import type { Cluster, Tags } from './model.js';
+import type { Cluster, SubnetInfo, Tags } from './model.js';
 
 export type NodegroupStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED' | 'DEGRADED';
 export type CapacityType = 'ON_DEMAND' | 'SPOT' | 'CAPACITY_BLOCK';
@@ -53,13 +53,6 @@ export interface Nodegroup {
   updateConfig: NodegroupUpdateConfig;
   launchTemplate?: { name?: string; version?: string; id?: string };
   tags: Tags;
-}
-
-/** A subnet of the region's VPC model, as the node-group checks need it. */
-export interface SubnetInfo {
-  subnetId: string;
-  vpcId: string;
-  availabilityZone: string;
 }
 
 /** The region's VPC model (subnets and security groups), read by CreateCluster and CreateNodegroup. */

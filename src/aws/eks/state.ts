@@ -1,7 +1,7 @@
 // EKS's region state: every object held in memory for fast reads and written through to the store,
 // so `kumo up` finds it all again after a restart.
 import { createHash } from 'node:crypto';
-import type { AccessEntry, AssociatedAccessPolicy, Cluster, EksStateStore, OidcIdentityProviderConfig, Update } from './model.js';
+import type { AccessEntry, AssociatedAccessPolicy, Cluster, EksStateStore, FargateProfile, OidcIdentityProviderConfig, Update } from './model.js';
 import type { Nodegroup, NodegroupVersionTarget } from './nodegroup-model.js';
 
 export interface StoredCluster {
@@ -44,13 +44,19 @@ export interface StoredIdp {
   config: OidcIdentityProviderConfig;
 }
 
+export interface StoredFargateProfile {
+  profile: FargateProfile;
+  /** Clock time at which CREATING or DELETING ends. */
+  dueAt?: number;
+}
+
 export interface StoredToken {
   id: string;
   hash: string;
   response: unknown;
 }
 
-const K = { cluster: 'ekscluster', update: 'eksupdate', entry: 'eksaccessentry', idp: 'eksidpconfig', token: 'ekstoken', nodegroup: 'eksnodegroup' } as const;
+const K = { cluster: 'ekscluster', update: 'eksupdate', entry: 'eksaccessentry', idp: 'eksidpconfig', token: 'ekstoken', fargate: 'eksfargateprofile', nodegroup: 'eksnodegroup' } as const;
 
 /** Canonical JSON (sorted keys) hashed: what "the same parameters" means for idempotency tokens. */
 export function paramsHash(value: unknown): string {
@@ -70,6 +76,8 @@ export class EksState {
   /** Per cluster, keyed by config name. */
   readonly idps = new Map<string, Map<string, StoredIdp>>();
   readonly tokens = new Map<string, StoredToken>();
+  /** Per cluster, keyed by profile name. */
+  readonly fargateProfiles = new Map<string, Map<string, StoredFargateProfile>>();
   /** Per cluster, keyed by node group name. */
   readonly nodegroups = new Map<string, Map<string, StoredNodegroup>>();
 
@@ -82,6 +90,7 @@ export class EksState {
     for (const e of await this.store.list<StoredAccessEntry>(K.entry)) this.clusterEntries(e.entry.clusterName).set(e.entry.principalArn, e);
     for (const i of await this.store.list<StoredIdp>(K.idp)) this.clusterIdps(i.config.clusterName).set(i.config.identityProviderConfigName, i);
     for (const t of await this.store.list<StoredToken>(K.token)) this.tokens.set(t.id, t);
+    for (const f of await this.store.list<StoredFargateProfile>(K.fargate)) this.clusterFargateProfiles(f.profile.clusterName).set(f.profile.fargateProfileName, f);
     for (const n of await this.store.list<StoredNodegroup>(K.nodegroup)) this.clusterNodegroups(n.nodegroup.clusterName).set(n.nodegroup.nodegroupName, n);
   }
 
@@ -121,6 +130,12 @@ export class EksState {
     return m;
   }
 
+  clusterFargateProfiles(name: string): Map<string, StoredFargateProfile> {
+    let m = this.fargateProfiles.get(name);
+    if (!m) this.fargateProfiles.set(name, (m = new Map()));
+    return m;
+  }
+
   async putCluster(c: StoredCluster): Promise<void> {
     this.clusters.set(c.cluster.name, c);
     await this.store.put(K.cluster, c.cluster.name, c);
@@ -148,6 +163,14 @@ export class EksState {
     this.clusterIdps(cluster).delete(name);
     await this.store.delete(K.idp, `${cluster}/${name}`);
   }
+  async putFargateProfile(f: StoredFargateProfile): Promise<void> {
+    this.clusterFargateProfiles(f.profile.clusterName).set(f.profile.fargateProfileName, f);
+    await this.store.put(K.fargate, `${f.profile.clusterName}/${f.profile.fargateProfileName}`, f);
+  }
+  async deleteFargateProfile(cluster: string, name: string): Promise<void> {
+    this.clusterFargateProfiles(cluster).delete(name);
+    await this.store.delete(K.fargate, `${cluster}/${name}`);
+  }
   async putToken(t: StoredToken): Promise<void> {
     this.tokens.set(t.id, t);
     await this.store.put(K.token, t.id, t);
@@ -158,6 +181,7 @@ export class EksState {
     for (const u of this.updates.get(name) ?? []) await this.store.delete(K.update, `${name}/${u.update.id}`);
     for (const arn of this.entries.get(name)?.keys() ?? []) await this.store.delete(K.entry, `${name}/${arn}`);
     for (const n of this.idps.get(name)?.keys() ?? []) await this.store.delete(K.idp, `${name}/${n}`);
+    for (const n of this.fargateProfiles.get(name)?.keys() ?? []) await this.store.delete(K.fargate, `${name}/${n}`);
     for (const n of this.nodegroups.get(name)?.keys() ?? []) await this.store.delete(K.nodegroup, `${name}/${n}`);
     this.nodegroups.delete(name);
     for (const id of [...this.tokens.keys()]) {
@@ -169,6 +193,7 @@ export class EksState {
     this.updates.delete(name);
     this.entries.delete(name);
     this.idps.delete(name);
+    this.fargateProfiles.delete(name);
     this.clusters.delete(name);
     await this.store.delete(K.cluster, name);
   }
