@@ -221,6 +221,8 @@ export class NodegroupManager {
     const n = this.svc.state.nodegroups.get(clusterName)?.get(name);
     const cluster = this.svc.state.clusters.get(clusterName)?.cluster;
     if (!n || !cluster || !this.runtime) return;
+    // A group being created, deleted or that failed is not topped up (its own operation decides).
+    if (['CREATING', 'DELETING', 'CREATE_FAILED', 'DELETE_FAILED'].includes(n.nodegroup.status)) return;
     try {
       await this.runtime.reconcile(structuredClone(cluster), structuredClone(n.nodegroup));
     } catch (err) {
