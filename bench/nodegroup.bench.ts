@@ -104,7 +104,7 @@ try {
     }
     const simStart = Date.now();
     t = performance.now();
-    const { update } = await eks.send(new UpdateNodegroupVersionCommand({ clusterName: 'upd', nodegroupName: 'upd' }));
+    const { update } = await eks.send(new UpdateNodegroupVersionCommand({ clusterName: 'upd', nodegroupName: 'upd', version: '1.32' }));
     let status = 'InProgress';
     while (status === 'InProgress') {
       await sleep(200);

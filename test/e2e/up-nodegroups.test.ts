@@ -184,7 +184,9 @@ test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
-  const upd = await aws(['eks', 'update-nodegroup-version', '--cluster-name', 'my-cluster', '--nodegroup-name', 'general-ng']);
+  // Already on the latest AMI of 1.31: without a version there is nothing to update.
+  await refused(['eks', 'update-nodegroup-version', '--cluster-name', 'my-cluster', '--nodegroup-name', 'general-ng'], 'InvalidParameterException', /already at version 1\.31/);
+  const upd = await aws(['eks', 'update-nodegroup-version', '--cluster-name', 'my-cluster', '--nodegroup-name', 'general-ng', '--kubernetes-version', '1.32']);
   assert.equal(upd.update.type, 'VersionUpdate');
   assert.deepEqual(upd.update.params.find((p: Obj) => p.type === 'Version').value, '1.32');
   assert.equal(await ngStatus(), 'UPDATING');

@@ -392,7 +392,8 @@ export class NodegroupManager {
       const ng = n.nodegroup;
       if (body.launchTemplate !== undefined && body.launchTemplate !== null) throw invalidParameter('launchTemplate is not supported by this endpoint', w);
       const force = optBool(body, 'force') ?? false;
-      const version = optString(body, 'version') ?? cluster.version;
+      // Without a version the group moves to the latest AMI of its own Kubernetes version (UpdateNodegroupVersion API reference).
+      const version = optString(body, 'version') ?? ng.version;
       this.checkVersion(cluster, version, w);
       if (minorOf(version) < minorOf(ng.version)) throw invalidParameter(`Requested Nodegroup version ${version} is lower than the current version ${ng.version}.`, w);
       checkAmiTypeForVersion(ng.amiType, version, w);
