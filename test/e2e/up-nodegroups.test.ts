@@ -12,7 +12,8 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { CreateNodegroupCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, type CreateNodegroupCommandInput } from '@aws-sdk/client-eks';
+import { CreateNodegroupCommand, DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListUpdatesCommand, type CreateNodegroupCommandInput } from '@aws-sdk/client-eks';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
 import { startKumoUp, until } from '../helpers/kumo-up.js';
 
@@ -97,7 +98,7 @@ test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240
   const created = await aws(['eks', 'create-cluster', '--name', 'my-cluster', '--role-arn', clusterRole, '--kubernetes-version', '1.32',
     '--resources-vpc-config', `subnetIds=${subnetIds.join(',')}`]);
   assert.equal(created.cluster.resourcesVpcConfig.vpcId, vpcId);
-  await until('cluster ACTIVE', async () => ((await aws(['eks', 'describe-cluster', '--name', 'my-cluster'])).cluster.status === 'ACTIVE' ? true : undefined));
+  await until('cluster ACTIVE', async () => ((await sdk().send(new DescribeClusterCommand({ name: 'my-cluster' }))).cluster?.status === 'ACTIVE' ? true : undefined));
   ok(await awsRaw(['eks', 'update-kubeconfig', '--name', 'my-cluster', '--kubeconfig', kubeconfig]), 'update-kubeconfig');
   // EKS starts a cluster without nodes.
   assert.equal((await kubectlJson(['get', 'nodes'])).items.length, 0);
@@ -162,7 +163,7 @@ test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240
   assert.equal(scaled.length, 4);
   for (const n of scaled) assert.equal(n.metadata.labels.tier, 'web');
   assert.deepEqual((await aws(['eks', 'list-updates', '--name', 'my-cluster', '--nodegroup-name', 'general-ng'])).updateIds, [cfg.update.id]);
-  assert.deepEqual((await aws(['eks', 'list-updates', '--name', 'my-cluster'])).updateIds, []);
+  assert.deepEqual((await sdk().send(new ListUpdatesCommand({ name: 'my-cluster' }))).updateIds, []);
 
   // The cluster cannot go while it has node groups.
   await refused(['eks', 'delete-cluster', '--name', 'my-cluster'], 'ResourceInUseException', /nodegroups attached/);
@@ -198,7 +199,7 @@ test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240
   await watcher;
   assert.equal(done.status, 'Successful', JSON.stringify(done.errors));
   assert.ok(minReady >= 2, `Ready web pods fell to ${minReady} during the update`);
-  const described = (await aws(['eks', 'describe-nodegroup', '--cluster-name', 'my-cluster', '--nodegroup-name', 'general-ng'])).nodegroup;
+  const described = (await sdk().send(new DescribeNodegroupCommand({ clusterName: 'my-cluster', nodegroupName: 'general-ng' }))).nodegroup!;
   assert.equal(described.status, 'ACTIVE');
   assert.equal(described.version, '1.32');
   const upgraded = (await kubectlJson(['get', 'nodes'])).items as Obj[];
@@ -241,11 +242,12 @@ test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240
   const before = ((await kubectlJson(['get', 'nodes'])).items as Obj[]).map((n) => n.metadata.name as string).sort();
   await up.stop();
   up = await startKumoUp(dataDir, children, flags);
-  ok(await awsRaw(['eks', 'update-kubeconfig', '--name', 'my-cluster', '--kubeconfig', kubeconfig]), 'update-kubeconfig after restart');
-  assert.equal((await aws(['eks', 'describe-nodegroup', '--cluster-name', 'my-cluster', '--nodegroup-name', 'general-ng'])).nodegroup.status, 'ACTIVE');
+  assert.equal(await ngStatus(), 'ACTIVE');
   assert.deepEqual(((await kubectlJson(['get', 'nodes'])).items as Obj[]).map((n) => n.metadata.name as string).sort(), before);
   const running = await until('instances adopted', async () => {
-    const r = (await aws(['ec2', 'describe-instances', '--filters', 'Name=instance-state-name,Values=running'])).Reservations as Obj[];
+    const ec2 = new EC2Client({ endpoint: up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const r = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }))).Reservations ?? [];
+    ec2.destroy();
     return r.length === 4 ? r : undefined;
   });
   assert.equal(running.length, 4);
