@@ -75,7 +75,18 @@ try {
     console.log(`CreateNodegroup of ${NODES} nodes to ACTIVE (all Ready): ${secs(create1000)} s wall; baseline NodeSimulator.addNodes(${NODES}): ${secs(base.add1000)} s (x${(create1000 / base.add1000).toFixed(2)})`);
 
     // 2. A 100-node group, one minor behind, running 3,000 pods; then its version update.
+    // Its deletion drains and terminates all 1,000 nodes before the second measurement starts.
+    t = performance.now();
     await eks.send(new DeleteNodegroupCommand({ clusterName: 'bench', nodegroupName: 'big' }));
+    for (;;) {
+      try {
+        await eks.send(new DescribeNodegroupCommand({ clusterName: 'bench', nodegroupName: 'big' }));
+      } catch {
+        break;
+      }
+      await sleep(100);
+    }
+    console.log(`DeleteNodegroup of ${NODES} nodes (drained, terminated) until gone: ${secs(performance.now() - t)} s wall`);
     await eks.send(new CreateNodegroupCommand({
       clusterName: 'upd', nodegroupName: 'upd', nodeRole, subnets: subnets.slice(3), version: '1.31',
       instanceTypes: ['m5.xlarge'], scalingConfig: { minSize: UPDATE_NODES, maxSize: UPDATE_NODES * 2, desiredSize: UPDATE_NODES },

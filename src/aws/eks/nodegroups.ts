@@ -33,6 +33,8 @@ function issueOf(err: unknown, resourceIds: string[]): NodegroupIssue {
 export class NodegroupManager {
   /** Per group (cluster/name): the operation running now; the next one waits for it. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Set by stop(): work cut short by shutdown leaves the stored state as it was, for resume() after a restart. */
+  private stopped = false;
 
   constructor(
     private readonly svc: EksService,
@@ -49,6 +51,10 @@ export class NodegroupManager {
       if (this.chains.get(key) === next) this.chains.delete(key);
     });
     return next;
+  }
+
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Resolves once every queued operation of every group has run (tests, shutdown). */
@@ -209,6 +215,7 @@ export class NodegroupManager {
       n.nodegroup.status = 'ACTIVE';
       n.nodegroup.health = { issues: [] };
     } catch (err) {
+      if (this.stopped) return;
       n.nodegroup.status = 'CREATE_FAILED';
       n.nodegroup.health = { issues: [issueOf(err, n.nodegroup.resources.autoScalingGroups.map((a) => a.name))] };
     }
@@ -226,6 +233,7 @@ export class NodegroupManager {
     try {
       await this.runtime.reconcile(structuredClone(cluster), structuredClone(n.nodegroup));
     } catch (err) {
+      if (this.stopped) return;
       n.nodegroup.health = { issues: [issueOf(err, n.nodegroup.resources.autoScalingGroups.map((a) => a.name))] };
       await this.svc.state.putNodegroup(n);
     }
@@ -278,6 +286,7 @@ export class NodegroupManager {
       });
       await this.svc.state.deleteNodegroup(clusterName, name);
     } catch (err) {
+      if (this.stopped) return;
       n.nodegroup.status = 'DELETE_FAILED';
       n.nodegroup.health = { issues: [{ code: 'InternalFailure', message: (err as Error).message, resourceIds: [] }] };
       await this.svc.state.putNodegroup(n);
@@ -326,6 +335,7 @@ export class NodegroupManager {
       });
       u.update.status = 'Successful';
     } catch (err) {
+      if (this.stopped) return;
       u.update.status = 'Failed';
       const e = err instanceof NodegroupUpdateError ? err : new NodegroupUpdateError('Unknown', (err as Error).message, [ng.nodegroupName]);
       u.update.errors = [{ errorCode: e.errorCode, errorMessage: e.message, resourceIds: e.resourceIds }];

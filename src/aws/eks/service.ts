@@ -94,6 +94,7 @@ export class EksService {
   /** Cancels pending timers (the state stays as stored; start() resumes it). */
   stop(): void {
     this.stopped = true;
+    this.nodegroups.stop();
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
   }
