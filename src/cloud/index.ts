@@ -20,3 +20,4 @@ export {
   LaunchTemplates, MAX_LAUNCH_TEMPLATES_PER_REGION, MAX_VERSIONS_PER_LAUNCH_TEMPLATE,
   type LaunchTemplate, type LaunchTemplateInfo, type LaunchTemplateData, type LaunchTemplateRef, type LaunchTemplateVersion, type ResolvedLaunchTemplate,
 } from './launch-templates.js';
+export { readVpcCniSettings, AWS_NODE_DAEMONSET, AWS_NODE_NAMESPACE, type VpcCniSettings } from './vpc-cni.js';

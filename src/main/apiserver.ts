@@ -15,7 +15,7 @@ import { tableFor } from '../apiserver/tables/index.js';
 import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
 import { RealClock, ScaledClock } from '../util/clock.js';
-import { startClusterRuntime, type ClusterRuntime } from './cluster-runtime.js';
+import { startClusterRuntime, type ClusterRuntime, type ClusterRuntimeOptions } from './cluster-runtime.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
 import { Authenticator, bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
@@ -40,6 +40,8 @@ export interface ApiServerOptions {
     instanceType?: string;
     /** Simulated time runs this many times faster than wall time on the cluster side. Default 1. */
     timeScale?: number;
+    /** Pod IPs of VPC-attached nodes (EKS clusters of `kumo up`). */
+    podNetwork?: ClusterRuntimeOptions['podNetwork'];
   };
   /** The ServiceAccount token issuer (--service-account-issuer); default DEFAULT_ISSUER. */
   serviceAccountIssuer?: string;
@@ -107,6 +109,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       region: c.region ?? 'us-east-1',
       instanceType: c.instanceType ?? 'm5.large',
       kubernetesVersion: () => version.gitVersion,
+      podNetwork: c.podNetwork,
     });
   } catch (err) {
     crds.stop();

@@ -9,6 +9,7 @@ import type { Cluster, ClusterRuntime } from '../aws/eks/index.js';
 import type { ServiceAccountTokens, TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
+import type { ClusterRuntimeOptions } from './cluster-runtime.js';
 import type { StorageKind } from './storage.js';
 
 export interface EksRuntimeOptions {
@@ -20,6 +21,8 @@ export interface EksRuntimeOptions {
   nodes: number;
   /** Base URL of the OIDC issuer server (eks-oidc.ts); a cluster's issuer is `${oidcBase}/id/<ID>`. */
   oidcBase: string;
+  /** Pod IPs of the clusters' VPC-attached nodes. */
+  podNetwork?: ClusterRuntimeOptions['podNetwork'];
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
   auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
 }
@@ -78,7 +81,7 @@ export class InProcessEksRuntime implements ClusterRuntime {
       storage: this.opts.storage,
       kubernetesVersion: cluster.version,
       serviceAccountIssuer: this.issuerOf(cluster),
-      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`) },
+      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`), podNetwork: this.opts.podNetwork },
       ...this.opts.auth(cluster.name),
     };
     const port = storedPort(cluster.endpoint);

@@ -7,12 +7,13 @@ import { join, resolve } from 'node:path';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
-import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
+import { fetchJwks, KubeAwsStateStore, LaunchTemplateStore, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
 import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
 import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
 import { startOidcIssuer } from './eks-oidc.js';
 import { InProcessEksRuntime } from './eks-runtime.js';
+import { vpcPodNetwork } from './pod-network.js';
 import { openStore } from './storage.js';
 
 export interface UpOptions {
@@ -50,6 +51,10 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   const client = createInProcessClient(registry, catalog, MANAGEMENT_USER, 'kumo-up');
   const awsState = new KubeAwsStateStore(client, 'kumo-iam');
   const eksState = new KubeAwsStateStore(client, 'kumo-eks');
+  // The region's VPC model (EC2, node network attachments, pod IPs) and launch templates, kept with
+  // the IAM state so IDs survive restarts; loaded before any cluster starts.
+  const vpcModels = await VpcModels.open(awsState, [opts.region]);
+  const launchTemplates = await LaunchTemplateStore.open(awsState, [opts.region]);
 
   // Filled in below; the issuer server looks keys up only on requests, once clusters run.
   const planes: { runtime?: InProcessEksRuntime } = {};
@@ -63,6 +68,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     region: opts.region,
     nodes: opts.nodesPerCluster,
     oidcBase: oidc.base,
+    podNetwork: (clusterClient) => vpcPodNetwork({ models: vpcModels, region: opts.region, client: clusterClient }),
     auth: (clusterName) => {
       const resolveIdentity = (name: string, arn: string) => identityResolver(eks.svc as EksService, awsAuth)(name, arn);
       return {
@@ -99,9 +105,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   let endpoint: AwsEndpoint | undefined;
   try {
     await svc.start();
-    // The region's VPC model (EC2 Describe*), kept with the IAM state so subnet IDs survive restarts.
-    const vpcModels = await VpcModels.open(awsState, [opts.region]);
-    endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver, vpcModels });
+    endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver, vpcModels, launchTemplates });
     endpoint.registerRestJsonService('eks', eksHandler(svc));
   } catch (err) {
     svc.stop();
@@ -122,6 +126,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
         await running.stop();
         svc.stop();
         await runtime.stopAll();
+        await vpcModels.flush();
         await oidc.stop();
         await registry.stop();
         await store.close();
