@@ -7,7 +7,7 @@ import { labels, name as nameOf } from '../client/objects.js';
 import type { KubeClient, Obj } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { DEFAULT_POD_STAGES } from './default-stages.js';
-import { instanceType } from '../cloud/index.js';
+import { instanceType, type InstanceTypeInfo } from '../cloud/index.js';
 import { NodeIpAllocator, PodRangeAllocator, type PodIpRange } from './ip-allocator.js';
 import { logsFor } from './logs.js';
 import type { LogOptions } from './logs.js';
@@ -67,6 +67,21 @@ export interface AddNodesOptions {
   kubeletVersion?: string;
   /** How the nodes were launched: prefix delegation, an explicit --max-pods, root volume size. */
   resources?: NodeResourceOptions;
+  /** The nodes' names, one per node; default from namePrefix or the InternalIP. */
+  names?: string[];
+  /**
+   * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures and
+   * no instance-type labels. Overrides instanceType.
+   */
+  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64' };
+}
+
+/** A machine outside the EC2 catalog (a Fargate micro-VM) in the catalog's shape; its empty name marks it. */
+function machineType(m: NonNullable<AddNodesOptions['machine']>): InstanceTypeInfo {
+  return {
+    name: '', family: '', generation: 0, arch: m.arch === 'arm64' ? 'arm64' : 'x86_64', vcpu: m.vcpu, memoryMiB: m.memoryMiB, gpus: 0,
+    maxENIs: 1, ipv4PerENI: 1, maxPodsSecondaryIP: m.maxPods, onDemandUSDPerHour: {}, nitro: true,
+  };
 }
 
 export class NodeSimulator {
@@ -148,15 +163,16 @@ export class NodeSimulator {
   /** Registers `count` nodes, spread round-robin over the zones; resolves with their names. */
   async addNodes(o: AddNodesOptions): Promise<string[]> {
     if (!Number.isInteger(o.count) || o.count < 0) throw new Error(`node count must be a non-negative integer, got ${o.count}`);
-    const type = requireInstanceType(o.instanceType ?? DEFAULT_INSTANCE_TYPE);
+    const type = o.machine ? machineType(o.machine) : requireInstanceType(o.instanceType ?? DEFAULT_INSTANCE_TYPE);
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
-    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds]] as const) {
+    const launchOptions = o.machine ? { ...o.resources, maxPods: o.machine.maxPods } : o.resources;
+    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds], ['names', o.names]] as const) {
       if (list && list.length !== o.count) throw new Error(`${what} must name one value per node: ${list.length} for ${o.count} nodes`);
     }
     // Nodes launched now follow the vpc-cni settings in force (prefix delegation decides max pods).
     const network = this.opts.podNetwork;
-    const launched = o.resources?.prefixDelegation === undefined && o.count > 0 ? await network?.launchSettings?.() : undefined;
+    const launched = launchOptions?.prefixDelegation === undefined && !o.machine && o.count > 0 ? await network?.launchSettings?.() : undefined;
     const kubeletVersion = o.kubeletVersion ?? this.opts.kubeletVersion?.();
     const ids: NodeIdentity[] = [];
     const taken = new Set<string>();
@@ -165,7 +181,7 @@ export class NodeSimulator {
       const given = o.internalIPs?.[i];
       const ip = given ?? this.nodeIps.allocate(this.zoneNumber(zone));
       if (given !== undefined) this.nodeIps.markUsed(given);
-      const name = o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region);
+      const name = o.names?.[i] ?? (o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region));
       if (this.nodes.has(name) || taken.has(name)) {
         for (const id of ids) this.nodeIps.release(id.internalIP);
         if (given === undefined) this.nodeIps.release(ip);
@@ -180,8 +196,8 @@ export class NodeSimulator {
     const made: SimulatedNode[] = [];
     for (const id of ids) {
       const attached = network?.attachment({ name: id.name, instanceId: id.instanceId });
-      const prefixDelegation = o.resources?.prefixDelegation ?? attached?.prefixDelegation ?? launched?.prefixDelegation;
-      const res = nodeResources(type, { ...o.resources, prefixDelegation });
+      const prefixDelegation = launchOptions?.prefixDelegation ?? attached?.prefixDelegation ?? launched?.prefixDelegation;
+      const res = nodeResources(type, { ...launchOptions, prefixDelegation });
       const node = new SimulatedNode(this.nodeDeps(), id, res, this.addressesFor(id, res.maxPods, attached !== undefined));
       this.nodes.set(id.name, node);
       made.push(node);
