@@ -22,6 +22,9 @@ import { Authenticator, bearerToken, impersonate, type ServiceAccountTokens, typ
 import type { Authenticate, Authorize, AuthorizationAttributes } from '../apiserver/server/deps.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
 import { registryApi } from './registry-api.js';
+import { createInProcessClient } from '../client/in-process.js';
+import type { KubeClient } from '../client/types.js';
+import type { NodeSimulator } from '../kubelet/simulator.js';
 
 export interface ApiServerOptions {
   port: number;
@@ -61,6 +64,10 @@ export interface RunningApiServer {
   serviceAccountTokens: ServiceAccountTokens;
   /** Changes the Kubernetes version /version reports (an EKS control-plane upgrade). */
   setKubernetesVersion(version: string): void;
+  /** The cluster's simulated nodes (managed node groups launch theirs here). */
+  simulator: NodeSimulator;
+  /** An in-process client acting as the given user (no HTTP, no authentication). */
+  inProcessClient(user: { username: string; groups: string[] }, userAgent: string): KubeClient;
   close(): Promise<void>;
 }
 
@@ -214,6 +221,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     registry,
     catalog,
     serviceAccountTokens: auth.tokens,
+    simulator: runtime.simulator,
+    inProcessClient: (user, userAgent) => createInProcessClient(registry, catalog, { username: user.username, groups: [...user.groups, 'system:authenticated'] }, userAgent),
     setKubernetesVersion(v: string) {
       Object.assign(version, versionInfo(v));
     },
