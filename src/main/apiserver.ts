@@ -16,6 +16,7 @@ import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
 import { RealClock, ScaledClock } from '../util/clock.js';
 import { startClusterRuntime, type ClusterRuntime } from './cluster-runtime.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
 import { Authenticator, bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
@@ -40,6 +41,8 @@ export interface ApiServerOptions {
     instanceType?: string;
     /** Simulated time runs this many times faster than wall time on the cluster side. Default 1. */
     timeScale?: number;
+    /** Where Fargate nodes take their addresses (the region's VPC model under `kumo up`). */
+    fargateAddresses?: FargateAddresses;
   };
   /** The ServiceAccount token issuer (--service-account-issuer); default DEFAULT_ISSUER. */
   serviceAccountIssuer?: string;
@@ -107,6 +110,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       region: c.region ?? 'us-east-1',
       instanceType: c.instanceType ?? 'm5.large',
       kubernetesVersion: () => version.gitVersion,
+      fargateAddresses: c.fargateAddresses,
     });
   } catch (err) {
     crds.stop();

@@ -11,7 +11,7 @@ import { SharedInformerFactory } from '../client/informer-factory.js';
 import { startClusterControllers } from '../controllers/cluster.js';
 import { EventRecorder } from '../controllers/events/recorder.js';
 import { startWorkloadControllers } from '../controllers/index.js';
-import { FargateScheduler } from '../cloud/fargate-scheduler.js';
+import { FargateScheduler, type FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { kubeletVersionFor } from '../kubelet/node-object.js';
 import { NodeSimulator } from '../kubelet/simulator.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -30,6 +30,8 @@ export interface ClusterRuntimeOptions {
   zones: string[];
   region: string;
   instanceType: string;
+  /** Where Fargate nodes take their addresses (the region's VPC model under `kumo up`). */
+  fargateAddresses?: FargateAddresses;
   /** The control plane's Kubernetes version (`1.32`, `v1.32.4`), read when nodes are created: their kubelets match it. */
   kubernetesVersion?: () => string;
 }
@@ -79,7 +81,7 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
     if (missing > 0) await simulator.addNodes({ count: missing, zones: opts.zones, region: opts.region, instanceType: opts.instanceType });
     const fargateEvents = new EventRecorder({ client: fargateClient, clock, component: 'fargate-scheduler' });
     const fargate = new FargateScheduler({
-      client: fargateClient, informers, clock, region: opts.region, events: fargateEvents,
+      client: fargateClient, informers, clock, region: opts.region, events: fargateEvents, addresses: opts.fargateAddresses,
       nodes: {
         has: (name) => simulator.node(name) !== undefined,
         remove: (name) => simulator.removeNode(name),

@@ -10,6 +10,7 @@ import type { ServiceAccountTokens, TokenAuthenticator } from '../apiserver/auth
 import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
 import { writeFargateMirror } from './fargate-mirror.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import type { StorageKind } from './storage.js';
 
 export interface EksRuntimeOptions {
@@ -23,6 +24,8 @@ export interface EksRuntimeOptions {
   oidcBase: string;
   /** How long Fargate takes to give a pod its node (clock milliseconds of the cluster). */
   fargateStartupMs?: number;
+  /** The region's subnet addresses Fargate nodes take theirs from. */
+  fargateAddresses?: FargateAddresses;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
   auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
 }
@@ -81,7 +84,7 @@ export class InProcessEksRuntime implements ClusterRuntime {
       storage: this.opts.storage,
       kubernetesVersion: cluster.version,
       serviceAccountIssuer: this.issuerOf(cluster),
-      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`) },
+      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`), fargateAddresses: this.opts.fargateAddresses },
       ...this.opts.auth(cluster.name),
     };
     const port = storedPort(cluster.endpoint);

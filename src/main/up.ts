@@ -50,6 +50,8 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   const client = createInProcessClient(registry, catalog, MANAGEMENT_USER, 'kumo-up');
   const awsState = new KubeAwsStateStore(client, 'kumo-iam');
   const eksState = new KubeAwsStateStore(client, 'kumo-eks');
+  // The region's VPC model (EC2), kept with the IAM state so subnet IDs survive restarts.
+  const vpcModels = await VpcModels.open(awsState, [opts.region]);
 
   // Filled in below; the issuer server looks keys up only on requests, once clusters run.
   const planes: { runtime?: InProcessEksRuntime } = {};
@@ -64,6 +66,19 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     nodes: opts.nodesPerCluster,
     // Fargate's start-up time follows the region's transition delay (--cluster-create-delay).
     fargateStartupMs: opts.clusterCreateDelayMs,
+    // A Fargate pod's ENI takes an address of its profile's subnet in the VPC model.
+    fargateAddresses: {
+      allocate(subnetId, owner) {
+        const model = vpcModels.model(opts.region);
+        if (!model.subnet(subnetId)) return undefined;
+        const ip = model.allocate(subnetId, owner);
+        if (ip !== undefined) vpcModels.saveSoon(opts.region);
+        return ip;
+      },
+      release(ip) {
+        if (vpcModels.model(opts.region).release(ip)) vpcModels.saveSoon(opts.region);
+      },
+    },
     oidcBase: oidc.base,
     auth: (clusterName) => {
       const resolveIdentity = (name: string, arn: string) => identityResolver(eks.svc as EksService, awsAuth)(name, arn);
@@ -96,8 +111,6 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   // Tokens issued by this region's clusters are checked against their keys in-process (STS web
   // identity, cluster OIDC providers); other issuers are fetched as AWS fetches them.
   const jwksResolver: JwksResolver = async (issuer) => ((await runtime.keysOf(issuer))?.jwks() as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
-  // The region's VPC model (EC2 Describe*), kept with the IAM state so subnet IDs survive restarts.
-  const vpcModels = await VpcModels.open(awsState, [opts.region]);
   const svc: EksService = new EksService({
     store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs,
     subnets: (region, id) => (vpcModels.regions().includes(region) ? vpcModels.model(region).subnet(id) : undefined),
@@ -129,6 +142,8 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
         await running.stop();
         svc.stop();
         await runtime.stopAll();
+        // Addresses Fargate took or gave back in the last moments are stored before the store closes.
+        await vpcModels.flush().catch((err) => console.error('vpc model: flush failed:', err));
         await oidc.stop();
         await registry.stop();
         await store.close();
