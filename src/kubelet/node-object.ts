@@ -29,6 +29,8 @@ export interface NodeIdentity {
   kubeletVersion?: string;
   /** Labels the node registers with beside the kubelet's own (kubelet --node-labels). */
   extraLabels?: Record<string, string>;
+  /** The node's one pod has the node's own address (a Fargate micro-VM). */
+  podUsesNodeIP?: boolean;
   /** spec.taints the node registers with (kubelet --register-with-taints). */
   taints?: NodeTaint[];
 }

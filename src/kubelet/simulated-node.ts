@@ -58,13 +58,14 @@ export class SimulatedNode implements PodHost {
   }
 
   allocatePodIP(): string | undefined {
-    return this.podRange.allocate();
+    // A Fargate micro-VM's one ENI is its pod's: the pod has the node's address.
+    return this.identity.podUsesNodeIP ? this.hostIP : this.podRange.allocate();
   }
   markPodIP(ip: string): void {
-    this.podRange.markUsed(ip);
+    if (!this.identity.podUsesNodeIP) this.podRange.markUsed(ip);
   }
   releasePodIP(ip: string): void {
-    this.podRange.release(ip);
+    if (!this.identity.podUsesNodeIP) this.podRange.release(ip);
   }
 
   private get nodes() {

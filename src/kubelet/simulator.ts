@@ -70,7 +70,7 @@ export interface AddNodesOptions {
    * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures, no
    * instance-type labels. Overrides instanceType.
    */
-  machine?: { vcpu: number; memoryMiB: number; maxPods: number };
+  machine?: { vcpu: number; memoryMiB: number; maxPods: number; podUsesNodeIP?: boolean };
 }
 
 /** A catalog-shaped entry for a machine outside the EC2 catalog (its name is empty). */
@@ -182,7 +182,7 @@ export class NodeSimulator {
       taken.add(name);
       ids.push({
         name, zone, region, internalIP: ip, instanceId: o.instanceIds?.[i] ?? instanceIdFor(this.seed, name), type, kubeletVersion,
-        extraLabels: o.labels, taints: o.taints,
+        extraLabels: o.labels, taints: o.taints, podUsesNodeIP: o.machine?.podUsesNodeIP,
       });
     }
     const made: SimulatedNode[] = [];

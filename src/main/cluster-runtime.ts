@@ -88,7 +88,7 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
         add: async (n) => {
           await simulator.addNodes({
             count: 1, names: [n.name], zones: [n.zone], region: n.region, internalIPs: [n.internalIP], labels: n.labels, taints: n.taints,
-            machine: { vcpu: n.vcpu, memoryMiB: n.memoryMiB, maxPods: 1 },
+            machine: { vcpu: n.vcpu, memoryMiB: n.memoryMiB, maxPods: 1, podUsesNodeIP: true },
           });
         },
       },

@@ -171,6 +171,7 @@ spec:
   assert.ok(node.metadata.labels['topology.kubernetes.io/zone'].startsWith('us-east-1'));
   assert.deepEqual(node.spec.taints, [{ key: 'eks.amazonaws.com/compute-type', value: 'fargate', effect: 'NoSchedule' }]);
   const ip = node.status.addresses.find((a: { type: string }) => a.type === 'InternalIP').address as string;
+  assert.equal(running.status.podIP, ip, 'a Fargate pod has its node\'s address');
   const homeSubnet = privateSubnets.find((s) => inCidr(ip, s.CidrBlock));
   assert.ok(homeSubnet, `${ip} is in a private subnet`);
   // The pod's ENI took the address from the subnet (EC2's AvailableIpAddressCount).
