@@ -243,7 +243,7 @@ export class FargateScheduler {
     const mirror = this.mirror();
     const profileName = rec(meta.labels)[FARGATE_PROFILE_LABEL];
     const profile = mirror?.profiles.find((p) => p.name === profileName);
-    if (mirror && !profile) {
+    if (mirror && !profile && typeof profileName === 'string') {
       // The profile was deleted: EKS deletes the pods it scheduled (delete-fargate-profile).
       const f = this.inflight.get(key);
       f?.timer?.cancel();
@@ -257,7 +257,12 @@ export class FargateScheduler {
       return;
     }
     if (typeof spec.nodeName === 'string' && spec.nodeName !== '') return;
-    if (!mirror || !profile || this.inflight.has(key)) return;
+    if (!mirror || this.inflight.has(key)) return;
+    if (!profile) {
+      // Given to the Fargate scheduler by hand, without a profile the admission matched.
+      await this.unschedulable(pod, 'Pod not supported on Fargate: the pod does not match any Fargate profile');
+      return;
+    }
     const phase = rec(pod.status).phase;
     if (phase === 'Succeeded' || phase === 'Failed') return;
 

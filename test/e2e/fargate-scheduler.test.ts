@@ -81,5 +81,18 @@ spec:
   assert.equal(event.message, 'Pod not supported on Fargate: fields not supported: HostNetwork, resources not supported: nvidia.com/gpu');
   const pending = await json(server, ['get', 'pod', 'hostnet', '-n', 'batch']);
   assert.equal(pending.status.conditions.find((c: any) => c.type === 'PodScheduled').reason, 'Unschedulable');
+
+  // A pod handed to the Fargate scheduler by hand, matching no profile, is not deleted: it waits.
+  await kubectl(server, ['apply', '-f', '-'], { input: `apiVersion: v1
+kind: Pod
+metadata: {name: byhand, namespace: default}
+spec:
+  schedulerName: fargate-scheduler
+  containers: [{name: app, image: busybox}]
+` });
+  const byHand = await eventually('FailedScheduling of byhand', async () =>
+    (await json(server, ['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=byhand'])).items.find((e: any) => e.reason === 'FailedScheduling'));
+  assert.match(byHand.message, /does not match any Fargate profile/);
+  assert.equal((await json(server, ['get', 'pod', 'byhand'])).status.phase, 'Pending');
   assert.equal((await json(server, ['get', 'nodes'])).items.length, 1);
 });
