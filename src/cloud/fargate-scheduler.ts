@@ -28,6 +28,9 @@ export const FARGATE_TAINT = { key: COMPUTE_TYPE_LABEL, value: 'fargate', effect
 export const DEFAULT_FARGATE_STARTUP_MS = 30_000;
 /** Where node IPs come from when a profile's subnet has no known CIDR. */
 const FALLBACK_CIDR = '192.168.128.0/17';
+const LOGGING_ANNOTATION = 'Logging';
+const LOGGING_NAMESPACE = 'aws-observability';
+const LOGGING_CONFIGMAP = 'aws-logging';
 const GPU_RESOURCES = [/^nvidia\.com\//, /^amd\.com\/gpu$/, /^aws\.amazon\.com\/neuron/];
 
 export interface FargateNodeSpec {
@@ -288,9 +291,15 @@ export class FargateScheduler {
     const annotations = rec(meta.annotations);
     const f: InFlight = { uid: String(meta.uid ?? ''), nodeName, ip: placement.ip };
     this.inflight.set(key, f);
-    if (annotations[CAPACITY_PROVISIONED_ANNOTATION] !== size.capacityProvisioned) {
+    // Fargate's log router is set up from aws-observability/aws-logging (EKS user guide, fargate-logging).
+    const logging = this.configMaps.lister.get(LOGGING_NAMESPACE, LOGGING_CONFIGMAP)
+      ? { annotation: 'LoggingEnabled', type: 'Normal' as const, reason: 'LoggingEnabled', message: 'Successfully enabled logging for pod' }
+      : { annotation: 'LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND', type: 'Warning' as const, reason: 'LoggingDisabled',
+        message: `Disabled logging because ${LOGGING_CONFIGMAP} configmap was not found. configmap "${LOGGING_CONFIGMAP}" not found` };
+    if (annotations[CAPACITY_PROVISIONED_ANNOTATION] !== size.capacityProvisioned || annotations[LOGGING_ANNOTATION] !== logging.annotation) {
       try {
-        await this.podClient.patch(ns, name, 'merge', { metadata: { annotations: { [CAPACITY_PROVISIONED_ANNOTATION]: size.capacityProvisioned } } });
+        await this.podClient.patch(ns, name, 'merge', { metadata: { annotations: { [CAPACITY_PROVISIONED_ANNOTATION]: size.capacityProvisioned, [LOGGING_ANNOTATION]: logging.annotation } } });
+        this.opts.events.event(pod, logging.type, logging.reason, logging.message);
       } catch (err) {
         this.inflight.delete(key);
         this.opts.addresses?.release(placement.ip);

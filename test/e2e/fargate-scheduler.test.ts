@@ -51,6 +51,10 @@ spec:
   });
   assert.ok(Date.now() - created >= 1_500, 'Fargate start-up takes its simulated time');
   assert.equal(bound.metadata.annotations.CapacityProvisioned, '0.25vCPU 0.5GB');
+  // No aws-observability/aws-logging ConfigMap: Fargate's log router is off, and says so.
+  assert.equal(bound.metadata.annotations.Logging, 'LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND');
+  const logging = (await json(server, ['get', 'events', '-n', 'batch', '--field-selector', `involvedObject.name=${pod.metadata.name}`])).items.find((e: any) => e.reason === 'LoggingDisabled');
+  assert.equal(logging?.message, 'Disabled logging because aws-logging configmap was not found. configmap "aws-logging" not found');
   const nodeName = bound.spec.nodeName as string;
   assert.match(nodeName, /^fargate-ip-10-0-(3[2-9]|[45]\d|6[0-3])-\d+\.ec2\.internal$/);
   const node = await json(server, ['get', 'node', nodeName]);
