@@ -70,14 +70,14 @@ export interface AddNodesOptions {
    * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures, no
    * instance-type labels. Overrides instanceType.
    */
-  machine?: { vcpu: number; memoryMiB: number; maxPods: number; podUsesNodeIP?: boolean };
+  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64'; podUsesNodeIP?: boolean };
 }
 
-/** A catalog-shaped entry for a machine outside the EC2 catalog (its name is empty). */
-function machineType(m: { vcpu: number; memoryMiB: number; maxPods: number }): InstanceTypeInfo {
+/** A machine outside the EC2 catalog (a Fargate micro-VM) in the catalog's shape; its empty name marks it. */
+function machineType(m: NonNullable<AddNodesOptions['machine']>): InstanceTypeInfo {
   return {
-    name: '', family: '', generation: 0, arch: 'x86_64', vcpu: m.vcpu, memoryMiB: m.memoryMiB, gpus: 0,
-    maxENIs: 1, ipv4PerENI: m.maxPods + 1, maxPodsSecondaryIP: m.maxPods, onDemandUSDPerHour: {}, nitro: true,
+    name: '', family: '', generation: 0, arch: m.arch === 'arm64' ? 'arm64' : 'x86_64', vcpu: m.vcpu, memoryMiB: m.memoryMiB, gpus: 0,
+    maxENIs: 1, ipv4PerENI: 1, maxPodsSecondaryIP: m.maxPods, onDemandUSDPerHour: {}, nitro: true,
   };
 }
 

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
-import { fetchJwks, KubeAwsStateStore, serviceCanAssumeRole, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
+import { fetchJwks, KubeAwsStateStore, serviceRoleCheck, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
 import { clusterOidcProviders, EksService, eksHandler, fargateProfileNames, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
 import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
@@ -114,7 +114,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   const svc: EksService = new EksService({
     store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs,
     subnets: (region, id) => (vpcModels.regions().includes(region) ? vpcModels.model(region).subnet(id) : undefined),
-    roleTrusts: (roleArn, service, sourceArn) => serviceCanAssumeRole(awsState, roleArn, service, sourceArn),
+    roleCheck: serviceRoleCheck(awsState),
     dependents: { nodegroups: async () => [], fargateProfiles: async (name) => fargateProfileNames(svc, name) },
   });
   eks.svc = svc;

@@ -127,7 +127,7 @@ export async function createFargateProfile(svc: EksService, clusterName: string,
     }
     const arn = fargateProfileArn(ctx.region, ctx.accountId, clusterName, name, randomUUID());
     // EKS assumes the role as eks-fargate-pods.amazonaws.com for the profile (aws:SourceArn is the profile's ARN).
-    if (svc.roleTrusts && !(await svc.roleTrusts(roleArn, FARGATE_POD_SERVICE, arn))) {
+    if (svc.roleCheck && !(await svc.roleCheck(roleArn, FARGATE_POD_SERVICE, { 'aws:SourceArn': arn, 'aws:SourceAccount': arn.split(':')[4] ?? '' }))) {
       throw invalidParameter(`Misconfigured PodExecutionRole Trust Policy; Please add the ${FARGATE_POD_SERVICE} Service Principal`, fields);
     }
     const now = svc.clock.now();

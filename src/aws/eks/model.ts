@@ -162,9 +162,6 @@ export interface SubnetInfo {
 }
 export type SubnetLookup = (region: string, subnetId: string) => SubnetInfo | undefined;
 
-/** Whether the role's trust policy allows `service` to sts:AssumeRole it with aws:SourceArn `sourceArn`; false for a missing role. */
-export type RoleTrustCheck = (roleArn: string, service: string, sourceArn: string) => Promise<boolean>;
-
 /** Counts of resources that keep a cluster from being deleted (node groups, Fargate profiles). */
 export interface ClusterDependents {
   nodegroups(clusterName: string): Promise<string[]>;

@@ -6,12 +6,13 @@ import { clusterArn, identityProviderConfigArn, parseAssumedRole, parseIamPrinci
 import { AUTH_MODES, endpointAccess, logging, networkConfig, vpcConfig } from './cluster-config.js';
 import { badRequest, invalidParameter, invalidRequest, noCluster, notFound, resourceInUse, resourceNotFound } from './errors.js';
 import { optBool, optObject, optString, optTags, paginate, queryBool, queryList, queryString, reqString, type Body, type Query } from './input.js';
-import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, RoleTrustCheck, SubnetLookup, Tags, Update } from './model.js';
+import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, SubnetLookup, Tags, Update } from './model.js';
 import { EksState, paramsHash, type ClusterChange, type StoredCluster, type StoredUpdate } from './state.js';
 import { clusterVersionInformation, DEFAULT_VERSION, minorOf, requireSupportedVersion, versionInfo, VERSIONS } from './versions.js';
 import { ACCESS_POLICY_PREFIX } from './access-policies.js';
 import { createEntry } from './access-entries.js';
 import { resumeFargateProfiles } from './fargate-profiles.js';
+import type { ServiceRoleCheck } from '../iam/service-role.js';
 
 export interface EksServiceOptions {
   store: EksStateStore;
@@ -23,8 +24,8 @@ export interface EksServiceOptions {
   dependents?: ClusterDependents;
   /** The region's subnets (EC2's VPC model), for the subnet rules of Fargate profiles. */
   subnets?: SubnetLookup;
-  /** Whether a role's trust policy lets a service principal assume it (IAM), for pod execution roles. */
-  roleTrusts?: RoleTrustCheck;
+  /** Whether IAM lets a service principal assume a role (serviceRoleCheck over the IAM state): cluster roles, pod execution roles. */
+  roleCheck?: ServiceRoleCheck;
 }
 
 const epochSeconds = (ms: number) => ms / 1000;
@@ -37,7 +38,7 @@ export class EksService {
   readonly transitionMs: number;
   private readonly dependents?: ClusterDependents;
   readonly subnets?: SubnetLookup;
-  readonly roleTrusts?: RoleTrustCheck;
+  readonly roleCheck?: ServiceRoleCheck;
   private readonly timers = new Map<string, Timer>();
   /** Control planes being started, by cluster name. */
   private readonly starting = new Map<string, Promise<{ endpoint: string; caData: string; oidcIssuer: string }>>();
@@ -50,7 +51,7 @@ export class EksService {
     this.transitionMs = opts.transitionMs ?? 200;
     this.dependents = opts.dependents;
     this.subnets = opts.subnets;
-    this.roleTrusts = opts.roleTrusts;
+    this.roleCheck = opts.roleCheck;
   }
 
   /** Loads the stored region, restarts the control plane of every live cluster and re-arms pending transitions. */
@@ -148,6 +149,7 @@ export class EksService {
       const kubernetesNetworkConfig = networkConfig(optObject(body, 'kubernetesNetworkConfig'), name);
       const clusterLogging = logging(optObject(body, 'logging'), undefined, name);
       const access = optObject(body, 'accessConfig') ?? {};
+      // CreateAccessConfigRequest: CONFIG_MAP when the API (SDKs, CLI, CloudFormation) leaves it out.
       const authenticationMode = (optString(access, 'authenticationMode') ?? 'CONFIG_MAP') as AuthenticationMode;
       if (!AUTH_MODES.includes(authenticationMode)) throw invalidParameter(`Invalid authenticationMode: ${authenticationMode}`, { clusterName: name });
       const bootstrap = optBool(access, 'bootstrapClusterCreatorAdminPermissions') ?? true;
@@ -163,6 +165,11 @@ export class EksService {
       const supportType = (upgrade && optString(upgrade, 'supportType')) ?? 'EXTENDED';
       if (supportType !== 'STANDARD' && supportType !== 'EXTENDED') throw invalidParameter(`Invalid supportType: ${supportType}`, { clusterName: name });
       const zonal = optObject(body, 'zonalShiftConfig');
+      // EKS assumes the cluster role at once and refuses the call when it cannot (missing role or trust).
+      const sourceArn = clusterArn(ctx.region, ctx.accountId, name);
+      if (this.roleCheck && !(await this.roleCheck(roleArn, 'eks.amazonaws.com', { 'aws:SourceAccount': ctx.accountId, 'aws:SourceArn': sourceArn }))) {
+        throw invalidParameter(`Role with arn: ${roleArn}, could not be assumed because it does not exist or the trusted entity is not correct`, { clusterName: name });
+      }
       const now = this.clock.now();
       const cluster: Cluster = {
         name,
