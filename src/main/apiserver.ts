@@ -16,6 +16,7 @@ import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
 import { RealClock, ScaledClock } from '../util/clock.js';
 import { startClusterRuntime, type ClusterRuntime, type ClusterRuntimeOptions } from './cluster-runtime.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
 import { Authenticator, bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
@@ -45,6 +46,8 @@ export interface ApiServerOptions {
     timeScale?: number;
     /** Pod IPs of VPC-attached nodes (EKS clusters of `kumo up`). */
     podNetwork?: ClusterRuntimeOptions['podNetwork'];
+    /** Where Fargate nodes take their addresses (the region's VPC model under `kumo up`). */
+    fargateAddresses?: FargateAddresses;
   };
   /** The ServiceAccount token issuer (--service-account-issuer); default DEFAULT_ISSUER. */
   serviceAccountIssuer?: string;
@@ -117,6 +120,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       instanceType: c.instanceType ?? 'm5.large',
       kubernetesVersion: () => version.gitVersion,
       podNetwork: c.podNetwork,
+      fargateAddresses: c.fargateAddresses,
     });
   } catch (err) {
     crds.stop();

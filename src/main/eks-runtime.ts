@@ -16,6 +16,7 @@ import { startApiServer, type RunningApiServer } from './apiserver.js';
 import type { ClusterRuntimeOptions } from './cluster-runtime.js';
 import { SERVICE_ACCOUNT_DIR } from './auth.js';
 import { writeFargateMirror } from './fargate-mirror.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, type StorageKind } from './storage.js';
 
 export interface EksRuntimeOptions {
@@ -31,6 +32,8 @@ export interface EksRuntimeOptions {
   podNetwork?: ClusterRuntimeOptions['podNetwork'];
   /** How long Fargate takes to give a pod its node (clock milliseconds of the cluster). */
   fargateStartupMs?: number;
+  /** The region's subnet addresses Fargate nodes take theirs from. */
+  fargateAddresses?: FargateAddresses;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
   auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
 }
@@ -126,7 +129,10 @@ export class InProcessEksRuntime implements ClusterRuntime {
       storage: this.opts.storage,
       kubernetesVersion: cluster.version,
       serviceAccountIssuer: this.issuerOf(cluster),
-      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`), podNetwork: this.opts.podNetwork },
+      cluster: {
+        nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`),
+        podNetwork: this.opts.podNetwork, fargateAddresses: this.opts.fargateAddresses,
+      },
       ...this.opts.auth(cluster.name),
     };
     const port = storedPort(cluster.endpoint);

@@ -72,6 +72,19 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     nodes: opts.nodesPerCluster,
     // Fargate's start-up time follows the region's transition delay (--cluster-create-delay).
     fargateStartupMs: opts.clusterCreateDelayMs,
+    // A Fargate pod's ENI takes an address of its profile's subnet in the VPC model.
+    fargateAddresses: {
+      allocate(subnetId, owner) {
+        const model = vpcModels.model(opts.region);
+        if (!model.subnet(subnetId)) return undefined;
+        const ip = model.allocate(subnetId, owner);
+        if (ip !== undefined) vpcModels.saveSoon(opts.region);
+        return ip;
+      },
+      release(ip) {
+        if (vpcModels.model(opts.region).release(ip)) vpcModels.saveSoon(opts.region);
+      },
+    },
     oidcBase: oidc.base,
     podNetwork: (clusterClient) => vpcPodNetwork({ models: vpcModels, region: opts.region, client: clusterClient }),
     auth: (clusterName) => {
@@ -150,7 +163,8 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
         await running.stop();
         svc.stop();
         await runtime.stopAll();
-        await vpcModels.flush();
+        // Addresses Fargate took or gave back in the last moments are stored before the store closes.
+        await vpcModels.flush().catch((err) => console.error('vpc model: flush failed:', err));
         await oidc.stop();
         await registry.stop();
         await store.close();
