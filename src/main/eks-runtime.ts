@@ -13,6 +13,7 @@ import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import { loadOrCreatePki } from '../apiserver/certs/pki.js';
 import { ServiceAccountTokens } from '../apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
+import type { RulesBefore } from './registry-api.js';
 import { SERVICE_ACCOUNT_DIR } from './auth.js';
 import { openStore, type StorageKind } from './storage.js';
 
@@ -26,7 +27,7 @@ export interface EksRuntimeOptions {
   /** Base URL of the OIDC issuer server (eks-oidc.ts); a cluster's issuer is `${oidcBase}/id/<ID>`. */
   oidcBase: string;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
-  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
+  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean>; rulesBefore?: RulesBefore };
 }
 
 function storedPort(endpoint: string | undefined): number {

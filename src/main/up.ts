@@ -10,7 +10,7 @@ import { createInProcessClient } from '../client/in-process.js';
 import { fetchJwks, KubeAwsStateStore, serviceRoleCheck, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
 import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
-import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
+import { accessPolicyAuthorizer, accessPolicyRulesFor, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
 import { startOidcIssuer } from './eks-oidc.js';
 import { InProcessEksRuntime } from './eks-runtime.js';
 import { openStore } from './storage.js';
@@ -71,6 +71,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
           eksOidcAuthenticator({ providers: () => clusterOidcProviders(eks.svc as EksService, clusterName), jwks: jwksResolver, clock }),
         ],
         authorizeBefore: accessPolicyAuthorizer(clusterName, resolveIdentity),
+        rulesBefore: accessPolicyRulesFor(clusterName, resolveIdentity),
       };
     },
   });
