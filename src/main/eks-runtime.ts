@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cluster, ClusterRuntime } from '../aws/eks/index.js';
+import type { Cluster, ClusterRuntime, FargateProfileMirror } from '../aws/eks/index.js';
 import type { TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import { loadOrCreatePki } from '../apiserver/certs/pki.js';
@@ -15,6 +15,7 @@ import { ServiceAccountTokens } from '../apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
 import type { RulesBefore } from './registry-api.js';
 import { SERVICE_ACCOUNT_DIR } from './auth.js';
+import { writeFargateMirror } from './fargate-mirror.js';
 import { openStore, type StorageKind } from './storage.js';
 
 export interface EksRuntimeOptions {
@@ -26,6 +27,8 @@ export interface EksRuntimeOptions {
   nodes: number;
   /** Base URL of the OIDC issuer server (eks-oidc.ts); a cluster's issuer is `${oidcBase}/id/<ID>`. */
   oidcBase: string;
+  /** How long Fargate takes to give a pod its node (clock milliseconds of the cluster). */
+  fargateStartupMs?: number;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
   auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean>; rulesBefore?: RulesBefore };
 }
@@ -132,6 +135,12 @@ export class InProcessEksRuntime implements ClusterRuntime {
       if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startApiServer({ ...base, port: 0 });
       throw err;
     }
+  }
+
+  async syncFargateProfiles(name: string, profiles: FargateProfileMirror[]): Promise<void> {
+    const p = this.planes.get(name);
+    if (!p) throw new Error(`the control plane of cluster ${name} is not running`);
+    await writeFargateMirror(await p, profiles, this.opts.fargateStartupMs ?? 30_000);
   }
 
   async setVersion(name: string, version: string): Promise<void> {

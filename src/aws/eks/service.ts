@@ -6,11 +6,12 @@ import { clusterArn, identityProviderConfigArn, parseAssumedRole, parseIamPrinci
 import { AUTH_MODES, endpointAccess, logging, networkConfig, vpcConfig } from './cluster-config.js';
 import { badRequest, invalidParameter, invalidRequest, noCluster, notFound, resourceInUse, resourceNotFound } from './errors.js';
 import { optBool, optObject, optString, optTags, paginate, queryBool, queryList, queryString, reqString, type Body, type Query } from './input.js';
-import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, Tags, Update } from './model.js';
+import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, SubnetLookup, Tags, Update } from './model.js';
 import { EksState, paramsHash, type ClusterChange, type StoredCluster, type StoredUpdate } from './state.js';
 import { clusterVersionInformation, DEFAULT_VERSION, minorOf, requireSupportedVersion, versionInfo, VERSIONS } from './versions.js';
 import { ACCESS_POLICY_PREFIX } from './access-policies.js';
 import { createEntry } from './access-entries.js';
+import { resumeFargateProfiles } from './fargate-profiles.js';
 import type { ServiceRoleCheck } from '../iam/service-role.js';
 
 export interface EksServiceOptions {
@@ -21,7 +22,9 @@ export interface EksServiceOptions {
   transitionMs?: number;
   /** Node groups and Fargate profiles that block DeleteCluster (a later issue provides them). */
   dependents?: ClusterDependents;
-  /** Whether IAM lets eks.amazonaws.com assume the cluster role (serviceRoleCheck over the IAM state). */
+  /** The region's subnets (EC2's VPC model), for the subnet rules of Fargate profiles. */
+  subnets?: SubnetLookup;
+  /** Whether IAM lets a service principal assume a role (serviceRoleCheck over the IAM state): cluster roles, pod execution roles. */
   roleCheck?: ServiceRoleCheck;
 }
 
@@ -31,10 +34,11 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 export class EksService {
   readonly state: EksState;
   readonly clock: Clock;
-  private readonly runtime: ClusterRuntime;
-  private readonly transitionMs: number;
+  readonly runtime: ClusterRuntime;
+  readonly transitionMs: number;
   private readonly dependents?: ClusterDependents;
-  private readonly roleCheck?: ServiceRoleCheck;
+  readonly subnets?: SubnetLookup;
+  readonly roleCheck?: ServiceRoleCheck;
   private readonly timers = new Map<string, Timer>();
   /** Control planes being started, by cluster name. */
   private readonly starting = new Map<string, Promise<{ endpoint: string; caData: string; oidcIssuer: string }>>();
@@ -46,6 +50,7 @@ export class EksService {
     this.runtime = opts.runtime;
     this.transitionMs = opts.transitionMs ?? 200;
     this.dependents = opts.dependents;
+    this.subnets = opts.subnets;
     this.roleCheck = opts.roleCheck;
   }
 
@@ -72,6 +77,7 @@ export class EksService {
     for (const list of this.state.updates.values()) {
       for (const u of list) if (u.update.status === 'InProgress') this.armUpdate(u);
     }
+    await resumeFargateProfiles(this);
   }
 
   /** Cancels pending timers (the state stays as stored; start() resumes it). */
@@ -81,7 +87,7 @@ export class EksService {
     this.timers.clear();
   }
 
-  private arm(key: string, at: number, fn: () => Promise<void>): void {
+  arm(key: string, at: number, fn: () => Promise<void>): void {
     this.timers.get(key)?.cancel();
     this.timers.set(key, this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
       this.timers.delete(key);
@@ -300,7 +306,7 @@ export class EksService {
 
   // ---- updates -----------------------------------------------------------------------------
 
-  private inProgress(name: string): StoredUpdate | undefined {
+  inProgress(name: string): StoredUpdate | undefined {
     return this.state.updates.get(name)?.find((u) => u.update.status === 'InProgress');
   }
 
@@ -517,6 +523,9 @@ export class EksService {
     }
     for (const idps of this.state.idps.values()) {
       for (const i of idps.values()) if (i.config.identityProviderConfigArn === arn) return { tags: i.config.tags, save: () => this.state.putIdp(i) };
+    }
+    for (const profiles of this.state.fargateProfiles.values()) {
+      for (const f of profiles.values()) if (f.profile.fargateProfileArn === arn) return { tags: f.profile.tags, save: () => this.state.putFargateProfile(f) };
     }
     throw notFound(`Resource ${arn} was not found`);
   }
