@@ -98,7 +98,11 @@ function parseAuth(wire: WireRequest): ParsedAuth {
   }
 }
 
+const NO_BODY = Buffer.alloc(0);
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
+  // Most calls (GET/DELETE of restJson1) carry no body: nothing to wait for.
+  if (req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0') return Promise.resolve(NO_BODY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -127,8 +131,9 @@ function wireRequest(req: IncomingMessage, body: Buffer): WireRequest {
       query[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
     }
   }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  // Node joins repeated headers into one string already; only set-cookie stays an array.
+  let headers = req.headers as Record<string, string>;
+  if (req.headers['set-cookie'] !== undefined) headers = { ...headers, 'set-cookie': req.headers['set-cookie'].join(',') };
   return { method: req.method ?? 'GET', path, query, headers, body };
 }
 
