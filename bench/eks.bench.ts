@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const bare = child('serve-bare', ready.body!);
   const bareUrl = (await next(bare)).url!;
   const rows: string[] = [];
-  for (const procs of [1, 2]) {
+  for (const procs of [1, 2, 3]) {
     const base = await measure(bare, bareUrl, procs);
     const k = await measure(kumo, ready.url!, procs);
     rows.push(`  ${procs} client process${procs > 1 ? 'es' : '  '}: kumo ${k.rate.toFixed(0).padStart(5)} calls/s (${k.cpuPerCall.toFixed(0)} µs endpoint CPU/call)` +
