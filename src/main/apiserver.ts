@@ -9,7 +9,7 @@ import { openApiV3DocumentJson, openApiV3Index } from '../apiserver/openapi/inde
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { startCustomResources } from '../apiserver/crd/install.js';
 import { decodeProtobufBody } from '../apiserver/protobuf/index.js';
-import { Registry, serializeJSON } from '../apiserver/registry/index.js';
+import { Registry, serializeJSONBytes } from '../apiserver/registry/index.js';
 import { RestHandler } from '../apiserver/server/resource-handler.js';
 import { tableFor } from '../apiserver/tables/index.js';
 import { ApiServer } from '../apiserver/server/server.js';
@@ -175,7 +175,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     },
     resourceWarning: (res) => crHooks.forResource(res)?.warning,
     protobuf: (body) => decodeProtobufBody(body, catalog),
-    serialize: serializeJSON,
+    serialize: serializeJSONBytes,
     onShutdown: (fn) => server.onShutdown(fn),
   });
 
