@@ -38,7 +38,7 @@ export async function startAwsEndpoint(opts: StartAwsEndpointOptions): Promise<A
   return startEndpoint({
     ...opts,
     queryServices: [createIamService(opts.state, account), createStsService(opts.state, account, opts.jwksResolver ?? fetchJwks)],
-    documentServices: [createEc2Service({ model: (region) => vpcModels.model(region), accountId: account })],
+    documentServices: [createEc2Service({ model: (region) => vpcModels.model(region), saveModel: (region) => vpcModels.save(region), accountId: account })],
   });
 }
 

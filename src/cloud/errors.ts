@@ -14,7 +14,13 @@ export type Ec2ErrorCode =
   | 'InvalidNetworkInterfaceID.NotFound'
   | 'IncorrectInstanceState'
   | 'InsufficientFreeAddressesInSubnet'
-  | 'InvalidState';
+  | 'InvalidState'
+  | 'DependencyViolation'
+  | 'CannotDelete'
+  | 'InvalidVpcID.Malformed'
+  | 'InvalidSubnetID.Malformed'
+  | 'InvalidGroupId.Malformed'
+  | 'TagLimitExceeded';
 
 export class Ec2ModelError extends Error {
   constructor(readonly code: Ec2ErrorCode, message: string) {

@@ -171,6 +171,65 @@ export class VpcModel {
     return clone(sg);
   }
 
+  /** DeleteVpc: only a VPC without subnets and security groups other than its default one. */
+  deleteVpc(vpcId: string): void {
+    if (!this.vpcById.has(vpcId)) throw new Ec2ModelError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
+    const dependent = [...this.subnetById.values()].some((s) => s.vpcId === vpcId)
+      || [...this.groups.values()].some((g) => g.vpcId === vpcId && g.groupName !== 'default');
+    if (dependent) throw new Ec2ModelError('DependencyViolation', `The vpc '${vpcId}' has dependencies and cannot be deleted.`);
+    for (const g of [...this.groups.values()]) if (g.vpcId === vpcId) this.groups.delete(g.groupId);
+    this.vpcById.delete(vpcId);
+    this.cidrOf.delete(vpcId);
+  }
+
+  /** DeleteSubnet: only a subnet no network interface is in. */
+  deleteSubnet(subnetId: string): void {
+    if (!this.subnetById.has(subnetId)) throw new Ec2ModelError('InvalidSubnetID.NotFound', `The subnet ID '${subnetId}' does not exist`);
+    if ([...this.enis.values()].some((e) => e.subnetId === subnetId)) throw new Ec2ModelError('DependencyViolation', `The subnet '${subnetId}' has dependencies and cannot be deleted.`);
+    this.subnetById.delete(subnetId);
+    this.cidrOf.delete(subnetId);
+    this.pools.delete(subnetId);
+  }
+
+  /**
+   * DeleteSecurityGroup: not a VPC's default group, not one a network interface uses or another
+   * group's rules reference.
+   */
+  deleteSecurityGroup(groupId: string): void {
+    const sg = this.groups.get(groupId);
+    if (!sg) throw new Ec2ModelError('InvalidGroup.NotFound', `The security group '${groupId}' does not exist`);
+    if (sg.groupName === 'default') throw new Ec2ModelError('CannotDelete', `the specified group: "${groupId}" name: "default" cannot be deleted by a user`);
+    const referenced = [...this.groups.values()].some((g) => g.groupId !== groupId && [...g.ingress, ...g.egress].some((r) => r.groupIds?.includes(groupId)));
+    const inUse = [...this.enis.values()].some((e) => e.securityGroupIds.includes(groupId));
+    if (referenced || inUse) throw new Ec2ModelError('DependencyViolation', `resource ${groupId} has a dependent object`);
+    this.groups.delete(groupId);
+  }
+
+  /** The tags of a VPC, subnet or security group (live object: callers change it through setTags/removeTags). */
+  private tagsOf(resourceId: string): Tags | undefined {
+    return (this.vpcById.get(resourceId) ?? this.subnetById.get(resourceId) ?? this.groups.get(resourceId))?.tags;
+  }
+
+  /** True when the ID names a VPC, subnet or security group of this model. */
+  hasResource(resourceId: string): boolean {
+    return this.tagsOf(resourceId) !== undefined;
+  }
+
+  /** CreateTags on one resource: adds or overwrites keys. */
+  setTags(resourceId: string, tags: Tags): void {
+    const current = this.tagsOf(resourceId);
+    if (!current) throw new Ec2ModelError('InvalidParameterValue', `The resource '${resourceId}' does not exist`);
+    Object.assign(current, tags);
+  }
+
+  /** DeleteTags on one resource: a key with a value goes only when the value matches; none given removes every tag. */
+  removeTags(resourceId: string, tags: { key: string; value?: string }[]): void {
+    const current = this.tagsOf(resourceId);
+    if (!current) throw new Ec2ModelError('InvalidParameterValue', `The resource '${resourceId}' does not exist`);
+    const drop = tags.length ? tags : Object.keys(current).map((key) => ({ key, value: undefined }));
+    for (const t of drop) if (t.key in current && (t.value === undefined || current[t.key] === t.value)) delete current[t.key];
+  }
+
   defaultVpc(): Vpc | undefined {
     const v = [...this.vpcById.values()].find((x) => x.isDefault);
     return v && clone(v);

@@ -5,8 +5,8 @@
 // kubelet's reasons and messages (pkg/kubelet/nodestatus/setters.go).
 import type { Obj } from '../client/types.js';
 import { hexHash, rfc3339 } from './determinism.js';
-import type { InstanceType } from './instance-types.js';
-import type { NodeResources } from './node-resources.js';
+import type { InstanceTypeInfo } from '../cloud/index.js';
+import { kubeArch, type NodeResources } from './node-resources.js';
 
 /** The kubelet version of nodes whose cluster version is not given. */
 export const KUBELET_VERSION = 'v1.33.5-eks-113cf36';
@@ -24,7 +24,7 @@ export interface NodeIdentity {
   region: string;
   internalIP: string;
   instanceId: string;
-  type: InstanceType;
+  type: InstanceTypeInfo;
   /** nodeInfo.kubeletVersion; default KUBELET_VERSION. */
   kubeletVersion?: string;
   /** Labels the node registers with beside the kubelet's own (kubelet --node-labels). */
@@ -60,7 +60,7 @@ export function instanceIdFor(seed: number, nodeName: string): string {
 }
 
 export function nodeLabels(id: NodeIdentity): Record<string, string> {
-  const arch = id.type.arch;
+  const arch = kubeArch(id.type);
   return {
     'beta.kubernetes.io/arch': arch,
     'beta.kubernetes.io/instance-type': id.type.name,
@@ -126,7 +126,7 @@ export function nodeStatus(seed: number, id: NodeIdentity, res: NodeResources, n
       kubeletVersion: id.kubeletVersion ?? KUBELET_VERSION,
       kubeProxyVersion: '',
       operatingSystem: 'linux',
-      architecture: id.type.arch,
+      architecture: kubeArch(id.type),
     },
   };
 }

@@ -7,13 +7,13 @@ import { labels, name as nameOf } from '../client/objects.js';
 import type { KubeClient, Obj } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { DEFAULT_POD_STAGES } from './default-stages.js';
-import { DEFAULT_INSTANCE_TYPE, instanceType, instanceTypeNames } from './instance-types.js';
+import { instanceType } from '../cloud/index.js';
 import { NodeIpAllocator, PodRangeAllocator } from './ip-allocator.js';
 import { logsFor } from './logs.js';
 import type { LogOptions } from './logs.js';
 import { instanceIdFor, privateDnsName, SIMULATED_LABEL } from './node-object.js';
 import type { NodeIdentity, NodeTaint } from './node-object.js';
-import { nodeResources } from './node-resources.js';
+import { DEFAULT_INSTANCE_TYPE, nodeResources, requireInstanceType, resourceOptionsOf, type NodeResourceOptions } from './node-resources.js';
 import { PodController } from './pod-controller.js';
 import { SimulatedNode } from './simulated-node.js';
 import type { HeartbeatOptions } from './simulated-node.js';
@@ -62,6 +62,8 @@ export interface AddNodesOptions {
   taints?: NodeTaint[];
   /** nodeInfo.kubeletVersion of these nodes; default the simulator's kubeletVersion option. */
   kubeletVersion?: string;
+  /** How the nodes were launched: prefix delegation, an explicit --max-pods, root volume size. */
+  resources?: NodeResourceOptions;
 }
 
 export class NodeSimulator {
@@ -141,12 +143,10 @@ export class NodeSimulator {
   /** Registers `count` nodes, spread round-robin over the zones; resolves with their names. */
   async addNodes(o: AddNodesOptions): Promise<string[]> {
     if (!Number.isInteger(o.count) || o.count < 0) throw new Error(`node count must be a non-negative integer, got ${o.count}`);
-    const typeName = o.instanceType ?? DEFAULT_INSTANCE_TYPE;
-    const type = instanceType(typeName);
-    if (!type) throw new Error(`unknown instance type ${JSON.stringify(typeName)}; known: ${instanceTypeNames().join(', ')}`);
+    const type = requireInstanceType(o.instanceType ?? DEFAULT_INSTANCE_TYPE);
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
-    const res = nodeResources(type);
+    const res = nodeResources(type, o.resources);
     for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds]] as const) {
       if (list && list.length !== o.count) throw new Error(`${what} must name one value per node: ${list.length} for ${o.count} nodes`);
     }
@@ -172,7 +172,7 @@ export class NodeSimulator {
     }
     const made: SimulatedNode[] = [];
     for (const id of ids) {
-      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(type.maxPods));
+      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(res.maxPods));
       this.nodes.set(id.name, node);
       made.push(node);
     }
@@ -209,7 +209,9 @@ export class NodeSimulator {
       const providerID = String(((obj['spec'] as Obj | undefined)?.['providerID']) ?? '');
       const instanceId = /\/(i-[0-9a-f]+)$/.exec(providerID)?.[1] ?? instanceIdFor(this.seed, name);
       const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId, type, kubeletVersion };
-      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, nodeResources(type), this.podRanges.allocate(type.maxPods));
+      // The node keeps the max pods and volume it was launched with.
+      const res = nodeResources(type, resourceOptionsOf(obj));
+      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(res.maxPods));
       await node.register();
       this.nodes.set(name, node);
       if (this.started) node.startHeartbeat();
