@@ -16,7 +16,7 @@ import {
 } from './policies.js';
 import { describeError, waitFor, withLog, type CommandIo, type Ctx } from './run.js';
 import { planCluster, type ClusterPlan, type NodeGroupPlan, type ServiceAccountPlan } from './validate.js';
-import { defaultNetwork, type ClusterNetwork } from './vpc.js';
+import { createNetwork, type ClusterNetwork } from './vpc.js';
 
 export const KUMO_VERSION = '0.1.0';
 
@@ -197,7 +197,8 @@ export async function createCluster(opts: CreateClusterOptions, io: CommandIo): 
 }
 
 async function runCreate(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, opts: CreateClusterOptions): Promise<void> {
-  const net = await defaultNetwork(aws.ec2, plan.availabilityZones);
+  const tags = clusterTags(plan);
+  const net = await createNetwork(aws.ec2, plan.name, plan.vpcCidr, plan.tags, plan.availabilityZones);
   ctx.log.info(`setting availability zones to [${net.zones.join(' ')}]`);
   for (const z of net.zones) {
     const pub = net.publicSubnets.find((s) => s.zone === z);
@@ -223,7 +224,6 @@ async function runCreate(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, opts: Cre
   }
   ctx.log.info(describeTasks(plan));
 
-  const tags = clusterTags(plan);
   try {
     const stack = `eksctl-${plan.name}-cluster`;
     ctx.log.info(`building cluster stack "${stack}"`);

@@ -1,7 +1,7 @@
 // `kumo delete cluster (-f FILE | --name N)`: eksctl's delete cluster. Fargate profiles first (EKS
 // deletes one at a time), then every managed node group (waited for until gone), the IAM OIDC
 // provider, the control plane (waited for until gone), the IAM roles eksctl made for the cluster,
-// and the cluster's kubeconfig entries.
+// its VPC and subnets, and the cluster's kubeconfig entries.
 import {
   DeleteClusterCommand, DeleteFargateProfileCommand, DeleteNodegroupCommand, DescribeClusterCommand, DescribeFargateProfileCommand,
   DescribeNodegroupCommand, ListFargateProfilesCommand, ListNodegroupsCommand, type EKSClient,
@@ -10,6 +10,7 @@ import { awsClients, regionFromEnv, type AwsClients } from './aws.js';
 import { EksctlError, loadClusterConfig } from './config.js';
 import { clusterRoles, deleteOidcProvider, deleteRoles } from './iam.js';
 import { kubeconfigPath, removeFromKubeconfig } from './kubeconfig.js';
+import { deleteNetwork } from './vpc.js';
 import { isAwsError, waitFor, withLog, type CommandIo, type Ctx } from './run.js';
 
 export interface DeleteClusterOptions {
@@ -120,5 +121,6 @@ async function runDelete(ctx: Ctx, aws: AwsClients, name: string, opts: DeleteCl
   await waitGone(ctx, `cluster "${name}" to get deleted`, opts.timeoutMs, () => aws.eks.send(new DescribeClusterCommand({ name })));
   // The roles go once nothing uses them: the cluster's, the node groups', Fargate's and IRSA's.
   await deleteRoles(aws.iam, await clusterRoles(aws.iam, name));
+  await deleteNetwork(aws.ec2, name);
   ctx.log.success('all cluster resources were deleted');
 }
