@@ -40,8 +40,8 @@ function describeTask(t: Task, depth: number, top = false): string {
   if (t.tasks.length === 1) return `1 task: { ${describeTask(t.tasks[0], depth)} }`;
   const pad = '    '.repeat(depth + 1);
   const head = `${t.tasks.length} ${t.parallel ? 'parallel' : 'sequential'} ${top ? 'tasks' : 'sub-tasks'}: { `;
-  if (top) return `${head}${describeTask(t.tasks[0], depth)}, \n${t.tasks.slice(1).map((c) => `${pad}${describeTask(c, depth + 1)}`).join(',\n')}\n${'    '.repeat(depth)}}`;
-  return `${head}\n${t.tasks.map((c) => `${pad}${describeTask(c, depth + 1)},\n`).join('')}${'    '.repeat(depth)}} `;
+  if (top) return `${head}${describeTask(t.tasks[0], depth)}, \n${t.tasks.slice(1).map((c) => `${pad}${describeTask(c, depth + 1)} `).join(',\n')}\n${'    '.repeat(depth)}}`;
+  return `${head}\n${t.tasks.map((c) => `${pad}${describeTask(c, depth + 1)},\n`).join('')}${'    '.repeat(depth)}}`;
 }
 
 function describeTasks(plan: ClusterPlan): string {
