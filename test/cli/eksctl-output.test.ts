@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { endpointFor, regionFromEnv } from '../../src/cli/eksctl/aws.js';
 import { kubeconfigPath, removeFromKubeconfig, writeKubeconfig } from '../../src/cli/eksctl/kubeconfig.js';
 import { formatTable } from '../../src/cli/eksctl/table.js';
 import { eksToken } from '../../src/cli/eksctl/token.js';
@@ -62,4 +63,14 @@ test('EKS tokens are presigned STS GetCallerIdentity URLs over host;x-k8s-aws-id
   assert.equal(q.get('X-Amz-SignedHeaders'), 'host;x-k8s-aws-id');
   assert.equal(q.get('X-Amz-Date'), '20260102T030405Z');
   assert.equal(q.get('X-Amz-Credential'), 'test/20260102/ap-northeast-1/sts/aws4_request');
+});
+
+test('the endpoint is --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else the local kumo up', () => {
+  assert.equal(endpointFor('EKS', 'http://flag', { AWS_ENDPOINT_URL: 'http://env' }), 'http://flag');
+  assert.equal(endpointFor('IAM', undefined, { AWS_ENDPOINT_URL_IAM: 'http://iam', AWS_ENDPOINT_URL: 'http://env' }), 'http://iam');
+  assert.equal(endpointFor('EKS', undefined, { AWS_ENDPOINT_URL_IAM: 'http://iam', AWS_ENDPOINT_URL: 'http://env' }), 'http://env');
+  assert.equal(endpointFor('STS', undefined, {}), 'http://127.0.0.1:4566');
+  assert.equal(regionFromEnv({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-1' }), 'eu-west-1');
+  assert.equal(regionFromEnv({ AWS_DEFAULT_REGION: 'us-east-1' }), 'us-east-1');
+  assert.equal(regionFromEnv({}), undefined);
 });

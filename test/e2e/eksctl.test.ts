@@ -96,6 +96,20 @@ test('kumo create cluster -f on the guide\'s config: node groups, spot, Fargate;
   assert.deepEqual(groups.map((g: { Name: string; DesiredCapacity: number }) => [g.Name, g.DesiredCapacity]), [['general-purpose', 3], ['spot-workers', 5]]);
   assert.match(ok(await kumo(['get', 'clusters']), 'kumo get clusters'), /^my-cluster\tap-northeast-1\tTrue$/m);
 
+  // utils write-kubeconfig writes the same entry elsewhere; kubectl works through it as well.
+  const second = join(dir, 'second-kubeconfig');
+  assert.match(ok(await kumo(['utils', 'write-kubeconfig', '--cluster', 'my-cluster', '--region', REGION, '--kubeconfig', second]), 'kumo utils write-kubeconfig'),
+    /\[✔\] {2}saved kubeconfig as ".*second-kubeconfig"\n$/);
+  assert.match(await kubectl(['--kubeconfig', second, 'get', 'nodes', '-l', 'role=general', '-o', 'name']), /^node\//);
+
+  // upgrade cluster plans without --approve and upgrades with it.
+  assert.match(ok(await kumo(['upgrade', 'cluster', '--name', 'my-cluster', '--region', REGION]), 'kumo upgrade cluster (plan)'),
+    /\(plan\) would upgrade cluster "my-cluster" control plane from current version "1\.29" to "1\.30"\n.*no changes were applied, run again with '--approve' to apply the changes\n$/);
+  assert.equal((await eks.send(new DescribeClusterCommand({ name: 'my-cluster' }))).cluster!.version, '1.29');
+  assert.match(ok(await kumo(['upgrade', 'cluster', '--name', 'my-cluster', '--region', REGION, '--approve']), 'kumo upgrade cluster'),
+    /\[✔\] {2}cluster "my-cluster" control plane has been upgraded to version "1\.30"$/m);
+  assert.equal((await eks.send(new DescribeClusterCommand({ name: 'my-cluster' }))).cluster!.version, '1.30');
+
   ok(await kumo(['scale', 'nodegroup', '--cluster', 'my-cluster', '--name', 'general-purpose', '--nodes', '4', '--wait']), 'kumo scale nodegroup');
   await until('4 Ready role=general nodes', async () => {
     const list = await nodes('role=general');

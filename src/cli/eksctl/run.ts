@@ -47,7 +47,7 @@ export function formatDuration(ms: number): string {
 export function describeError(err: unknown): string {
   if (err instanceof EksctlError) return err.message;
   const e = err as { name?: string; message?: string; $metadata?: unknown };
-  if (e && e.$metadata !== undefined && e.name) return `${e.name}: ${e.message ?? ''}`;
+  if (e && e.$metadata !== undefined && e.name && e.name !== 'Error') return `${e.name}: ${e.message ?? ''}`;
   return e?.message ?? String(err);
 }
 
