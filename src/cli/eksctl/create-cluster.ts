@@ -66,13 +66,20 @@ function clusterTags(plan: ClusterPlan): Record<string, string> {
   };
 }
 
-async function defaultVersion(aws: AwsClients): Promise<string | undefined> {
-  try {
-    const out = await aws.eks.send(new DescribeClusterVersionsCommand({ defaultOnly: true }));
-    return out.clusterVersions?.find((v) => v.defaultVersion)?.clusterVersion ?? out.clusterVersions?.[0]?.clusterVersion;
-  } catch {
-    return undefined;
-  }
+/** The versions the endpoint offers (DescribeClusterVersions), and its default. */
+async function clusterVersions(aws: AwsClients): Promise<{ all: string[]; default?: string }> {
+  const all: string[] = [];
+  let def: string | undefined;
+  let nextToken: string | undefined;
+  do {
+    const out = await aws.eks.send(new DescribeClusterVersionsCommand({ nextToken }));
+    for (const v of out.clusterVersions ?? []) {
+      if (v.clusterVersion) all.push(v.clusterVersion);
+      if (v.defaultVersion) def = v.clusterVersion;
+    }
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return { all: all.sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1])), default: def };
 }
 
 async function waitClusterActive(ctx: Ctx, aws: AwsClients, name: string, timeoutMs: number): Promise<Cluster> {
@@ -198,6 +205,10 @@ export async function createCluster(opts: CreateClusterOptions, io: CommandIo): 
 
 async function runCreate(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, opts: CreateClusterOptions): Promise<void> {
   const tags = clusterTags(plan);
+  // eksctl refuses a version it does not support before creating anything.
+  const versions = await clusterVersions(aws);
+  if (plan.version && !versions.all.includes(plan.version)) throw new EksctlError(`invalid version, supported values: ${versions.all.join(', ')}`);
+  const version = plan.version ?? versions.default ?? versions.all[versions.all.length - 1];
   const net = await createNetwork(aws.ec2, plan.name, plan.vpcCidr, plan.tags, plan.availabilityZones);
   ctx.log.info(`setting availability zones to [${net.zones.join(' ')}]`);
   for (const z of net.zones) {
@@ -205,7 +216,6 @@ async function runCreate(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, opts: Cre
     const priv = net.privateSubnets.find((s) => s.zone === z);
     ctx.log.info(`subnets for ${z} - public:${pub?.cidr ?? '-'} private:${priv?.cidr ?? '-'}`);
   }
-  const version = plan.version ?? (await defaultVersion(aws));
   for (const ng of plan.nodeGroups) ctx.log.info(`nodegroup "${ng.name}" will use "${ng.amiType}" [${ng.amiFamily}/${version ?? 'default'}]`);
   if (version) ctx.log.info(`using Kubernetes version ${version}`);
   const kinds = [plan.nodeGroups.length ? 'managed nodes' : '', plan.fargateProfiles.length ? 'Fargate profile' : ''].filter(Boolean);

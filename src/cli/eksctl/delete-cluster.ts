@@ -86,7 +86,19 @@ export async function deleteCluster(opts: DeleteClusterOptions, io: CommandIo): 
 
 async function runDelete(ctx: Ctx, aws: AwsClients, name: string, opts: DeleteClusterOptions): Promise<void> {
   ctx.log.info(`deleting EKS cluster "${name}"`);
-  const cluster = (await aws.eks.send(new DescribeClusterCommand({ name }))).cluster!;
+  let cluster;
+  try {
+    cluster = (await aws.eks.send(new DescribeClusterCommand({ name }))).cluster!;
+  } catch (err) {
+    if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
+    // A create that failed before its control plane existed leaves roles and a VPC behind: those go.
+    const roles = await clusterRoles(aws.iam, name);
+    const vpcs = await deleteNetwork(aws.ec2, name);
+    if (!roles.length && !vpcs) throw err;
+    await deleteRoles(aws.iam, roles);
+    ctx.log.success('all cluster resources were deleted');
+    return;
+  }
 
   const profiles = await listFargateProfiles(aws.eks, name);
   for (const fp of profiles) {
