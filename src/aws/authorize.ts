@@ -5,6 +5,7 @@ import type { Caller } from './identity.js';
 import { awsManagedPolicy } from './iam/managed-policies.js';
 import type { ManagedPolicyRecord, RoleRecord, UserRecord } from './iam/model.js';
 import { roleKey, userKey } from './iam/model.js';
+import { groupsOfUser } from './iam/memberships.js';
 import { evaluateDetailed, parsePolicy, type ContextValue, type Policy } from './iam/policy/index.js';
 import type { AwsStateStore } from './state.js';
 
@@ -31,10 +32,15 @@ async function identityPolicies(state: AwsStateStore, caller: Caller): Promise<{
   if (caller.kind === 'user' && caller.userName) holder = await state.get<UserRecord>('user', userKey(caller.userName));
   if (caller.kind === 'assumed-role' && caller.roleName) holder = await state.get<RoleRecord>('role', roleKey(caller.roleName));
   if (!holder) return { identity: [] };
-  const docs: string[] = [...Object.values(holder.InlinePolicies)];
-  for (const arn of holder.AttachedPolicies) {
-    const doc = await managedDocument(state, arn);
-    if (doc) docs.push(doc);
+  // A user's identity policies include those of every group it belongs to.
+  const holders = [holder, ...(caller.kind === 'user' && caller.userName ? await groupsOfUser(state, caller.userName) : [])];
+  const docs: string[] = [];
+  for (const h of holders) {
+    docs.push(...Object.values(h.InlinePolicies));
+    for (const arn of h.AttachedPolicies) {
+      const doc = await managedDocument(state, arn);
+      if (doc) docs.push(doc);
+    }
   }
   const identity = docs.map((d) => parsePolicy(d, 'identity'));
   if (!holder.PermissionsBoundary) return { identity };

@@ -54,3 +54,4 @@ export { KubeAwsStateStore, IAM_NAMESPACE } from './kube-state.js';
 export { verifyPresignedGetCallerIdentity, presignedUrlOfToken, type PresignedIdentity } from './sts/presigned.js';
 export type { JwksResolver } from './sts/service.js';
 export { evaluate, evaluateTrust, parsePolicy } from './iam/policy/index.js';
+export { serviceRoleCheck, type ServiceRoleCheck } from './iam/service-role.js';

@@ -3,7 +3,7 @@
 // the management control plane for durability.
 
 /** 'vpc': a region's VpcModel (toJSON), keyed by region. */
-export type StateKind = 'role' | 'user' | 'policy' | 'accesskey' | 'session' | 'oidc' | 'vpc';
+export type StateKind = 'role' | 'user' | 'group' | 'instanceprofile' | 'policy' | 'accesskey' | 'session' | 'oidc' | 'vpc';
 
 export interface AwsStateStore {
   get<T = Record<string, unknown>>(kind: StateKind, id: string): Promise<T | undefined>;

@@ -61,16 +61,18 @@ export function instanceIdFor(seed: number, nodeName: string): string {
 
 export function nodeLabels(id: NodeIdentity): Record<string, string> {
   const arch = kubeArch(id.type);
+  // A machine without an EC2 instance type (Fargate) carries no instance-type labels.
+  const typed = id.type.name !== '';
   return {
     'beta.kubernetes.io/arch': arch,
-    'beta.kubernetes.io/instance-type': id.type.name,
+    ...(typed ? { 'beta.kubernetes.io/instance-type': id.type.name } : {}),
     'beta.kubernetes.io/os': 'linux',
     'failure-domain.beta.kubernetes.io/region': id.region,
     'failure-domain.beta.kubernetes.io/zone': id.zone,
     'kubernetes.io/arch': arch,
     'kubernetes.io/hostname': id.name,
     'kubernetes.io/os': 'linux',
-    'node.kubernetes.io/instance-type': id.type.name,
+    ...(typed ? { 'node.kubernetes.io/instance-type': id.type.name } : {}),
     'topology.kubernetes.io/region': id.region,
     'topology.kubernetes.io/zone': id.zone,
     ...id.extraLabels,

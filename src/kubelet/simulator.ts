@@ -7,7 +7,7 @@ import { labels, name as nameOf } from '../client/objects.js';
 import type { KubeClient, Obj } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { DEFAULT_POD_STAGES } from './default-stages.js';
-import { instanceType } from '../cloud/index.js';
+import { instanceType, type InstanceTypeInfo } from '../cloud/index.js';
 import { NodeIpAllocator, PodRangeAllocator } from './ip-allocator.js';
 import { logsFor } from './logs.js';
 import type { LogOptions } from './logs.js';
@@ -64,6 +64,21 @@ export interface AddNodesOptions {
   kubeletVersion?: string;
   /** How the nodes were launched: prefix delegation, an explicit --max-pods, root volume size. */
   resources?: NodeResourceOptions;
+  /** The nodes' names, one per node; default from namePrefix or the InternalIP. */
+  names?: string[];
+  /**
+   * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures and
+   * no instance-type labels. Overrides instanceType.
+   */
+  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64' };
+}
+
+/** A machine outside the EC2 catalog (a Fargate micro-VM) in the catalog's shape; its empty name marks it. */
+function machineType(m: NonNullable<AddNodesOptions['machine']>): InstanceTypeInfo {
+  return {
+    name: '', family: '', generation: 0, arch: m.arch === 'arm64' ? 'arm64' : 'x86_64', vcpu: m.vcpu, memoryMiB: m.memoryMiB, gpus: 0,
+    maxENIs: 1, ipv4PerENI: 1, maxPodsSecondaryIP: m.maxPods, onDemandUSDPerHour: {}, nitro: true,
+  };
 }
 
 export class NodeSimulator {
@@ -143,11 +158,11 @@ export class NodeSimulator {
   /** Registers `count` nodes, spread round-robin over the zones; resolves with their names. */
   async addNodes(o: AddNodesOptions): Promise<string[]> {
     if (!Number.isInteger(o.count) || o.count < 0) throw new Error(`node count must be a non-negative integer, got ${o.count}`);
-    const type = requireInstanceType(o.instanceType ?? DEFAULT_INSTANCE_TYPE);
+    const type = o.machine ? machineType(o.machine) : requireInstanceType(o.instanceType ?? DEFAULT_INSTANCE_TYPE);
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
-    const res = nodeResources(type, o.resources);
-    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds]] as const) {
+    const res = nodeResources(type, o.machine ? { ...o.resources, maxPods: o.machine.maxPods } : o.resources);
+    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds], ['names', o.names]] as const) {
       if (list && list.length !== o.count) throw new Error(`${what} must name one value per node: ${list.length} for ${o.count} nodes`);
     }
     const kubeletVersion = o.kubeletVersion ?? this.opts.kubeletVersion?.();
@@ -158,7 +173,7 @@ export class NodeSimulator {
       const given = o.internalIPs?.[i];
       const ip = given ?? this.nodeIps.allocate(this.zoneNumber(zone));
       if (given !== undefined) this.nodeIps.markUsed(given);
-      const name = o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region);
+      const name = o.names?.[i] ?? (o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region));
       if (this.nodes.has(name) || taken.has(name)) {
         for (const id of ids) this.nodeIps.release(id.internalIP);
         if (given === undefined) this.nodeIps.release(ip);

@@ -11,6 +11,7 @@ import { SharedInformerFactory } from '../client/informer-factory.js';
 import { startClusterControllers } from '../controllers/cluster.js';
 import { EventRecorder } from '../controllers/events/recorder.js';
 import { startWorkloadControllers } from '../controllers/index.js';
+import { FargateScheduler } from '../cloud/fargate-scheduler.js';
 import { kubeletVersionFor } from '../kubelet/node-object.js';
 import { NodeSimulator } from '../kubelet/simulator.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -50,6 +51,8 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
     createInProcessClient(registry, catalog, { username, groups: [...groups, 'system:authenticated'] }, `${agent}/${USER_AGENT_SUFFIX}`);
   const controllerClient = client('system:kube-controller-manager', [], 'kube-controller-manager');
   const schedulerClient = client('system:kube-scheduler', [], 'kube-scheduler');
+  // EKS's fargate-scheduler (a control-plane component of EKS, not a Kubernetes one).
+  const fargateClient = client('eks:fargate-scheduler', ['system:masters'], 'fargate-scheduler');
   // One client for the whole simulated node pool: the simulator drives every node through it.
   const kubeletClient = client('system:node:kumo-simulated-nodes', ['system:nodes'], 'kubelet');
 
@@ -74,6 +77,25 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
     stops.push(() => simulator.stop());
     const missing = opts.nodes - simulator.nodeNames().length;
     if (missing > 0) await simulator.addNodes({ count: missing, zones: opts.zones, region: opts.region, instanceType: opts.instanceType });
+    const fargateEvents = new EventRecorder({ client: fargateClient, clock, component: 'fargate-scheduler' });
+    const fargate = new FargateScheduler({
+      client: fargateClient, informers, clock, region: opts.region, events: fargateEvents,
+      nodes: {
+        has: (name) => simulator.node(name) !== undefined,
+        remove: (name) => simulator.removeNode(name),
+        add: async (n) => {
+          await simulator.addNodes({
+            count: 1, names: [n.name], zones: [n.zone], region: n.region, internalIPs: [n.internalIP], labels: n.labels, taints: n.taints,
+            machine: { vcpu: n.vcpu, memoryMiB: n.memoryMiB, maxPods: 1 },
+          });
+        },
+      },
+    });
+    await fargate.start();
+    stops.push(async () => {
+      await fargate.stop();
+      await fargateEvents.flush();
+    });
     const controls = watchNodeControls(informers, simulator);
     stops.push(async () => controls.stop());
     const poolEvents = new EventRecorder({ client: kubeletClient, clock, component: 'kumo-node-pool' });

@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
-import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
-import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
+import { fetchJwks, KubeAwsStateStore, serviceRoleCheck, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
+import { clusterOidcProviders, EksService, eksHandler, fargateProfileNames, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
 import { RealClock } from '../util/clock.js';
 import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
 import { startOidcIssuer } from './eks-oidc.js';
@@ -62,6 +62,8 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     storage: opts.storage,
     region: opts.region,
     nodes: opts.nodesPerCluster,
+    // Fargate's start-up time follows the region's transition delay (--cluster-create-delay).
+    fargateStartupMs: opts.clusterCreateDelayMs,
     oidcBase: oidc.base,
     auth: (clusterName) => {
       const resolveIdentity = (name: string, arn: string) => identityResolver(eks.svc as EksService, awsAuth)(name, arn);
@@ -94,13 +96,18 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   // Tokens issued by this region's clusters are checked against their keys in-process (STS web
   // identity, cluster OIDC providers); other issuers are fetched as AWS fetches them.
   const jwksResolver: JwksResolver = async (issuer) => ((await runtime.keysOf(issuer))?.jwks() as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
-  const svc = new EksService({ store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs });
+  // The region's VPC model (EC2 Describe*), kept with the IAM state so subnet IDs survive restarts.
+  const vpcModels = await VpcModels.open(awsState, [opts.region]);
+  const svc: EksService = new EksService({
+    store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs,
+    subnets: (region, id) => (vpcModels.regions().includes(region) ? vpcModels.model(region).subnet(id) : undefined),
+    roleCheck: serviceRoleCheck(awsState),
+    dependents: { nodegroups: async () => [], fargateProfiles: async (name) => fargateProfileNames(svc, name) },
+  });
   eks.svc = svc;
   let endpoint: AwsEndpoint | undefined;
   try {
     await svc.start();
-    // The region's VPC model (EC2 Describe*), kept with the IAM state so subnet IDs survive restarts.
-    const vpcModels = await VpcModels.open(awsState, [opts.region]);
     endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver, vpcModels });
     endpoint.registerRestJsonService('eks', eksHandler(svc));
   } catch (err) {

@@ -55,8 +55,10 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enfo
   const iam = new IAMClient(config);
   t.after(() => [eks, iam].forEach((c) => c.destroy()));
 
+  const eksTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const clusterRole = (await iam.send(new CreateRoleCommand({ RoleName: 'eks', AssumeRolePolicyDocument: eksTrust }))).Role!.Arn!;
   await eks.send(new CreateClusterCommand({
-    name: 'c1', roleArn: 'arn:aws:iam::000000000000:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] },
+    name: 'c1', roleArn: clusterRole, resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] },
     accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
   }));
   for (;;) {

@@ -4,6 +4,7 @@ import { AwsError } from '../errors.js';
 import { RestRouter } from '../server/rest-router.js';
 import type { RestJsonHandler, RestJsonRequest } from '../server/services.js';
 import * as access from './access-entries.js';
+import * as fargate from './fargate-profiles.js';
 import { clusterArn } from './arns.js';
 import type { Body, Query } from './input.js';
 import type { CallerContext } from './model.js';
@@ -79,6 +80,13 @@ export function eksHandler(svc: EksService): RestJsonHandler {
     (_r, p, _b, q) => svc.listIdentityProviderConfigs(p.name, q));
   op('POST', '/clusters/{name}/identity-provider-configs/disassociate', 'DisassociateIdentityProviderConfig', cluster,
     (_r, p, b) => svc.disassociateIdentityProviderConfig(p.name, b));
+
+  const profile = (p: Record<string, string>, ctx: CallerContext) =>
+    svc.state.fargateProfiles.get(p.name)?.get(p.fargateProfileName)?.profile.fargateProfileArn ?? cluster(p, ctx);
+  op('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', cluster, (_r, p, b, _q, ctx) => fargate.createFargateProfile(svc, p.name, b, ctx));
+  op('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', cluster, (_r, p, _b, q) => fargate.listFargateProfiles(svc, p.name, q));
+  op('GET', '/clusters/{name}/fargate-profiles/{fargateProfileName}', 'DescribeFargateProfile', profile, (_r, p) => fargate.describeFargateProfile(svc, p.name, p.fargateProfileName));
+  op('DELETE', '/clusters/{name}/fargate-profiles/{fargateProfileName}', 'DeleteFargateProfile', profile, (_r, p) => fargate.deleteFargateProfile(svc, p.name, p.fargateProfileName));
 
   return router.handle;
 }

@@ -6,11 +6,13 @@ import { clusterArn, identityProviderConfigArn, parseAssumedRole, parseIamPrinci
 import { AUTH_MODES, endpointAccess, logging, networkConfig, vpcConfig } from './cluster-config.js';
 import { badRequest, invalidParameter, invalidRequest, noCluster, notFound, resourceInUse, resourceNotFound } from './errors.js';
 import { optBool, optObject, optString, optTags, paginate, queryBool, queryList, queryString, reqString, type Body, type Query } from './input.js';
-import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, Tags, Update } from './model.js';
+import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, SubnetLookup, Tags, Update } from './model.js';
 import { EksState, paramsHash, type ClusterChange, type StoredCluster, type StoredUpdate } from './state.js';
 import { clusterVersionInformation, DEFAULT_VERSION, minorOf, requireSupportedVersion, versionInfo, VERSIONS } from './versions.js';
 import { ACCESS_POLICY_PREFIX } from './access-policies.js';
 import { createEntry } from './access-entries.js';
+import { resumeFargateProfiles } from './fargate-profiles.js';
+import type { ServiceRoleCheck } from '../iam/service-role.js';
 
 export interface EksServiceOptions {
   store: EksStateStore;
@@ -20,6 +22,10 @@ export interface EksServiceOptions {
   transitionMs?: number;
   /** Node groups and Fargate profiles that block DeleteCluster (a later issue provides them). */
   dependents?: ClusterDependents;
+  /** The region's subnets (EC2's VPC model), for the subnet rules of Fargate profiles. */
+  subnets?: SubnetLookup;
+  /** Whether IAM lets a service principal assume a role (serviceRoleCheck over the IAM state): cluster roles, pod execution roles. */
+  roleCheck?: ServiceRoleCheck;
 }
 
 const epochSeconds = (ms: number) => ms / 1000;
@@ -28,9 +34,11 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 export class EksService {
   readonly state: EksState;
   readonly clock: Clock;
-  private readonly runtime: ClusterRuntime;
-  private readonly transitionMs: number;
+  readonly runtime: ClusterRuntime;
+  readonly transitionMs: number;
   private readonly dependents?: ClusterDependents;
+  readonly subnets?: SubnetLookup;
+  readonly roleCheck?: ServiceRoleCheck;
   private readonly timers = new Map<string, Timer>();
   /** Control planes being started, by cluster name. */
   private readonly starting = new Map<string, Promise<{ endpoint: string; caData: string; oidcIssuer: string }>>();
@@ -42,6 +50,8 @@ export class EksService {
     this.runtime = opts.runtime;
     this.transitionMs = opts.transitionMs ?? 200;
     this.dependents = opts.dependents;
+    this.subnets = opts.subnets;
+    this.roleCheck = opts.roleCheck;
   }
 
   /** Loads the stored region, restarts the control plane of every live cluster and re-arms pending transitions. */
@@ -67,6 +77,7 @@ export class EksService {
     for (const list of this.state.updates.values()) {
       for (const u of list) if (u.update.status === 'InProgress') this.armUpdate(u);
     }
+    await resumeFargateProfiles(this);
   }
 
   /** Cancels pending timers (the state stays as stored; start() resumes it). */
@@ -76,7 +87,7 @@ export class EksService {
     this.timers.clear();
   }
 
-  private arm(key: string, at: number, fn: () => Promise<void>): void {
+  arm(key: string, at: number, fn: () => Promise<void>): void {
     this.timers.get(key)?.cancel();
     this.timers.set(key, this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
       this.timers.delete(key);
@@ -138,6 +149,7 @@ export class EksService {
       const kubernetesNetworkConfig = networkConfig(optObject(body, 'kubernetesNetworkConfig'), name);
       const clusterLogging = logging(optObject(body, 'logging'), undefined, name);
       const access = optObject(body, 'accessConfig') ?? {};
+      // CreateAccessConfigRequest: CONFIG_MAP when the API (SDKs, CLI, CloudFormation) leaves it out.
       const authenticationMode = (optString(access, 'authenticationMode') ?? 'CONFIG_MAP') as AuthenticationMode;
       if (!AUTH_MODES.includes(authenticationMode)) throw invalidParameter(`Invalid authenticationMode: ${authenticationMode}`, { clusterName: name });
       const bootstrap = optBool(access, 'bootstrapClusterCreatorAdminPermissions') ?? true;
@@ -153,6 +165,11 @@ export class EksService {
       const supportType = (upgrade && optString(upgrade, 'supportType')) ?? 'EXTENDED';
       if (supportType !== 'STANDARD' && supportType !== 'EXTENDED') throw invalidParameter(`Invalid supportType: ${supportType}`, { clusterName: name });
       const zonal = optObject(body, 'zonalShiftConfig');
+      // EKS assumes the cluster role at once and refuses the call when it cannot (missing role or trust).
+      const sourceArn = clusterArn(ctx.region, ctx.accountId, name);
+      if (this.roleCheck && !(await this.roleCheck(roleArn, 'eks.amazonaws.com', { 'aws:SourceAccount': ctx.accountId, 'aws:SourceArn': sourceArn }))) {
+        throw invalidParameter(`Role with arn: ${roleArn}, could not be assumed because it does not exist or the trusted entity is not correct`, { clusterName: name });
+      }
       const now = this.clock.now();
       const cluster: Cluster = {
         name,
@@ -289,7 +306,7 @@ export class EksService {
 
   // ---- updates -----------------------------------------------------------------------------
 
-  private inProgress(name: string): StoredUpdate | undefined {
+  inProgress(name: string): StoredUpdate | undefined {
     return this.state.updates.get(name)?.find((u) => u.update.status === 'InProgress');
   }
 
@@ -506,6 +523,9 @@ export class EksService {
     }
     for (const idps of this.state.idps.values()) {
       for (const i of idps.values()) if (i.config.identityProviderConfigArn === arn) return { tags: i.config.tags, save: () => this.state.putIdp(i) };
+    }
+    for (const profiles of this.state.fargateProfiles.values()) {
+      for (const f of profiles.values()) if (f.profile.fargateProfileArn === arn) return { tags: f.profile.tags, save: () => this.state.putFargateProfile(f) };
     }
     throw notFound(`Resource ${arn} was not found`);
   }
