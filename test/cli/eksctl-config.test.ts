@@ -3,13 +3,16 @@
 // validation messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EksctlError, loadClusterConfig, parseClusterConfig } from '../../src/cli/eksctl/config.js';
 import { planCluster } from '../../src/cli/eksctl/validate.js';
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+// Runs from test/ (tsx) and dist/test/ (npm test); the fixtures stay in the source tree.
+let repo = dirname(fileURLToPath(import.meta.url));
+while (!existsSync(join(repo, 'package.json')) && dirname(repo) !== repo) repo = dirname(repo);
+const FIXTURES = join(repo, 'test', 'cli', 'fixtures');
 const fixture = (name: string) => join(FIXTURES, name);
 
 const base = `apiVersion: eksctl.io/v1alpha5

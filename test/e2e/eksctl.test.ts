@@ -9,15 +9,15 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DescribeClusterCommand, DescribeNodegroupCommand, EKSClient } from '@aws-sdk/client-eks';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { kumoCommand, REPO_ROOT, run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
 import { startKumoUp, until } from '../helpers/kumo-up.js';
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'fixtures');
+// The fixtures stay in the source tree (tsc does not copy them to dist/).
+const FIXTURES = join(REPO_ROOT, 'test', 'cli', 'fixtures');
 const REGION = 'ap-northeast-1';
 
 interface Node {
