@@ -89,12 +89,12 @@ test('kumo create cluster -f on the guide\'s config: node groups, spot, Fargate;
   const zones = new Set([...general, ...spot].map((n) => n.metadata.labels['topology.kubernetes.io/zone']));
   assert.ok(zones.size >= 2, `nodes across zones, got ${[...zones].join(', ')}`);
 
-  const profiles = ok(await kumo(['get', 'fargateprofiles', '--cluster', 'my-cluster']), 'kumo get fargateprofiles');
+  const profiles = ok(await kumo(['get', 'fargateprofiles', '--cluster', 'my-cluster', '--region', REGION]), 'kumo get fargateprofiles');
   assert.match(profiles, /^NAME\tSELECTOR_NAMESPACE\tSELECTOR_LABELS\t+POD_EXECUTION_ROLE_ARN\t+SUBNETS\t+TAGS\t+STATUS\n/);
   assert.match(profiles, /^default\t+fargate-tasks\t+compute=fargate\t+arn:aws:iam::000000000000:role\/eksctl-my-cluster-cluster-FargatePodExecutionRole\t+subnet-\S+\t+<none>\t+ACTIVE$/m);
-  const groups = JSON.parse(ok(await kumo(['get', 'nodegroups', '--cluster', 'my-cluster', '-o', 'json']), 'kumo get nodegroups'));
+  const groups = JSON.parse(ok(await kumo(['get', 'nodegroups', '--cluster', 'my-cluster', '--region', REGION, '-o', 'json']), 'kumo get nodegroups'));
   assert.deepEqual(groups.map((g: { Name: string; DesiredCapacity: number }) => [g.Name, g.DesiredCapacity]), [['general-purpose', 3], ['spot-workers', 5]]);
-  assert.match(ok(await kumo(['get', 'clusters']), 'kumo get clusters'), /^my-cluster\tap-northeast-1\tTrue$/m);
+  assert.match(ok(await kumo(['get', 'clusters', '--region', REGION]), 'kumo get clusters'), /^my-cluster\tap-northeast-1\tTrue$/m);
 
   // utils write-kubeconfig writes the same entry elsewhere; kubectl works through it as well.
   const second = join(dir, 'second-kubeconfig');
@@ -110,13 +110,13 @@ test('kumo create cluster -f on the guide\'s config: node groups, spot, Fargate;
     /\[✔\] {2}cluster "my-cluster" control plane has been upgraded to version "1\.30"$/m);
   assert.equal((await eks.send(new DescribeClusterCommand({ name: 'my-cluster' }))).cluster!.version, '1.30');
 
-  ok(await kumo(['scale', 'nodegroup', '--cluster', 'my-cluster', '--name', 'general-purpose', '--nodes', '4', '--wait']), 'kumo scale nodegroup');
+  ok(await kumo(['scale', 'nodegroup', '--cluster', 'my-cluster', '--region', REGION, '--name', 'general-purpose', '--nodes', '4', '--wait']), 'kumo scale nodegroup');
   await until('4 Ready role=general nodes', async () => {
     const list = await nodes('role=general');
     return list.length === 4 && list.every(ready) ? true : undefined;
   }, 60_000);
 
-  const deleted = ok(await kumo(['delete', 'cluster', '--name', 'my-cluster']), 'kumo delete cluster');
+  const deleted = ok(await kumo(['delete', 'cluster', '-f', join(FIXTURES, 'cluster-config.yaml')]), 'kumo delete cluster');
   assert.match(deleted, /\[✔\] {2}all cluster resources were deleted\n$/);
   await assert.rejects(eks.send(new DescribeClusterCommand({ name: 'my-cluster' })), { name: 'ResourceNotFoundException' });
   const roles = (await iam.send(new ListRolesCommand({}))).Roles ?? [];
@@ -132,7 +132,7 @@ test('kumo create cluster -f on the guide\'s config: node groups, spot, Fargate;
   ok(await kumo(['create', 'cluster', '-f', irsaFile]), 'kumo create cluster (IRSA)');
   const sa = JSON.parse(await kubectl(['get', 'serviceaccount', '-n', 'kube-system', 'external-dns', '-o', 'json']));
   const roleArn = sa.metadata.annotations['eks.amazonaws.com/role-arn'] as string;
-  assert.match(roleArn, /^arn:aws:iam::000000000000:role\/eksctl-irsa-cluster-addon-iamserviceaccount-kube-system-external/);
+  assert.match(roleArn, /^arn:aws:iam::000000000000:role\/eksctl-irsa-cluster-addon-iamserviceaccount-kube-system-/);
   const issuer = (await eks.send(new DescribeClusterCommand({ name: 'irsa-cluster' }))).cluster!.identity!.oidc!.issuer!;
   const providers = (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [];
   assert.ok(providers.some((p) => p.Arn?.endsWith(issuer.replace('https://', ''))), 'an OIDC provider for the issuer');
