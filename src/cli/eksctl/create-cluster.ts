@@ -15,7 +15,7 @@ import {
   CLUSTER_ROLE_POLICIES, FARGATE_ROLE_POLICIES, NODE_ROLE_POLICIES, addonPolicies, irsaTrust, serviceTrust, wellKnownPolicies,
 } from './policies.js';
 import { describeError, waitFor, withLog, type CommandIo, type Ctx } from './run.js';
-import { planCluster, type ClusterPlan, type NodeGroupPlan, type ServiceAccountPlan } from './validate.js';
+import { LOG_TYPES, planCluster, type ClusterPlan, type NodeGroupPlan, type ServiceAccountPlan } from './validate.js';
 import { createNetwork, type ClusterNetwork } from './vpc.js';
 
 export const KUMO_VERSION = '0.1.0';
@@ -228,7 +228,7 @@ async function runCreate(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, opts: Cre
   const ep = plan.endpoints;
   ctx.log.info(`Kubernetes API endpoint access will use ${plan.defaultEndpoints ? 'default of' : 'provided values'} {publicAccess=${ep.publicAccess}, privateAccess=${ep.privateAccess}} for cluster "${plan.name}" in "${plan.region}"`);
   if (plan.logTypes.length) {
-    ctx.log.info(`configuring CloudWatch logging for cluster "${plan.name}" in "${plan.region}" (enabled types: ${plan.logTypes.join(', ')} & ${plan.logTypes.length === 5 ? 'no types disabled' : `disabled types: ${['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].filter((t) => !plan.logTypes.includes(t)).join(', ')}`})`);
+    ctx.log.info(`configuring CloudWatch logging for cluster "${plan.name}" in "${plan.region}" (enabled types: ${plan.logTypes.join(', ')} & ${plan.logTypes.length === LOG_TYPES.length ? 'no types disabled' : `disabled types: ${LOG_TYPES.filter((t) => !plan.logTypes.includes(t)).join(', ')}`})`);
   } else {
     ctx.log.info(`CloudWatch logging will not be enabled for cluster "${plan.name}" in "${plan.region}"`);
   }
