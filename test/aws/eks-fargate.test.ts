@@ -8,12 +8,13 @@ import {
   InvalidParameterException, ListFargateProfilesCommand, ResourceInUseException, ResourceLimitExceededException, ResourceNotFoundException,
   type CreateFargateProfileCommandInput,
 } from '@aws-sdk/client-eks';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startFixture } from './eks-fixture.js';
 import { MemoryAwsStateStore } from '../../src/aws/state.js';
 import { FakeClock } from '../../src/util/clock.js';
 
-const roleArn = 'arn:aws:iam::000000000000:role/eks';
 const podRole = 'arn:aws:iam::000000000000:role/eksFargatePodRole';
+const podTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks-fargate-pods.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -33,6 +34,8 @@ test('Fargate profiles: transitions on the clock, one busy profile at a time, to
   const store = new MemoryAwsStateStore();
   const f = await startFixture({ clock, store, transitionMs: 10_000 });
   t.after(() => f.close());
+  const roleArn = await f.clusterRole();
+  await f.iam.send(new CreateRoleCommand({ RoleName: 'eksFargatePodRole', AssumeRolePolicyDocument: JSON.stringify(podTrust) }));
   await f.eks.send(new CreateClusterCommand({ name: 'c', roleArn, resourcesVpcConfig: { subnetIds: ['subnet-a1', 'subnet-b2'] } }));
   await settle();
   const early = { clusterName: 'c', fargateProfileName: 'early', podExecutionRoleArn: podRole, subnets: ['subnet-a1'], selectors: [{ namespace: 'default' }] };
@@ -80,6 +83,8 @@ test('Fargate profiles: transitions on the clock, one busy profile at a time, to
   await f.close();
   const g = await startFixture({ clock, store, transitionMs: 10_000 });
   t.after(() => g.close());
+  // A fresh fixture has a fresh IAM: the pod execution role exists again.
+  await g.iam.send(new CreateRoleCommand({ RoleName: 'eksFargatePodRole', AssumeRolePolicyDocument: JSON.stringify(podTrust) }));
   assert.equal((await g.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'a' }))).fargateProfile?.status, 'DELETING');
   clock.advance(10_000);
   await until(() => g.eks.send(new ListFargateProfilesCommand({ clusterName: 'c' })), (r) => r.fargateProfileNames?.length === 1);
