@@ -106,11 +106,17 @@ export const NODEGROUP_IMAGE_LABEL = 'eks.amazonaws.com/nodegroup-image';
 export const CAPACITY_TYPE_LABEL = 'eks.amazonaws.com/capacityType';
 
 /** The labels EKS puts on a managed node (with the group's own labels). */
-export function managedNodeLabels(group: { nodegroupName: string; capacityType: string; labels: Record<string, string> }, amiId: string): Record<string, string> {
+export function managedNodeLabels(
+  group: { nodegroupName: string; capacityType: string; labels: Record<string, string>; launchTemplate?: { id?: string; version?: string } },
+  amiId: string,
+): Record<string, string> {
   return {
     ...group.labels,
     [NODEGROUP_LABEL]: group.nodegroupName,
     [NODEGROUP_IMAGE_LABEL]: amiId,
     [CAPACITY_TYPE_LABEL]: group.capacityType,
+    // Nodes of a launch-template group also name the template (EKS managed node update behavior).
+    ...(group.launchTemplate?.id ? { 'eks.amazonaws.com/sourceLaunchTemplateId': group.launchTemplate.id } : {}),
+    ...(group.launchTemplate?.version ? { 'eks.amazonaws.com/sourceLaunchTemplateVersion': group.launchTemplate.version } : {}),
   };
 }

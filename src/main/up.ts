@@ -122,6 +122,10 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   const network: NetworkLookup = {
     subnet: (region, id) => (vpcModels.regions().includes(region) ? vpcModels.model(region).subnet(id) : undefined),
     securityGroup: (region, id) => (vpcModels.regions().includes(region) ? vpcModels.model(region).securityGroup(id) : undefined),
+    launchTemplate: (region, ref) => {
+      const lt = launchTemplates.model(region).resolve(ref);
+      return { id: lt.launchTemplateId, name: lt.launchTemplateName, version: lt.versionNumber, instanceType: lt.data.InstanceType, imageId: lt.data.ImageId, keyName: lt.data.KeyName };
+    },
   };
   const nodeClock = opts.nodeTimeScale && opts.nodeTimeScale !== 1 ? new ScaledClock(opts.nodeTimeScale) : clock;
   const actuator = new NodegroupActuator({

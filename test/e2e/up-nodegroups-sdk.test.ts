@@ -12,7 +12,7 @@ import {
   CreateClusterCommand, CreateNodegroupCommand, DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListNodegroupsCommand,
   UpdateClusterVersionCommand, UpdateNodegroupConfigCommand, UpdateNodegroupVersionCommand,
 } from '@aws-sdk/client-eks';
-import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { clientOptionsFromKubeconfigFile, createHttpClient } from '../../src/client/index.js';
 import type { Obj } from '../../src/client/types.js';
@@ -87,6 +87,25 @@ test('node groups: Spot over several types, taints, scale-in, version skew, PodE
   assert.equal(after.length, 2);
   for (const n of after) assert.deepEqual((n.spec as Obj).taints, [{ key: 'dedicated', value: 'batch', effect: 'NoExecute' }]);
   assert.deepEqual((await status('spot')).taints, [{ key: 'dedicated', value: 'batch', effect: 'NO_EXECUTE' }]);
+
+  // A group from a launch template: the template's instance type, its ID and version on the nodes.
+  const lt = (await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'ng-lt', LaunchTemplateData: { InstanceType: 'c5.large' } }))).LaunchTemplate!;
+  const ltRefused = async (input: Partial<Parameters<typeof eks.send>[0]['input']>, text: RegExp) => assert.rejects(
+    eks.send(new CreateNodegroupCommand({ clusterName: 'c', nodegroupName: 'lt-x', nodeRole, subnets, ...(input as object) })),
+    (err: Error) => err.name === 'InvalidParameterException' && text.test(err.message) || assert.fail(`${err.name}: ${err.message}`));
+  await ltRefused({ launchTemplate: { name: 'nope' } }, /nope/);
+  await ltRefused({ launchTemplate: { name: 'ng-lt' }, instanceTypes: ['m5.large'] }, /both the launch template and the request/);
+  await ltRefused({ launchTemplate: { name: 'ng-lt' }, diskSize: 30 }, /Disk size/);
+  await eks.send(new CreateNodegroupCommand({ clusterName: 'c', nodegroupName: 'lt', nodeRole, subnets, launchTemplate: { name: 'ng-lt', version: '1' }, scalingConfig: { minSize: 1, maxSize: 1, desiredSize: 1 } }));
+  await active('lt');
+  const ltGroup = await status('lt');
+  assert.deepEqual(ltGroup.launchTemplate, { name: 'ng-lt', version: '1', id: lt.LaunchTemplateId });
+  assert.deepEqual(ltGroup.instanceTypes, ['c5.large']);
+  const ltNode = (await nodesOf('lt'))[0];
+  const ltLabels = (ltNode.metadata as Obj).labels as Record<string, string>;
+  assert.equal(ltLabels['eks.amazonaws.com/sourceLaunchTemplateId'], lt.LaunchTemplateId);
+  assert.equal(ltLabels['eks.amazonaws.com/sourceLaunchTemplateVersion'], '1');
+  assert.equal(ltLabels['node.kubernetes.io/instance-type'], 'c5.large');
 
   // 1.29 kubelets may not fall four minors behind a 1.33 control plane.
   await assert.rejects(eks.send(new UpdateClusterVersionCommand({ name: 'c', version: '1.33' })),

@@ -55,10 +55,22 @@ export interface Nodegroup {
   tags: Tags;
 }
 
+/** A launch template version as a node group reads it. */
+export interface LaunchTemplateSummary {
+  id: string;
+  name: string;
+  version: number;
+  instanceType?: string;
+  imageId?: string;
+  keyName?: string;
+}
+
 /** The region's VPC model (subnets and security groups), read by CreateCluster and CreateNodegroup. */
 export interface NetworkLookup {
   subnet(region: string, subnetId: string): SubnetInfo | undefined;
   securityGroup(region: string, groupId: string): { groupId: string; vpcId: string } | undefined;
+  /** EC2's launch template (by id or name, version "N", "$Latest", "$Default"); throws with EC2's message when there is none. */
+  launchTemplate?(region: string, ref: { id?: string; name?: string; version?: string }): LaunchTemplateSummary;
 }
 
 /** How a version update ended when it did not succeed: an EKS update error (PodEvictionFailure, ...). */

@@ -10,7 +10,7 @@ import {
   amiTypeInfo, checkAmiTypeForVersion, checkInstanceTypes, checkReleaseVersion, defaultAmiType, isCapacityType, KUBELET_SKEW, labelMap,
   latestReleaseVersion, mergeTaints, NODEGROUP_NAME, scalingConfig, taintList, updateConfig,
 } from './nodegroup-input.js';
-import { NodegroupUpdateError, type NetworkLookup, type Nodegroup, type NodegroupIssue, type NodegroupRuntime, type NodegroupVersionTarget } from './nodegroup-model.js';
+import { NodegroupUpdateError, type LaunchTemplateSummary, type NetworkLookup, type Nodegroup, type NodegroupIssue, type NodegroupRuntime, type NodegroupVersionTarget } from './nodegroup-model.js';
 import type { EksService } from './service.js';
 import type { StoredNodegroup, StoredUpdate } from './state.js';
 import { minorOf, versionInfo } from './versions.js';
@@ -130,10 +130,10 @@ export class NodegroupManager {
       if (subnets.length === 0) throw invalidParameter('Subnets are required', w);
       this.checkSubnets(cluster, subnets, ctx.region, w);
 
-      if (body.launchTemplate !== undefined && body.launchTemplate !== null) throw invalidParameter('launchTemplate is not supported by this endpoint', w);
+      const lt = this.launchTemplateOf(optObject(body, 'launchTemplate'), body, ctx.region, w);
       const capacityType = optString(body, 'capacityType') ?? 'ON_DEMAND';
       if (!isCapacityType(capacityType)) throw invalidParameter(`Invalid capacityType: ${capacityType}`, w);
-      const instanceTypes = optStringList(body, 'instanceTypes') ?? ['t3.medium'];
+      const instanceTypes = optStringList(body, 'instanceTypes') ?? (lt?.instanceType ? [lt.instanceType] : ['t3.medium']);
       const amiType = optString(body, 'amiType') ?? defaultAmiType(instanceTypes);
       if (!amiTypeInfo(amiType)) throw invalidParameter(`Invalid amiType: ${amiType}`, w);
 
@@ -145,8 +145,8 @@ export class NodegroupManager {
       checkReleaseVersion(releaseVersion, version, amiType, w);
 
       const scaling = scalingConfig(optObject(body, 'scalingConfig'), undefined, w);
-      const diskSize = body.diskSize === undefined || body.diskSize === null ? 20 : body.diskSize;
-      if (typeof diskSize !== 'number' || !Number.isInteger(diskSize) || diskSize < 1 || diskSize > 16384) throw invalidParameter('diskSize must be an integer between 1 and 16384', w);
+      const diskSize = body.diskSize === undefined || body.diskSize === null ? (lt ? undefined : 20) : body.diskSize;
+      if (diskSize !== undefined && (typeof diskSize !== 'number' || !Number.isInteger(diskSize) || diskSize < 1 || diskSize > 16384)) throw invalidParameter('diskSize must be an integer between 1 and 16384', w);
       const labels = labelMap(body.labels, 'labels', w);
       const taints = taintList(body.taints, 'taints', w);
       if (taints.length > 50) throw invalidParameter("The number of taints can't exceed 50", w);
@@ -175,12 +175,40 @@ export class NodegroupManager {
           autoScalingGroups: [{ name: `eks-${name}-${uuid}` }],
           ...(remoteAccess ? { remoteAccessSecurityGroup: `sg-${uuid.replace(/-/g, '').slice(0, 17)}` } : {}),
         },
-        diskSize, health: { issues: [] }, updateConfig: update, tags: optTags(body) ?? {},
+        diskSize: diskSize as number | undefined, health: { issues: [] }, updateConfig: update, tags: optTags(body) ?? {},
+        ...(lt ? { launchTemplate: { name: lt.name, version: String(lt.version), id: lt.id } } : {}),
       };
       await this.svc.state.putNodegroup({ nodegroup });
       void this.enqueue(`${clusterName}/${name}`, () => this.runCreate(clusterName, name));
       return { nodegroup: structuredClone(nodegroup) };
     });
+  }
+
+  /**
+   * The launch template of a new group (EKS user guide, launch template support): it must exist; the
+   * instance type, disk size and SSH access come from it or from the request, never from both.
+   */
+  private launchTemplateOf(ref: Body | undefined, body: Body, region: string, w: { clusterName: string; nodegroupName: string }): LaunchTemplateSummary | undefined {
+    if (!ref) return undefined;
+    const id = optString(ref, 'id');
+    const name = optString(ref, 'name');
+    const version = optString(ref, 'version');
+    if (id !== undefined && name !== undefined) throw invalidParameter('Either launch template ID or name can be specified, but not both.', w);
+    if (id === undefined && name === undefined) throw invalidParameter('Launch template ID or name must be specified.', w);
+    if (!this.network?.launchTemplate) throw invalidParameter('launchTemplate is not supported by this endpoint', w);
+    let lt: LaunchTemplateSummary;
+    try {
+      lt = this.network.launchTemplate(region, { id, name, version });
+    } catch (err) {
+      throw invalidParameter((err as Error).message, w);
+    }
+    if (lt.instanceType && body.instanceTypes !== undefined && body.instanceTypes !== null) {
+      throw invalidParameter('Instance type cannot be specified in both the launch template and the request.', w);
+    }
+    if (body.diskSize !== undefined && body.diskSize !== null) throw invalidParameter('Disk size must be specified within the launch template.', w);
+    if (body.remoteAccess !== undefined && body.remoteAccess !== null) throw invalidParameter('Remote access configuration cannot be specified with a launch template.', w);
+    if (lt.imageId) throw invalidParameter('Launch templates with a custom AMI (ImageId) are not supported by this endpoint', w);
+    return lt;
   }
 
   private checkSubnets(cluster: Cluster, subnets: string[], region: string, w: { clusterName: string; nodegroupName: string }): void {
