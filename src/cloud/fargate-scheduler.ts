@@ -148,10 +148,12 @@ export class FargateScheduler {
     informers.start();
     await informers.waitForCacheSync();
     await this.adoptNodes();
+    // Only the Fargate scheduler's pods concern it (the others are the default scheduler's).
+    const mine = (p: Obj) => rec(p.spec).schedulerName === FARGATE_SCHEDULER_NAME;
     this.pods.addEventHandler({
-      onAdd: (p) => this.enqueue(keyOf(p)),
-      onUpdate: (_o, p) => this.enqueue(keyOf(p)),
-      onDelete: (p) => this.podGone(p),
+      onAdd: (p) => mine(p) && this.enqueue(keyOf(p)),
+      onUpdate: (_o, p) => mine(p) && this.enqueue(keyOf(p)),
+      onDelete: (p) => mine(p) && this.podGone(p),
     });
     this.configMaps.addEventHandler({
       onAdd: (c) => this.mirrorChanged(c),
