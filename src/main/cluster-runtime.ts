@@ -7,12 +7,14 @@ import { defaultAdmissionPlugins } from '../apiserver/admission/plugins.js';
 import type { Registry } from '../apiserver/registry/index.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
 import { createInProcessClient } from '../client/in-process.js';
+import type { KubeClient } from '../client/types.js';
 import { SharedInformerFactory } from '../client/informer-factory.js';
 import { startClusterControllers } from '../controllers/cluster.js';
 import { EventRecorder } from '../controllers/events/recorder.js';
 import { startWorkloadControllers } from '../controllers/index.js';
 import { FargateScheduler, type FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { kubeletVersionFor } from '../kubelet/node-object.js';
+import type { PodNetwork } from '../kubelet/pod-network.js';
 import { NodeSimulator } from '../kubelet/simulator.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { Clock } from '../util/clock.js';
@@ -34,6 +36,8 @@ export interface ClusterRuntimeOptions {
   fargateAddresses?: FargateAddresses;
   /** The control plane's Kubernetes version (`1.32`, `v1.32.4`), read when nodes are created: their kubelets match it. */
   kubernetesVersion?: () => string;
+  /** Pod IPs from a VPC for attached nodes, over a client of this cluster (EKS); default the simulator's own ranges. */
+  podNetwork?: (client: KubeClient) => PodNetwork;
 }
 
 export interface ClusterRuntime {
@@ -63,7 +67,7 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
 
   const controlPlaneVersion = opts.kubernetesVersion;
   const kubeletVersion = controlPlaneVersion && (() => kubeletVersionFor(controlPlaneVersion()));
-  const simulator = new NodeSimulator({ client: kubeletClient, clock, informers, kubeletVersion });
+  const simulator = new NodeSimulator({ client: kubeletClient, clock, informers, kubeletVersion, podNetwork: opts.podNetwork?.(controllerClient) });
   const scheduler = new Scheduler({ client: schedulerClient, informers, clock });
   const stops: Array<() => Promise<void>> = [];
   try {
