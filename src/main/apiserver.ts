@@ -9,7 +9,7 @@ import { openApiV3DocumentJson, openApiV3Index } from '../apiserver/openapi/inde
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { startCustomResources } from '../apiserver/crd/install.js';
 import { decodeProtobufBody } from '../apiserver/protobuf/index.js';
-import { Registry, serializeJSON } from '../apiserver/registry/index.js';
+import { Registry, serializeJSONBytes } from '../apiserver/registry/index.js';
 import { RestHandler } from '../apiserver/server/resource-handler.js';
 import { tableFor } from '../apiserver/tables/index.js';
 import { ApiServer } from '../apiserver/server/server.js';
@@ -22,7 +22,7 @@ import { buildClusterAuth } from './auth.js';
 import { Authenticator, bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { Authenticate, Authorize, AuthorizationAttributes } from '../apiserver/server/deps.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
-import { registryApi } from './registry-api.js';
+import { registryApi, type RulesBefore } from './registry-api.js';
 import { createInProcessClient } from '../client/in-process.js';
 import type { KubeClient } from '../client/types.js';
 import type { NodeSimulator } from '../kubelet/simulator.js';
@@ -55,6 +55,8 @@ export interface ApiServerOptions {
   tokenAuthenticators?: TokenAuthenticator[];
   /** An authorizer consulted before RBAC (e.g. EKS access policies): allowed wins, otherwise RBAC decides. */
   authorizeBefore?: (attrs: AuthorizationAttributes) => Promise<boolean>;
+  /** What authorizeBefore grants a user, per namespace, for SelfSubjectRulesReview (`kubectl auth can-i --list`). */
+  rulesBefore?: RulesBefore;
 }
 
 export interface RunningApiServer {
@@ -154,7 +156,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     : { ...auth, authenticator: new Authenticator({ adminToken, serviceAccounts: auth.tokens, lookup: auth.lookup, tokenAuthenticators: extraTokens }) };
   const handler = new RestHandler({
     catalog,
-    api: registryApi(registry, reviewAuth, clock, () => runtime.dataPlane, before),
+    api: registryApi(registry, reviewAuth, clock, () => runtime.dataPlane, before, opts.rulesBefore),
     tables: (res, objects, o) => {
       const listMeta = {
         resourceVersion: o.listMeta?.['resourceVersion'] as string | undefined,
@@ -173,7 +175,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     },
     resourceWarning: (res) => crHooks.forResource(res)?.warning,
     protobuf: (body) => decodeProtobufBody(body, catalog),
-    serialize: serializeJSON,
+    serialize: serializeJSONBytes,
     onShutdown: (fn) => server.onShutdown(fn),
   });
 

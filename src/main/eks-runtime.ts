@@ -14,6 +14,7 @@ import { loadOrCreatePki } from '../apiserver/certs/pki.js';
 import { ServiceAccountTokens } from '../apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
 import type { ClusterRuntimeOptions } from './cluster-runtime.js';
+import type { RulesBefore } from './registry-api.js';
 import { SERVICE_ACCOUNT_DIR } from './auth.js';
 import { writeFargateMirror } from './fargate-mirror.js';
 import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
@@ -35,7 +36,7 @@ export interface EksRuntimeOptions {
   /** The region's subnet addresses Fargate nodes take theirs from. */
   fargateAddresses?: FargateAddresses;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
-  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
+  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean>; rulesBefore?: RulesBefore };
 }
 
 function storedPort(endpoint: string | undefined): number {

@@ -11,7 +11,7 @@ import { fetchJwks, KubeAwsStateStore, LaunchTemplateStore, serviceRoleCheck, st
 import { clusterOidcProviders, EksService, eksHandler, fargateProfileNames, identityResolver, type AwsAuthSource, type NetworkLookup } from '../aws/eks/index.js';
 import { RealClock, ScaledClock } from '../util/clock.js';
 import { NodegroupActuator } from './nodegroup-actuator.js';
-import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
+import { accessPolicyAuthorizer, accessPolicyRulesFor, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
 import { startOidcIssuer } from './eks-oidc.js';
 import { InProcessEksRuntime } from './eks-runtime.js';
 import { vpcPodNetwork } from './pod-network.js';
@@ -95,6 +95,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
           eksOidcAuthenticator({ providers: () => clusterOidcProviders(eks.svc as EksService, clusterName), jwks: jwksResolver, clock }),
         ],
         authorizeBefore: accessPolicyAuthorizer(clusterName, resolveIdentity),
+        rulesBefore: accessPolicyRulesFor(clusterName, resolveIdentity),
       };
     },
   });

@@ -126,6 +126,14 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enfo
   assert.equal(canInside.stdout.trim(), 'yes', canInside.stderr);
   const canOutside = await kubectl(['auth', 'can-i', 'create', 'configmaps', '-n', 'default'], token);
   assert.equal(canOutside.stdout.trim(), 'no', canOutside.stderr);
+  // `kubectl auth can-i --list` (a SelfSubjectRulesReview) lists what the access policy grants, in its namespaces only.
+  const configMapVerbs = async (namespace: string) => {
+    const r = await kubectl(['auth', 'can-i', '--list', '-n', namespace], token);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.split('\n').filter((l) => /^configmaps\s/.test(l)).join('\n');
+  };
+  assert.match(await configMapVerbs('team-a'), /\[.*create.*\]/);
+  assert.equal(await configMapVerbs('default'), '');
   // A SubjectAccessReview about the same identity (its ARN in extra, as the authenticator sets it) agrees.
   const sar = (namespace: string) => JSON.stringify({
     apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
