@@ -20,6 +20,20 @@ export interface AuthorizeOptions {
 
 export type Authorizer = (caller: Caller, action: string, resource: string, opts?: AuthorizeOptions) => Promise<void>;
 
+/** Parsed policy documents by their text: stored documents were validated when written and never change. */
+const parsed = new Map<string, Policy>();
+const MAX_PARSED = 2048;
+
+function parseStored(doc: string): Policy {
+  let p = parsed.get(doc);
+  if (p === undefined) {
+    p = parsePolicy(doc, 'identity');
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(doc, p);
+  }
+  return p;
+}
+
 async function managedDocument(state: AwsStateStore, arn: string): Promise<string | undefined> {
   const aws = awsManagedPolicy(arn);
   if (aws) return aws.document;
@@ -42,10 +56,10 @@ async function identityPolicies(state: AwsStateStore, caller: Caller): Promise<{
       if (doc) docs.push(doc);
     }
   }
-  const identity = docs.map((d) => parsePolicy(d, 'identity'));
+  const identity = docs.map(parseStored);
   if (!holder.PermissionsBoundary) return { identity };
   const boundaryDoc = await managedDocument(state, holder.PermissionsBoundary);
-  return { identity, boundary: boundaryDoc ? [parsePolicy(boundaryDoc, 'identity')] : [] };
+  return { identity, boundary: boundaryDoc ? [parseStored(boundaryDoc)] : [] };
 }
 
 /** The global condition keys AWS puts in every request context. */

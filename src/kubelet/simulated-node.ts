@@ -59,13 +59,14 @@ export class SimulatedNode implements PodHost {
   }
 
   allocatePodIP(): PodIpAssignment {
-    return this.podAddresses.allocate();
+    // A Fargate micro-VM's one ENI is its pod's: the pod has the node's address.
+    return this.identity.podUsesNodeIP ? { ip: this.hostIP } : this.podAddresses.allocate();
   }
   markPodIP(ip: string): void {
-    this.podAddresses.markUsed(ip);
+    if (!this.identity.podUsesNodeIP) this.podAddresses.markUsed(ip);
   }
   releasePodIP(ip: string): void {
-    this.podAddresses.release(ip);
+    if (!this.identity.podUsesNodeIP) this.podAddresses.release(ip);
   }
 
   private get nodes() {

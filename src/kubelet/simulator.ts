@@ -70,10 +70,10 @@ export interface AddNodesOptions {
   /** The nodes' names, one per node; default from namePrefix or the InternalIP. */
   names?: string[];
   /**
-   * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures and
-   * no instance-type labels. Overrides instanceType.
+   * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures, no
+   * instance-type labels. Overrides instanceType.
    */
-  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64' };
+  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64'; podUsesNodeIP?: boolean };
 }
 
 /** A machine outside the EC2 catalog (a Fargate micro-VM) in the catalog's shape; its empty name marks it. */
@@ -190,7 +190,7 @@ export class NodeSimulator {
       taken.add(name);
       ids.push({
         name, zone, region, internalIP: ip, instanceId: o.instanceIds?.[i] ?? instanceIdFor(this.seed, name), type, kubeletVersion,
-        extraLabels: o.labels, taints: o.taints,
+        extraLabels: o.labels, taints: o.taints, podUsesNodeIP: o.machine?.podUsesNodeIP,
       });
     }
     const made: SimulatedNode[] = [];

@@ -16,8 +16,10 @@ import { startApiServer, type RunningApiServer } from './apiserver.js';
 import type { ClusterRuntimeOptions } from './cluster-runtime.js';
 import { installDefaultAddons } from './eks-addons.js';
 import { createInProcessClient } from '../client/in-process.js';
+import type { RulesBefore } from './registry-api.js';
 import { SERVICE_ACCOUNT_DIR } from './auth.js';
 import { writeFargateMirror } from './fargate-mirror.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, type StorageKind } from './storage.js';
 
 const EKS_ADDON_USER = { username: 'eks:addon-manager', groups: ['system:masters', 'system:authenticated'] };
@@ -37,8 +39,10 @@ export interface EksRuntimeOptions {
   podNetwork?: ClusterRuntimeOptions['podNetwork'];
   /** How long Fargate takes to give a pod its node (clock milliseconds of the cluster). */
   fargateStartupMs?: number;
+  /** The region's subnet addresses Fargate nodes take theirs from. */
+  fargateAddresses?: FargateAddresses;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
-  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
+  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean>; rulesBefore?: RulesBefore };
 }
 
 function storedPort(endpoint: string | undefined): number {
@@ -132,7 +136,10 @@ export class InProcessEksRuntime implements ClusterRuntime {
       storage: this.opts.storage,
       kubernetesVersion: cluster.version,
       serviceAccountIssuer: this.issuerOf(cluster),
-      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`), podNetwork: this.opts.podNetwork },
+      cluster: {
+        nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`),
+        podNetwork: this.opts.podNetwork, fargateAddresses: this.opts.fargateAddresses,
+      },
       ...this.opts.auth(cluster.name),
     };
     const port = storedPort(cluster.endpoint);

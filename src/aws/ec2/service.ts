@@ -4,6 +4,7 @@
 // of vpc-actions.ts.
 import { Ec2ModelError, instanceType, listInstanceTypes, type InstanceTypeInfo, type SecurityGroupRule, type VpcModel } from '../../cloud/index.js';
 import { AwsError } from '../errors.js';
+import { instanceActions, type InstanceSource } from './instances.js';
 import { ec2ErrorResponse, ec2Response, filters, numberedList, type Ec2Xml, type Params } from './protocol.js';
 import { applyFilters, byIds, tagFields, tagSet, type Item } from './shapes.js';
 import type { Clock } from '../../util/clock.js';
@@ -23,6 +24,8 @@ export interface Ec2ServiceOptions {
   launchTemplates?: Pick<LaunchTemplateStore, 'model' | 'save'>;
   /** Creation times of launch templates. */
   clock?: Clock;
+  /** Node-group instances (DescribeInstances, TerminateInstances); none when absent. */
+  instances?: InstanceSource;
 }
 
 export interface Ec2CallContext {
@@ -81,6 +84,7 @@ export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
   const actions: Record<string, (p: Params, ctx: Ec2CallContext) => Item | Promise<Item>> = {
     ...vpcActions({ model: opts.model, accountId: opts.accountId, save: async (region) => opts.saveModel?.(region), taggables }),
     ...(ltContext ? launchTemplateActions(ltContext) : {}),
+    ...instanceActions(opts.instances, opts.accountId),
     DescribeAvailabilityZones(p, ctx) {
       const zones = opts.model(ctx.region).availabilityZones();
       let picked = byIds(zones, numberedList(p, 'ZoneName'), (z) => z.zoneName, (id) => new AwsError('InvalidParameterValue', `Invalid availability zone: [${id}]`, 400));
