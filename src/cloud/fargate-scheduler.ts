@@ -28,6 +28,7 @@ export const FARGATE_TAINT = { key: COMPUTE_TYPE_LABEL, value: 'fargate', effect
 export const DEFAULT_FARGATE_STARTUP_MS = 30_000;
 /** Where node IPs come from when a profile's subnet has no known CIDR. */
 const FALLBACK_CIDR = '192.168.128.0/17';
+const RETRY_MS = 1000;
 const LOGGING_ANNOTATION = 'Logging';
 const LOGGING_NAMESPACE = 'aws-observability';
 const LOGGING_CONFIGMAP = 'aws-logging';
@@ -148,10 +149,12 @@ export class FargateScheduler {
     informers.start();
     await informers.waitForCacheSync();
     await this.adoptNodes();
+    // Only the Fargate scheduler's pods concern it (the others are the default scheduler's).
+    const mine = (p: Obj) => rec(p.spec).schedulerName === FARGATE_SCHEDULER_NAME;
     this.pods.addEventHandler({
-      onAdd: (p) => this.enqueue(keyOf(p)),
-      onUpdate: (_o, p) => this.enqueue(keyOf(p)),
-      onDelete: (p) => this.podGone(p),
+      onAdd: (p) => mine(p) && this.enqueue(keyOf(p)),
+      onUpdate: (_o, p) => mine(p) && this.enqueue(keyOf(p)),
+      onDelete: (p) => mine(p) && this.podGone(p),
     });
     this.configMaps.addEventHandler({
       onAdd: (c) => this.mirrorChanged(c),
@@ -196,8 +199,15 @@ export class FargateScheduler {
         await this.reconcile(key);
       } catch (err) {
         this.onError(err);
+        this.retryLater(key);
       }
     });
+  }
+
+  /** A failed attempt (a write refused, a node that did not register) is tried again a second later. */
+  private retryLater(key: string): void {
+    if (this.stopped) return;
+    this.opts.clock.setTimer(RETRY_MS, () => this.enqueue(key));
   }
 
   /** The pod object is gone: its in-flight start is dropped and its node removed. */
@@ -213,7 +223,7 @@ export class FargateScheduler {
     this.reported.delete(String(metaOf(pod).uid ?? ''));
     const nodeName = String(rec(pod.spec).nodeName ?? f?.nodeName ?? '');
     if (nodeName && this.isFargateNode(nodeName)) {
-      this.chain = this.chain.then(() => this.removeNode(nodeName)).catch((err) => this.onError(err));
+      this.chain = this.chain.then(() => this.removeNode(nodeName, f?.nodeName === nodeName ? f.ip : undefined)).catch((err) => this.onError(err));
     }
   }
 
@@ -222,9 +232,10 @@ export class FargateScheduler {
     return (node !== undefined && rec(metaOf(node).labels)[COMPUTE_TYPE_LABEL] === 'fargate') || this.opts.nodes.has(name) && name.startsWith('fargate-');
   }
 
-  private async removeNode(name: string): Promise<void> {
+  /** Removes a Fargate node and gives its address back (`knownIp` when the informer may not have seen the node yet). */
+  private async removeNode(name: string, knownIp?: string): Promise<void> {
     const node = this.nodesInformer.lister.get(undefined, name);
-    const ip = node ? list(rec(node.status).addresses).find((a) => a.type === 'InternalIP')?.address : undefined;
+    const ip = knownIp ?? (node ? list(rec(node.status).addresses).find((a) => a.type === 'InternalIP')?.address : undefined);
     if (typeof ip === 'string') this.opts.addresses?.release(ip);
     if (this.opts.nodes.has(name)) await this.opts.nodes.remove(name);
     else {
@@ -316,7 +327,14 @@ export class FargateScheduler {
     };
     f.timer = this.opts.clock.setTimer(startupMs, () => {
       f.timer = undefined;
-      this.chain = this.chain.then(() => this.launch(key, f, nodeSpec)).catch((err) => this.onError(err));
+      this.chain = this.chain.then(() => this.launch(key, f, nodeSpec)).catch((err) => {
+        this.onError(err);
+        if (this.inflight.get(key) === f) {
+          this.inflight.delete(key);
+          this.opts.addresses?.release(f.ip);
+        }
+        this.retryLater(key);
+      });
     });
   }
 
@@ -335,7 +353,7 @@ export class FargateScheduler {
       await this.podClient.bind(ns, name, spec.name, { uid: f.uid });
     } catch (err) {
       this.inflight.delete(key);
-      await this.removeNode(spec.name);
+      await this.removeNode(spec.name, spec.internalIP);
       if (isNotFound(err)) return;
       throw err;
     }

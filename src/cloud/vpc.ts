@@ -502,16 +502,31 @@ export class VpcModel {
 
   // ---- persistence ----
 
-  toJSON(): VpcModelState {
+  /**
+   * The model as plain data. Without pod IPs (`{ podIps: false }`) it is what EC2 itself keeps
+   * beside the VPC CNI: ENIs without their secondary addresses and /28 prefixes, and no per-node
+   * pod addresses; its size follows the number of ENIs, not of pods. The CNI then rebuilds the
+   * pod addresses from the pods on each node (claimPodIp), as ipamd does after a restart.
+   */
+  toJSON(opts: { podIps?: boolean } = {}): VpcModelState {
+    const withPods = opts.podIps ?? true;
+    const podHeld = new Set<string>();
+    if (!withPods) for (const e of this.enis.values()) for (const ip of e.secondaryPrivateIpAddresses) podHeld.add(ip);
+    const pool = (subnetId: string) => {
+      const state = this.pools.get(subnetId)!.toJSON();
+      if (withPods) return state;
+      const addresses = Object.fromEntries(Object.entries(state.addresses).filter(([ip]) => !podHeld.has(ip)));
+      return { ...state, addresses, prefixes: {} };
+    };
     return {
       version: 1,
       region: this.region,
       nextId: this.nextId,
       vpcs: this.vpcs(),
-      subnets: [...this.subnetById.values()].map((s) => ({ ...clone(s), pool: this.pools.get(s.subnetId)!.toJSON() })),
+      subnets: [...this.subnetById.values()].map((s) => ({ ...clone(s), pool: pool(s.subnetId) })),
       securityGroups: this.securityGroups(),
-      networkInterfaces: this.networkInterfaces(),
-      nodes: [...this.nodes.values()].map(clone),
+      networkInterfaces: withPods ? this.networkInterfaces() : this.networkInterfaces().map((e) => ({ ...e, secondaryPrivateIpAddresses: [], ipv4Prefixes: [] })),
+      nodes: [...this.nodes.values()].map((n) => (withPods ? clone(n) : { ...clone(n), podIps: {} })),
     };
   }
 

@@ -14,11 +14,15 @@ import { loadOrCreatePki } from '../apiserver/certs/pki.js';
 import { ServiceAccountTokens } from '../apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
 import type { ClusterRuntimeOptions } from './cluster-runtime.js';
+import { installDefaultAddons } from './eks-addons.js';
+import { createInProcessClient } from '../client/in-process.js';
 import type { RulesBefore } from './registry-api.js';
 import { SERVICE_ACCOUNT_DIR } from './auth.js';
 import { writeFargateMirror } from './fargate-mirror.js';
 import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, type StorageKind } from './storage.js';
+
+const EKS_ADDON_USER = { username: 'eks:addon-manager', groups: ['system:masters', 'system:authenticated'] };
 
 export interface EksRuntimeOptions {
   dataDir: string;
@@ -29,6 +33,8 @@ export interface EksRuntimeOptions {
   nodes: number;
   /** Base URL of the OIDC issuer server (eks-oidc.ts); a cluster's issuer is `${oidcBase}/id/<ID>`. */
   oidcBase: string;
+  /** Install EKS's default add-on objects into new clusters; default true. */
+  defaultAddons?: boolean;
   /** Pod IPs of the clusters' VPC-attached nodes. */
   podNetwork?: ClusterRuntimeOptions['podNetwork'];
   /** How long Fargate takes to give a pod its node (clock milliseconds of the cluster). */
@@ -137,13 +143,25 @@ export class InProcessEksRuntime implements ClusterRuntime {
       ...this.opts.auth(cluster.name),
     };
     const port = storedPort(cluster.endpoint);
+    let plane: RunningApiServer;
     try {
-      return await startApiServer({ ...base, port });
+      plane = await startApiServer({ ...base, port });
     } catch (err) {
       // The old port is taken by someone else: a new one (old kubeconfigs then need update-kubeconfig).
-      if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startApiServer({ ...base, port: 0 });
-      throw err;
+      if (port === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      plane = await startApiServer({ ...base, port: 0 });
     }
+    // A new cluster gets EKS's default add-ons (aws-node, kube-proxy, CoreDNS) once, at creation.
+    if (cluster.status === 'CREATING' && this.opts.defaultAddons !== false) {
+      const client = createInProcessClient(plane.registry, plane.catalog, EKS_ADDON_USER, 'eks-addon-manager');
+      try {
+        await installDefaultAddons(client, this.opts.region, cluster.version);
+      } catch (err) {
+        await plane.close();
+        throw err;
+      }
+    }
+    return plane;
   }
 
   async syncFargateProfiles(name: string, profiles: FargateProfileMirror[]): Promise<void> {

@@ -15,7 +15,7 @@ import {
   CAPACITY_TYPE_LABEL, instanceTypeForLaunch, kubernetesTaintEffect, managedNodeLabels, maxUnavailableOf, NODEGROUP_IMAGE_LABEL, NODEGROUP_LABEL,
   pickTerminations, placeInstances, surgeOf, type SubnetChoice,
 } from '../cloud/nodegroup-plan.js';
-import { instanceType as cloudInstanceType } from '../cloud/index.js';
+import { instanceType as cloudInstanceType, readVpcCniSettings } from '../cloud/index.js';
 import { kubeletVersionFor } from '../kubelet/node-object.js';
 import type { NodeTaint } from '../kubelet/node-object.js';
 import type { Clock } from '../util/clock.js';
@@ -246,11 +246,13 @@ export class NodegroupActuator implements NodegroupRuntime, InstanceSource {
       }
       await this.saveVpc();
     };
+    // Instances launch with the cluster's vpc-cni settings (aws-node's ENABLE_PREFIX_DELEGATION): their pod IP mode and max pods.
+    const { prefixDelegation } = await readVpcCniSettings(this.client(plane));
     try {
       places.forEach((place, i) => {
         const type = instanceTypeForLaunch(ng.instanceTypes, ng.capacityType, existing.length + i);
         const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
-        const net = this.model.attachNode(instanceId, { instanceType: type, subnetId: place.subnetId });
+        const net = this.model.attachNode(instanceId, { instanceType: type, subnetId: place.subnetId, prefixDelegation });
         const rec: InstanceRecord = {
           instanceId, imageId: amiId, instanceType: type, architecture: cloudInstanceType(type)?.arch ?? 'x86_64', state: 'pending',
           privateIpAddress: net.privateIp, privateDnsName: '', subnetId: place.subnetId, vpcId: this.model.subnet(place.subnetId)?.vpcId,

@@ -1,9 +1,11 @@
 // The kubelet's PodNetwork over a region's VpcModel: nodes attached to a subnet (VpcModel.attachNode,
 // done when an instance launches) get their pods' IPs as the VPC CNI assigns them; the nodes of a
 // cluster launch with the vpc-cni settings of its aws-node DaemonSet.
-// Pod IP state is part of the VpcModel and written to the state store debounced (saveSoon; flushed
-// on shutdown). After a restart the simulator re-announces every pod's IP (restore), which claims
-// any address a crash kept from being written.
+// Pod IPs are rebuilt from the pods after a restart, as ipamd rebuilds its datastore: the stored
+// VpcModel keeps ENIs and each subnet's allocation cursor but no pod addresses (VpcModels.save),
+// and the simulator re-announces every pod's IP when it takes its nodes over (restore →
+// VpcModel.claimPodIp). Changes are stored debounced (saveSoon; flushed on shutdown) so the cursor
+// stays ahead of every address handed out and a node launched after a restart never takes a pod's.
 import { CNI_NO_IP_MESSAGE, Ec2ModelError, readVpcCniSettings } from '../cloud/index.js';
 import type { VpcModels } from '../aws/index.js';
 import type { KubeClient } from '../client/types.js';

@@ -50,6 +50,8 @@ test('pods matching an ACTIVE Fargate profile get the Fargate scheduler and the 
     ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: '6b1f0c5e-0000-4000-8000-000000000001', controller: true }],
   }));
   assert.equal((dsPod.spec as any).schedulerName, 'default-scheduler');
+  const ec2 = await pods.create('fargate-tasks', pod('ec2', 'fargate-tasks', { compute: 'fargate' }, {}, { annotations: { 'eks.amazonaws.com/compute-type': 'ec2' } }));
+  assert.equal((ec2.spec as any).schedulerName, 'default-scheduler');
   const custom = await pods.create('fargate-tasks', pod('custom', 'fargate-tasks', { compute: 'fargate' }, { schedulerName: 'my-scheduler' }));
   assert.equal((custom.spec as any).schedulerName, 'my-scheduler');
   const pinned = await pods.create('fargate-tasks', pod('pinned', 'fargate-tasks', { compute: 'fargate' }, { nodeName: 'ip-192-168-0-10.ec2.internal' }));

@@ -251,3 +251,23 @@ describe('claimPodIp', () => {
     assert.deepEqual(model.networkInterfaces({ instanceId: 'i-p' })[0].ipv4Prefixes, []);
   });
 });
+
+describe('stored without pod IPs', () => {
+  test('ENIs and cursor are kept, pod addresses are not; claiming them back restores the model', () => {
+    const model = VpcModel.create('us-east-1');
+    const subnetId = model.subnets({ public: false })[0].subnetId;
+    model.attachNode('i-a', { instanceType: 'c5.xlarge', subnetId });
+    model.attachNode('i-b', { instanceType: 'm5.large', subnetId, prefixDelegation: true });
+    const a = Array.from({ length: 20 }, () => ipOf(model.assignPodIp('i-a')));
+    const b = Array.from({ length: 20 }, () => ipOf(model.assignPodIp('i-b')));
+    const stored = JSON.parse(JSON.stringify(model.toJSON({ podIps: false })));
+    assert.ok(JSON.stringify(stored).length < JSON.stringify(model.toJSON()).length);
+    const restored = VpcModel.fromJSON(stored);
+    assert.deepEqual(restored.networkInterfaces().map((e) => e.networkInterfaceId), model.networkInterfaces().map((e) => e.networkInterfaceId));
+    for (const ip of a) assert.equal(restored.claimPodIp('i-a', ip), true);
+    for (const ip of b) assert.equal(restored.claimPodIp('i-b', ip), true);
+    assert.equal(restored.availableIpAddressCount(subnetId), model.availableIpAddressCount(subnetId));
+    const next = [ipOf(restored.assignPodIp('i-a')), ipOf(restored.assignPodIp('i-b'))];
+    for (const ip of next) assert.ok(![...a, ...b].includes(ip));
+  });
+});

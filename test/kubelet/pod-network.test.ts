@@ -87,8 +87,8 @@ describe('pod IPs from the VPC', () => {
     assert.ok(!running.slice(1).some((n) => statuses.get(n)!.podIP === started.podIP));
   });
 
-  test('a restarted simulator claims the pods\' addresses the stored model lost', async (t) => {
-    const { client, clock, sim, models, attached, afterAttach } = await setup(t);
+  test('pod IPs are not stored; a restarted simulator claims them back from the pods', async (t) => {
+    const { client, clock, sim, models, attached, afterAttach, state, subnet } = await setup(t);
     const [node] = await sim.addNodes({ count: 1, zones: ['a'], internalIPs: [attached.privateIp], instanceIds: [attached.instanceId] });
     const pods = client.resource('', 'v1', 'pods');
     for (const n of ['a', 'b', 'c']) {
@@ -98,11 +98,14 @@ describe('pod IPs from the VPC', () => {
     await runUntil(clock, sim, T0 + 5_000);
     const ips = (await pods.list('default')).items.map((p) => (p.status as Record<string, string>).podIP).sort();
     await sim.stop();
-    // The model as stored before any pod got an address (a crash inside the save debounce).
-    const lost = VpcModel.fromJSON(afterAttach);
-    assert.deepEqual(lost.node(attached.instanceId)!.podIps, {});
-    const state = new MemoryAwsStateStore();
-    await state.put('vpc', region, lost.toJSON());
+    // What kumo up stores: ENIs and the allocation cursor, no pod addresses.
+    await models.save(region);
+    const stored = await state.get<ReturnType<VpcModel['toJSON']>>('vpc', region);
+    assert.deepEqual(stored!.nodes.find((n) => n.instanceId === attached.instanceId)!.podIps, {});
+    assert.ok(stored!.networkInterfaces.every((e) => e.secondaryPrivateIpAddresses.length === 0));
+    assert.ok(ips.every((ip) => !(ip in stored!.subnets.find((x) => x.subnetId === subnet.subnetId)!.pool.addresses)));
+    // Also from a model stored before any pod got an address (a crash inside the save debounce).
+    for (const snapshot of [stored!, afterAttach]) assert.deepEqual(VpcModel.fromJSON(snapshot).node(attached.instanceId)!.podIps, {});
     const reopened = await VpcModels.open(state, [region]);
     t.after(() => reopened.flush());
     const again = new NodeSimulator({ client, clock, seed: 7, podNetwork: vpcPodNetwork({ models: reopened, region, client }) });
@@ -118,6 +121,5 @@ describe('pod IPs from the VPC', () => {
     const d = (await pods.get('default', 'd')).status as Record<string, string>;
     assert.equal(d.phase, 'Running');
     assert.ok(!ips.includes(d.podIP));
-    void models;
   });
 });

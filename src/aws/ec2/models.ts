@@ -24,7 +24,7 @@ export class VpcModels {
     if (known) return known;
     const stored = await this.state.get<unknown>('vpc', region);
     const model = stored === undefined ? VpcModel.create(region) : VpcModel.fromJSON(stored);
-    if (stored === undefined) await this.state.put('vpc', region, model.toJSON());
+    if (stored === undefined) await this.state.put('vpc', region, model.toJSON({ podIps: false }));
     this.byRegion.set(region, model);
     return model;
   }
@@ -47,7 +47,9 @@ export class VpcModels {
     if (timer) clearTimeout(timer);
     this.pending.delete(region);
     const prev = this.writes.get(region) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => this.state.put('vpc', region, model.toJSON()));
+    // Pod IPs are not stored: after a restart the simulated VPC CNI takes them back from the pods
+    // (VpcModel.claimPodIp), so the stored object grows with ENIs, not with pods.
+    const next = prev.catch(() => undefined).then(() => this.state.put('vpc', region, model.toJSON({ podIps: false })));
     this.writes.set(region, next);
     return next;
   }

@@ -3,10 +3,10 @@
 // scheduler (spec.schedulerName: fargate-scheduler) and the label
 // eks.amazonaws.com/fargate-profile=<profile> (EKS user guide, fargate-profile). The profiles are
 // read from the ConfigMap the EKS side mirrors into the cluster (api/fargate.ts). DaemonSet pods
-// are left alone (Fargate runs no DaemonSets), as are pods already bound to a node or given to a
-// scheduler of their own choosing.
+// are left alone (Fargate runs no DaemonSets), as are pods already bound to a node, given to a
+// scheduler of their own choosing or annotated eks.amazonaws.com/compute-type: ec2.
 import {
-  FARGATE_MIRROR_CONFIGMAP, FARGATE_MIRROR_NAMESPACE, FARGATE_PROFILE_LABEL, FARGATE_SCHEDULER_NAME, matchFargateProfile, parseFargateMirror,
+  COMPUTE_TYPE_LABEL, FARGATE_MIRROR_CONFIGMAP, FARGATE_MIRROR_NAMESPACE, FARGATE_PROFILE_LABEL, FARGATE_SCHEDULER_NAME, matchFargateProfile, parseFargateMirror,
   type FargateProfileView,
 } from '../../../api/fargate.js';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionObject, AdmissionPlugin } from '../types.js';
@@ -36,6 +36,9 @@ export class FargateAdmission implements AdmissionPlugin {
     if (scheduler !== DEFAULT_SCHEDULER && scheduler !== FARGATE_SCHEDULER_NAME) return;
     if (typeof spec.nodeName === 'string' && spec.nodeName !== '') return;
     if (ownedByDaemonSet(meta)) return;
+    // A pod annotated eks.amazonaws.com/compute-type: ec2 stays on EC2 (how EKS's CoreDNS
+    // deployment kept its pods off Fargate until the annotation was removed).
+    if (asRecord(meta.annotations)?.[COMPUTE_TYPE_LABEL] === 'ec2') return;
     const profiles = await this.profiles(lookup);
     if (profiles.length === 0) return;
     const labels = Object.fromEntries(Object.entries(asRecord(meta.labels) ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
