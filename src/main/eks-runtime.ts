@@ -14,7 +14,10 @@ import { loadOrCreatePki } from '../apiserver/certs/pki.js';
 import { ServiceAccountTokens } from '../apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
 import type { RulesBefore } from './registry-api.js';
-import { SERVICE_ACCOUNT_DIR } from './auth.js';
+import { seedBootstrapPolicy, SERVICE_ACCOUNT_DIR } from './auth.js';
+import { Registry } from '../apiserver/registry/index.js';
+import { builtinCatalog } from '../apiserver/schema/catalog.js';
+import { RealClock } from '../util/clock.js';
 import { writeFargateMirror } from './fargate-mirror.js';
 import { openStore, type StorageKind } from './storage.js';
 
@@ -42,10 +45,27 @@ function storedPort(endpoint: string | undefined): number {
   }
 }
 
+async function seedStore(dir: string): Promise<void> {
+  const store = await openStore({ kind: 'sqlite', dataDir: dir });
+  try {
+    const catalog = builtinCatalog();
+    const registry = new Registry({ store, catalog, clock: new RealClock() });
+    await registry.start();
+    try {
+      await seedBootstrapPolicy(registry, catalog);
+    } finally {
+      await registry.stop();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 export class InProcessEksRuntime implements ClusterRuntime {
   private readonly planes = new Map<string, Promise<RunningApiServer>>();
   /** A data dir with a fresh cluster's keys, ready to become the next new cluster's. */
   private spare?: Promise<string>;
+  private stopping = false;
 
   constructor(private readonly opts: EksRuntimeOptions) {
     // Spares left by an earlier run that stopped before using them.
@@ -63,23 +83,31 @@ export class InProcessEksRuntime implements ClusterRuntime {
       loadOrCreatePki(dir),
       // The issuer is the cluster's and given at start; the key file is what takes the time.
       ServiceAccountTokens.loadOrCreate(join(dir, SERVICE_ACCOUNT_DIR), 'https://kumo.invalid'),
-      // A new SQLite file costs its schema and first syncs; an existing one opens in milliseconds.
-      this.opts.storage === 'sqlite' ? openStore({ kind: 'sqlite', dataDir: dir }).then((s) => s.close()) : undefined,
+      // A new SQLite file costs its schema and first syncs, and the bootstrap RBAC policy ≈ 100
+      // writes; a file that has both opens in milliseconds and the seeding finds nothing to do.
+      this.opts.storage === 'sqlite' ? seedStore(dir) : undefined,
     ]);
     return dir;
   }
 
-  /** Moves the spare into place as a new cluster's data dir (an existing one is kept) and starts the next spare. */
-  private async takeSpare(clusterDir: string): Promise<void> {
-    if (existsSync(clusterDir) && readdirSync(clusterDir).length > 0) return;
+  /** Moves the spare into place as a new cluster's data dir (an existing one is kept); true when it was taken. */
+  private async takeSpare(clusterDir: string): Promise<boolean> {
+    if (existsSync(clusterDir) && readdirSync(clusterDir).length > 0) return false;
     const spare = this.spare;
-    this.spare = this.makeSpare();
-    this.spare.catch(() => undefined);
+    this.spare = undefined;
     const dir = await spare?.catch(() => undefined);
-    if (!dir) return;
+    if (!dir) return false;
     mkdirSync(join(clusterDir, '..'), { recursive: true });
     rmSync(clusterDir, { recursive: true, force: true });
     renameSync(dir, clusterDir);
+    return true;
+  }
+
+  /** The next spare is made once a cluster has started, so the two do not compete for the CPU. */
+  private refillSpare(): void {
+    if (this.spare || this.stopping) return;
+    this.spare = this.makeSpare();
+    this.spare.catch(() => undefined);
   }
 
   /** The running control plane of a cluster, if any. */
@@ -117,7 +145,7 @@ export class InProcessEksRuntime implements ClusterRuntime {
 
   private async launch(cluster: Cluster): Promise<RunningApiServer> {
     const dataDir = join(this.opts.dataDir, 'clusters', cluster.name);
-    await this.takeSpare(dataDir);
+    const tookSpare = await this.takeSpare(dataDir);
     const base = {
       host: this.opts.host,
       dataDir,
@@ -134,6 +162,8 @@ export class InProcessEksRuntime implements ClusterRuntime {
       // The old port is taken by someone else: a new one (old kubeconfigs then need update-kubeconfig).
       if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startApiServer({ ...base, port: 0 });
       throw err;
+    } finally {
+      if (tookSpare) this.refillSpare();
     }
   }
 
@@ -162,6 +192,7 @@ export class InProcessEksRuntime implements ClusterRuntime {
 
   /** Ends every control plane and keeps its data (`kumo up` shutting down; a restart brings them back). */
   async stopAll(): Promise<void> {
+    this.stopping = true;
     await Promise.all([...this.planes.keys()].map((n) => this.shutdown(n)));
     const spare = this.spare;
     this.spare = undefined;
