@@ -45,6 +45,8 @@ function storedPort(endpoint: string | undefined): number {
   }
 }
 
+const SPARE_REFILL_DELAY_MS = 3000;
+
 async function seedStore(dir: string): Promise<void> {
   const store = await openStore({ kind: 'sqlite', dataDir: dir });
   try {
@@ -66,6 +68,7 @@ export class InProcessEksRuntime implements ClusterRuntime {
   /** A data dir with a fresh cluster's keys, ready to become the next new cluster's. */
   private spare?: Promise<string>;
   private stopping = false;
+  private refill?: NodeJS.Timeout;
 
   constructor(private readonly opts: EksRuntimeOptions) {
     // Spares left by an earlier run that stopped before using them.
@@ -103,11 +106,19 @@ export class InProcessEksRuntime implements ClusterRuntime {
     return true;
   }
 
-  /** The next spare is made once a cluster has started, so the two do not compete for the CPU. */
+  /**
+   * The next spare is made a few seconds after a cluster has started, so it competes neither with
+   * that start nor with the first requests its user sends (making one is ≈ 100 writes on this thread).
+   */
   private refillSpare(): void {
-    if (this.spare || this.stopping) return;
-    this.spare = this.makeSpare();
-    this.spare.catch(() => undefined);
+    if (this.refill || this.spare || this.stopping) return;
+    this.refill = setTimeout(() => {
+      this.refill = undefined;
+      if (this.spare || this.stopping) return;
+      this.spare = this.makeSpare();
+      this.spare.catch(() => undefined);
+    }, SPARE_REFILL_DELAY_MS);
+    this.refill.unref();
   }
 
   /** The running control plane of a cluster, if any. */
@@ -193,6 +204,7 @@ export class InProcessEksRuntime implements ClusterRuntime {
   /** Ends every control plane and keeps its data (`kumo up` shutting down; a restart brings them back). */
   async stopAll(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.refill);
     await Promise.all([...this.planes.keys()].map((n) => this.shutdown(n)));
     const spare = this.spare;
     this.spare = undefined;
