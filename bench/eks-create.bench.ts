@@ -14,6 +14,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { CreateClusterCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { NodeSha256 } from '../src/aws/server/sha256.js';
+import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startUp } from '../src/main/up.js';
 import { startApiServer } from '../src/main/apiserver.js';
 import { InProcessEksRuntime } from '../src/main/eks-runtime.js';
@@ -66,7 +67,10 @@ const iam = new IAMClient({ endpoint: up.url, region, credentials });
 try {
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
   const roleArn = (await iam.send(new CreateRoleCommand({ RoleName: 'eks-cluster-role', AssumeRolePolicyDocument: trust }))).Role!.Arn!;
-  const resourcesVpcConfig = { subnetIds: ['subnet-1', 'subnet-2'] };
+  // Two of the region's subnets (CreateCluster resolves them against the VPC model).
+  const ec2 = new EC2Client({ endpoint: up.url, region, credentials });
+  const resourcesVpcConfig = { subnetIds: ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).slice(0, 2).map((s) => s.SubnetId!) };
+  ec2.destroy();
   // The spare keys made at start-up are ready before the first round, as on a `kumo up` that has run a moment.
   await new Promise((r) => setTimeout(r, 4000));
 
@@ -115,7 +119,7 @@ try {
     const kubeconfig = join(dir, `${name}.kubeconfig`);
     const aws = (...args: string[]) => ok('aws', ['--endpoint-url', up.url, '--output', 'json', ...args]);
     const t0 = performance.now();
-    await aws('eks', 'create-cluster', '--name', name, '--role-arn', roleArn, '--resources-vpc-config', 'subnetIds=subnet-1,subnet-2');
+    await aws('eks', 'create-cluster', '--name', name, '--role-arn', roleArn, '--resources-vpc-config', `subnetIds=${resourcesVpcConfig.subnetIds.join(',')}`);
     const t1 = ms(t0);
     await aws('eks', 'wait', 'cluster-active', '--name', name);
     const t2 = ms(t0);

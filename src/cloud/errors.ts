@@ -20,7 +20,17 @@ export type Ec2ErrorCode =
   | 'InvalidVpcID.Malformed'
   | 'InvalidSubnetID.Malformed'
   | 'InvalidGroupId.Malformed'
-  | 'TagLimitExceeded';
+  | 'TagLimitExceeded'
+  | 'MissingParameter'
+  | 'InvalidParameterCombination'
+  | 'InvalidLaunchTemplateName.MalformedException'
+  | 'InvalidLaunchTemplateName.AlreadyExistsException'
+  | 'InvalidLaunchTemplateName.NotFoundException'
+  | 'InvalidLaunchTemplateId.Malformed'
+  | 'InvalidLaunchTemplateId.NotFound'
+  | 'InvalidLaunchTemplateId.VersionNotFound'
+  | 'LaunchTemplateLimitExceeded'
+  | 'VersionLimitExceeded';
 
 export class Ec2ModelError extends Error {
   constructor(readonly code: Ec2ErrorCode, message: string) {

@@ -28,6 +28,9 @@ export const FARGATE_TAINT = { key: COMPUTE_TYPE_LABEL, value: 'fargate', effect
 export const DEFAULT_FARGATE_STARTUP_MS = 30_000;
 /** Where node IPs come from when a profile's subnet has no known CIDR. */
 const FALLBACK_CIDR = '192.168.128.0/17';
+const LOGGING_ANNOTATION = 'Logging';
+const LOGGING_NAMESPACE = 'aws-observability';
+const LOGGING_CONFIGMAP = 'aws-logging';
 const GPU_RESOURCES = [/^nvidia\.com\//, /^amd\.com\/gpu$/, /^aws\.amazon\.com\/neuron/];
 
 export interface FargateNodeSpec {
@@ -48,6 +51,13 @@ export interface FargateNodes {
   has(name: string): boolean;
 }
 
+/** Addresses of the region's subnets (the VPC model in main/): a Fargate pod's ENI takes one. */
+export interface FargateAddresses {
+  /** A free address of the subnet, now taken; undefined when the subnet is full or unknown. */
+  allocate(subnetId: string, owner: string): string | undefined;
+  release(ip: string): void;
+}
+
 export interface FargateEvents {
   event(obj: Obj, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
@@ -59,6 +69,8 @@ export interface FargateSchedulerOptions {
   region: string;
   nodes: FargateNodes;
   events: FargateEvents;
+  /** Without it, addresses are picked from the subnets' CIDRs here (not charged to any VPC model). */
+  addresses?: FargateAddresses;
   onError?: (err: unknown) => void;
 }
 
@@ -195,6 +207,8 @@ export class FargateScheduler {
     if (f) {
       f.timer?.cancel();
       this.inflight.delete(key);
+      // Not launched yet: its address goes back (a launched node's goes with the node).
+      if (!this.opts.nodes.has(f.nodeName)) this.opts.addresses?.release(f.ip);
     }
     this.reported.delete(String(metaOf(pod).uid ?? ''));
     const nodeName = String(rec(pod.spec).nodeName ?? f?.nodeName ?? '');
@@ -209,6 +223,9 @@ export class FargateScheduler {
   }
 
   private async removeNode(name: string): Promise<void> {
+    const node = this.nodesInformer.lister.get(undefined, name);
+    const ip = node ? list(rec(node.status).addresses).find((a) => a.type === 'InternalIP')?.address : undefined;
+    if (typeof ip === 'string') this.opts.addresses?.release(ip);
     if (this.opts.nodes.has(name)) await this.opts.nodes.remove(name);
     else {
       try {
@@ -229,11 +246,12 @@ export class FargateScheduler {
     const mirror = this.mirror();
     const profileName = rec(meta.labels)[FARGATE_PROFILE_LABEL];
     const profile = mirror?.profiles.find((p) => p.name === profileName);
-    if (mirror && !profile) {
+    if (mirror && !profile && typeof profileName === 'string') {
       // The profile was deleted: EKS deletes the pods it scheduled (delete-fargate-profile).
       const f = this.inflight.get(key);
       f?.timer?.cancel();
       this.inflight.delete(key);
+      if (f && !this.opts.nodes.has(f.nodeName)) this.opts.addresses?.release(f.ip);
       try {
         await this.podClient.delete(ns, name, { preconditions: { uid: String(meta.uid) } });
       } catch (err) {
@@ -242,7 +260,12 @@ export class FargateScheduler {
       return;
     }
     if (typeof spec.nodeName === 'string' && spec.nodeName !== '') return;
-    if (!mirror || !profile || this.inflight.has(key)) return;
+    if (!mirror || this.inflight.has(key)) return;
+    if (!profile) {
+      // Given to the Fargate scheduler by hand, without a profile the admission matched.
+      await this.unschedulable(pod, 'Pod not supported on Fargate: the pod does not match any Fargate profile');
+      return;
+    }
     const phase = rec(pod.status).phase;
     if (phase === 'Succeeded' || phase === 'Failed') return;
 
@@ -259,14 +282,31 @@ export class FargateScheduler {
       await this.unschedulable(pod, `Pod not supported on Fargate: ${reasons.join(', ')}`);
       return;
     }
-    const placement = this.place(profile, String(meta.uid ?? key));
+    const placement = this.place(profile, String(meta.uid ?? key), key);
+    if (!placement) {
+      await this.unschedulable(pod, `Pod not supported on Fargate: no free IP address in the subnets of Fargate profile ${profile.name}`);
+      return;
+    }
     const nodeName = fargateNodeName(placement.ip, this.opts.region);
     const annotations = rec(meta.annotations);
-    if (annotations[CAPACITY_PROVISIONED_ANNOTATION] !== size.capacityProvisioned) {
-      await this.podClient.patch(ns, name, 'merge', { metadata: { annotations: { [CAPACITY_PROVISIONED_ANNOTATION]: size.capacityProvisioned } } });
-    }
     const f: InFlight = { uid: String(meta.uid ?? ''), nodeName, ip: placement.ip };
     this.inflight.set(key, f);
+    // Fargate's log router is set up from aws-observability/aws-logging (EKS user guide, fargate-logging).
+    const logging = this.configMaps.lister.get(LOGGING_NAMESPACE, LOGGING_CONFIGMAP)
+      ? { annotation: 'LoggingEnabled', type: 'Normal' as const, reason: 'LoggingEnabled', message: 'Successfully enabled logging for pod' }
+      : { annotation: 'LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND', type: 'Warning' as const, reason: 'LoggingDisabled',
+        message: `Disabled logging because ${LOGGING_CONFIGMAP} configmap was not found. configmap "${LOGGING_CONFIGMAP}" not found` };
+    if (annotations[CAPACITY_PROVISIONED_ANNOTATION] !== size.capacityProvisioned || annotations[LOGGING_ANNOTATION] !== logging.annotation) {
+      try {
+        await this.podClient.patch(ns, name, 'merge', { metadata: { annotations: { [CAPACITY_PROVISIONED_ANNOTATION]: size.capacityProvisioned, [LOGGING_ANNOTATION]: logging.annotation } } });
+        this.opts.events.event(pod, logging.type, logging.reason, logging.message);
+      } catch (err) {
+        this.inflight.delete(key);
+        this.opts.addresses?.release(placement.ip);
+        if (isNotFound(err)) return;
+        throw err;
+      }
+    }
     const startupMs = mirror.startupMs ?? DEFAULT_FARGATE_STARTUP_MS;
     const nodeSpec: FargateNodeSpec = {
       name: nodeName, zone: placement.zone, region: this.opts.region, internalIP: placement.ip,
@@ -287,6 +327,7 @@ export class FargateScheduler {
     const pod = this.pods.lister.get(ns, name);
     if (!pod || String(metaOf(pod).uid) !== f.uid) {
       this.inflight.delete(key);
+      this.opts.addresses?.release(f.ip);
       return;
     }
     await this.opts.nodes.add(spec);
@@ -317,8 +358,11 @@ export class FargateScheduler {
     }
   }
 
-  /** A subnet of the profile (the one with the fewest Fargate nodes) and a free address in it. */
-  private place(profile: FargateProfileView, seed: string): { ip: string; zone: string } {
+  /**
+   * A subnet of the profile (EKS spreads pods over them: the one with the fewest Fargate nodes) and
+   * a free address in it; undefined when every subnet is full.
+   */
+  private place(profile: FargateProfileView, seed: string, owner: string): { ip: string; zone: string } | undefined {
     const used = new Set<number>();
     for (const n of this.nodesInformer.lister.list()) {
       for (const a of list(rec(n.status).addresses)) if (a.type === 'InternalIP' && typeof a.address === 'string') used.add(parseIpv4(a.address) ?? -1);
@@ -330,20 +374,23 @@ export class FargateScheduler {
       const zone = s.availabilityZone ?? `${this.opts.region}${String.fromCharCode(97 + (i % 3))}`;
       let count = 0;
       for (const ip of used) if (ip >= 0 && cidrContainsIp(cidr, ip)) count++;
-      return { cidr, zone, count, i };
+      return { subnetId: s.subnetId, known: s.cidrBlock !== undefined, cidr, zone, count, i };
     }).sort((a, b) => a.count - b.count || a.i - b.i);
     const hash = createHash('sha256').update(seed).digest().readUInt32BE(0);
     for (const c of candidates) {
+      if (this.opts.addresses && c.known) {
+        const ip = this.opts.addresses.allocate(c.subnetId, `fargate:${owner}`);
+        if (ip !== undefined) return { ip, zone: c.zone };
+        continue;
+      }
       // EC2 reserves the first four addresses and the last one of every subnet.
-      const size = 2 ** (32 - c.cidr.prefixLength);
-      const usable = size - 5;
-      if (usable <= 0) continue;
+      const usable = 2 ** (32 - c.cidr.prefixLength) - 5;
       for (let k = 0; k < usable; k++) {
         const ip = (c.cidr.base + 4 + ((hash + k) % usable)) >>> 0;
         if (!used.has(ip)) return { ip: formatIpv4(ip), zone: c.zone };
       }
     }
-    throw new Error(`no free address in the subnets of Fargate profile ${profile.name}`);
+    return undefined;
   }
 
   /** After a restart: Fargate nodes whose pod still exists are run again; the others are removed. */

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { Ec2ModelError } from './errors.js';
 import { instanceType } from './instance-types.js';
-import { cidrContains, cidrContainsIp, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, type Cidr } from './ipv4.js';
+import { cidrContains, cidrContainsIp, cidrsOverlap, formatCidr, formatIpv4, parseCidr, parseIpv4, type Cidr } from './ipv4.js';
 import { SubnetPool, type SubnetPoolState } from './subnet-pool.js';
 import type {
   AvailabilityZone, NetworkInterface, NodeNetwork, PodIpResult, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc,
@@ -405,6 +405,47 @@ export class VpcModel {
     }
     eni.secondaryPrivateIpAddresses.push(ip);
     return this.recordPod(node, eni, ip);
+  }
+
+  /**
+   * Keeps an address a pod on the node is known to hold (ipamd rebuilding its datastore from the
+   * pods on the node after a restart): nothing to do when it is recorded; else it is taken again
+   * on an ENI of the node with room (secondary IP, or the /28 holding it). False when the address
+   * is outside the node's subnet or held by something else.
+   */
+  claimPodIp(instanceId: string, ip: string): boolean {
+    const node = this.requireNode(instanceId);
+    if (ip in node.podIps) return true;
+    const n = parseIpv4(ip);
+    const pool = this.pool(node.subnetId);
+    if (n === undefined || !cidrContainsIp(pool.cidr, n)) return false;
+    const info = instanceType(node.instanceType)!;
+    const slots = info.ipv4PerENI - 1;
+    const enis = node.networkInterfaceIds.map((id) => this.enis.get(id)!);
+    if (node.prefixDelegation) {
+      const holder = enis.find((e) => e.ipv4Prefixes.some((p) => cidrContainsIp(parseCidr(p)!, n)));
+      if (holder) {
+        this.recordPod(node, holder, ip);
+        return true;
+      }
+    }
+    const roomy = enis.find((e) => (node.prefixDelegation ? e.ipv4Prefixes.length : e.secondaryPrivateIpAddresses.length) < slots);
+    const eni = roomy ?? (enis.length < info.maxENIs ? this.createEni(node, enis.length) : undefined);
+    if (!eni) return false;
+    if (node.prefixDelegation) {
+      const base = pool.claimPrefix(n, eni.networkInterfaceId);
+      if (base !== undefined) eni.ipv4Prefixes.push(formatCidr({ base, prefixLength: 28, size: PREFIX_ADDRESSES }));
+      else if (!roomy) this.dropEni(node, eni);
+      if (base === undefined) return false;
+    } else {
+      if (!pool.claim(n, eni.networkInterfaceId)) {
+        if (!roomy) this.dropEni(node, eni);
+        return false;
+      }
+      eni.secondaryPrivateIpAddresses.push(ip);
+    }
+    this.recordPod(node, eni, ip);
+    return true;
   }
 
   private recordPod(node: NodeNetwork, eni: NetworkInterface, ip: string): PodIpResult {

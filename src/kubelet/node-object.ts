@@ -29,6 +29,8 @@ export interface NodeIdentity {
   kubeletVersion?: string;
   /** Labels the node registers with beside the kubelet's own (kubelet --node-labels). */
   extraLabels?: Record<string, string>;
+  /** The node's one pod has the node's own address (a Fargate micro-VM). */
+  podUsesNodeIP?: boolean;
   /** spec.taints the node registers with (kubelet --register-with-taints). */
   taints?: NodeTaint[];
 }
@@ -61,7 +63,7 @@ export function instanceIdFor(seed: number, nodeName: string): string {
 
 export function nodeLabels(id: NodeIdentity): Record<string, string> {
   const arch = kubeArch(id.type);
-  // A machine without an EC2 instance type (Fargate) carries no instance-type labels.
+  // A machine without an EC2 instance type (a Fargate micro-VM) carries no instance-type labels.
   const typed = id.type.name !== '';
   return {
     'beta.kubernetes.io/arch': arch,

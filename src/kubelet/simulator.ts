@@ -8,13 +8,14 @@ import type { KubeClient, Obj } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { DEFAULT_POD_STAGES } from './default-stages.js';
 import { instanceType, type InstanceTypeInfo } from '../cloud/index.js';
-import { NodeIpAllocator, PodRangeAllocator } from './ip-allocator.js';
+import { NodeIpAllocator, PodRangeAllocator, type PodIpRange } from './ip-allocator.js';
 import { logsFor } from './logs.js';
 import type { LogOptions } from './logs.js';
 import { instanceIdFor, privateDnsName, SIMULATED_LABEL } from './node-object.js';
 import type { NodeIdentity, NodeTaint } from './node-object.js';
 import { DEFAULT_INSTANCE_TYPE, nodeResources, requireInstanceType, resourceOptionsOf, type NodeResourceOptions } from './node-resources.js';
 import { PodController } from './pod-controller.js';
+import { networkAddresses, type NodePodAddresses, type PodNetwork } from './pod-network.js';
 import { SimulatedNode } from './simulated-node.js';
 import type { HeartbeatOptions } from './simulated-node.js';
 import type { Stage } from './stages.js';
@@ -40,6 +41,8 @@ export interface NodeSimulatorOptions {
   onError?: (err: unknown, context: string) => void;
   /** nodeInfo.kubeletVersion of nodes added from now on, read at each addNodes (it follows control-plane upgrades). Default KUBELET_VERSION. */
   kubeletVersion?: () => string;
+  /** Pod IPs of nodes attached to a VPC, and the vpc-cni settings of nodes launched; default every node's own 100.64/10 block. */
+  podNetwork?: PodNetwork;
 }
 
 export interface AddNodesOptions {
@@ -67,10 +70,10 @@ export interface AddNodesOptions {
   /** The nodes' names, one per node; default from namePrefix or the InternalIP. */
   names?: string[];
   /**
-   * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures and
-   * no instance-type labels. Overrides instanceType.
+   * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures, no
+   * instance-type labels. Overrides instanceType.
    */
-  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64' };
+  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64'; podUsesNodeIP?: boolean };
 }
 
 /** A machine outside the EC2 catalog (a Fargate micro-VM) in the catalog's shape; its empty name marks it. */
@@ -93,6 +96,8 @@ export class NodeSimulator {
   private readonly nodes = new Map<string, SimulatedNode>();
   private readonly nodeIps = new NodeIpAllocator();
   private readonly podRanges = new PodRangeAllocator();
+  /** The own pod address blocks of nodes without a network attachment. */
+  private readonly ranges = new Map<string, PodIpRange>();
   private readonly zoneIndex = new Map<string, number>();
   private readonly prefixCounters = new Map<string, number>();
   private readonly onError: (err: unknown, context: string) => void;
@@ -161,10 +166,13 @@ export class NodeSimulator {
     const type = o.machine ? machineType(o.machine) : requireInstanceType(o.instanceType ?? DEFAULT_INSTANCE_TYPE);
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
-    const res = nodeResources(type, o.machine ? { ...o.resources, maxPods: o.machine.maxPods } : o.resources);
+    const launchOptions = o.machine ? { ...o.resources, maxPods: o.machine.maxPods } : o.resources;
     for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds], ['names', o.names]] as const) {
       if (list && list.length !== o.count) throw new Error(`${what} must name one value per node: ${list.length} for ${o.count} nodes`);
     }
+    // Nodes launched now follow the vpc-cni settings in force (prefix delegation decides max pods).
+    const network = this.opts.podNetwork;
+    const launched = launchOptions?.prefixDelegation === undefined && !o.machine && o.count > 0 ? await network?.launchSettings?.() : undefined;
     const kubeletVersion = o.kubeletVersion ?? this.opts.kubeletVersion?.();
     const ids: NodeIdentity[] = [];
     const taken = new Set<string>();
@@ -182,12 +190,15 @@ export class NodeSimulator {
       taken.add(name);
       ids.push({
         name, zone, region, internalIP: ip, instanceId: o.instanceIds?.[i] ?? instanceIdFor(this.seed, name), type, kubeletVersion,
-        extraLabels: o.labels, taints: o.taints,
+        extraLabels: o.labels, taints: o.taints, podUsesNodeIP: o.machine?.podUsesNodeIP,
       });
     }
     const made: SimulatedNode[] = [];
     for (const id of ids) {
-      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(res.maxPods));
+      const attached = network?.attachment({ name: id.name, instanceId: id.instanceId });
+      const prefixDelegation = launchOptions?.prefixDelegation ?? attached?.prefixDelegation ?? launched?.prefixDelegation;
+      const res = nodeResources(type, { ...launchOptions, prefixDelegation });
+      const node = new SimulatedNode(this.nodeDeps(), id, res, this.addressesFor(id, res.maxPods, attached !== undefined));
       this.nodes.set(id.name, node);
       made.push(node);
     }
@@ -226,7 +237,8 @@ export class NodeSimulator {
       const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId, type, kubeletVersion };
       // The node keeps the max pods and volume it was launched with.
       const res = nodeResources(type, resourceOptionsOf(obj));
-      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(res.maxPods));
+      const attached = this.opts.podNetwork?.attachment({ name, instanceId }) !== undefined;
+      const node = new SimulatedNode(this.nodeDeps(), id, res, this.addressesFor(id, res.maxPods, attached));
       await node.register();
       this.nodes.set(name, node);
       if (this.started) node.startHeartbeat();
@@ -236,13 +248,27 @@ export class NodeSimulator {
     return names;
   }
 
+  private nodeDeps() {
+    return { client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat };
+  }
+
+  /** The pod network's addresses for an attached node, else a block of its own. */
+  private addressesFor(id: NodeIdentity, maxPods: number, attached: boolean): NodePodAddresses {
+    if (attached && this.opts.podNetwork) return networkAddresses(this.opts.podNetwork, { name: id.name, instanceId: id.instanceId });
+    const range = this.podRanges.allocate(maxPods);
+    this.ranges.set(id.name, range);
+    return range;
+  }
+
   /** Deletes the Node (and its Lease); its pods are left to the pod garbage collector, as upstream. */
   async removeNode(name: string): Promise<void> {
     const node = this.requireNode(name);
     this.pods.pauseNode(name);
     this.nodes.delete(name);
     this.nodeIps.release(node.hostIP);
-    this.podRanges.release(node.podRange);
+    const range = this.ranges.get(name);
+    if (range) this.podRanges.release(range);
+    this.ranges.delete(name);
     await node.remove();
   }
 

@@ -9,19 +9,23 @@ import { openApiV3DocumentJson, openApiV3Index } from '../apiserver/openapi/inde
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { startCustomResources } from '../apiserver/crd/install.js';
 import { decodeProtobufBody } from '../apiserver/protobuf/index.js';
-import { Registry, serializeJSON } from '../apiserver/registry/index.js';
+import { Registry, serializeJSONBytes } from '../apiserver/registry/index.js';
 import { RestHandler } from '../apiserver/server/resource-handler.js';
 import { tableFor } from '../apiserver/tables/index.js';
 import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
 import { RealClock, ScaledClock } from '../util/clock.js';
-import { startClusterRuntime, type ClusterRuntime } from './cluster-runtime.js';
+import { startClusterRuntime, type ClusterRuntime, type ClusterRuntimeOptions } from './cluster-runtime.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
 import { Authenticator, bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { Authenticate, Authorize, AuthorizationAttributes } from '../apiserver/server/deps.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
 import { registryApi, type RulesBefore } from './registry-api.js';
+import { createInProcessClient } from '../client/in-process.js';
+import type { KubeClient } from '../client/types.js';
+import type { NodeSimulator } from '../kubelet/simulator.js';
 
 export interface ApiServerOptions {
   port: number;
@@ -40,6 +44,10 @@ export interface ApiServerOptions {
     instanceType?: string;
     /** Simulated time runs this many times faster than wall time on the cluster side. Default 1. */
     timeScale?: number;
+    /** Pod IPs of VPC-attached nodes (EKS clusters of `kumo up`). */
+    podNetwork?: ClusterRuntimeOptions['podNetwork'];
+    /** Where Fargate nodes take their addresses (the region's VPC model under `kumo up`). */
+    fargateAddresses?: FargateAddresses;
   };
   /** The ServiceAccount token issuer (--service-account-issuer); default DEFAULT_ISSUER. */
   serviceAccountIssuer?: string;
@@ -61,6 +69,10 @@ export interface RunningApiServer {
   serviceAccountTokens: ServiceAccountTokens;
   /** Changes the Kubernetes version /version reports (an EKS control-plane upgrade). */
   setKubernetesVersion(version: string): void;
+  /** The cluster's simulated nodes (managed node groups launch theirs here). */
+  simulator: NodeSimulator;
+  /** An in-process client acting as the given user (no HTTP, no authentication). */
+  inProcessClient(user: { username: string; groups: string[] }, userAgent: string): KubeClient;
   close(): Promise<void>;
 }
 
@@ -109,6 +121,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       region: c.region ?? 'us-east-1',
       instanceType: c.instanceType ?? 'm5.large',
       kubernetesVersion: () => version.gitVersion,
+      podNetwork: c.podNetwork,
+      fargateAddresses: c.fargateAddresses,
     });
   } catch (err) {
     crds.stop();
@@ -161,7 +175,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     },
     resourceWarning: (res) => crHooks.forResource(res)?.warning,
     protobuf: (body) => decodeProtobufBody(body, catalog),
-    serialize: serializeJSON,
+    serialize: serializeJSONBytes,
     onShutdown: (fn) => server.onShutdown(fn),
   });
 
@@ -213,6 +227,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     registry,
     catalog,
     serviceAccountTokens: auth.tokens,
+    simulator: runtime.simulator,
+    inProcessClient: (user, userAgent) => createInProcessClient(registry, catalog, { username: user.username, groups: [...user.groups, 'system:authenticated'] }, userAgent),
     setKubernetesVersion(v: string) {
       Object.assign(version, versionInfo(v));
     },

@@ -13,12 +13,14 @@ import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import { loadOrCreatePki } from '../apiserver/certs/pki.js';
 import { ServiceAccountTokens } from '../apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
+import type { ClusterRuntimeOptions } from './cluster-runtime.js';
 import type { RulesBefore } from './registry-api.js';
 import { seedBootstrapPolicy, SERVICE_ACCOUNT_DIR } from './auth.js';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { RealClock } from '../util/clock.js';
 import { writeFargateMirror } from './fargate-mirror.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, type StorageKind } from './storage.js';
 
 export interface EksRuntimeOptions {
@@ -30,8 +32,12 @@ export interface EksRuntimeOptions {
   nodes: number;
   /** Base URL of the OIDC issuer server (eks-oidc.ts); a cluster's issuer is `${oidcBase}/id/<ID>`. */
   oidcBase: string;
+  /** Pod IPs of the clusters' VPC-attached nodes. */
+  podNetwork?: ClusterRuntimeOptions['podNetwork'];
   /** How long Fargate takes to give a pod its node (clock milliseconds of the cluster). */
   fargateStartupMs?: number;
+  /** The region's subnet addresses Fargate nodes take theirs from. */
+  fargateAddresses?: FargateAddresses;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
   auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean>; rulesBefore?: RulesBefore };
 }
@@ -163,7 +169,10 @@ export class InProcessEksRuntime implements ClusterRuntime {
       storage: this.opts.storage,
       kubernetesVersion: cluster.version,
       serviceAccountIssuer: this.issuerOf(cluster),
-      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`) },
+      cluster: {
+        nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`),
+        podNetwork: this.opts.podNetwork, fargateAddresses: this.opts.fargateAddresses,
+      },
       ...this.opts.auth(cluster.name),
     };
     const port = storedPort(cluster.endpoint);

@@ -41,7 +41,7 @@ export class SchedulingQueue {
    */
   update(pod: PodInfo): void {
     const key = pod.key;
-    const inActive = this.active.find((q) => q.pod.key === key);
+    const inActive = this.activeKeys.has(key) ? this.active.find((q) => q.pod.key === key) : undefined;
     if (inActive) {
       inActive.pod = pod;
       this.heapify();

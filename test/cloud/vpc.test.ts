@@ -228,3 +228,26 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('claimPodIp', () => {
+  test('takes back known pod addresses in secondary-IP and prefix mode, refuses taken or foreign ones', () => {
+    const model = VpcModel.create('us-east-1');
+    const subnetId = model.subnets({ public: false })[0].subnetId;
+    model.attachNode('i-s', { instanceType: 'm5.large', subnetId });
+    model.attachNode('i-p', { instanceType: 'm5.large', subnetId, prefixDelegation: true });
+    const s = model.node('i-s')!;
+    assert.equal(model.claimPodIp('i-s', '192.168.96.200'), true);
+    assert.equal(model.claimPodIp('i-s', '192.168.96.200'), true, 'already recorded');
+    assert.equal(model.claimPodIp('i-p', '192.168.96.200'), false, 'held by the other node');
+    assert.equal(model.claimPodIp('i-s', '10.0.0.5'), false, 'outside the subnet');
+    assert.equal(model.claimPodIp('i-s', s.privateIp), false, 'the ENI address');
+    assert.equal(model.claimPodIp('i-p', '192.168.97.3'), true);
+    assert.equal(model.claimPodIp('i-p', '192.168.97.9'), true);
+    const eni = model.networkInterfaces({ instanceId: 'i-p' })[0];
+    assert.deepEqual(eni.ipv4Prefixes, ['192.168.97.0/28']);
+    // Releasing both gives the /28 back.
+    model.releasePodIp('i-p', '192.168.97.3');
+    model.releasePodIp('i-p', '192.168.97.9');
+    assert.deepEqual(model.networkInterfaces({ instanceId: 'i-p' })[0].ipv4Prefixes, []);
+  });
+});

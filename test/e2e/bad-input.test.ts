@@ -1,8 +1,9 @@
 // Bad requests get the Status upstream sends, and store nothing: malformed JSON, YAML and protobuf,
 // a kind that does not match the endpoint, unknown fields under Strict, a body over 3 MiB, invalid
-// names, labels and quantities, unsupported media types.
+// names and labels (422), malformed quantities (400 at decode), unsupported media types.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import protobuf from 'protobufjs';
 import { apiRequest, startApiServer, type ApiResponse } from '../helpers/apiserver.js';
 
 const CONFIGMAPS = '/api/v1/namespaces/default/configmaps';
@@ -82,19 +83,37 @@ test('bad input gets upstream Status errors and changes nothing', async (t) => {
     assert.equal(await stored(), 0);
   });
 
-  await t.test('invalid names, labels and quantities are 422 Invalid with causes', async () => {
+  await t.test('invalid names and labels are 422 Invalid with causes', async () => {
     const bad = await post(CONFIGMAPS, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name","labels":{"a b":"c"}}}');
     assertStatus(bad, 422, 'Invalid', /^ConfigMap "Bad_Name" is invalid: \[metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of/);
     const causes = bad.json().details.causes.map((c: { field: string; reason: string }) => `${c.reason} ${c.field}`);
     assert.deepEqual(causes, ['FieldValueInvalid metadata.name', 'FieldValueInvalid metadata.labels']);
-    const pod = await post(
-      '/api/v1/namespaces/default/pods',
-      '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"x","resources":{"limits":{"cpu":"abc"}}}]}}',
-    );
-    assert.ok(pod.status === 400 || pod.status === 422, pod.body);
-    assert.match(pod.json().message, /quantities must match the regular expression '\^\(\[\+-\]\?\[0-9\.\]\+\)\(\[eEinumkKMGTP\]\*\[-\+\]\?\[0-9\]\*\)\$'/);
-    assert.equal((await apiRequest(server, 'GET', '/api/v1/namespaces/default/pods')).json().items.length, 0);
     assert.equal(await stored(), 0);
+  });
+
+  await t.test('invalid quantities fail the decode: 400 BadRequest for JSON, YAML and protobuf bodies', async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    const formatWrong = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+    const pod = (cpu: string) => `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"x","resources":{"limits":{"cpu":"${cpu}"}}}]}}`;
+    assertStatus(await post(PODS, pod('abc')), 400, 'BadRequest', `Pod in version "v1" cannot be handled as a Pod: ${formatWrong}`);
+    // The decoder's error wins over unknown fields under Strict (non-strict errors trump strict ones).
+    assertStatus(await post(`${PODS}?fieldValidation=Strict`, pod('192i').replace('"spec":{', '"spec":{"colour":1,')), 400, 'BadRequest', 'Pod in version "v1" cannot be handled as a Pod: unable to parse quantity\'s suffix');
+    const yaml = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers:\n      - name: c\n        image: x\n        resources: {requests: {memory: 1GB}}\n';
+    assertStatus(await post('/apis/apps/v1/namespaces/default/deployments', yaml, 'application/yaml'), 400, 'BadRequest', `Deployment in version "v1" cannot be handled as a Deployment: ${formatWrong}`);
+    // A ResourceQuota as client-go sends it: "k8s\0" + runtime.Unknown{typeMeta, raw}, spec.hard[cpu] = "abc".
+    const W = protobuf.Writer;
+    const quantity = W.create().uint32((1 << 3) | 2).string('abc').finish();
+    const entry = W.create().uint32((1 << 3) | 2).string('cpu').uint32((2 << 3) | 2).bytes(quantity).finish();
+    const spec = W.create().uint32((1 << 3) | 2).bytes(entry).finish();
+    const meta = W.create().uint32((1 << 3) | 2).string('q').finish();
+    const quota = W.create().uint32((1 << 3) | 2).bytes(meta).uint32((2 << 3) | 2).bytes(spec).finish();
+    const typeMeta = W.create().uint32((1 << 3) | 2).string('v1').uint32((2 << 3) | 2).string('ResourceQuota').finish();
+    const unknown = W.create().uint32((1 << 3) | 2).bytes(typeMeta).uint32((2 << 3) | 2).bytes(quota).finish();
+    const body = Buffer.concat([Buffer.from('k8s\0', 'binary'), unknown]);
+    assertStatus(await post('/api/v1/namespaces/default/resourcequotas', body, 'application/vnd.kubernetes.protobuf'), 400, 'BadRequest', `ResourceQuota in version "v1" cannot be handled as a ResourceQuota: ${formatWrong}`);
+    assert.equal((await apiRequest(server, 'GET', PODS)).json().items.length, 0);
+    assert.equal((await apiRequest(server, 'GET', '/apis/apps/v1/namespaces/default/deployments')).json().items.length, 0);
+    assert.equal((await apiRequest(server, 'GET', '/api/v1/namespaces/default/resourcequotas')).json().items.length, 0);
   });
 
   await t.test('media types, methods and paths the server does not serve', async () => {

@@ -1,5 +1,6 @@
 // Authentication and RBAC through kubectl: whoami, can-i, ServiceAccount tokens from
-// `kubectl create token`, Forbidden in upstream's words, and access granted by a RoleBinding.
+// `kubectl create token`, Forbidden in upstream's words, access granted by a RoleBinding, and review
+// kinds created from files (validated by kubectl against /openapi/v2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectl, run, startApiServer } from '../helpers/apiserver.js';
@@ -52,6 +53,23 @@ test('kubectl auth against kumo apiserver', async (t) => {
     const revoked = await asBot(['-n', 'team', 'get', 'pods']);
     assert.notEqual(revoked.code, 0);
     assert.match(revoked.stderr, /Unauthorized/);
+  });
+
+  await t.test('create -f of review kinds validates against /openapi/v2 (they have no PATCH in v3) with no extra flags', async () => {
+    const review = JSON.parse(await kubectl(server, ['create', '-f', '-', '-o', 'json'], { input: 'apiVersion: authentication.k8s.io/v1\nkind: TokenReview\nspec:\n  token: not-a-token\n' }));
+    assert.equal(review.kind, 'TokenReview');
+    assert.equal(review.status.authenticated, undefined);
+    assert.equal(review.status.error, 'invalid bearer token');
+    const sar = JSON.parse(
+      await kubectl(server, ['create', '-f', '-', '-o', 'json'], {
+        input: 'apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n  user: jane\n  groups: [system:masters]\n  resourceAttributes: {verb: delete, resource: nodes}\n',
+      }),
+    );
+    assert.equal(sar.status.allowed, true);
+    // kubectl validates these client-side against the v2 definitions, as it does with kube-apiserver.
+    const bad = await run(server, 'kubectl', ['create', '-f', '-'], { input: 'apiVersion: authentication.k8s.io/v1\nkind: TokenReview\nspec:\n  tokn: x\n' });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /unknown field "tokn" in io\.k8s\.api\.authentication\.v1\.TokenReviewSpec/);
   });
 
   await t.test('impersonation with --as is checked by RBAC', async () => {

@@ -66,7 +66,8 @@ test('kumo up: Fargate profiles from the aws CLI and Fargate pods under kubectl'
   };
 
   // The VPC: public and private subnets, told apart by MapPublicIpOnLaunch.
-  const subnets = (await aws(['ec2', 'describe-subnets'])).Subnets as { SubnetId: string; MapPublicIpOnLaunch: boolean; CidrBlock: string }[];
+  type SubnetView = { SubnetId: string; MapPublicIpOnLaunch: boolean; CidrBlock: string; AvailableIpAddressCount: number };
+  const subnets = (await aws(['ec2', 'describe-subnets'])).Subnets as SubnetView[];
   const privateSubnets = subnets.filter((s) => !s.MapPublicIpOnLaunch);
   const publicSubnets = subnets.filter((s) => s.MapPublicIpOnLaunch);
   assert.equal(privateSubnets.length, 3);
@@ -170,7 +171,12 @@ spec:
   assert.ok(node.metadata.labels['topology.kubernetes.io/zone'].startsWith('us-east-1'));
   assert.deepEqual(node.spec.taints, [{ key: 'eks.amazonaws.com/compute-type', value: 'fargate', effect: 'NoSchedule' }]);
   const ip = node.status.addresses.find((a: { type: string }) => a.type === 'InternalIP').address as string;
-  assert.ok(privateSubnets.some((s) => inCidr(ip, s.CidrBlock)), `${ip} is in a private subnet`);
+  assert.equal(running.status.podIP, ip, 'a Fargate pod has its node\'s address');
+  const homeSubnet = privateSubnets.find((s) => inCidr(ip, s.CidrBlock));
+  assert.ok(homeSubnet, `${ip} is in a private subnet`);
+  // The pod's ENI took the address from the subnet (EC2's AvailableIpAddressCount).
+  const now = ((await aws(['ec2', 'describe-subnets', '--subnet-ids', homeSubnet.SubnetId])).Subnets as SubnetView[])[0];
+  assert.ok(now.AvailableIpAddressCount < homeSubnet.AvailableIpAddressCount, `${now.AvailableIpAddressCount} < ${homeSubnet.AvailableIpAddressCount}`);
   assert.equal(node.status.conditions.find((c: { type: string }) => c.type === 'Ready').status, 'True');
 
   // A pod of the namespace without the label goes to the EC2 nodes.

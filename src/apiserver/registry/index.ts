@@ -7,4 +7,4 @@ export type { UpdatePlan, UpdateResult } from './writer.js';
 export { INITIAL_EVENTS_END } from './watch.js';
 export { DEFAULT_SERVICE_NETWORK } from './service-addresses.js';
 export type { ServiceNetwork } from './service-addresses.js';
-export { serializeJSON } from '../watchcache/index.js';
+export { serializeJSON, serializeJSONBytes } from '../watchcache/index.js';

@@ -9,7 +9,7 @@ import { ignoreManagedFieldsTimestamps, updateManagedFields } from '../apply/ind
 import { applyDefaults, generateJobSelector } from '../defaults/index.js';
 import { validateObject } from '../validation/index.js';
 import type { ResourceDef } from '../schema/types.js';
-import { decodeKv, encodeValue, objectKey } from '../watchcache/index.js';
+import { decodeKv, encodeValue, objectKey, resourceId } from '../watchcache/index.js';
 import type { AdmissionAttributes } from '../admission/types.js';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate } from '../crd/crd-validation.js';
 import { defaultCrd } from '../crd/strategy.js';
@@ -121,12 +121,20 @@ async function runAdmissionPhase(ctx: RegistryContext, phase: 'admit' | 'validat
   for (const plugin of ctx.admission.plugins) await plugin[phase]?.(attrs, ctx.admission.lookup);
 }
 
-/** NamespaceLifecycle admission: the namespace must exist and not be terminating. */
+/**
+ * NamespaceLifecycle admission: the namespace must exist and not be terminating. Like upstream's
+ * plugin it reads the namespace from the cache (its informer), and looks it up in storage only
+ * when the cache does not have it (a namespace created a moment ago).
+ */
 async function admitNamespace(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, name: string): Promise<void> {
   if (!res.namespaced || !namespace) return;
-  const kv = await ctx.store.get(objectKey(ctx.store.prefix, NAMESPACES, undefined, namespace));
-  if (!kv) throw notFound('', 'namespaces', namespace);
-  const ns = decodeKv(kv);
+  const key = objectKey(ctx.store.prefix, NAMESPACES, undefined, namespace);
+  let ns: Readonly<ApiObject> | undefined = ctx.hub.cache(resourceId('', 'namespaces')).get(key)?.object;
+  if (!ns) {
+    const kv = await ctx.store.get(key);
+    if (!kv) throw notFound('', 'namespaces', namespace);
+    ns = decodeKv(kv);
+  }
   const phase = isObject(ns.status) ? ns.status.phase : undefined;
   if (phase === 'Terminating') throw forbidden(res.group, res.resource, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
 }

@@ -13,6 +13,7 @@ import { toPartialObjectMetadata, toPartialObjectMetadataList } from './partial-
 import { deleteQuery, listQuery, writeQuery } from './query-options.js';
 import type { Obj, PatchKind, ResourceApi, TableBuilder, Target, WriteContext } from './resource-api.js';
 import { notFoundPath, unsupportedMediaTypes, writeBody, writeObject as writeWith, type Serialize } from './respond.js';
+import { checkQuantities } from './quantities.js';
 import { streamWatch } from './watch-stream.js';
 
 const PATCH_CONTENT_TYPES: Record<string, PatchKind> = {
@@ -111,13 +112,13 @@ export class RestHandler implements ResourceHandler {
   }
 
   /**
-   * Writes `body` in the negotiated representation. Objects from the registry go through its
-   * serializer (which reuses their cached JSON); transformed ones (Table, metadata) are new
-   * objects, for which the native JSON.stringify is several times faster.
+   * Writes `body` in the negotiated representation through the registry's serializer, which
+   * reuses the cached JSON of stored objects (and of Table rows) and hands anything else to the
+   * native JSON.stringify.
    */
   private respond(ctx: RequestContext, code: number, res: ResourceDef, body: Obj, n: { encoding: 'json' | 'yaml'; representation: Representation }, list: boolean): void {
     const out = this.represent(ctx, res, body, n.representation, list);
-    writeWith(ctx.res, code, out, n.encoding, n.representation.as === 'object' ? this.serialize : JSON.stringify);
+    writeWith(ctx.res, code, out, n.encoding, this.serialize);
   }
 
   private negotiate(ctx: RequestContext, list: boolean) {
@@ -167,10 +168,13 @@ export class RestHandler implements ResourceHandler {
     };
   }
 
-  private async readObject(ctx: RequestContext, expected: ExpectedKind): Promise<Obj> {
+  /** Decodes a create/update body; `typeRef` is the struct type whose quantities the decoder parses. */
+  private async readObject(ctx: RequestContext, expected: ExpectedKind, typeRef: string | undefined): Promise<Obj> {
     const format = objectBodyFormat(ctx.req.headers['content-type'] as string | undefined);
     const body = await readBody(ctx.req);
-    return decodeObject(body, format, expected, this.opts.protobuf);
+    const obj = decodeObject(body, format, expected, this.opts.protobuf);
+    if (typeRef) checkQuantities(this.opts.catalog, typeRef, obj);
+    return obj;
   }
 
   private async get(ctx: RequestContext, t: Target): Promise<void> {
@@ -230,14 +234,14 @@ export class RestHandler implements ResourceHandler {
       transform,
       onShutdown: this.opts.onShutdown,
       contentType: 'application/json',
-      serialize: representation.as === 'object' ? this.serialize : JSON.stringify,
+      serialize: this.serialize,
     });
   }
 
   private async create(ctx: RequestContext, t: Target): Promise<void> {
     const n = this.negotiate(ctx, false);
     const q = writeQuery(ctx.url.searchParams, 'CreateOptions');
-    const obj = await this.readObject(ctx, t.res);
+    const obj = await this.readObject(ctx, t.res, t.res.typeRef);
     checkNamespace(obj, t);
     const wctx = this.writeContext(ctx, q);
     const created = await this.opts.api.create(t, obj, wctx);
@@ -248,7 +252,7 @@ export class RestHandler implements ResourceHandler {
   private async update(ctx: RequestContext, t: Target): Promise<void> {
     const n = this.negotiate(ctx, false);
     const q = writeQuery(ctx.url.searchParams, 'UpdateOptions');
-    const obj = await this.readObject(ctx, t.res);
+    const obj = await this.readObject(ctx, t.res, t.res.typeRef);
     checkNamespace(obj, t);
     checkName(obj, ctx.info.name);
     const wctx = this.writeContext(ctx, q);
@@ -308,6 +312,8 @@ export class RestHandler implements ResourceHandler {
     const verb = info.verb;
     if (!facts.verbs.includes(verb)) throw methodNotSupported();
     const expected: ExpectedKind = { group: facts.group, version: facts.version, kind: facts.kind };
+    // status (and other subresources of the object's own kind) carry the whole object.
+    const sameKind = facts.group === t.res.group && facts.version === t.res.version && facts.kind === t.res.kind;
     switch (verb) {
       case 'get': {
         const out = await this.opts.api.getSubresource(t, info.name, sub, ctx.url.searchParams, ctx.user);
@@ -318,7 +324,7 @@ export class RestHandler implements ResourceHandler {
       case 'create': {
         const n = this.negotiate(ctx, false);
         const q = writeQuery(ctx.url.searchParams, 'CreateOptions');
-        const obj = await this.readObject(ctx, expected);
+        const obj = await this.readObject(ctx, expected, sameKind ? t.res.typeRef : undefined);
         const wctx = this.writeContext(ctx, q, sub);
         const out = await this.opts.api.createSubresource(t, info.name, sub, obj, wctx);
         setWarnings(ctx, wctx.warnings);
@@ -328,7 +334,7 @@ export class RestHandler implements ResourceHandler {
       case 'update': {
         const n = this.negotiate(ctx, false);
         const q = writeQuery(ctx.url.searchParams, 'UpdateOptions');
-        const obj = await this.readObject(ctx, expected);
+        const obj = await this.readObject(ctx, expected, sameKind ? t.res.typeRef : undefined);
         checkName(obj, info.name);
         const wctx = this.writeContext(ctx, q, sub);
         const result = await this.opts.api.updateSubresource(t, info.name, sub, obj, wctx);

@@ -15,11 +15,13 @@ export function writeBody(res: Res, code: number, contentType: string, body: str
   res.end(body);
 }
 
-/** Turns a value into JSON text; the registry's serializer reuses cached text of stored objects. */
-export type Serialize = (value: unknown) => string;
+/** Turns a value into JSON text or its UTF-8 bytes; the registry's serializer reuses cached text of stored objects. */
+export type Serialize = (value: unknown) => string | Buffer;
+
+const jsonText = (json: string | Buffer): string => (typeof json === 'string' ? json : json.toString('utf8'));
 
 export function writeObject(res: Res, code: number, obj: unknown, encoding: Encoding = 'json', serialize: Serialize = JSON.stringify): void {
-  if (encoding === 'yaml') writeBody(res, code, 'application/yaml', yamlStringify(JSON.parse(serialize(obj))));
+  if (encoding === 'yaml') writeBody(res, code, 'application/yaml', yamlStringify(JSON.parse(jsonText(serialize(obj)))));
   else writeBody(res, code, 'application/json', serialize(obj));
 }
 

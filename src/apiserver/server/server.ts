@@ -11,7 +11,7 @@ import type { AuthorizationAttributes, RequestContext, RequestUser, ServerDeps }
 import { serveHealth } from './health.js';
 import type { Req, Res } from './http-types.js';
 import { negotiateDiscovery } from './media.js';
-import { serveOpenApiV3 } from './openapi-routes.js';
+import { serveOpenApiV2, serveOpenApiV3 } from './openapi-routes.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { notFoundPath, writeBody, writeError, writeObject } from './respond.js';
 
@@ -153,6 +153,10 @@ export class ApiServer {
     if (segments[0] === 'openapi') {
       if (segments[1] === 'v3') {
         serveOpenApiV3(this.deps.openapi, req, res, path, url.searchParams);
+        return;
+      }
+      if (segments[1] === 'v2' && segments.length === 2) {
+        serveOpenApiV2(this.deps.openapi, req, res);
         return;
       }
       throw notFoundPath();

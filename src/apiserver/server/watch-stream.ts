@@ -17,7 +17,7 @@ export interface WatchStreamOptions {
   onShutdown?: (fn: () => void) => () => void;
   contentType?: string;
   /** JSON encoder of the event objects (default JSON.stringify). */
-  serialize?: (value: unknown) => string;
+  serialize?: (value: unknown) => string | Buffer;
 }
 
 /**
@@ -41,8 +41,8 @@ export async function streamWatch(req: Req, res: Res, controller: AbortControlle
       if (controller.signal.aborted) break;
       const object = opts.transform ? opts.transform(event, index) : event.object;
       index++;
-      const line = `{"type":${JSON.stringify(event.type)},"object":${(opts.serialize ?? JSON.stringify)(object)}}\n`;
-      if (!(res as { write(chunk: string): boolean }).write(line)) {
+      const line = eventLine(event.type, object, opts.serialize ?? JSON.stringify);
+      if (!(res as { write(chunk: string | Buffer): boolean }).write(line)) {
         await new Promise<void>((resolve) => {
           const done = () => {
             res.off('drain', done);
@@ -69,3 +69,24 @@ export async function streamWatch(req: Req, res: Res, controller: AbortControlle
     if (!res.writableEnded) res.end();
   }
 }
+
+/** `{"type":"ADDED","object":{...}}` and a newline, as text or bytes (whichever the serializer gives). */
+function eventLine(type: string, object: unknown, serialize: (value: unknown) => string | Buffer): string | Buffer {
+  // Frozen objects are the watch cache's, shared by every watcher of the event: encode the line once.
+  const shared = object !== null && typeof object === 'object' && Object.isFrozen(object);
+  const memo = shared ? lines.get(object) : undefined;
+  if (memo && memo.type === type && memo.serialize === serialize) return memo.line;
+  const line = encodeLine(type, object, serialize);
+  if (shared) lines.set(object as object, { type, serialize, line });
+  return line;
+}
+
+const lines = new WeakMap<object, { type: string; serialize: unknown; line: string | Buffer }>();
+
+function encodeLine(type: string, object: unknown, serialize: (value: unknown) => string | Buffer): string | Buffer {
+  const json = serialize(object);
+  if (typeof json === 'string') return `{"type":${JSON.stringify(type)},"object":${json}}\n`;
+  return Buffer.concat([Buffer.from(`{"type":${JSON.stringify(type)},"object":`), json, LINE_END]);
+}
+
+const LINE_END = Buffer.from('}\n');

@@ -32,8 +32,60 @@ export const has = (o: unknown, ...path: string[]): boolean => {
   return v !== undefined && v !== null;
 };
 
+/**
+ * How far the durations printed while computing a row may move before one of them prints
+ * differently: milliseconds before and after the current value. Set by trackDurations.
+ */
+let slack: { before: number; after: number } | undefined;
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** The step in which humanDuration's text changes at `ms` (each band's edge is a multiple of the band below's step). */
+function durationStep(ms: number): number {
+  if (ms < 10 * MINUTE) return SECOND;
+  if (ms < 8 * HOUR) return MINUTE;
+  if (ms < 8 * DAY) return HOUR;
+  if (ms < 8 * 365 * DAY) return DAY;
+  return 365 * DAY;
+}
+
+function noteDuration(ms: number): void {
+  if (!slack) return;
+  if (!(ms >= 0) || !Number.isFinite(ms)) {
+    slack.before = slack.after = 0;
+    return;
+  }
+  const step = durationStep(ms);
+  const low = Math.floor(ms / step) * step;
+  slack.before = Math.min(slack.before, ms - low);
+  slack.after = Math.min(slack.after, low + step - ms);
+}
+
+/**
+ * Runs `fn` and reports for how long around now every duration it printed with humanDuration
+ * keeps its text: the result may be reused while the clock stays in [now - before, now + after).
+ */
+export function trackDurations<T>(fn: () => T): { value: T; before: number; after: number } {
+  const outer = slack;
+  const mine = (slack = { before: Infinity, after: Infinity });
+  try {
+    const value = fn();
+    return { value, before: mine.before, after: mine.after };
+  } finally {
+    slack = outer;
+    if (outer) {
+      outer.before = Math.min(outer.before, mine.before);
+      outer.after = Math.min(outer.after, mine.after);
+    }
+  }
+}
+
 /** duration.HumanDuration: ~2-3 significant figures, e.g. 45s, 5m3s, 3h20m, 2d4h, 1y20d. */
 export function humanDuration(ms: number): string {
+  noteDuration(ms);
   const seconds = Math.trunc(ms / 1000);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';

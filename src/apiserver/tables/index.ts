@@ -4,7 +4,8 @@
 import type { Clock } from '../../util/clock.js';
 import { builtinResources } from '../schema/resources.js';
 import type { Obj } from './format.js';
-import { get, isObj, since, timeOf } from './format.js';
+import { get, isObj, since, timeOf, trackDurations } from './format.js';
+import { cachedJson, deepFreeze, rememberJson } from '../watchcache/index.js';
 import type { ColumnDefinition, RowCondition } from './printers.js';
 import { PRINTERS } from './printers.js';
 
@@ -129,10 +130,53 @@ function converterFor(group: string, resource: string, opts: TableOptions): Conv
   };
 }
 
+/** The PartialObjectMetadata of each frozen (watch cache) object, built and serialized once. */
+const metadataRows = new WeakMap<object, Record<string, unknown>>();
+
 function rowObject(o: Obj, include: 'None' | 'Metadata' | 'Object'): Record<string, unknown> | null {
   if (include === 'None') return null;
   if (include === 'Object') return o;
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: isObj(o.metadata) ? o.metadata : {} };
+  const frozen = Object.isFrozen(o);
+  const known = frozen ? metadataRows.get(o) : undefined;
+  if (known) return known;
+  const partial = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: isObj(o.metadata) ? o.metadata : {} };
+  if (frozen) {
+    deepFreeze(partial);
+    rememberJson(partial, JSON.stringify(partial));
+    metadataRows.set(o, partial);
+  }
+  return partial;
+}
+
+/**
+ * Rows of frozen (watch cache) objects by converter and row shape: an object revision's row is
+ * built and serialized once, and reused while the clock stays where every age it prints keeps
+ * its text. Rows handed out are frozen.
+ */
+const rowCache = new WeakMap<object, Map<string, { from: number; until: number; row: TableRow }>>();
+
+function buildRow(converter: Converter, o: Obj, now: number, include: 'None' | 'Metadata' | 'Object', keep: boolean[] | undefined): TableRow {
+  const { cells, conditions } = converter.row(o, now);
+  const row: TableRow = { cells: keep ? cells.filter((_, i) => keep[i] ?? true) : cells, object: rowObject(o, include) };
+  if (conditions?.length) row.conditions = conditions;
+  return row;
+}
+
+function cachedRow(converter: Converter, key: string, o: Obj, now: number, include: 'None' | 'Metadata' | 'Object', keep: boolean[] | undefined): TableRow {
+  let byKey = rowCache.get(o);
+  const hit = byKey?.get(key);
+  if (hit && hit.from <= now && now < hit.until) return hit.row;
+  const { value: row, before, after } = trackDurations(() => buildRow(converter, o, now, include, keep));
+  deepFreeze(row);
+  // The same text JSON.stringify(row) gives, with the metadata's cached text spliced in.
+  const objectJson = row.object ? cachedJson(row.object) : 'null';
+  if (objectJson !== undefined) {
+    const conditions = row.conditions ? `,"conditions":${JSON.stringify(row.conditions)}` : '';
+    rememberJson(row, `{"cells":${JSON.stringify(row.cells)},"object":${objectJson}${conditions}}`);
+  }
+  if (!byKey) rowCache.set(o, (byKey = new Map()));
+  byKey.set(key, { from: now - before, until: now + after, row });
+  return row;
 }
 
 /** The Table for a list (or a single object) of one resource. */
@@ -141,12 +185,11 @@ export function tableFor(group: string, resource: string, objects: Record<string
   const converter = converterFor(group, resource, opts);
   const include = opts.includeObject ?? 'Metadata';
   const keep = opts.wide === false ? converter.columns.map((c) => c.priority === 0) : undefined;
-  const rows: TableRow[] = objects.map((o) => {
-    const { cells, conditions } = converter.row(o, now);
-    const row: TableRow = { cells: keep ? cells.filter((_, i) => keep[i] ?? true) : cells, object: rowObject(o, include) };
-    if (conditions?.length) row.conditions = conditions;
-    return row;
-  });
+  // Custom printer columns come with the request; built-in converters are the same for every request.
+  const cacheKey = opts.printerColumns?.length ? undefined : `${group}/${resource}/${include}/${keep ? 'narrow' : 'wide'}`;
+  const rows: TableRow[] = objects.map((o) =>
+    cacheKey !== undefined && Object.isFrozen(o) ? cachedRow(converter, cacheKey, o, now, include, keep) : buildRow(converter, o, now, include, keep),
+  );
   const metadata: Table['metadata'] = {};
   const rv = opts.resourceVersion ?? (objects.length === 1 ? (get(objects[0], 'metadata', 'resourceVersion') as string | undefined) : undefined);
   if (rv !== undefined) metadata.resourceVersion = rv;

@@ -4,8 +4,12 @@
 // of vpc-actions.ts.
 import { Ec2ModelError, instanceType, listInstanceTypes, type InstanceTypeInfo, type SecurityGroupRule, type VpcModel } from '../../cloud/index.js';
 import { AwsError } from '../errors.js';
+import { instanceActions, type InstanceSource } from './instances.js';
 import { ec2ErrorResponse, ec2Response, filters, numberedList, type Ec2Xml, type Params } from './protocol.js';
 import { applyFilters, byIds, tagFields, tagSet, type Item } from './shapes.js';
+import type { Clock } from '../../util/clock.js';
+import { launchTemplateActions, launchTemplateTagTarget } from './launch-template-actions.js';
+import type { LaunchTemplateStore } from './launch-template-store.js';
 import { subnetXml, vpcActions, vpcXml, type TagTarget } from './vpc-actions.js';
 
 export interface Ec2ServiceOptions {
@@ -16,11 +20,19 @@ export interface Ec2ServiceOptions {
   saveModel?(region: string): Promise<void>;
   /** Further resources CreateTags/DeleteTags reach. */
   taggables?: TagTarget[];
+  /** The regions' launch templates; without them the launch template actions are not served. */
+  launchTemplates?: Pick<LaunchTemplateStore, 'model' | 'save'>;
+  /** Creation times of launch templates. */
+  clock?: Clock;
+  /** Node-group instances (DescribeInstances, TerminateInstances); none when absent. */
+  instances?: InstanceSource;
 }
 
 export interface Ec2CallContext {
   requestId: string;
   region: string;
+  /** The caller's ARN (a launch template's createdBy). */
+  callerArn?: string;
 }
 
 /** One EC2 call's answer: the HTTP status and the XML document, success or error. */
@@ -66,8 +78,13 @@ function instanceTypeXml(t: InstanceTypeInfo): Item {
 export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
   const notFound = (code: string, what: string) => (id: string) => new AwsError(code, `The ${what} '${id}' does not exist`, 400);
 
+  const lts = opts.launchTemplates;
+  const ltContext = lts && opts.clock && { templates: (region: string) => lts.model(region), save: (region: string, id: string) => lts.save(region, id), clock: opts.clock, accountId: opts.accountId };
+  const taggables = [...(ltContext ? [launchTemplateTagTarget(ltContext)] : []), ...(opts.taggables ?? [])];
   const actions: Record<string, (p: Params, ctx: Ec2CallContext) => Item | Promise<Item>> = {
-    ...vpcActions({ model: opts.model, accountId: opts.accountId, save: async (region) => opts.saveModel?.(region), taggables: opts.taggables }),
+    ...vpcActions({ model: opts.model, accountId: opts.accountId, save: async (region) => opts.saveModel?.(region), taggables }),
+    ...(ltContext ? launchTemplateActions(ltContext) : {}),
+    ...instanceActions(opts.instances, opts.accountId),
     DescribeAvailabilityZones(p, ctx) {
       const zones = opts.model(ctx.region).availabilityZones();
       let picked = byIds(zones, numberedList(p, 'ZoneName'), (z) => z.zoneName, (id) => new AwsError('InvalidParameterValue', `Invalid availability zone: [${id}]`, 400));
@@ -139,6 +156,8 @@ export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
       try {
         const fn = actions[action];
         if (!fn || !Object.hasOwn(actions, action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
+        // Permission was checked by the endpoint; a dry run stops here (EC2 API reference, DryRun).
+        if (params.DryRun === 'true') throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
         return { status: 200, body: ec2Response(action, ctx.requestId, await fn(params, ctx)) };
       } catch (err) {
         if (err instanceof AwsError) return { status: err.status, body: ec2ErrorResponse(err.code, err.message, ctx.requestId) };

@@ -2,6 +2,7 @@
 // so `kumo up` finds it all again after a restart.
 import { createHash } from 'node:crypto';
 import type { AccessEntry, AssociatedAccessPolicy, Cluster, EksStateStore, FargateProfile, OidcIdentityProviderConfig, Update } from './model.js';
+import type { Nodegroup, NodegroupVersionTarget } from './nodegroup-model.js';
 
 export interface StoredCluster {
   cluster: Cluster;
@@ -16,13 +17,22 @@ export type ClusterChange =
   | { kind: 'version'; version: string; platformVersion: string }
   | { kind: 'config'; patch: Partial<Cluster> }
   | { kind: 'idp-associate'; configName: string }
-  | { kind: 'idp-disassociate'; configName: string };
+  | { kind: 'idp-disassociate'; configName: string }
+  /** A node group's update: its runtime finishes it (nodegroups.ts), not the cluster's timer. */
+  | { kind: 'nodegroup-config'; patch: Partial<Nodegroup> }
+  | { kind: 'nodegroup-version'; target: NodegroupVersionTarget };
 
 export interface StoredUpdate {
   clusterName: string;
   update: Update;
   change: ClusterChange;
   dueAt: number;
+  /** Set for a node group's update (DescribeUpdate/ListUpdates with nodegroupName). */
+  nodegroupName?: string;
+}
+
+export interface StoredNodegroup {
+  nodegroup: Nodegroup;
 }
 
 export interface StoredAccessEntry {
@@ -46,7 +56,7 @@ export interface StoredToken {
   response: unknown;
 }
 
-const K = { cluster: 'ekscluster', update: 'eksupdate', entry: 'eksaccessentry', idp: 'eksidpconfig', token: 'ekstoken', fargate: 'eksfargateprofile' } as const;
+const K = { cluster: 'ekscluster', update: 'eksupdate', entry: 'eksaccessentry', idp: 'eksidpconfig', token: 'ekstoken', fargate: 'eksfargateprofile', nodegroup: 'eksnodegroup' } as const;
 
 /** Canonical JSON (sorted keys) hashed: what "the same parameters" means for idempotency tokens. */
 export function paramsHash(value: unknown): string {
@@ -68,6 +78,8 @@ export class EksState {
   readonly tokens = new Map<string, StoredToken>();
   /** Per cluster, keyed by profile name. */
   readonly fargateProfiles = new Map<string, Map<string, StoredFargateProfile>>();
+  /** Per cluster, keyed by node group name. */
+  readonly nodegroups = new Map<string, Map<string, StoredNodegroup>>();
 
   constructor(private readonly store: EksStateStore) {}
 
@@ -79,6 +91,27 @@ export class EksState {
     for (const i of await this.store.list<StoredIdp>(K.idp)) this.clusterIdps(i.config.clusterName).set(i.config.identityProviderConfigName, i);
     for (const t of await this.store.list<StoredToken>(K.token)) this.tokens.set(t.id, t);
     for (const f of await this.store.list<StoredFargateProfile>(K.fargate)) this.clusterFargateProfiles(f.profile.clusterName).set(f.profile.fargateProfileName, f);
+    for (const n of await this.store.list<StoredNodegroup>(K.nodegroup)) this.clusterNodegroups(n.nodegroup.clusterName).set(n.nodegroup.nodegroupName, n);
+  }
+
+  clusterNodegroups(name: string): Map<string, StoredNodegroup> {
+    let m = this.nodegroups.get(name);
+    if (!m) this.nodegroups.set(name, (m = new Map()));
+    return m;
+  }
+  async putNodegroup(n: StoredNodegroup): Promise<void> {
+    this.clusterNodegroups(n.nodegroup.clusterName).set(n.nodegroup.nodegroupName, n);
+    await this.store.put(K.nodegroup, `${n.nodegroup.clusterName}/${n.nodegroup.nodegroupName}`, n);
+  }
+  async deleteNodegroup(cluster: string, name: string): Promise<void> {
+    this.clusterNodegroups(cluster).delete(name);
+    await this.store.delete(K.nodegroup, `${cluster}/${name}`);
+    const kept: StoredUpdate[] = [];
+    for (const u of this.updates.get(cluster) ?? []) {
+      if (u.nodegroupName === name) await this.store.delete(K.update, `${cluster}/${u.update.id}`);
+      else kept.push(u);
+    }
+    if (this.updates.has(cluster)) this.updates.set(cluster, kept);
   }
 
   clusterUpdates(name: string): StoredUpdate[] {
@@ -149,6 +182,8 @@ export class EksState {
     for (const arn of this.entries.get(name)?.keys() ?? []) await this.store.delete(K.entry, `${name}/${arn}`);
     for (const n of this.idps.get(name)?.keys() ?? []) await this.store.delete(K.idp, `${name}/${n}`);
     for (const n of this.fargateProfiles.get(name)?.keys() ?? []) await this.store.delete(K.fargate, `${name}/${n}`);
+    for (const n of this.nodegroups.get(name)?.keys() ?? []) await this.store.delete(K.nodegroup, `${name}/${n}`);
+    this.nodegroups.delete(name);
     for (const id of [...this.tokens.keys()]) {
       if (id.startsWith(`${name}/`)) {
         this.tokens.delete(id);

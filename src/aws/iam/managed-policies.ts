@@ -239,6 +239,29 @@ const POLICIES: AwsManagedPolicy[] = [
       },
     ]),
   },
+  {
+    // eksctl attaches it to node roles with iam.withAddonPolicies.cloudWatch. The document is the
+    // published one (2024); the version id and dates are Kumo's, the published ones were not at hand.
+    name: 'CloudWatchAgentServerPolicy',
+    path: '/',
+    policyId: kumoPolicyId('CloudWatchAgentServerPolicy'),
+    versionId: 'v1',
+    createDate: '2024-01-01T00:00:00Z',
+    updateDate: '2024-01-01T00:00:00Z',
+    document: doc([
+      {
+        Sid: 'CWACloudWatchServerPermissions',
+        Effect: 'Allow',
+        Action: [
+          'cloudwatch:PutMetricData', 'ec2:DescribeVolumes', 'ec2:DescribeTags', 'logs:PutLogEvents', 'logs:PutRetentionPolicy', 'logs:DescribeLogStreams',
+          'logs:DescribeLogGroups', 'logs:CreateLogStream', 'logs:CreateLogGroup', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules',
+          'xray:GetSamplingTargets', 'xray:GetSamplingStatisticSummaries',
+        ],
+        Resource: '*',
+      },
+      { Sid: 'CWASSMServerPermissions', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: 'arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*' },
+    ]),
+  },
 ];
 
 const BY_ARN = new Map(POLICIES.map((p) => [`arn:aws:iam::aws:policy${p.path}${p.name}`, p]));

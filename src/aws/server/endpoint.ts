@@ -205,7 +205,7 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
       if (!action) throw new AwsError('MissingAction', 'The request must contain the parameter Action', 400);
       if (!service.has(action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
       await ctx.authorize(caller, `${service.signingName}:${action}`, '*', { errorCode: 'UnauthorizedOperation', sourceIp: ctx.sourceIp });
-      const answer = await service.handle(action, params, { requestId: ctx.requestId, region: ctx.region });
+      const answer = await service.handle(action, params, { requestId: ctx.requestId, region: ctx.region, callerArn: caller?.arn });
       send(res, answer.status, 'text/xml', answer.body, ctx.requestId);
     } catch (err) {
       const e = err instanceof AwsError ? err : new AwsError('InternalError', 'An internal error has occurred', 500);
