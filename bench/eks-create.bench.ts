@@ -1,5 +1,5 @@
 // Wall time from CreateCluster to the first successful `kubectl get namespaces` against `kumo up`
-// (SQLite, the CLI's defaults: 200 ms CREATING delay, 2 simulated nodes), and its parts:
+// (SQLite, the CLI's default 200 ms CREATING delay, 2 simulated nodes per cluster), and its parts:
 //   - SDK-driven: CreateCluster (@aws-sdk/client-eks), DescribeCluster every 10 ms until ACTIVE, a
 //     kubeconfig written from DescribeCluster with a `k8s-aws-v1.` token presigned in-process as
 //     `aws eks get-token` does, then kubectl;
