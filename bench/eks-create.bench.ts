@@ -1,5 +1,5 @@
 // Wall time from CreateCluster to the first successful `kubectl get namespaces` against `kumo up`
-// (SQLite, the CLI's defaults: 200 ms CREATING delay, 2 simulated nodes), and its parts:
+// (SQLite, the CLI's default 200 ms CREATING delay, 2 simulated nodes per cluster), and its parts:
 //   - SDK-driven: CreateCluster (@aws-sdk/client-eks), DescribeCluster every 10 ms until ACTIVE, a
 //     kubeconfig written from DescribeCluster with a `k8s-aws-v1.` token presigned in-process as
 //     `aws eks get-token` does, then kubectl;
@@ -72,7 +72,7 @@ try {
   const resourcesVpcConfig = { subnetIds: ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).slice(0, 2).map((s) => s.SubnetId!) };
   ec2.destroy();
   // The spare keys made at start-up are ready before the first round, as on a `kumo up` that has run a moment.
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 4000));
 
   const sdk = { create: [] as number[], active: [] as number[], kubeconfig: [] as number[], kubectl: [] as number[], total: [] as number[] };
   for (let i = 0; i < ROUNDS; i++) {
@@ -95,7 +95,7 @@ try {
     await ok('kubectl', ['get', 'namespaces', '-o', 'name'], kubeconfig);
     sdk.total.push(ms(t0));
     sdk.kubectl.push(ms(t0) - tConfig);
-    await new Promise((r) => setTimeout(r, 1000)); // the next spare
+    await new Promise((r) => setTimeout(r, 5000)); // the next spare (made 3 s after a start)
   }
 
   // Baselines: kubectl alone against an ACTIVE cluster; the aws CLI's start-up.
@@ -132,7 +132,7 @@ try {
     cli.kubeconfig.push(t3 - t2);
     cli.kubectl.push(t4 - t3);
     cli.total.push(t4);
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 5000));
   }
 
   // The control plane's own start: fresh keys (startApiServer on an empty dir) against a pre-generated spare.
@@ -147,7 +147,7 @@ try {
     const plane = await startApiServer({ port: 0, dataDir: join(dir, `fresh-${i}`), storage: 'sqlite', kubernetesVersion: '1.33', cluster: { nodes: 2 } });
     fresh.push(ms(t0));
     await plane.close();
-    await new Promise((r) => setTimeout(r, 1000)); // the spare is ready
+    await new Promise((r) => setTimeout(r, 5000)); // the spare is ready
     t0 = performance.now();
     await runtime.start({ name: `spare-${i}`, arn: `arn:aws:eks:${region}:000000000000:cluster/spare-${i}`, version: '1.33' } as Cluster);
     spared.push(ms(t0));

@@ -48,7 +48,7 @@ function systemWrite() {
 }
 
 /** Creates the bootstrap roles and bindings that are missing (upstream's rbac/bootstrap-roles post-start hook). */
-async function seedBootstrapPolicy(registry: Registry, catalog: SchemaCatalog): Promise<void> {
+export async function seedBootstrapPolicy(registry: Registry, catalog: SchemaCatalog): Promise<void> {
   const policy = bootstrapPolicy();
   const rbacGroup = 'rbac.authorization.k8s.io';
   const sets: [string, Obj[], boolean][] = [
@@ -58,10 +58,20 @@ async function seedBootstrapPolicy(registry: Registry, catalog: SchemaCatalog): 
     ['rolebindings', policy.roleBindings as unknown as Obj[], true],
   ];
   // All at once: the store commits writes arriving together in one transaction (one fsync, not ~100).
+  // What exists already (a restart, or a data dir seeded ahead of time) is left alone without a write attempt.
+  const existing = new Set<string>();
+  await Promise.all(sets.map(async ([name]) => {
+    const list = await registry.list(resource(catalog, rbacGroup, name), undefined, {});
+    for (const item of (list['items'] ?? []) as Obj[]) {
+      const m = (item['metadata'] ?? {}) as Obj;
+      existing.add(`${name}/${String(m['namespace'] ?? '')}/${String(m['name'])}`);
+    }
+  }));
   await Promise.all(sets.flatMap(([name, objects, namespaced]) => {
     const res = resource(catalog, rbacGroup, name);
     return objects.map(async (obj) => {
       const ns = namespaced ? String((obj['metadata'] as Obj)['namespace']) : undefined;
+      if (existing.has(`${name}/${ns ?? ''}/${String((obj['metadata'] as Obj)['name'])}`)) return;
       try {
         await registry.create(res, ns, { apiVersion: `${rbacGroup}/v1`, kind: res.kind, ...obj }, systemWrite());
       } catch (err) {

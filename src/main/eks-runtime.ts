@@ -17,7 +17,10 @@ import type { ClusterRuntimeOptions } from './cluster-runtime.js';
 import { installDefaultAddons } from './eks-addons.js';
 import { createInProcessClient } from '../client/in-process.js';
 import type { RulesBefore } from './registry-api.js';
-import { SERVICE_ACCOUNT_DIR } from './auth.js';
+import { seedBootstrapPolicy, SERVICE_ACCOUNT_DIR } from './auth.js';
+import { Registry } from '../apiserver/registry/index.js';
+import { builtinCatalog } from '../apiserver/schema/catalog.js';
+import { RealClock } from '../util/clock.js';
 import { writeFargateMirror } from './fargate-mirror.js';
 import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, type StorageKind } from './storage.js';
@@ -54,10 +57,30 @@ function storedPort(endpoint: string | undefined): number {
   }
 }
 
+const SPARE_REFILL_DELAY_MS = 3000;
+
+async function seedStore(dir: string): Promise<void> {
+  const store = await openStore({ kind: 'sqlite', dataDir: dir });
+  try {
+    const catalog = builtinCatalog();
+    const registry = new Registry({ store, catalog, clock: new RealClock() });
+    await registry.start();
+    try {
+      await seedBootstrapPolicy(registry, catalog);
+    } finally {
+      await registry.stop();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 export class InProcessEksRuntime implements ClusterRuntime {
   private readonly planes = new Map<string, Promise<RunningApiServer>>();
   /** A data dir with a fresh cluster's keys, ready to become the next new cluster's. */
   private spare?: Promise<string>;
+  private stopping = false;
+  private refill?: NodeJS.Timeout;
 
   constructor(private readonly opts: EksRuntimeOptions) {
     // Spares left by an earlier run that stopped before using them.
@@ -75,23 +98,39 @@ export class InProcessEksRuntime implements ClusterRuntime {
       loadOrCreatePki(dir),
       // The issuer is the cluster's and given at start; the key file is what takes the time.
       ServiceAccountTokens.loadOrCreate(join(dir, SERVICE_ACCOUNT_DIR), 'https://kumo.invalid'),
-      // A new SQLite file costs its schema and first syncs; an existing one opens in milliseconds.
-      this.opts.storage === 'sqlite' ? openStore({ kind: 'sqlite', dataDir: dir }).then((s) => s.close()) : undefined,
+      // A new SQLite file costs its schema and first syncs, and the bootstrap RBAC policy ≈ 100
+      // writes; a file that has both opens in milliseconds and the seeding finds nothing to do.
+      this.opts.storage === 'sqlite' ? seedStore(dir) : undefined,
     ]);
     return dir;
   }
 
-  /** Moves the spare into place as a new cluster's data dir (an existing one is kept) and starts the next spare. */
-  private async takeSpare(clusterDir: string): Promise<void> {
-    if (existsSync(clusterDir) && readdirSync(clusterDir).length > 0) return;
+  /** Moves the spare into place as a new cluster's data dir (an existing one is kept); true when it was taken. */
+  private async takeSpare(clusterDir: string): Promise<boolean> {
+    if (existsSync(clusterDir) && readdirSync(clusterDir).length > 0) return false;
     const spare = this.spare;
-    this.spare = this.makeSpare();
-    this.spare.catch(() => undefined);
+    this.spare = undefined;
     const dir = await spare?.catch(() => undefined);
-    if (!dir) return;
+    if (!dir) return false;
     mkdirSync(join(clusterDir, '..'), { recursive: true });
     rmSync(clusterDir, { recursive: true, force: true });
     renameSync(dir, clusterDir);
+    return true;
+  }
+
+  /**
+   * The next spare is made a few seconds after a cluster has started, so it competes neither with
+   * that start nor with the first requests its user sends (making one is ≈ 100 writes on this thread).
+   */
+  private refillSpare(): void {
+    if (this.refill || this.spare || this.stopping) return;
+    this.refill = setTimeout(() => {
+      this.refill = undefined;
+      if (this.spare || this.stopping) return;
+      this.spare = this.makeSpare();
+      this.spare.catch(() => undefined);
+    }, SPARE_REFILL_DELAY_MS);
+    this.refill.unref();
   }
 
   /** The running control plane of a cluster, if any. */
@@ -129,7 +168,7 @@ export class InProcessEksRuntime implements ClusterRuntime {
 
   private async launch(cluster: Cluster): Promise<RunningApiServer> {
     const dataDir = join(this.opts.dataDir, 'clusters', cluster.name);
-    await this.takeSpare(dataDir);
+    const tookSpare = await this.takeSpare(dataDir);
     const base = {
       host: this.opts.host,
       dataDir,
@@ -150,6 +189,8 @@ export class InProcessEksRuntime implements ClusterRuntime {
       // The old port is taken by someone else: a new one (old kubeconfigs then need update-kubeconfig).
       if (port === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
       plane = await startApiServer({ ...base, port: 0 });
+    } finally {
+      if (tookSpare) this.refillSpare();
     }
     // A new cluster gets EKS's default add-ons (aws-node, kube-proxy, CoreDNS) once, at creation.
     if (cluster.status === 'CREATING' && this.opts.defaultAddons !== false) {
@@ -189,6 +230,8 @@ export class InProcessEksRuntime implements ClusterRuntime {
 
   /** Ends every control plane and keeps its data (`kumo up` shutting down; a restart brings them back). */
   async stopAll(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.refill);
     await Promise.all([...this.planes.keys()].map((n) => this.shutdown(n)));
     const spare = this.spare;
     this.spare = undefined;
