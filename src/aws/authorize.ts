@@ -5,6 +5,7 @@ import type { Caller } from './identity.js';
 import { awsManagedPolicy } from './iam/managed-policies.js';
 import type { ManagedPolicyRecord, RoleRecord, UserRecord } from './iam/model.js';
 import { roleKey, userKey } from './iam/model.js';
+import { groupsOfUser } from './iam/memberships.js';
 import { evaluateDetailed, parsePolicy, type ContextValue, type Policy } from './iam/policy/index.js';
 import type { AwsStateStore } from './state.js';
 
@@ -19,6 +20,20 @@ export interface AuthorizeOptions {
 
 export type Authorizer = (caller: Caller, action: string, resource: string, opts?: AuthorizeOptions) => Promise<void>;
 
+/** Parsed policy documents by their text: stored documents were validated when written and never change. */
+const parsed = new Map<string, Policy>();
+const MAX_PARSED = 2048;
+
+function parseStored(doc: string): Policy {
+  let p = parsed.get(doc);
+  if (p === undefined) {
+    p = parsePolicy(doc, 'identity');
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(doc, p);
+  }
+  return p;
+}
+
 async function managedDocument(state: AwsStateStore, arn: string): Promise<string | undefined> {
   const aws = awsManagedPolicy(arn);
   if (aws) return aws.document;
@@ -31,15 +46,20 @@ async function identityPolicies(state: AwsStateStore, caller: Caller): Promise<{
   if (caller.kind === 'user' && caller.userName) holder = await state.get<UserRecord>('user', userKey(caller.userName));
   if (caller.kind === 'assumed-role' && caller.roleName) holder = await state.get<RoleRecord>('role', roleKey(caller.roleName));
   if (!holder) return { identity: [] };
-  const docs: string[] = [...Object.values(holder.InlinePolicies)];
-  for (const arn of holder.AttachedPolicies) {
-    const doc = await managedDocument(state, arn);
-    if (doc) docs.push(doc);
+  // A user's identity policies include those of every group it belongs to.
+  const holders = [holder, ...(caller.kind === 'user' && caller.userName ? await groupsOfUser(state, caller.userName) : [])];
+  const docs: string[] = [];
+  for (const h of holders) {
+    docs.push(...Object.values(h.InlinePolicies));
+    for (const arn of h.AttachedPolicies) {
+      const doc = await managedDocument(state, arn);
+      if (doc) docs.push(doc);
+    }
   }
-  const identity = docs.map((d) => parsePolicy(d, 'identity'));
+  const identity = docs.map(parseStored);
   if (!holder.PermissionsBoundary) return { identity };
   const boundaryDoc = await managedDocument(state, holder.PermissionsBoundary);
-  return { identity, boundary: boundaryDoc ? [parsePolicy(boundaryDoc, 'identity')] : [] };
+  return { identity, boundary: boundaryDoc ? [parseStored(boundaryDoc)] : [] };
 }
 
 /** The global condition keys AWS puts in every request context. */

@@ -1,5 +1,5 @@
 // Identifiers shaped like AWS's: unique-ID prefixes (AROA role, AIDA user, AKIA access key,
-// ASIA temporary key, ANPA policy) followed by upper-case base32-like characters.
+// ASIA temporary key, ANPA policy, AGPA group, AIPA instance profile) followed by upper-case base32-like characters.
 import { randomBytes, randomUUID } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -12,7 +12,7 @@ function randomChars(n: number, alphabet: string): string {
 }
 
 /** 21 characters in all, like AWS unique IDs (AROA + 17). */
-export const uniqueId = (prefix: 'AROA' | 'AIDA' | 'ANPA' | 'AGPA') => prefix + randomChars(17, ALPHABET);
+export const uniqueId = (prefix: 'AROA' | 'AIDA' | 'ANPA' | 'AGPA' | 'AIPA') => prefix + randomChars(17, ALPHABET);
 /** 20 characters in all: AKIA/ASIA + 16. */
 export const accessKeyId = (prefix: 'AKIA' | 'ASIA') => prefix + randomChars(16, ALPHABET);
 export const secretAccessKey = () =>

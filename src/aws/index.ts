@@ -3,7 +3,9 @@
 // answers from the region's VpcModel, persisted in the same state store.
 import type { Clock } from '../util/clock.js';
 import { createEc2Service } from './ec2/service.js';
+import { LaunchTemplateStore } from './ec2/launch-template-store.js';
 import { VpcModels } from './ec2/models.js';
+import type { InstanceSource } from './ec2/instances.js';
 import { DEFAULT_ACCOUNT } from './identity.js';
 import { createIamService } from './iam/service.js';
 import { startEndpoint, type AwsEndpoint } from './server/endpoint.js';
@@ -22,6 +24,10 @@ export interface StartAwsEndpointOptions {
   accountId?: string;
   /** The VPC models EC2 answers from; by default the endpoint region's model, opened from `state`. */
   vpcModels?: VpcModels;
+  /** The launch templates EC2 answers from; by default the endpoint region's, opened from `state`. */
+  launchTemplates?: LaunchTemplateStore;
+  /** Node-group instances EC2's DescribeInstances/TerminateInstances answer about. */
+  instances?: InstanceSource;
 }
 
 /** Fetches the JWKS named by the issuer's discovery document over HTTPS. */
@@ -35,15 +41,18 @@ export const fetchJwks: JwksResolver = async (issuer) => {
 export async function startAwsEndpoint(opts: StartAwsEndpointOptions): Promise<AwsEndpoint> {
   const account = opts.accountId ?? DEFAULT_ACCOUNT;
   const vpcModels = opts.vpcModels ?? (await VpcModels.open(opts.state, [opts.region]));
+  const launchTemplates = opts.launchTemplates ?? (await LaunchTemplateStore.open(opts.state, [opts.region]));
   return startEndpoint({
     ...opts,
     queryServices: [createIamService(opts.state, account), createStsService(opts.state, account, opts.jwksResolver ?? fetchJwks)],
-    documentServices: [createEc2Service({ model: (region) => vpcModels.model(region), accountId: account })],
+    documentServices: [createEc2Service({
+      model: (region) => vpcModels.model(region), saveModel: (region) => vpcModels.save(region), launchTemplates, clock: opts.clock, accountId: account, instances: opts.instances,
+    })],
   });
 }
 
 export type { AwsEndpoint } from './server/endpoint.js';
-export { VpcModels, createEc2Service, type Ec2Service } from './ec2/index.js';
+export { VpcModels, LaunchTemplateStore, createEc2Service, type Ec2Service, type Ec2Instance, type InstanceSource, type InstanceStateName } from './ec2/index.js';
 export type { CallContext, DocumentQueryService, QueryService, RestJsonHandler, RestJsonRequest, RestJsonResponse } from './server/services.js';
 export { RestRouter } from './server/rest-router.js';
 export { AwsError } from './errors.js';
@@ -54,3 +63,4 @@ export { KubeAwsStateStore, IAM_NAMESPACE } from './kube-state.js';
 export { verifyPresignedGetCallerIdentity, presignedUrlOfToken, type PresignedIdentity } from './sts/presigned.js';
 export type { JwksResolver } from './sts/service.js';
 export { evaluate, evaluateTrust, parsePolicy } from './iam/policy/index.js';
+export { serviceRoleCheck, type ServiceRoleCheck } from './iam/service-role.js';

@@ -2,8 +2,8 @@
 // an in-memory store for tests and a KubeClient-backed store (kube-state.ts) that main/ wires to
 // the management control plane for durability.
 
-/** 'vpc': a region's VpcModel (toJSON), keyed by region. */
-export type StateKind = 'role' | 'user' | 'policy' | 'accesskey' | 'session' | 'oidc' | 'vpc';
+/** 'vpc': a region's VpcModel (toJSON), keyed by region. 'launchtemplate': one EC2 launch template with its versions, keyed by region/id. */
+export type StateKind = 'role' | 'user' | 'group' | 'instanceprofile' | 'policy' | 'accesskey' | 'session' | 'oidc' | 'vpc' | 'launchtemplate';
 
 export interface AwsStateStore {
   get<T = Record<string, unknown>>(kind: StateKind, id: string): Promise<T | undefined>;

@@ -80,9 +80,9 @@ export function apiserverCommand(): Command {
     .addOption(new Option('--time-scale <factor>', 'simulated time on the cluster side runs this many times faster than wall time').default(1).argParser(parseFactor))
     .action(async (opts: ApiserverCommandOptions, cmd: Command) => {
       if (opts.storage === 'etcd' && !opts.etcdEndpoints?.length) throw new InvalidArgumentError('--storage etcd needs --etcd-endpoints');
-      const { instanceType, instanceTypeNames } = await import('../kubelet/instance-types.js');
+      const { instanceType, listInstanceTypes } = await import('../cloud/instance-types.js');
       if (!instanceType(opts.instanceType)) {
-        cmd.error(`error: option '--instance-type <type>' argument '${opts.instanceType}' is invalid. known instance types: ${instanceTypeNames().join(', ')}`);
+        cmd.error(`error: option '--instance-type <type>' argument '${opts.instanceType}' is invalid. known instance types: ${listInstanceTypes().map((t) => t.name).join(', ')}`);
       }
       // The composition root is loaded when the command runs, so `kumo --help` stays fast and the
       // cli layer holds no static dependency on main/ (DESIGN.md: nothing imports main).

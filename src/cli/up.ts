@@ -13,6 +13,13 @@ export interface UpCommandOptions {
   enforceIam: boolean;
   clusterCreateDelay: number;
   clusterNodes: number;
+  nodeTimeScale: number;
+}
+
+function parseScale(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
 }
 
 function parsePort(value: string): number {
@@ -37,7 +44,8 @@ export function upCommand(): Command {
     .addOption(new Option('--region <region>', 'the AWS region served').default('us-east-1'))
     .addOption(new Option('--enforce-iam', 'evaluate identity policies for every EKS, IAM and STS call').default(false))
     .addOption(new Option('--cluster-create-delay <duration>', 'how long clusters stay CREATING/DELETING and updates InProgress').default(200, '200ms').argParser(parseDuration))
-    .addOption(new Option('--cluster-nodes <n>', 'simulated nodes in every cluster').default(2).argParser(parseCount))
+    .addOption(new Option('--cluster-nodes <n>', 'simulated nodes in every cluster outside any node group (EKS starts clusters with none)').default(0).argParser(parseCount))
+    .addOption(new Option('--node-time-scale <factor>', 'node-group time (drain retries, waits of version updates) runs this many times faster than wall time').default(1).argParser(parseScale))
     .action(async (opts: UpCommandOptions) => {
       // Loaded when the command runs: the cli layer holds no static dependency on main/.
       const { startUp } = await import('../main/up.js');
@@ -50,6 +58,7 @@ export function upCommand(): Command {
         enforceIam: opts.enforceIam,
         clusterCreateDelayMs: opts.clusterCreateDelay,
         nodesPerCluster: opts.clusterNodes,
+        nodeTimeScale: opts.nodeTimeScale,
       });
       process.stdout.write(`kumo up: AWS endpoint ${running.url} (region ${opts.region})\n`);
       await new Promise<void>((resolveStop) => {

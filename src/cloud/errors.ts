@@ -14,7 +14,23 @@ export type Ec2ErrorCode =
   | 'InvalidNetworkInterfaceID.NotFound'
   | 'IncorrectInstanceState'
   | 'InsufficientFreeAddressesInSubnet'
-  | 'InvalidState';
+  | 'InvalidState'
+  | 'DependencyViolation'
+  | 'CannotDelete'
+  | 'InvalidVpcID.Malformed'
+  | 'InvalidSubnetID.Malformed'
+  | 'InvalidGroupId.Malformed'
+  | 'TagLimitExceeded'
+  | 'MissingParameter'
+  | 'InvalidParameterCombination'
+  | 'InvalidLaunchTemplateName.MalformedException'
+  | 'InvalidLaunchTemplateName.AlreadyExistsException'
+  | 'InvalidLaunchTemplateName.NotFoundException'
+  | 'InvalidLaunchTemplateId.Malformed'
+  | 'InvalidLaunchTemplateId.NotFound'
+  | 'InvalidLaunchTemplateId.VersionNotFound'
+  | 'LaunchTemplateLimitExceeded'
+  | 'VersionLimitExceeded';
 
 export class Ec2ModelError extends Error {
   constructor(readonly code: Ec2ErrorCode, message: string) {

@@ -16,3 +16,8 @@ export type {
 export { Ec2ModelError, type Ec2ErrorCode } from './errors.js';
 export { RESERVED_PER_SUBNET } from './subnet-pool.js';
 export { parseIpv4, formatIpv4, parseCidr, formatCidr, type Cidr } from './ipv4.js';
+export {
+  LaunchTemplates, MAX_LAUNCH_TEMPLATES_PER_REGION, MAX_VERSIONS_PER_LAUNCH_TEMPLATE,
+  type LaunchTemplate, type LaunchTemplateInfo, type LaunchTemplateData, type LaunchTemplateRef, type LaunchTemplateVersion, type ResolvedLaunchTemplate,
+} from './launch-templates.js';
+export { readVpcCniSettings, AWS_NODE_DAEMONSET, AWS_NODE_NAMESPACE, type VpcCniSettings } from './vpc-cni.js';

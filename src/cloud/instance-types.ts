@@ -30,7 +30,8 @@ export interface InstanceTypeInfo {
   nitro: boolean;
 }
 
-const XEN_FAMILIES = new Set(['p3']);
+// The EC2 user guide's Xen-based families (everything else here runs on Nitro).
+const XEN_FAMILIES = new Set(['p3', 'm4', 'c4', 'r4', 't2']);
 
 function toInfo(row: InstanceTypeRow): InstanceTypeInfo {
   const info: InstanceTypeInfo = {

@@ -81,6 +81,26 @@ export class SubnetPool {
     return undefined;
   }
 
+  /** Takes this exact free address for owner (an address known to be in use elsewhere); false when it is taken or reserved. */
+  claim(ip: number, owner: string): boolean {
+    const offset = ip - this.cidr.base;
+    if (offset < 0 || offset >= this.cidr.size || this.isReservedOffset(offset) || this.used.has(ip)) return false;
+    this.used.set(ip, owner);
+    return true;
+  }
+
+  /** Takes the /28 holding ip for owner when all of it is free; its network address, or undefined. */
+  claimPrefix(ip: number, owner: string): number | undefined {
+    if (this.cidr.prefixLength > 28) return undefined;
+    const base = ip - ((ip - this.cidr.base) % PREFIX_SIZE);
+    for (let o = 0; o < PREFIX_SIZE; o++) {
+      if (this.isReservedOffset(base - this.cidr.base + o) || this.used.has(base + o)) return undefined;
+    }
+    for (let o = 0; o < PREFIX_SIZE; o++) this.used.set(base + o, owner);
+    this.prefixes.set(base, owner);
+    return base;
+  }
+
   /** Frees one address (not one inside a prefix); false when it was not assigned. */
   release(ip: number): boolean {
     if (!this.used.has(ip) || this.prefixOf(ip) !== undefined) return false;

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { Ec2ModelError } from './errors.js';
 import { instanceType } from './instance-types.js';
-import { cidrContains, cidrContainsIp, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, type Cidr } from './ipv4.js';
+import { cidrContains, cidrContainsIp, cidrsOverlap, formatCidr, formatIpv4, parseCidr, parseIpv4, type Cidr } from './ipv4.js';
 import { SubnetPool, type SubnetPoolState } from './subnet-pool.js';
 import type {
   AvailabilityZone, NetworkInterface, NodeNetwork, PodIpResult, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc,
@@ -169,6 +169,65 @@ export class VpcModel {
     }
     sg[direction].push(...clone(rules));
     return clone(sg);
+  }
+
+  /** DeleteVpc: only a VPC without subnets and security groups other than its default one. */
+  deleteVpc(vpcId: string): void {
+    if (!this.vpcById.has(vpcId)) throw new Ec2ModelError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
+    const dependent = [...this.subnetById.values()].some((s) => s.vpcId === vpcId)
+      || [...this.groups.values()].some((g) => g.vpcId === vpcId && g.groupName !== 'default');
+    if (dependent) throw new Ec2ModelError('DependencyViolation', `The vpc '${vpcId}' has dependencies and cannot be deleted.`);
+    for (const g of [...this.groups.values()]) if (g.vpcId === vpcId) this.groups.delete(g.groupId);
+    this.vpcById.delete(vpcId);
+    this.cidrOf.delete(vpcId);
+  }
+
+  /** DeleteSubnet: only a subnet no network interface is in. */
+  deleteSubnet(subnetId: string): void {
+    if (!this.subnetById.has(subnetId)) throw new Ec2ModelError('InvalidSubnetID.NotFound', `The subnet ID '${subnetId}' does not exist`);
+    if ([...this.enis.values()].some((e) => e.subnetId === subnetId)) throw new Ec2ModelError('DependencyViolation', `The subnet '${subnetId}' has dependencies and cannot be deleted.`);
+    this.subnetById.delete(subnetId);
+    this.cidrOf.delete(subnetId);
+    this.pools.delete(subnetId);
+  }
+
+  /**
+   * DeleteSecurityGroup: not a VPC's default group, not one a network interface uses or another
+   * group's rules reference.
+   */
+  deleteSecurityGroup(groupId: string): void {
+    const sg = this.groups.get(groupId);
+    if (!sg) throw new Ec2ModelError('InvalidGroup.NotFound', `The security group '${groupId}' does not exist`);
+    if (sg.groupName === 'default') throw new Ec2ModelError('CannotDelete', `the specified group: "${groupId}" name: "default" cannot be deleted by a user`);
+    const referenced = [...this.groups.values()].some((g) => g.groupId !== groupId && [...g.ingress, ...g.egress].some((r) => r.groupIds?.includes(groupId)));
+    const inUse = [...this.enis.values()].some((e) => e.securityGroupIds.includes(groupId));
+    if (referenced || inUse) throw new Ec2ModelError('DependencyViolation', `resource ${groupId} has a dependent object`);
+    this.groups.delete(groupId);
+  }
+
+  /** The tags of a VPC, subnet or security group (live object: callers change it through setTags/removeTags). */
+  private tagsOf(resourceId: string): Tags | undefined {
+    return (this.vpcById.get(resourceId) ?? this.subnetById.get(resourceId) ?? this.groups.get(resourceId))?.tags;
+  }
+
+  /** True when the ID names a VPC, subnet or security group of this model. */
+  hasResource(resourceId: string): boolean {
+    return this.tagsOf(resourceId) !== undefined;
+  }
+
+  /** CreateTags on one resource: adds or overwrites keys. */
+  setTags(resourceId: string, tags: Tags): void {
+    const current = this.tagsOf(resourceId);
+    if (!current) throw new Ec2ModelError('InvalidParameterValue', `The resource '${resourceId}' does not exist`);
+    Object.assign(current, tags);
+  }
+
+  /** DeleteTags on one resource: a key with a value goes only when the value matches; none given removes every tag. */
+  removeTags(resourceId: string, tags: { key: string; value?: string }[]): void {
+    const current = this.tagsOf(resourceId);
+    if (!current) throw new Ec2ModelError('InvalidParameterValue', `The resource '${resourceId}' does not exist`);
+    const drop = tags.length ? tags : Object.keys(current).map((key) => ({ key, value: undefined }));
+    for (const t of drop) if (t.key in current && (t.value === undefined || current[t.key] === t.value)) delete current[t.key];
   }
 
   defaultVpc(): Vpc | undefined {
@@ -348,6 +407,47 @@ export class VpcModel {
     return this.recordPod(node, eni, ip);
   }
 
+  /**
+   * Keeps an address a pod on the node is known to hold (ipamd rebuilding its datastore from the
+   * pods on the node after a restart): nothing to do when it is recorded; else it is taken again
+   * on an ENI of the node with room (secondary IP, or the /28 holding it). False when the address
+   * is outside the node's subnet or held by something else.
+   */
+  claimPodIp(instanceId: string, ip: string): boolean {
+    const node = this.requireNode(instanceId);
+    if (ip in node.podIps) return true;
+    const n = parseIpv4(ip);
+    const pool = this.pool(node.subnetId);
+    if (n === undefined || !cidrContainsIp(pool.cidr, n)) return false;
+    const info = instanceType(node.instanceType)!;
+    const slots = info.ipv4PerENI - 1;
+    const enis = node.networkInterfaceIds.map((id) => this.enis.get(id)!);
+    if (node.prefixDelegation) {
+      const holder = enis.find((e) => e.ipv4Prefixes.some((p) => cidrContainsIp(parseCidr(p)!, n)));
+      if (holder) {
+        this.recordPod(node, holder, ip);
+        return true;
+      }
+    }
+    const roomy = enis.find((e) => (node.prefixDelegation ? e.ipv4Prefixes.length : e.secondaryPrivateIpAddresses.length) < slots);
+    const eni = roomy ?? (enis.length < info.maxENIs ? this.createEni(node, enis.length) : undefined);
+    if (!eni) return false;
+    if (node.prefixDelegation) {
+      const base = pool.claimPrefix(n, eni.networkInterfaceId);
+      if (base !== undefined) eni.ipv4Prefixes.push(formatCidr({ base, prefixLength: 28, size: PREFIX_ADDRESSES }));
+      else if (!roomy) this.dropEni(node, eni);
+      if (base === undefined) return false;
+    } else {
+      if (!pool.claim(n, eni.networkInterfaceId)) {
+        if (!roomy) this.dropEni(node, eni);
+        return false;
+      }
+      eni.secondaryPrivateIpAddresses.push(ip);
+    }
+    this.recordPod(node, eni, ip);
+    return true;
+  }
+
   private recordPod(node: NodeNetwork, eni: NetworkInterface, ip: string): PodIpResult {
     node.podIps[ip] = eni.networkInterfaceId;
     return { ip, networkInterfaceId: eni.networkInterfaceId };
@@ -402,16 +502,31 @@ export class VpcModel {
 
   // ---- persistence ----
 
-  toJSON(): VpcModelState {
+  /**
+   * The model as plain data. Without pod IPs (`{ podIps: false }`) it is what EC2 itself keeps
+   * beside the VPC CNI: ENIs without their secondary addresses and /28 prefixes, and no per-node
+   * pod addresses; its size follows the number of ENIs, not of pods. The CNI then rebuilds the
+   * pod addresses from the pods on each node (claimPodIp), as ipamd does after a restart.
+   */
+  toJSON(opts: { podIps?: boolean } = {}): VpcModelState {
+    const withPods = opts.podIps ?? true;
+    const podHeld = new Set<string>();
+    if (!withPods) for (const e of this.enis.values()) for (const ip of e.secondaryPrivateIpAddresses) podHeld.add(ip);
+    const pool = (subnetId: string) => {
+      const state = this.pools.get(subnetId)!.toJSON();
+      if (withPods) return state;
+      const addresses = Object.fromEntries(Object.entries(state.addresses).filter(([ip]) => !podHeld.has(ip)));
+      return { ...state, addresses, prefixes: {} };
+    };
     return {
       version: 1,
       region: this.region,
       nextId: this.nextId,
       vpcs: this.vpcs(),
-      subnets: [...this.subnetById.values()].map((s) => ({ ...clone(s), pool: this.pools.get(s.subnetId)!.toJSON() })),
+      subnets: [...this.subnetById.values()].map((s) => ({ ...clone(s), pool: pool(s.subnetId) })),
       securityGroups: this.securityGroups(),
-      networkInterfaces: this.networkInterfaces(),
-      nodes: [...this.nodes.values()].map(clone),
+      networkInterfaces: withPods ? this.networkInterfaces() : this.networkInterfaces().map((e) => ({ ...e, secondaryPrivateIpAddresses: [], ipv4Prefixes: [] })),
+      nodes: [...this.nodes.values()].map((n) => (withPods ? clone(n) : { ...clone(n), podIps: {} })),
     };
   }
 

@@ -12,7 +12,7 @@
 // Deletion: running containers stop after kumo.dev/shutdown-seconds, or are killed (137) when the
 // grace period ends first; then the pod object is deleted with gracePeriodSeconds 0.
 import { name, namespace, uid } from '../client/objects.js';
-import { goDuration, parseTime, rfc3339, unitHash } from './determinism.js';
+import { goDuration, hexHash, parseTime, rfc3339, unitHash } from './determinism.js';
 import {
   containerID,
   containersOf,
@@ -35,6 +35,8 @@ import type { Stage, StageContext } from './stages.js';
 export const BACKOFF_INITIAL_MS = 10_000;
 export const BACKOFF_MAX_MS = 300_000;
 const PULL_ERROR_TO_BACKOFF_MS = 1_000;
+/** A sandbox whose network setup failed is tried again after this long. */
+const SANDBOX_RETRY_MS = 10_000;
 
 /** The back-off before restart number `restartCount + 1` (restartCount >= 1). */
 export function restartBackoffMs(restartCount: number): number {
@@ -259,8 +261,16 @@ export const DEFAULT_POD_STAGES: readonly Stage[] = [
     delay: () => ({ ms: 100, jitterMs: 100 }),
     next: (ctx) => {
       const hostNetwork = (ctx.pod.spec as Record<string, unknown> | undefined)?.hostNetwork === true;
-      const ip = hostNetwork ? ctx.hostIP : ctx.allocatePodIP();
-      if (!ip) return { retryAfterMs: 10_000 };
+      const got = hostNetwork ? { ip: ctx.hostIP } : ctx.allocatePodIP();
+      if (!('ip' in got)) {
+        // kuberuntime's createPodSandbox failure as containerd reports a CNI ADD error; the pod
+        // worker tries again later (the aws-cni plugin words `message`).
+        const sandbox = hexHash(ctx.seed, 32, 'sandbox', uid(ctx.pod), String(ctx.now));
+        emit(ctx, undefined, 'Warning', 'FailedCreatePodSandBox',
+          `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="aws-cni" name="aws-cni" failed (add): ${got.message}`);
+        return { retryAfterMs: SANDBOX_RETRY_MS };
+      }
+      const ip = got.ip;
       ctx.status.podIP = ip;
       ctx.status.podIPs = [{ ip }];
       return { status: ctx.status };

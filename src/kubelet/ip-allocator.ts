@@ -2,6 +2,7 @@
 // VPC 192.168.0.0/16 (eksctl's default CIDR; zone i owns 192.168.(32*i).0/19). Each node owns a
 // block of pod addresses in 100.64.0.0/10 (the range EKS custom networking uses), sized to the
 // next power of two above its max pods, so pod IPs are unique per node and across nodes.
+import type { NodePodAddresses, PodIpAssignment } from './pod-network.js';
 
 export function ipToInt(ip: string): number {
   const p = ip.split('.').map(Number);
@@ -44,7 +45,7 @@ export class NodeIpAllocator {
 }
 
 /** One node's pod address block. */
-export class PodIpRange {
+export class PodIpRange implements NodePodAddresses {
   private readonly used = new Set<number>();
   private cursor = 1;
 
@@ -71,7 +72,12 @@ export class PodIpRange {
   }
 
   /** The next free address (not the block's first or last), round-robin so a freed one is not reused at once. */
-  allocate(): string | undefined {
+  allocate(): PodIpAssignment {
+    const ip = this.next();
+    return ip === undefined ? { error: 'NoAddress', message: `no free address in the node's pod range ${this.cidr}` } : { ip };
+  }
+
+  private next(): string | undefined {
     const usable = this.size - 2;
     for (let i = 0; i < usable; i++) {
       const off = ((this.cursor - 1 + i) % usable) + 1;

@@ -5,8 +5,8 @@
 // kubelet's reasons and messages (pkg/kubelet/nodestatus/setters.go).
 import type { Obj } from '../client/types.js';
 import { hexHash, rfc3339 } from './determinism.js';
-import type { InstanceType } from './instance-types.js';
-import type { NodeResources } from './node-resources.js';
+import type { InstanceTypeInfo } from '../cloud/index.js';
+import { kubeArch, type NodeResources } from './node-resources.js';
 
 /** The kubelet version of nodes whose cluster version is not given. */
 export const KUBELET_VERSION = 'v1.33.5-eks-113cf36';
@@ -24,11 +24,13 @@ export interface NodeIdentity {
   region: string;
   internalIP: string;
   instanceId: string;
-  type: InstanceType;
+  type: InstanceTypeInfo;
   /** nodeInfo.kubeletVersion; default KUBELET_VERSION. */
   kubeletVersion?: string;
   /** Labels the node registers with beside the kubelet's own (kubelet --node-labels). */
   extraLabels?: Record<string, string>;
+  /** The node's one pod has the node's own address (a Fargate micro-VM). */
+  podUsesNodeIP?: boolean;
   /** spec.taints the node registers with (kubelet --register-with-taints). */
   taints?: NodeTaint[];
 }
@@ -60,17 +62,19 @@ export function instanceIdFor(seed: number, nodeName: string): string {
 }
 
 export function nodeLabels(id: NodeIdentity): Record<string, string> {
-  const arch = id.type.arch;
+  const arch = kubeArch(id.type);
+  // A machine without an EC2 instance type (a Fargate micro-VM) carries no instance-type labels.
+  const typed = id.type.name !== '';
   return {
     'beta.kubernetes.io/arch': arch,
-    'beta.kubernetes.io/instance-type': id.type.name,
+    ...(typed ? { 'beta.kubernetes.io/instance-type': id.type.name } : {}),
     'beta.kubernetes.io/os': 'linux',
     'failure-domain.beta.kubernetes.io/region': id.region,
     'failure-domain.beta.kubernetes.io/zone': id.zone,
     'kubernetes.io/arch': arch,
     'kubernetes.io/hostname': id.name,
     'kubernetes.io/os': 'linux',
-    'node.kubernetes.io/instance-type': id.type.name,
+    ...(typed ? { 'node.kubernetes.io/instance-type': id.type.name } : {}),
     'topology.kubernetes.io/region': id.region,
     'topology.kubernetes.io/zone': id.zone,
     ...id.extraLabels,
@@ -126,7 +130,7 @@ export function nodeStatus(seed: number, id: NodeIdentity, res: NodeResources, n
       kubeletVersion: id.kubeletVersion ?? KUBELET_VERSION,
       kubeProxyVersion: '',
       operatingSystem: 'linux',
-      architecture: id.type.arch,
+      architecture: kubeArch(id.type),
     },
   };
 }

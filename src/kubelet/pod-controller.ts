@@ -13,6 +13,7 @@ import { WorkQueue } from '../util/workqueue.js';
 import { podBehaviour } from './behaviour.js';
 import { EventRecorder } from './events.js';
 import { finalizeStatus, isDeleting, statusOf } from './pod-status.js';
+import type { PodIpAssignment } from './pod-network.js';
 import type { PodStatus } from './pod-status.js';
 import { planStage } from './stages.js';
 import type { PodMemory, Stage, StageContext } from './stages.js';
@@ -31,7 +32,7 @@ export interface PodHost {
   readonly hostIP: string;
   /** False while the node is not heartbeating: its kubelet is gone, nothing changes. */
   readonly live: boolean;
-  allocatePodIP(): string | undefined;
+  allocatePodIP(): PodIpAssignment;
   markPodIP(ip: string): void;
   releasePodIP(ip: string): void;
 }
@@ -209,12 +210,12 @@ export class PodController {
       behaviour: podBehaviour(pod),
       hostIP: host.hostIP,
       allocatePodIP: () => {
-        const ip = host.allocatePodIP();
-        if (ip) {
+        const got = host.allocatePodIP();
+        if ('ip' in got) {
           if (t.podIP) host.releasePodIP(t.podIP);
-          t.podIP = ip;
+          t.podIP = got.ip;
         }
-        return ip;
+        return got;
       },
       memory: t.memory,
       events: [],
@@ -232,6 +233,7 @@ export class PodController {
     const result = planned.stage.next(ctx);
     if (result.retryAfterMs !== undefined) {
       this.opts.wheel.schedule(wheelKey, now + result.retryAfterMs, () => this.queue.add(key));
+      if (ctx.events.length) await this.recorder?.record(pod, host.name, ctx.events, now);
       return;
     }
     const { namespace, name } = splitKey(key);

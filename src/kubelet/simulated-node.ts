@@ -8,11 +8,11 @@ import { uid } from '../client/objects.js';
 import type { KubeClient, Obj } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { microTime, rfc3339 } from './determinism.js';
-import type { PodIpRange } from './ip-allocator.js';
 import { healthyConditions, nodeObject } from './node-object.js';
 import type { ConditionType, NodeIdentity } from './node-object.js';
 import type { NodeResources } from './node-resources.js';
 import type { PodHost } from './pod-controller.js';
+import type { NodePodAddresses, PodIpAssignment } from './pod-network.js';
 import type { TimerWheel } from './timer-wheel.js';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
@@ -43,7 +43,8 @@ export class SimulatedNode implements PodHost {
     private readonly deps: SimulatedNodeDeps,
     readonly identity: NodeIdentity,
     readonly resources: NodeResources,
-    readonly podRange: PodIpRange,
+    /** Where its pods' addresses come from: its own block, or the VPC through the pod network. */
+    readonly podAddresses: NodePodAddresses,
   ) {}
 
   get name(): string {
@@ -57,14 +58,15 @@ export class SimulatedNode implements PodHost {
     return this.heartbeating && !this.removed;
   }
 
-  allocatePodIP(): string | undefined {
-    return this.podRange.allocate();
+  allocatePodIP(): PodIpAssignment {
+    // A Fargate micro-VM's one ENI is its pod's: the pod has the node's address.
+    return this.identity.podUsesNodeIP ? { ip: this.hostIP } : this.podAddresses.allocate();
   }
   markPodIP(ip: string): void {
-    this.podRange.markUsed(ip);
+    if (!this.identity.podUsesNodeIP) this.podAddresses.markUsed(ip);
   }
   releasePodIP(ip: string): void {
-    this.podRange.release(ip);
+    if (!this.identity.podUsesNodeIP) this.podAddresses.release(ip);
   }
 
   private get nodes() {

@@ -7,14 +7,15 @@ import { labels, name as nameOf } from '../client/objects.js';
 import type { KubeClient, Obj } from '../client/types.js';
 import type { Clock } from '../util/clock.js';
 import { DEFAULT_POD_STAGES } from './default-stages.js';
-import { DEFAULT_INSTANCE_TYPE, instanceType, instanceTypeNames } from './instance-types.js';
-import { NodeIpAllocator, PodRangeAllocator } from './ip-allocator.js';
+import { instanceType, type InstanceTypeInfo } from '../cloud/index.js';
+import { NodeIpAllocator, PodRangeAllocator, type PodIpRange } from './ip-allocator.js';
 import { logsFor } from './logs.js';
 import type { LogOptions } from './logs.js';
 import { instanceIdFor, privateDnsName, SIMULATED_LABEL } from './node-object.js';
 import type { NodeIdentity, NodeTaint } from './node-object.js';
-import { nodeResources } from './node-resources.js';
+import { DEFAULT_INSTANCE_TYPE, nodeResources, requireInstanceType, resourceOptionsOf, type NodeResourceOptions } from './node-resources.js';
 import { PodController } from './pod-controller.js';
+import { networkAddresses, type NodePodAddresses, type PodNetwork } from './pod-network.js';
 import { SimulatedNode } from './simulated-node.js';
 import type { HeartbeatOptions } from './simulated-node.js';
 import type { Stage } from './stages.js';
@@ -40,6 +41,8 @@ export interface NodeSimulatorOptions {
   onError?: (err: unknown, context: string) => void;
   /** nodeInfo.kubeletVersion of nodes added from now on, read at each addNodes (it follows control-plane upgrades). Default KUBELET_VERSION. */
   kubeletVersion?: () => string;
+  /** Pod IPs of nodes attached to a VPC, and the vpc-cni settings of nodes launched; default every node's own 100.64/10 block. */
+  podNetwork?: PodNetwork;
 }
 
 export interface AddNodesOptions {
@@ -62,6 +65,23 @@ export interface AddNodesOptions {
   taints?: NodeTaint[];
   /** nodeInfo.kubeletVersion of these nodes; default the simulator's kubeletVersion option. */
   kubeletVersion?: string;
+  /** How the nodes were launched: prefix delegation, an explicit --max-pods, root volume size. */
+  resources?: NodeResourceOptions;
+  /** The nodes' names, one per node; default from namePrefix or the InternalIP. */
+  names?: string[];
+  /**
+   * A machine that is no EC2 instance type (a Fargate micro-VM): capacity from these figures, no
+   * instance-type labels. Overrides instanceType.
+   */
+  machine?: { vcpu: number; memoryMiB: number; maxPods: number; arch?: 'amd64' | 'arm64'; podUsesNodeIP?: boolean };
+}
+
+/** A machine outside the EC2 catalog (a Fargate micro-VM) in the catalog's shape; its empty name marks it. */
+function machineType(m: NonNullable<AddNodesOptions['machine']>): InstanceTypeInfo {
+  return {
+    name: '', family: '', generation: 0, arch: m.arch === 'arm64' ? 'arm64' : 'x86_64', vcpu: m.vcpu, memoryMiB: m.memoryMiB, gpus: 0,
+    maxENIs: 1, ipv4PerENI: 1, maxPodsSecondaryIP: m.maxPods, onDemandUSDPerHour: {}, nitro: true,
+  };
 }
 
 export class NodeSimulator {
@@ -76,6 +96,8 @@ export class NodeSimulator {
   private readonly nodes = new Map<string, SimulatedNode>();
   private readonly nodeIps = new NodeIpAllocator();
   private readonly podRanges = new PodRangeAllocator();
+  /** The own pod address blocks of nodes without a network attachment. */
+  private readonly ranges = new Map<string, PodIpRange>();
   private readonly zoneIndex = new Map<string, number>();
   private readonly prefixCounters = new Map<string, number>();
   private readonly onError: (err: unknown, context: string) => void;
@@ -141,15 +163,16 @@ export class NodeSimulator {
   /** Registers `count` nodes, spread round-robin over the zones; resolves with their names. */
   async addNodes(o: AddNodesOptions): Promise<string[]> {
     if (!Number.isInteger(o.count) || o.count < 0) throw new Error(`node count must be a non-negative integer, got ${o.count}`);
-    const typeName = o.instanceType ?? DEFAULT_INSTANCE_TYPE;
-    const type = instanceType(typeName);
-    if (!type) throw new Error(`unknown instance type ${JSON.stringify(typeName)}; known: ${instanceTypeNames().join(', ')}`);
+    const type = o.machine ? machineType(o.machine) : requireInstanceType(o.instanceType ?? DEFAULT_INSTANCE_TYPE);
     const region = o.region ?? DEFAULT_REGION;
     const zones = (o.zones?.length ? o.zones : ['a', 'b', 'c']).map((z) => (/^[a-z]$/.test(z) ? `${region}${z}` : z));
-    const res = nodeResources(type);
-    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds]] as const) {
+    const launchOptions = o.machine ? { ...o.resources, maxPods: o.machine.maxPods } : o.resources;
+    for (const [what, list] of [['internalIPs', o.internalIPs], ['instanceIds', o.instanceIds], ['names', o.names]] as const) {
       if (list && list.length !== o.count) throw new Error(`${what} must name one value per node: ${list.length} for ${o.count} nodes`);
     }
+    // Nodes launched now follow the vpc-cni settings in force (prefix delegation decides max pods).
+    const network = this.opts.podNetwork;
+    const launched = launchOptions?.prefixDelegation === undefined && !o.machine && o.count > 0 ? await network?.launchSettings?.() : undefined;
     const kubeletVersion = o.kubeletVersion ?? this.opts.kubeletVersion?.();
     const ids: NodeIdentity[] = [];
     const taken = new Set<string>();
@@ -158,7 +181,7 @@ export class NodeSimulator {
       const given = o.internalIPs?.[i];
       const ip = given ?? this.nodeIps.allocate(this.zoneNumber(zone));
       if (given !== undefined) this.nodeIps.markUsed(given);
-      const name = o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region);
+      const name = o.names?.[i] ?? (o.namePrefix ? this.nextName(o.namePrefix) : privateDnsName(ip, region));
       if (this.nodes.has(name) || taken.has(name)) {
         for (const id of ids) this.nodeIps.release(id.internalIP);
         if (given === undefined) this.nodeIps.release(ip);
@@ -167,12 +190,15 @@ export class NodeSimulator {
       taken.add(name);
       ids.push({
         name, zone, region, internalIP: ip, instanceId: o.instanceIds?.[i] ?? instanceIdFor(this.seed, name), type, kubeletVersion,
-        extraLabels: o.labels, taints: o.taints,
+        extraLabels: o.labels, taints: o.taints, podUsesNodeIP: o.machine?.podUsesNodeIP,
       });
     }
     const made: SimulatedNode[] = [];
     for (const id of ids) {
-      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, res, this.podRanges.allocate(type.maxPods));
+      const attached = network?.attachment({ name: id.name, instanceId: id.instanceId });
+      const prefixDelegation = launchOptions?.prefixDelegation ?? attached?.prefixDelegation ?? launched?.prefixDelegation;
+      const res = nodeResources(type, { ...launchOptions, prefixDelegation });
+      const node = new SimulatedNode(this.nodeDeps(), id, res, this.addressesFor(id, res.maxPods, attached !== undefined));
       this.nodes.set(id.name, node);
       made.push(node);
     }
@@ -209,7 +235,10 @@ export class NodeSimulator {
       const providerID = String(((obj['spec'] as Obj | undefined)?.['providerID']) ?? '');
       const instanceId = /\/(i-[0-9a-f]+)$/.exec(providerID)?.[1] ?? instanceIdFor(this.seed, name);
       const id: NodeIdentity = { name, zone, region: l['topology.kubernetes.io/region'] ?? DEFAULT_REGION, internalIP: ip, instanceId, type, kubeletVersion };
-      const node = new SimulatedNode({ client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat }, id, nodeResources(type), this.podRanges.allocate(type.maxPods));
+      // The node keeps the max pods and volume it was launched with.
+      const res = nodeResources(type, resourceOptionsOf(obj));
+      const attached = this.opts.podNetwork?.attachment({ name, instanceId }) !== undefined;
+      const node = new SimulatedNode(this.nodeDeps(), id, res, this.addressesFor(id, res.maxPods, attached));
       await node.register();
       this.nodes.set(name, node);
       if (this.started) node.startHeartbeat();
@@ -219,13 +248,27 @@ export class NodeSimulator {
     return names;
   }
 
+  private nodeDeps() {
+    return { client: this.client, clock: this.clock, wheel: this.wheel, seed: this.seed, onError: this.onError, heartbeat: this.opts.heartbeat };
+  }
+
+  /** The pod network's addresses for an attached node, else a block of its own. */
+  private addressesFor(id: NodeIdentity, maxPods: number, attached: boolean): NodePodAddresses {
+    if (attached && this.opts.podNetwork) return networkAddresses(this.opts.podNetwork, { name: id.name, instanceId: id.instanceId });
+    const range = this.podRanges.allocate(maxPods);
+    this.ranges.set(id.name, range);
+    return range;
+  }
+
   /** Deletes the Node (and its Lease); its pods are left to the pod garbage collector, as upstream. */
   async removeNode(name: string): Promise<void> {
     const node = this.requireNode(name);
     this.pods.pauseNode(name);
     this.nodes.delete(name);
     this.nodeIps.release(node.hostIP);
-    this.podRanges.release(node.podRange);
+    const range = this.ranges.get(name);
+    if (range) this.podRanges.release(range);
+    this.ranges.delete(name);
     await node.remove();
   }
 

@@ -9,6 +9,7 @@ import type { Obj } from '../client/types.js';
 import type { PodBehaviour } from './behaviour.js';
 import { unitHash } from './determinism.js';
 import type { StageEvent } from './events.js';
+import type { PodIpAssignment } from './pod-network.js';
 import type { PodStatus } from './pod-status.js';
 
 /** What the kubelet remembers about a pod between stages (upstream keeps its back-off in memory too). */
@@ -27,8 +28,8 @@ export interface StageContext {
   seed: number;
   behaviour: PodBehaviour;
   hostIP: string;
-  /** A free address of the node's pod range; undefined when the range is full. */
-  allocatePodIP(): string | undefined;
+  /** An address for the pod's sandbox, or the network plugin's failure (FailedCreatePodSandBox). */
+  allocatePodIP(): PodIpAssignment;
   memory: PodMemory;
   /** Events `next` records about the pod (written after its status). */
   events: StageEvent[];

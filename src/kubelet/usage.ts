@@ -11,6 +11,7 @@ import type { Clock } from '../util/clock.js';
 import { parseQuantity } from '../util/quantity.js';
 import { podBehaviour } from './behaviour.js';
 import { rfc3339 } from './determinism.js';
+import { kubeArch } from './node-resources.js';
 import { NODE_NAME_INDEX } from './pod-controller.js';
 import { containersOf, initContainersOf, isSidecar, statusOf } from './pod-status.js';
 import type { ContainerSpec } from './pod-status.js';
@@ -104,7 +105,7 @@ export class UsageSource {
   }
 
   private nodeLabels(node: SimulatedNode): Record<string, string> {
-    return { 'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': node.identity.type.arch, 'node.kubernetes.io/instance-type': node.identity.type.name, 'topology.kubernetes.io/zone': node.identity.zone };
+    return { 'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': kubeArch(node.identity.type), 'node.kubernetes.io/instance-type': node.identity.type.name, 'topology.kubernetes.io/zone': node.identity.zone };
   }
 
   /** PodMetrics of running pods, of one namespace or all. */

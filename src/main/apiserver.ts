@@ -15,13 +15,17 @@ import { tableFor } from '../apiserver/tables/index.js';
 import { ApiServer } from '../apiserver/server/server.js';
 import { versionInfo } from '../apiserver/server/version.js';
 import { RealClock, ScaledClock } from '../util/clock.js';
-import { startClusterRuntime, type ClusterRuntime } from './cluster-runtime.js';
+import { startClusterRuntime, type ClusterRuntime, type ClusterRuntimeOptions } from './cluster-runtime.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { openStore, startCompaction, type StorageKind } from './storage.js';
 import { buildClusterAuth } from './auth.js';
 import { Authenticator, bearerToken, impersonate, type ServiceAccountTokens, type TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { Authenticate, Authorize, AuthorizationAttributes } from '../apiserver/server/deps.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
-import { registryApi } from './registry-api.js';
+import { registryApi, type RulesBefore } from './registry-api.js';
+import { createInProcessClient } from '../client/in-process.js';
+import type { KubeClient } from '../client/types.js';
+import type { NodeSimulator } from '../kubelet/simulator.js';
 
 export interface ApiServerOptions {
   port: number;
@@ -40,6 +44,10 @@ export interface ApiServerOptions {
     instanceType?: string;
     /** Simulated time runs this many times faster than wall time on the cluster side. Default 1. */
     timeScale?: number;
+    /** Pod IPs of VPC-attached nodes (EKS clusters of `kumo up`). */
+    podNetwork?: ClusterRuntimeOptions['podNetwork'];
+    /** Where Fargate nodes take their addresses (the region's VPC model under `kumo up`). */
+    fargateAddresses?: FargateAddresses;
   };
   /** The ServiceAccount token issuer (--service-account-issuer); default DEFAULT_ISSUER. */
   serviceAccountIssuer?: string;
@@ -47,6 +55,8 @@ export interface ApiServerOptions {
   tokenAuthenticators?: TokenAuthenticator[];
   /** An authorizer consulted before RBAC (e.g. EKS access policies): allowed wins, otherwise RBAC decides. */
   authorizeBefore?: (attrs: AuthorizationAttributes) => Promise<boolean>;
+  /** What authorizeBefore grants a user, per namespace, for SelfSubjectRulesReview (`kubectl auth can-i --list`). */
+  rulesBefore?: RulesBefore;
 }
 
 export interface RunningApiServer {
@@ -59,6 +69,10 @@ export interface RunningApiServer {
   serviceAccountTokens: ServiceAccountTokens;
   /** Changes the Kubernetes version /version reports (an EKS control-plane upgrade). */
   setKubernetesVersion(version: string): void;
+  /** The cluster's simulated nodes (managed node groups launch theirs here). */
+  simulator: NodeSimulator;
+  /** An in-process client acting as the given user (no HTTP, no authentication). */
+  inProcessClient(user: { username: string; groups: string[] }, userAgent: string): KubeClient;
   close(): Promise<void>;
 }
 
@@ -107,6 +121,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       region: c.region ?? 'us-east-1',
       instanceType: c.instanceType ?? 'm5.large',
       kubernetesVersion: () => version.gitVersion,
+      podNetwork: c.podNetwork,
+      fargateAddresses: c.fargateAddresses,
     });
   } catch (err) {
     crds.stop();
@@ -140,7 +156,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     : { ...auth, authenticator: new Authenticator({ adminToken, serviceAccounts: auth.tokens, lookup: auth.lookup, tokenAuthenticators: extraTokens }) };
   const handler = new RestHandler({
     catalog,
-    api: registryApi(registry, reviewAuth, clock, () => runtime.dataPlane, before),
+    api: registryApi(registry, reviewAuth, clock, () => runtime.dataPlane, before, opts.rulesBefore),
     tables: (res, objects, o) => {
       const listMeta = {
         resourceVersion: o.listMeta?.['resourceVersion'] as string | undefined,
@@ -211,6 +227,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     registry,
     catalog,
     serviceAccountTokens: auth.tokens,
+    simulator: runtime.simulator,
+    inProcessClient: (user, userAgent) => createInProcessClient(registry, catalog, { username: user.username, groups: [...user.groups, 'system:authenticated'] }, userAgent),
     setKubernetesVersion(v: string) {
       Object.assign(version, versionInfo(v));
     },

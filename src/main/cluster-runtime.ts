@@ -7,11 +7,14 @@ import { defaultAdmissionPlugins } from '../apiserver/admission/plugins.js';
 import type { Registry } from '../apiserver/registry/index.js';
 import type { SchemaCatalog } from '../apiserver/schema/types.js';
 import { createInProcessClient } from '../client/in-process.js';
+import type { KubeClient } from '../client/types.js';
 import { SharedInformerFactory } from '../client/informer-factory.js';
 import { startClusterControllers } from '../controllers/cluster.js';
 import { EventRecorder } from '../controllers/events/recorder.js';
 import { startWorkloadControllers } from '../controllers/index.js';
+import { FargateScheduler, type FargateAddresses } from '../cloud/fargate-scheduler.js';
 import { kubeletVersionFor } from '../kubelet/node-object.js';
+import type { PodNetwork } from '../kubelet/pod-network.js';
 import { NodeSimulator } from '../kubelet/simulator.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { Clock } from '../util/clock.js';
@@ -29,8 +32,12 @@ export interface ClusterRuntimeOptions {
   zones: string[];
   region: string;
   instanceType: string;
+  /** Where Fargate nodes take their addresses (the region's VPC model under `kumo up`). */
+  fargateAddresses?: FargateAddresses;
   /** The control plane's Kubernetes version (`1.32`, `v1.32.4`), read when nodes are created: their kubelets match it. */
   kubernetesVersion?: () => string;
+  /** Pod IPs from a VPC for attached nodes, over a client of this cluster (EKS); default the simulator's own ranges. */
+  podNetwork?: (client: KubeClient) => PodNetwork;
 }
 
 export interface ClusterRuntime {
@@ -50,6 +57,8 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
     createInProcessClient(registry, catalog, { username, groups: [...groups, 'system:authenticated'] }, `${agent}/${USER_AGENT_SUFFIX}`);
   const controllerClient = client('system:kube-controller-manager', [], 'kube-controller-manager');
   const schedulerClient = client('system:kube-scheduler', [], 'kube-scheduler');
+  // EKS's fargate-scheduler (a control-plane component of EKS, not a Kubernetes one).
+  const fargateClient = client('eks:fargate-scheduler', ['system:masters'], 'fargate-scheduler');
   // One client for the whole simulated node pool: the simulator drives every node through it.
   const kubeletClient = client('system:node:kumo-simulated-nodes', ['system:nodes'], 'kubelet');
 
@@ -58,7 +67,7 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
 
   const controlPlaneVersion = opts.kubernetesVersion;
   const kubeletVersion = controlPlaneVersion && (() => kubeletVersionFor(controlPlaneVersion()));
-  const simulator = new NodeSimulator({ client: kubeletClient, clock, informers, kubeletVersion });
+  const simulator = new NodeSimulator({ client: kubeletClient, clock, informers, kubeletVersion, podNetwork: opts.podNetwork?.(controllerClient) });
   const scheduler = new Scheduler({ client: schedulerClient, informers, clock });
   const stops: Array<() => Promise<void>> = [];
   try {
@@ -74,6 +83,25 @@ export async function startClusterRuntime(opts: ClusterRuntimeOptions): Promise<
     stops.push(() => simulator.stop());
     const missing = opts.nodes - simulator.nodeNames().length;
     if (missing > 0) await simulator.addNodes({ count: missing, zones: opts.zones, region: opts.region, instanceType: opts.instanceType });
+    const fargateEvents = new EventRecorder({ client: fargateClient, clock, component: 'fargate-scheduler' });
+    const fargate = new FargateScheduler({
+      client: fargateClient, informers, clock, region: opts.region, events: fargateEvents, addresses: opts.fargateAddresses,
+      nodes: {
+        has: (name) => simulator.node(name) !== undefined,
+        remove: (name) => simulator.removeNode(name),
+        add: async (n) => {
+          await simulator.addNodes({
+            count: 1, names: [n.name], zones: [n.zone], region: n.region, internalIPs: [n.internalIP], labels: n.labels, taints: n.taints,
+            machine: { vcpu: n.vcpu, memoryMiB: n.memoryMiB, maxPods: 1, podUsesNodeIP: true },
+          });
+        },
+      },
+    });
+    await fargate.start();
+    stops.push(async () => {
+      await fargate.stop();
+      await fargateEvents.flush();
+    });
     const controls = watchNodeControls(informers, simulator);
     stops.push(async () => controls.stop());
     const poolEvents = new EventRecorder({ client: kubeletClient, clock, component: 'kumo-node-pool' });

@@ -3,7 +3,7 @@
 // Kubernetes user through access entries and aws-auth, and the access policies of that identity,
 // which EKS evaluates before RBAC (an allow ends the decision; anything else falls through to RBAC).
 import type { TokenAuthenticator, TokenAuthResult } from '../apiserver/auth/index.js';
-import { ruleAllows, type Attributes } from '../apiserver/auth/index.js';
+import { ruleAllows, type Attributes, type PolicyRule, type UserInfo } from '../apiserver/auth/index.js';
 import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
 import { presignedUrlOfToken, verifyPresignedGetCallerIdentity, type AwsStateStore, type JwksResolver } from '../aws/index.js';
 import { accessPolicyRules, type ClusterIdentity, type OidcIdentityProviderConfig } from '../aws/eks/index.js';
@@ -51,6 +51,19 @@ export function eksTokenAuthenticator(opts: EksTokenAuthOptions): TokenAuthentic
       if (who.sessionName) extra[SESSION_EXTRA] = [who.sessionName];
       return { user: { username: identity.username, uid: `aws-iam-authenticator:${who.accountId}:${who.userId}`, groups: identity.groups, extra }, audiences: [] };
     },
+  };
+}
+
+/** The Kubernetes rules a user's EKS access policies grant in a namespace (cluster-scoped associations everywhere). */
+export function accessPolicyRulesFor(clusterName: string, resolve: ResolveIdentity): (user: UserInfo) => Promise<(namespace: string) => PolicyRule[]> {
+  return async (user) => {
+    const arn = user.extra?.[ARN_EXTRA]?.[0];
+    const identity = arn ? await resolve(clusterName, arn) : undefined;
+    if (!identity) return () => [];
+    return (namespace) =>
+      identity.accessPolicies
+        .filter((p) => p.scope.type !== 'namespace' || p.scope.namespaces.includes(namespace))
+        .flatMap((p) => accessPolicyRules(p.policyArn) ?? []);
   };
 }
 

@@ -1,15 +1,28 @@
 // EKS's ClusterRuntime over in-process control planes: each cluster is one `kumo apiserver`
 // (startApiServer) with its own data dir DIR/clusters/<name>, HTTPS port, CA and simulated nodes.
 // After a restart a cluster comes back on the port of its stored endpoint with the same CA, so
-// kubeconfigs written before keep working.
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+// kubeconfigs written before keep working. A new cluster's keys (CA, serving certificate, the RSA
+// ServiceAccount signing key) are made ahead of time in a spare data dir, so CreateCluster does not
+// wait for key generation.
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cluster, ClusterRuntime } from '../aws/eks/index.js';
-import type { ServiceAccountTokens, TokenAuthenticator } from '../apiserver/auth/index.js';
+import type { Cluster, ClusterRuntime, FargateProfileMirror } from '../aws/eks/index.js';
+import type { TokenAuthenticator } from '../apiserver/auth/index.js';
 import type { AuthorizationAttributes } from '../apiserver/server/deps.js';
+import { loadOrCreatePki } from '../apiserver/certs/pki.js';
+import { ServiceAccountTokens } from '../apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from './apiserver.js';
-import type { StorageKind } from './storage.js';
+import type { ClusterRuntimeOptions } from './cluster-runtime.js';
+import { installDefaultAddons } from './eks-addons.js';
+import { createInProcessClient } from '../client/in-process.js';
+import type { RulesBefore } from './registry-api.js';
+import { SERVICE_ACCOUNT_DIR } from './auth.js';
+import { writeFargateMirror } from './fargate-mirror.js';
+import type { FargateAddresses } from '../cloud/fargate-scheduler.js';
+import { openStore, type StorageKind } from './storage.js';
+
+const EKS_ADDON_USER = { username: 'eks:addon-manager', groups: ['system:masters', 'system:authenticated'] };
 
 export interface EksRuntimeOptions {
   dataDir: string;
@@ -20,8 +33,16 @@ export interface EksRuntimeOptions {
   nodes: number;
   /** Base URL of the OIDC issuer server (eks-oidc.ts); a cluster's issuer is `${oidcBase}/id/<ID>`. */
   oidcBase: string;
+  /** Install EKS's default add-on objects into new clusters; default true. */
+  defaultAddons?: boolean;
+  /** Pod IPs of the clusters' VPC-attached nodes. */
+  podNetwork?: ClusterRuntimeOptions['podNetwork'];
+  /** How long Fargate takes to give a pod its node (clock milliseconds of the cluster). */
+  fargateStartupMs?: number;
+  /** The region's subnet addresses Fargate nodes take theirs from. */
+  fargateAddresses?: FargateAddresses;
   /** The cluster's authentication hooks (EKS tokens, access policies), built per cluster. */
-  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean> };
+  auth(clusterName: string): { tokenAuthenticators: TokenAuthenticator[]; authorizeBefore: (attrs: AuthorizationAttributes) => Promise<boolean>; rulesBefore?: RulesBefore };
 }
 
 function storedPort(endpoint: string | undefined): number {
@@ -35,8 +56,43 @@ function storedPort(endpoint: string | undefined): number {
 
 export class InProcessEksRuntime implements ClusterRuntime {
   private readonly planes = new Map<string, Promise<RunningApiServer>>();
+  /** A data dir with a fresh cluster's keys, ready to become the next new cluster's. */
+  private spare?: Promise<string>;
 
-  constructor(private readonly opts: EksRuntimeOptions) {}
+  constructor(private readonly opts: EksRuntimeOptions) {
+    // Spares left by an earlier run that stopped before using them.
+    rmSync(this.spareRoot(), { recursive: true, force: true });
+    this.spare = this.makeSpare();
+  }
+
+  private spareRoot(): string {
+    return join(this.opts.dataDir, 'spare-planes');
+  }
+
+  private async makeSpare(): Promise<string> {
+    const dir = join(this.spareRoot(), randomUUID());
+    await Promise.all([
+      loadOrCreatePki(dir),
+      // The issuer is the cluster's and given at start; the key file is what takes the time.
+      ServiceAccountTokens.loadOrCreate(join(dir, SERVICE_ACCOUNT_DIR), 'https://kumo.invalid'),
+      // A new SQLite file costs its schema and first syncs; an existing one opens in milliseconds.
+      this.opts.storage === 'sqlite' ? openStore({ kind: 'sqlite', dataDir: dir }).then((s) => s.close()) : undefined,
+    ]);
+    return dir;
+  }
+
+  /** Moves the spare into place as a new cluster's data dir (an existing one is kept) and starts the next spare. */
+  private async takeSpare(clusterDir: string): Promise<void> {
+    if (existsSync(clusterDir) && readdirSync(clusterDir).length > 0) return;
+    const spare = this.spare;
+    this.spare = this.makeSpare();
+    this.spare.catch(() => undefined);
+    const dir = await spare?.catch(() => undefined);
+    if (!dir) return;
+    mkdirSync(join(clusterDir, '..'), { recursive: true });
+    rmSync(clusterDir, { recursive: true, force: true });
+    renameSync(dir, clusterDir);
+  }
 
   /** The running control plane of a cluster, if any. */
   plane(name: string): Promise<RunningApiServer> | undefined {
@@ -72,23 +128,46 @@ export class InProcessEksRuntime implements ClusterRuntime {
   }
 
   private async launch(cluster: Cluster): Promise<RunningApiServer> {
+    const dataDir = join(this.opts.dataDir, 'clusters', cluster.name);
+    await this.takeSpare(dataDir);
     const base = {
       host: this.opts.host,
-      dataDir: join(this.opts.dataDir, 'clusters', cluster.name),
+      dataDir,
       storage: this.opts.storage,
       kubernetesVersion: cluster.version,
       serviceAccountIssuer: this.issuerOf(cluster),
-      cluster: { nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`) },
+      cluster: {
+        nodes: this.opts.nodes, region: this.opts.region, zones: ['a', 'b', 'c'].map((z) => `${this.opts.region}${z}`),
+        podNetwork: this.opts.podNetwork, fargateAddresses: this.opts.fargateAddresses,
+      },
       ...this.opts.auth(cluster.name),
     };
     const port = storedPort(cluster.endpoint);
+    let plane: RunningApiServer;
     try {
-      return await startApiServer({ ...base, port });
+      plane = await startApiServer({ ...base, port });
     } catch (err) {
       // The old port is taken by someone else: a new one (old kubeconfigs then need update-kubeconfig).
-      if (port !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return startApiServer({ ...base, port: 0 });
-      throw err;
+      if (port === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      plane = await startApiServer({ ...base, port: 0 });
     }
+    // A new cluster gets EKS's default add-ons (aws-node, kube-proxy, CoreDNS) once, at creation.
+    if (cluster.status === 'CREATING' && this.opts.defaultAddons !== false) {
+      const client = createInProcessClient(plane.registry, plane.catalog, EKS_ADDON_USER, 'eks-addon-manager');
+      try {
+        await installDefaultAddons(client, this.opts.region, cluster.version);
+      } catch (err) {
+        await plane.close();
+        throw err;
+      }
+    }
+    return plane;
+  }
+
+  async syncFargateProfiles(name: string, profiles: FargateProfileMirror[]): Promise<void> {
+    const p = this.planes.get(name);
+    if (!p) throw new Error(`the control plane of cluster ${name} is not running`);
+    await writeFargateMirror(await p, profiles, this.opts.fargateStartupMs ?? 30_000);
   }
 
   async setVersion(name: string, version: string): Promise<void> {
@@ -111,5 +190,9 @@ export class InProcessEksRuntime implements ClusterRuntime {
   /** Ends every control plane and keeps its data (`kumo up` shutting down; a restart brings them back). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.planes.keys()].map((n) => this.shutdown(n)));
+    const spare = this.spare;
+    this.spare = undefined;
+    await spare?.catch(() => undefined);
+    rmSync(this.spareRoot(), { recursive: true, force: true });
   }
 }

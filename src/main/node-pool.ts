@@ -58,7 +58,8 @@ export function watchNodePool(informers: SharedInformerFactory, simulator: NodeS
       recorder.event(cm, 'Warning', 'InvalidNodePool', `${desired}; the node pool is left as it is`);
       return;
     }
-    const current = simulator.nodeNames();
+    // Fargate's nodes belong to their pods, not to the pool.
+    const current = simulator.nodeNames().filter((n) => simulator.node(n)?.identity.extraLabels?.['eks.amazonaws.com/compute-type'] !== 'fargate');
     if (current.length < desired.nodes) {
       await settle();
       // Like an Auto Scaling group, new nodes go to the zones with the fewest first.

@@ -12,6 +12,7 @@ import {
   type Attributes,
   type Authorizer,
   type Decision,
+  type PolicyRule,
   type UserInfo,
 } from '../apiserver/auth/index.js';
 import type { Registry, WriteOptions } from '../apiserver/registry/index.js';
@@ -51,6 +52,9 @@ const METRICS_GROUP = 'metrics.k8s.io';
 
 /** An authorizer consulted before RBAC (EKS access policies): an allow ends the decision. */
 export type AuthorizeBefore = (attrs: AuthorizationAttributes) => Promise<boolean>;
+
+/** The rules that authorizer grants a user, per namespace (SelfSubjectRulesReview lists them before RBAC's). */
+export type RulesBefore = (user: UserInfo) => Promise<(namespace: string) => PolicyRule[]>;
 
 /**
  * Runs an access review with the same decision the request authorizer makes: `before`, then RBAC.
@@ -92,6 +96,7 @@ export function registryApi(
   clock: Clock,
   dataPlane: () => DataPlane | undefined = () => undefined,
   authorizeBefore?: AuthorizeBefore,
+  rulesBefore?: RulesBefore,
 ): ResourceApi {
   const ns = (namespace: string) => namespace || undefined;
 
@@ -107,7 +112,7 @@ export function registryApi(
       if (resource === 'selfsubjectaccessreviews') return decide((a) => selfSubjectAccessReview(ctx.user, obj, a));
       if (resource === 'subjectaccessreviews') return decide((a) => subjectAccessReview(obj, a));
       if (resource === 'localsubjectaccessreviews') return decide((a) => localSubjectAccessReview(t.namespace, obj, a));
-      if (resource === 'selfsubjectrulesreviews') return selfSubjectRulesReview(ctx.user, obj, auth.rbac);
+      if (resource === 'selfsubjectrulesreviews') return selfSubjectRulesReview(ctx.user, obj, auth.rbac, await rulesBefore?.(ctx.user));
     }
     return undefined;
   }

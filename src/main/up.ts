@@ -7,12 +7,14 @@ import { join, resolve } from 'node:path';
 import { Registry } from '../apiserver/registry/index.js';
 import { builtinCatalog } from '../apiserver/schema/catalog.js';
 import { createInProcessClient } from '../client/in-process.js';
-import { fetchJwks, KubeAwsStateStore, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
-import { clusterOidcProviders, EksService, eksHandler, identityResolver, type AwsAuthSource } from '../aws/eks/index.js';
-import { RealClock } from '../util/clock.js';
-import { accessPolicyAuthorizer, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
+import { fetchJwks, KubeAwsStateStore, LaunchTemplateStore, serviceRoleCheck, startAwsEndpoint, VpcModels, type AwsEndpoint, type JwksResolver } from '../aws/index.js';
+import { clusterOidcProviders, EksService, eksHandler, fargateProfileNames, identityResolver, type AwsAuthSource, type NetworkLookup } from '../aws/eks/index.js';
+import { RealClock, ScaledClock } from '../util/clock.js';
+import { NodegroupActuator } from './nodegroup-actuator.js';
+import { accessPolicyAuthorizer, accessPolicyRulesFor, eksOidcAuthenticator, eksTokenAuthenticator } from './eks-auth.js';
 import { startOidcIssuer } from './eks-oidc.js';
 import { InProcessEksRuntime } from './eks-runtime.js';
+import { vpcPodNetwork } from './pod-network.js';
 import { openStore } from './storage.js';
 
 export interface UpOptions {
@@ -24,8 +26,10 @@ export interface UpOptions {
   enforceIam: boolean;
   /** How long CREATING, DELETING and an update's InProgress last. */
   clusterCreateDelayMs: number;
-  /** Simulated nodes in every cluster. */
+  /** Simulated nodes in every cluster outside any node group (EKS starts clusters with none). */
   nodesPerCluster: number;
+  /** Node-group time (drain retries and waits of updates) runs this many times faster than wall time. Default 1. */
+  nodeTimeScale?: number;
 }
 
 export interface RunningUp {
@@ -50,6 +54,10 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   const client = createInProcessClient(registry, catalog, MANAGEMENT_USER, 'kumo-up');
   const awsState = new KubeAwsStateStore(client, 'kumo-iam');
   const eksState = new KubeAwsStateStore(client, 'kumo-eks');
+  // The region's VPC model (EC2, node network attachments, pod IPs) and launch templates, kept with
+  // the IAM state so IDs survive restarts; loaded before any cluster starts.
+  const vpcModels = await VpcModels.open(awsState, [opts.region]);
+  const launchTemplates = await LaunchTemplateStore.open(awsState, [opts.region]);
 
   // Filled in below; the issuer server looks keys up only on requests, once clusters run.
   const planes: { runtime?: InProcessEksRuntime } = {};
@@ -62,7 +70,23 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
     storage: opts.storage,
     region: opts.region,
     nodes: opts.nodesPerCluster,
+    // Fargate's start-up time follows the region's transition delay (--cluster-create-delay).
+    fargateStartupMs: opts.clusterCreateDelayMs,
+    // A Fargate pod's ENI takes an address of its profile's subnet in the VPC model.
+    fargateAddresses: {
+      allocate(subnetId, owner) {
+        const model = vpcModels.model(opts.region);
+        if (!model.subnet(subnetId)) return undefined;
+        const ip = model.allocate(subnetId, owner);
+        if (ip !== undefined) vpcModels.saveSoon(opts.region);
+        return ip;
+      },
+      release(ip) {
+        if (vpcModels.model(opts.region).release(ip)) vpcModels.saveSoon(opts.region);
+      },
+    },
     oidcBase: oidc.base,
+    podNetwork: (clusterClient) => vpcPodNetwork({ models: vpcModels, region: opts.region, client: clusterClient }),
     auth: (clusterName) => {
       const resolveIdentity = (name: string, arn: string) => identityResolver(eks.svc as EksService, awsAuth)(name, arn);
       return {
@@ -71,6 +95,7 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
           eksOidcAuthenticator({ providers: () => clusterOidcProviders(eks.svc as EksService, clusterName), jwks: jwksResolver, clock }),
         ],
         authorizeBefore: accessPolicyAuthorizer(clusterName, resolveIdentity),
+        rulesBefore: accessPolicyRulesFor(clusterName, resolveIdentity),
       };
     },
   });
@@ -94,14 +119,31 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   // Tokens issued by this region's clusters are checked against their keys in-process (STS web
   // identity, cluster OIDC providers); other issuers are fetched as AWS fetches them.
   const jwksResolver: JwksResolver = async (issuer) => ((await runtime.keysOf(issuer))?.jwks() as Awaited<ReturnType<JwksResolver>> | undefined) ?? fetchJwks(issuer);
-  const svc = new EksService({ store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs });
+  const network: NetworkLookup = {
+    subnet: (region, id) => (vpcModels.regions().includes(region) ? vpcModels.model(region).subnet(id) : undefined),
+    securityGroup: (region, id) => (vpcModels.regions().includes(region) ? vpcModels.model(region).securityGroup(id) : undefined),
+  };
+  const nodeClock = opts.nodeTimeScale && opts.nodeTimeScale !== 1 ? new ScaledClock(opts.nodeTimeScale) : clock;
+  const actuator = new NodegroupActuator({
+    region: opts.region,
+    plane: (name) => runtime.plane(name),
+    vpc: vpcModels,
+    clock: nodeClock,
+    onInstanceLost: (cluster, nodegroup) => eks.svc?.nodegroups.replaceLost(cluster, nodegroup),
+  });
+  const svc: EksService = new EksService({
+    store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs,
+    subnets: network.subnet,
+    roleCheck: serviceRoleCheck(awsState),
+    dependents: { nodegroups: async (name) => svc.nodegroups.names(name), fargateProfiles: async (name) => fargateProfileNames(svc, name) },
+    nodegroupRuntime: actuator,
+    network,
+  });
   eks.svc = svc;
   let endpoint: AwsEndpoint | undefined;
   try {
     await svc.start();
-    // The region's VPC model (EC2 Describe*), kept with the IAM state so subnet IDs survive restarts.
-    const vpcModels = await VpcModels.open(awsState, [opts.region]);
-    endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver, vpcModels });
+    endpoint = await startAwsEndpoint({ host: opts.host, port: opts.port, state: awsState, region: opts.region, enforceIam: opts.enforceIam, clock, jwksResolver, vpcModels, launchTemplates, instances: actuator });
     endpoint.registerRestJsonService('eks', eksHandler(svc));
   } catch (err) {
     svc.stop();
@@ -122,6 +164,8 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
         await running.stop();
         svc.stop();
         await runtime.stopAll();
+        // Addresses Fargate took or gave back in the last moments are stored before the store closes.
+        await vpcModels.flush().catch((err) => console.error('vpc model: flush failed:', err));
         await oidc.stop();
         await registry.stop();
         await store.close();

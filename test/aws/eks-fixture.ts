@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { awsCli } from '../helpers/aws-cli.js';
 import { loadOrCreatePki } from '../../src/apiserver/certs/pki.js';
-import { startAwsEndpoint, type AwsEndpoint } from '../../src/aws/index.js';
+import { serviceRoleCheck, startAwsEndpoint, type AwsEndpoint } from '../../src/aws/index.js';
 import { MemoryAwsStateStore } from '../../src/aws/state.js';
 import { EksService, eksHandler, type Cluster, type ClusterDependents, type ClusterRuntime, type EksStateStore } from '../../src/aws/eks/index.js';
 import { RealClock, type Clock } from '../../src/util/clock.js';
@@ -67,6 +68,9 @@ export interface Fixture {
   svc: EksService;
   runtime: TlsRuntime;
   store: EksStateStore;
+  iam: IAMClient;
+  /** Creates an IAM role eks.amazonaws.com may assume (CreateCluster requires one) and answers its ARN. */
+  clusterRole(name?: string): Promise<string>;
   cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }>;
   close(): Promise<void>;
 }
@@ -76,20 +80,27 @@ export async function startFixture(opts: { clock?: Clock; store?: EksStateStore;
   const clock = opts.clock ?? new RealClock();
   const store = opts.store ?? new MemoryAwsStateStore();
   const runtime = new TlsRuntime();
-  const svc = new EksService({ store, clock, runtime, transitionMs: opts.transitionMs, dependents: opts.dependents });
+  const iamState = new MemoryAwsStateStore();
+  const svc = new EksService({ store, clock, runtime, transitionMs: opts.transitionMs, dependents: opts.dependents, roleCheck: serviceRoleCheck(iamState) });
   await svc.start();
   const endpoint = await startAwsEndpoint({
-    host: '127.0.0.1', port: 0, state: new MemoryAwsStateStore(), region: 'us-east-1', enforceIam: opts.enforceIam ?? false, clock: new RealClock(),
+    host: '127.0.0.1', port: 0, state: iamState, region: 'us-east-1', enforceIam: opts.enforceIam ?? false, clock: new RealClock(),
   });
   endpoint.registerRestJsonService('eks', eksHandler(svc));
   const eks = new EKSClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const iam = new IAMClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const awsCliHome = awsCli('kumo-eks-cli-');
   return {
-    endpoint, eks, svc, runtime, store,
+    endpoint, eks, svc, runtime, store, iam,
+    async clusterRole(name = 'eks') {
+      const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+      return (await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }))).Role!.Arn!;
+    },
     cli: (...args: string[]) => awsCliHome.run(endpoint.url, args),
     async close() {
       svc.stop();
       eks.destroy();
+      iam.destroy();
       await endpoint.stop();
       await runtime.close();
       awsCliHome.cleanup();

@@ -13,7 +13,7 @@ test('with --enforce-iam an IAM user may call only the EKS operations its policy
   const root = { accessKeyId: 'test', secretAccessKey: 'test' };
   const iam = new IAMClient({ endpoint: f.endpoint.url, region: 'us-east-1', credentials: root });
   t.after(() => iam.destroy());
-  await f.eks.send(new CreateClusterCommand({ name: 'guarded', roleArn: 'arn:aws:iam::000000000000:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] } }));
+  await f.eks.send(new CreateClusterCommand({ name: 'guarded', roleArn: await f.clusterRole(), resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] } }));
   await iam.send(new CreateUserCommand({ UserName: 'viewer' }));
   await iam.send(new PutUserPolicyCommand({
     UserName: 'viewer', PolicyName: 'describe-one',
@@ -47,7 +47,7 @@ test('a role session that creates an API-mode cluster becomes its admin through 
   });
   t.after(() => session.destroy());
   await session.send(new CreateClusterCommand({
-    name: 'team', roleArn: 'arn:aws:iam::000000000000:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] },
+    name: 'team', roleArn: await f.clusterRole(), resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] },
     accessConfig: { authenticationMode: 'API' },
   }));
   const { accessEntries } = await session.send(new ListAccessEntriesCommand({ clusterName: 'team' }));

@@ -32,6 +32,7 @@ test('CREATING lasts exactly the configured clock time; updates and restarts fol
   const clock = new FakeClock(Date.now());
   const store = new MemoryAwsStateStore();
   const f = await startFixture({ clock, store, transitionMs: 60_000 });
+  await f.clusterRole();
   t.after(() => f.close());
   await f.eks.send(new CreateClusterCommand({ name: 'slow', roleArn, resourcesVpcConfig: vpc, version: '1.32' }));
   await settle();
@@ -81,6 +82,7 @@ test('DeleteCluster is refused while node groups or Fargate profiles exist', asy
     dependents: { nodegroups: async () => [...nodegroups], fargateProfiles: async () => [] },
   });
   t.after(() => f.close());
+  await f.clusterRole();
   await f.eks.send(new CreateClusterCommand({ name: 'busy', roleArn, resourcesVpcConfig: vpc }));
   await until(() => f.eks.send(new DescribeClusterCommand({ name: 'busy' })), (r) => r.cluster?.status === 'ACTIVE');
   await assert.rejects(f.eks.send(new DeleteClusterCommand({ name: 'busy' })), (e: unknown) => e instanceof ResourceInUseException && e.clusterName === 'busy');

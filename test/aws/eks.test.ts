@@ -12,6 +12,7 @@ import {
   ResourceNotFoundException, InvalidParameterException, ResourceInUseException, InvalidRequestException, NotFoundException,
   type EKSClient,
 } from '@aws-sdk/client-eks';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startFixture, type Fixture } from './eks-fixture.js';
 import { clusterOidcProviders, resolveClusterIdentity } from '../../src/aws/eks/index.js';
 
@@ -45,11 +46,14 @@ function httpsGet(url: string, ca: string): Promise<string> {
 
 describe('EKS endpoint', () => {
   let f: Fixture;
-  before(async () => { f = await startFixture(); });
+  before(async () => {
+    f = await startFixture();
+    await f.clusterRole('eksClusterRole');
+  });
   after(async () => { await f.close(); });
 
   test('the guide\'s create-cluster, then `aws eks wait cluster-active`, gives a cluster with a working endpoint and its CA', async () => {
-    const created = await f.cli('eks', 'create-cluster', '--name', 'my-cluster', '--role-arn', 'arn:aws:iam::123456789012:role/eksClusterRole',
+    const created = await f.cli('eks', 'create-cluster', '--name', 'my-cluster', '--role-arn', roleArn,
       '--resources-vpc-config', 'subnetIds=subnet-111,subnet-222,subnet-333,securityGroupIds=sg-12345678', '--kubernetes-version', '1.29');
     assert.equal(created.code, 0, created.stderr);
     const c0 = JSON.parse(created.stdout).cluster;
@@ -93,6 +97,16 @@ describe('EKS endpoint', () => {
     await assert.rejects(f.eks.send(new CreateClusterCommand({ name: 'bad_role', roleArn: 'arn:aws:iam::000000000000:user/u', resourcesVpcConfig: vpc })),
       InvalidParameterException);
     await assert.rejects(f.eks.send(new CreateClusterCommand({ name: '-bad', roleArn, resourcesVpcConfig: vpc })), InvalidParameterException);
+    // The role must exist in IAM and trust eks.amazonaws.com: EKS assumes it before creating anything.
+    const unassumable = (arn: string) => (e: unknown) => e instanceof InvalidParameterException && e.clusterName === 'no-role' &&
+      e.message === `Role with arn: ${arn}, could not be assumed because it does not exist or the trusted entity is not correct`;
+    const missing = 'arn:aws:iam::000000000000:role/not-there';
+    await assert.rejects(f.eks.send(new CreateClusterCommand({ name: 'no-role', roleArn: missing, resourcesVpcConfig: vpc })), unassumable(missing));
+    const ec2Trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    const wrongTrust = (await f.iam.send(new CreateRoleCommand({ RoleName: 'ec2-only', AssumeRolePolicyDocument: ec2Trust }))).Role!.Arn!;
+    await assert.rejects(f.eks.send(new CreateClusterCommand({ name: 'no-role', roleArn: wrongTrust, resourcesVpcConfig: vpc })), unassumable(wrongTrust));
+    const otherAccount = 'arn:aws:iam::123456789012:role/eksClusterRole';
+    await assert.rejects(f.eks.send(new CreateClusterCommand({ name: 'no-role', roleArn: otherAccount, resourcesVpcConfig: vpc })), unassumable(otherAccount));
     await assert.rejects(f.eks.send(new CreateClusterCommand({
       name: 'cidr', roleArn, resourcesVpcConfig: vpc, kubernetesNetworkConfig: { serviceIpv4Cidr: '8.8.0.0/16' },
     })), InvalidParameterException);
@@ -101,7 +115,7 @@ describe('EKS endpoint', () => {
     })), (e: unknown) => e instanceof InvalidParameterException && /bootstrapClusterCreatorAdminPermissions must be true/.test(e.message));
     // Nothing of the refused calls was kept.
     const { clusters } = await f.eks.send(new ListClustersCommand({}));
-    assert.deepEqual(clusters?.filter((c) => ['v', 'one-subnet', 'bad_role', '-bad', 'cidr', 'cm'].includes(c)), []);
+    assert.deepEqual(clusters?.filter((c) => ['v', 'one-subnet', 'bad_role', '-bad', 'cidr', 'cm', 'no-role'].includes(c)), []);
   });
 
   test('ListClusters pages with maxResults and nextToken', async () => {

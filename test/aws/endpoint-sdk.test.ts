@@ -189,6 +189,13 @@ describe('AWS endpoint with the SDK v3', () => {
       assert.ok(names.includes(n), n);
     }
     assert.deepEqual((await iam().send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies!.map((x) => x.PolicyName), ['versions']);
+    // The cluster role's policies at their current published versions.
+    const doc = async (name: string, version: string) => {
+      const got = await iam().send(new GetPolicyVersionCommand({ PolicyArn: `arn:aws:iam::aws:policy/${name}`, VersionId: version }));
+      return JSON.parse(decodeURIComponent(got.PolicyVersion!.Document!)) as { Statement: { Sid?: string; Action: string | string[] }[] };
+    };
+    assert.deepEqual((await doc('AmazonEKSClusterPolicy', 'v9')).Statement.map((x) => x.Sid), ['AmazonEKSClusterPolicy', 'AmazonEKSClusterPolicySLRCreate', 'AmazonEKSClusterPolicyENIDelete']);
+    assert.ok((await doc('AmazonEKSServicePolicy', 'v7')).Statement[0].Action.includes('ec2:GetSecurityGroupsForVpc'));
   });
 
   test('validation, user tags, access key status, OIDC provider lifecycle', async () => {

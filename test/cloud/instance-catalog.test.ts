@@ -56,6 +56,8 @@ describe('maxPods', () => {
   const table: [string, number][] = [
     ['m5.large', 29], ['t3.medium', 17], ['c5.xlarge', 58], ['t3.micro', 4], ['t3.nano', 4], ['m5.4xlarge', 234],
     ['m6g.medium', 8], ['g5.12xlarge', 737], ['p4d.24xlarge', 737], ['inf2.xlarge', 58],
+    // Previous generation (the EKS guide's spot group names m4.large).
+    ['m4.large', 20], ['c4.large', 29], ['r4.16xlarge', 737], ['t2.medium', 17], ['t2.micro', 4],
   ];
   for (const [type, expected] of table) {
     test(`${type} allows ${expected} pods`, () => assert.equal(maxPods(type), expected));
@@ -76,8 +78,11 @@ describe('maxPods', () => {
     assert.equal(maxPodsCap(31), 250);
   });
 
-  test('prefix delegation needs Nitro: Xen-based p3 keeps the secondary-IP value', () => {
+  test('prefix delegation needs Nitro: Xen-based p3, m4 and t2 keep the secondary-IP value', () => {
     assert.equal(maxPods('p3.2xlarge', { prefixDelegation: true }), maxPods('p3.2xlarge'));
+    assert.equal(maxPods('m4.large', { prefixDelegation: true }), 20);
+    assert.equal(maxPods('t2.large', { prefixDelegation: true }), 35);
+    assert.equal(onDemandPrice('m4.large', 'ap-northeast-1'), 0.129);
   });
 
   test('custom networking, --cni-max-eni and the managed node group cap', () => {

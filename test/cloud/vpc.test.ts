@@ -228,3 +228,46 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('claimPodIp', () => {
+  test('takes back known pod addresses in secondary-IP and prefix mode, refuses taken or foreign ones', () => {
+    const model = VpcModel.create('us-east-1');
+    const subnetId = model.subnets({ public: false })[0].subnetId;
+    model.attachNode('i-s', { instanceType: 'm5.large', subnetId });
+    model.attachNode('i-p', { instanceType: 'm5.large', subnetId, prefixDelegation: true });
+    const s = model.node('i-s')!;
+    assert.equal(model.claimPodIp('i-s', '192.168.96.200'), true);
+    assert.equal(model.claimPodIp('i-s', '192.168.96.200'), true, 'already recorded');
+    assert.equal(model.claimPodIp('i-p', '192.168.96.200'), false, 'held by the other node');
+    assert.equal(model.claimPodIp('i-s', '10.0.0.5'), false, 'outside the subnet');
+    assert.equal(model.claimPodIp('i-s', s.privateIp), false, 'the ENI address');
+    assert.equal(model.claimPodIp('i-p', '192.168.97.3'), true);
+    assert.equal(model.claimPodIp('i-p', '192.168.97.9'), true);
+    const eni = model.networkInterfaces({ instanceId: 'i-p' })[0];
+    assert.deepEqual(eni.ipv4Prefixes, ['192.168.97.0/28']);
+    // Releasing both gives the /28 back.
+    model.releasePodIp('i-p', '192.168.97.3');
+    model.releasePodIp('i-p', '192.168.97.9');
+    assert.deepEqual(model.networkInterfaces({ instanceId: 'i-p' })[0].ipv4Prefixes, []);
+  });
+});
+
+describe('stored without pod IPs', () => {
+  test('ENIs and cursor are kept, pod addresses are not; claiming them back restores the model', () => {
+    const model = VpcModel.create('us-east-1');
+    const subnetId = model.subnets({ public: false })[0].subnetId;
+    model.attachNode('i-a', { instanceType: 'c5.xlarge', subnetId });
+    model.attachNode('i-b', { instanceType: 'm5.large', subnetId, prefixDelegation: true });
+    const a = Array.from({ length: 20 }, () => ipOf(model.assignPodIp('i-a')));
+    const b = Array.from({ length: 20 }, () => ipOf(model.assignPodIp('i-b')));
+    const stored = JSON.parse(JSON.stringify(model.toJSON({ podIps: false })));
+    assert.ok(JSON.stringify(stored).length < JSON.stringify(model.toJSON()).length);
+    const restored = VpcModel.fromJSON(stored);
+    assert.deepEqual(restored.networkInterfaces().map((e) => e.networkInterfaceId), model.networkInterfaces().map((e) => e.networkInterfaceId));
+    for (const ip of a) assert.equal(restored.claimPodIp('i-a', ip), true);
+    for (const ip of b) assert.equal(restored.claimPodIp('i-b', ip), true);
+    assert.equal(restored.availableIpAddressCount(subnetId), model.availableIpAddressCount(subnetId));
+    const next = [ipOf(restored.assignPodIp('i-a')), ipOf(restored.assignPodIp('i-b'))];
+    for (const ip of next) assert.ok(![...a, ...b].includes(ip));
+  });
+});

@@ -11,6 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { AssociateIdentityProviderConfigCommand, DescribeIdentityProviderConfigCommand, CreateAccessEntryCommand, AssociateAccessPolicyCommand, CreateClusterCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CreateAccessKeyCommand, CreateOpenIDConnectProviderCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { NodeSha256 } from '../../src/aws/server/sha256.js';
 import { startUp } from '../../src/main/up.js';
 import { run, toolEnv } from '../helpers/apiserver.js';
@@ -55,8 +56,14 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enfo
   const iam = new IAMClient(config);
   t.after(() => [eks, iam].forEach((c) => c.destroy()));
 
+  const eksTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const clusterRole = (await iam.send(new CreateRoleCommand({ RoleName: 'eks', AssumeRolePolicyDocument: eksTrust }))).Role!.Arn!;
+  // The cluster goes on two of the region's subnets (CreateCluster resolves them against the VPC model).
+  const ec2 = new EC2Client(config);
+  t.after(() => ec2.destroy());
+  const subnetIds = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).slice(0, 2).map((s) => s.SubnetId!);
   await eks.send(new CreateClusterCommand({
-    name: 'c1', roleArn: 'arn:aws:iam::000000000000:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'] },
+    name: 'c1', roleArn: clusterRole, resourcesVpcConfig: { subnetIds },
     accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
   }));
   for (;;) {
@@ -119,6 +126,14 @@ test('kumo up clusters accept EKS tokens for them only, map aws-auth roles, enfo
   assert.equal(canInside.stdout.trim(), 'yes', canInside.stderr);
   const canOutside = await kubectl(['auth', 'can-i', 'create', 'configmaps', '-n', 'default'], token);
   assert.equal(canOutside.stdout.trim(), 'no', canOutside.stderr);
+  // `kubectl auth can-i --list` (a SelfSubjectRulesReview) lists what the access policy grants, in its namespaces only.
+  const configMapVerbs = async (namespace: string) => {
+    const r = await kubectl(['auth', 'can-i', '--list', '-n', namespace], token);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.split('\n').filter((l) => /^configmaps\s/.test(l)).join('\n');
+  };
+  assert.match(await configMapVerbs('team-a'), /\[.*create.*\]/);
+  assert.equal(await configMapVerbs('default'), '');
   // A SubjectAccessReview about the same identity (its ARN in extra, as the authenticator sets it) agrees.
   const sar = (namespace: string) => JSON.stringify({
     apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',

@@ -50,10 +50,13 @@ test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks 
   const roleArn = JSON.parse(await aws(['iam', 'create-role', '--role-name', 'eks-cluster-role', '--assume-role-policy-document', trust])).Role.Arn as string;
   await aws(['iam', 'attach-role-policy', '--role-name', 'eks-cluster-role', '--policy-arn', 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy']);
 
+  // Two of the region's subnets and its default security group, as `aws ec2` lists them.
+  const subnetIds = (JSON.parse(await aws(['ec2', 'describe-subnets'])).Subnets as { SubnetId: string }[]).slice(0, 2).map((s) => s.SubnetId);
+  const groupId = JSON.parse(await aws(['ec2', 'describe-security-groups'])).SecurityGroups[0].GroupId as string;
   const createdAt = Date.now();
   const created = JSON.parse(await aws([
     'eks', 'create-cluster', '--name', 'my-cluster', '--role-arn', roleArn,
-    '--resources-vpc-config', 'subnetIds=subnet-1,subnet-2,securityGroupIds=sg-1',
+    '--resources-vpc-config', `subnetIds=${subnetIds.join(',')},securityGroupIds=${groupId}`,
     '--kubernetes-version', '1.32', '--access-config', 'authenticationMode=API_AND_CONFIG_MAP',
   ]));
   assert.equal(created.cluster.status, 'CREATING');

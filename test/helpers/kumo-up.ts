@@ -27,7 +27,7 @@ export async function startKumoUp(dataDir: string, children: Set<ChildProcess>, 
     const timer = setTimeout(() => reject(new Error(`kumo up did not become ready:\n${log}`)), 30_000);
     child.stdout!.on('data', (c: Buffer) => {
       log += c.toString();
-      const m = /kumo up: AWS endpoint (http:\/\/\S+) \(region us-east-1\)/.exec(log);
+      const m = /kumo up: AWS endpoint (http:\/\/\S+) \(region [a-z0-9-]+\)/.exec(log);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]);

@@ -74,6 +74,23 @@ describe('simulated nodes', () => {
     assert.equal((await client.resource('', 'v1', 'nodes').list(undefined)).items.length, 2);
   });
 
+  test('any type of the EC2 catalog can be a node, with its max pods and allocatable', async (t) => {
+    const { client, sim } = await startCluster(t);
+    const nodes = client.resource('', 'v1', 'nodes');
+    const figures = async (type: string) => {
+      const [name] = await sim.addNodes({ count: 1, instanceType: type, namePrefix: type });
+      const n = await nodes.get(undefined, name);
+      const st = n.status as { capacity: Record<string, string>; allocatable: Record<string, string> };
+      return [(n.metadata as { labels: Record<string, string> }).labels['kubernetes.io/arch'], st.capacity.cpu, st.allocatable.cpu, st.allocatable.memory, st.capacity.pods];
+    };
+    // 8192 MiB − 7.5% = 7577Mi; − (11 × 29 + 255) − 100 = 6903Mi, as for m5.large.
+    assert.deepEqual(await figures('m5a.large'), ['amd64', '2', '1930m', '6903Mi', '29']);
+    // 4096 − 308 = 3788; − 574 − 100 = 3114.
+    assert.deepEqual(await figures('c6g.large'), ['arm64', '2', '1930m', '3114Mi', '29']);
+    // 16 vCPU: 60 + 10 + 10 + 12 × 2.5 = 110m reserved; 8 ENIs × 29 + 2 = 234 pods.
+    assert.deepEqual((await figures('m5.4xlarge')).slice(2), ['15890m', `${65536 - 4916 - (11 * 234 + 255) - 100}Mi`, '234']);
+  });
+
   test('Lease heartbeats every 10 s with leaseDurationSeconds 40; stopHeartbeat stops them, resume restarts', async (t) => {
     const { client, clock, sim } = await startCluster(t);
     const [a, b] = await sim.addNodes({ count: 2 });
@@ -170,6 +187,28 @@ describe('simulated nodes', () => {
     const api = (await pods.get('default', 'api')).status as Obj;
     assert.equal(api.phase, 'Running');
     assert.notEqual(api.podIP, ip);
+  });
+
+  test('launch options: prefix delegation gives an m5.large 110 pods, a volume size its storage; both survive adoption', async (t) => {
+    const { client, clock, sim } = await startCluster(t);
+    const [a] = await sim.addNodes({ count: 1, resources: { prefixDelegation: true, volumeSizeGiB: 80 } });
+    const capacityOf = async () => {
+      const { capacity, allocatable } = (await client.resource('', 'v1', 'nodes').get(undefined, a)).status as { capacity: Record<string, string>; allocatable: Record<string, string> };
+      return { capacity, allocatable };
+    };
+    const before = await capacityOf();
+    assert.equal(before.capacity.pods, '110');
+    // 7577Mi − (11 × 110 + 255) − 100
+    assert.equal(before.allocatable.memory, '6012Mi');
+    assert.equal(before.capacity['ephemeral-storage'], `${80 * 1024 * 1024 - 12_308}Ki`);
+    await sim.stop();
+    const { NodeSimulator } = await import('../../src/kubelet/simulator.js');
+    const again = new NodeSimulator({ client, clock, seed: 7 });
+    t.after(() => again.stop());
+    await again.start();
+    await again.adoptExisting();
+    await runUntil(clock, again, clock.now() + 6 * 60_000);
+    assert.deepEqual(await capacityOf(), before);
   });
 
   test('nodes registered with given labels, taints, addresses and instance IDs (a managed node group launching instances)', async (t) => {

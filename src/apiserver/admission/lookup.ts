@@ -8,7 +8,7 @@ import type { AdmissionLookup, AdmissionObject } from './types.js';
 
 const SYSTEM: WriteOptions = { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Ignore', warnings: [], subresource: 'status' };
 
-export function registryAdmissionLookup(registry: Pick<Registry, 'list' | 'update'>, catalog: SchemaCatalog, clock: Clock): AdmissionLookup {
+export function registryAdmissionLookup(registry: Pick<Registry, 'list' | 'get' | 'update'>, catalog: SchemaCatalog, clock: Clock): AdmissionLookup {
   const def = (group: string, version: string, resource: string) => {
     const r = catalog.resource(group, version, resource);
     if (!r) throw new Error(`admission lookup: unknown resource ${group}/${version}/${resource}`);
@@ -18,6 +18,14 @@ export function registryAdmissionLookup(registry: Pick<Registry, 'list' | 'updat
     async list(group, version, resource, namespace) {
       const list = await registry.list(def(group, version, resource), namespace, {});
       return (list.items as AdmissionObject[]) ?? [];
+    },
+    async get(group, version, resource, namespace, name) {
+      try {
+        return (await registry.get(def(group, version, resource), namespace, name, {})) as AdmissionObject;
+      } catch (err) {
+        if ((err as { reason?: string }).reason === 'NotFound') return undefined;
+        throw err;
+      }
     },
     async updateStatus(group, version, resource, obj) {
       const meta = (obj.metadata ?? {}) as Record<string, unknown>;

@@ -29,6 +29,8 @@ export interface AdmissionAttributes {
 export interface AdmissionLookup {
   /** Every object of a resource in a namespace (for cluster-scoped resources, namespace undefined). */
   list(group: string, version: string, resource: string, namespace: string | undefined): Promise<AdmissionObject[]>;
+  /** One object (for cluster-scoped resources, namespace undefined); undefined when it does not exist. */
+  get?(group: string, version: string, resource: string, namespace: string | undefined, name: string): Promise<AdmissionObject | undefined>;
   /**
    * PUT of the status subresource with optimistic concurrency: throws a 409 Conflict ApiError when
    * obj.metadata.resourceVersion is stale. Returns the stored object.

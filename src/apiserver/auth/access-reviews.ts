@@ -3,6 +3,7 @@
 // (`kubectl auth can-i --list`).
 import { badRequest, invalid, type ApiError, type StatusCause } from '../../api/status.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
+import type { PolicyRule } from './rbac-types.js';
 import { aggregateMessage, type Attributes, type Decision, type UserInfo } from './types.js';
 
 const GROUP = 'authorization.k8s.io';
@@ -206,15 +207,19 @@ export function localSubjectAccessReview(namespace: string, body: unknown, autho
   };
 }
 
-/** POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews: the user's rules in spec.namespace. */
-export function selfSubjectRulesReview(user: UserInfo, body: unknown, authorizer: RbacAuthorizer): Obj {
+/**
+ * POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews: the user's rules in spec.namespace.
+ * `rulesBefore` gives the rules of an authorizer that runs ahead of RBAC (EKS access policies) for
+ * the namespace; as upstream's union authorizer does, each authorizer's rules are listed in turn.
+ */
+export function selfSubjectRulesReview(user: UserInfo, body: unknown, authorizer: RbacAuthorizer, rulesBefore?: (namespace: string) => PolicyRule[]): Obj {
   const review = requireObject(body, 'SelfSubjectRulesReview');
   const namespace = str(asObject(review.spec)?.namespace);
   if (!namespace) throw badRequest('no namespace on request');
   const { rules, errors } = authorizer.rulesFor(user, namespace);
   const resourceRules: Obj[] = [];
   const nonResourceRules: Obj[] = [];
-  for (const r of rules) {
+  for (const r of [...(rulesBefore?.(namespace) ?? []), ...rules]) {
     if (r.resources && r.resources.length) {
       const rr: Obj = { verbs: [...(r.verbs ?? [])] };
       if (r.apiGroups && r.apiGroups.length) rr.apiGroups = [...r.apiGroups];

@@ -1,19 +1,38 @@
-// The EC2 API subset a cluster's users and node groups read: DescribeVpcs, DescribeSubnets,
+// The EC2 API subset a cluster's users and node groups use: DescribeVpcs, DescribeSubnets,
 // DescribeSecurityGroups, DescribeAvailabilityZones and DescribeInstanceTypes, answered from the
-// region's VpcModel and the instance catalog in EC2's own XML format.
-import { Ec2ModelError, instanceType, listInstanceTypes, type InstanceTypeInfo, type SecurityGroupRule, type Tags, type VpcModel } from '../../cloud/index.js';
+// region's VpcModel and the instance catalog in EC2's own XML format, and the VPC write actions
+// of vpc-actions.ts.
+import { Ec2ModelError, instanceType, listInstanceTypes, type InstanceTypeInfo, type SecurityGroupRule, type VpcModel } from '../../cloud/index.js';
 import { AwsError } from '../errors.js';
-import { ec2ErrorResponse, ec2Response, filters, numberedList, type Ec2Xml, type Filter, type Params } from './protocol.js';
+import { instanceActions, type InstanceSource } from './instances.js';
+import { ec2ErrorResponse, ec2Response, filters, numberedList, type Ec2Xml, type Params } from './protocol.js';
+import { applyFilters, byIds, tagFields, tagSet, type Item } from './shapes.js';
+import type { Clock } from '../../util/clock.js';
+import { launchTemplateActions, launchTemplateTagTarget } from './launch-template-actions.js';
+import type { LaunchTemplateStore } from './launch-template-store.js';
+import { subnetXml, vpcActions, vpcXml, type TagTarget } from './vpc-actions.js';
 
 export interface Ec2ServiceOptions {
   /** The VPC model of a region (the caller creates, persists and shares it). */
   model(region: string): VpcModel;
   accountId: string;
+  /** Stores a region's model after a call changed it; default: nothing to store. */
+  saveModel?(region: string): Promise<void>;
+  /** Further resources CreateTags/DeleteTags reach. */
+  taggables?: TagTarget[];
+  /** The regions' launch templates; without them the launch template actions are not served. */
+  launchTemplates?: Pick<LaunchTemplateStore, 'model' | 'save'>;
+  /** Creation times of launch templates. */
+  clock?: Clock;
+  /** Node-group instances (DescribeInstances, TerminateInstances); none when absent. */
+  instances?: InstanceSource;
 }
 
 export interface Ec2CallContext {
   requestId: string;
   region: string;
+  /** The caller's ARN (a launch template's createdBy). */
+  callerArn?: string;
 }
 
 /** One EC2 call's answer: the HTTP status and the XML document, success or error. */
@@ -29,45 +48,6 @@ export interface Ec2Service {
   handle(action: string, params: Params, ctx: Ec2CallContext): Promise<Ec2Answer>;
   /** EC2's error document, for errors the endpoint raises (AuthFailure, UnauthorizedOperation). */
   errorDocument(code: string, message: string, requestId: string): string;
-}
-
-type Item = Record<string, Ec2Xml>;
-/** Per filter name, the values an object offers to match against. */
-type FilterFields = Record<string, (string | undefined)[]>;
-
-const tagSet = (tags: Tags): Ec2Xml[] | undefined => {
-  const entries = Object.entries(tags);
-  return entries.length ? entries.map(([key, value]) => ({ key, value })) : undefined;
-};
-
-function tagFields(tags: Tags): FilterFields {
-  const f: FilterFields = { 'tag-key': Object.keys(tags), 'tag-value': Object.values(tags) };
-  for (const [k, v] of Object.entries(tags)) f[`tag:${k}`] = [v];
-  return f;
-}
-
-/** EC2 filter values may hold * and ? wildcards. */
-function wildcardMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(value);
-}
-
-/** Keeps the objects every filter matches (values of one filter OR together); unknown filter names fail as EC2 does. */
-function applyFilters<T>(items: T[], fs: Filter[], fields: (t: T) => FilterFields, known: string[]): T[] {
-  for (const f of fs) {
-    if (!known.includes(f.name) && !f.name.startsWith('tag:')) throw new AwsError('InvalidParameterValue', `The filter '${f.name}' is invalid`, 400);
-  }
-  return items.filter((item) => {
-    const offered = fields(item);
-    return fs.every((f) => (offered[f.name] ?? []).some((v) => v !== undefined && f.values.some((p) => wildcardMatch(p, v))));
-  });
-}
-
-/** Picks objects by the request's ID list; every named ID must exist. */
-function byIds<T>(items: T[], ids: string[], idOf: (t: T) => string, notFound: (id: string) => AwsError): T[] {
-  if (!ids.length) return items;
-  for (const id of ids) if (!items.some((i) => idOf(i) === id)) throw notFound(id);
-  return items.filter((i) => ids.includes(idOf(i)));
 }
 
 function rulesXml(rules: SecurityGroupRule[], accountId: string): Ec2Xml[] {
@@ -98,7 +78,13 @@ function instanceTypeXml(t: InstanceTypeInfo): Item {
 export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
   const notFound = (code: string, what: string) => (id: string) => new AwsError(code, `The ${what} '${id}' does not exist`, 400);
 
-  const actions: Record<string, (p: Params, ctx: Ec2CallContext) => Record<string, Ec2Xml>> = {
+  const lts = opts.launchTemplates;
+  const ltContext = lts && opts.clock && { templates: (region: string) => lts.model(region), save: (region: string, id: string) => lts.save(region, id), clock: opts.clock, accountId: opts.accountId };
+  const taggables = [...(ltContext ? [launchTemplateTagTarget(ltContext)] : []), ...(opts.taggables ?? [])];
+  const actions: Record<string, (p: Params, ctx: Ec2CallContext) => Item | Promise<Item>> = {
+    ...vpcActions({ model: opts.model, accountId: opts.accountId, save: async (region) => opts.saveModel?.(region), taggables }),
+    ...(ltContext ? launchTemplateActions(ltContext) : {}),
+    ...instanceActions(opts.instances, opts.accountId),
     DescribeAvailabilityZones(p, ctx) {
       const zones = opts.model(ctx.region).availabilityZones();
       let picked = byIds(zones, numberedList(p, 'ZoneName'), (z) => z.zoneName, (id) => new AwsError('InvalidParameterValue', `Invalid availability zone: [${id}]`, 400));
@@ -119,13 +105,7 @@ export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
       const picked = applyFilters(vpcs, filters(p), (v) => ({
         'vpc-id': [v.vpcId], 'cidr-block': [v.cidrBlock], 'cidr': [v.cidrBlock], 'is-default': [String(v.isDefault)], state: [v.state], 'owner-id': [opts.accountId], ...tagFields(v.tags),
       }), ['vpc-id', 'cidr-block', 'cidr', 'is-default', 'state', 'owner-id', 'tag-key', 'tag-value']);
-      return {
-        vpcSet: picked.map((v) => ({
-          vpcId: v.vpcId, ownerId: opts.accountId, state: v.state, cidrBlock: v.cidrBlock,
-          cidrBlockAssociationSet: [{ cidrBlock: v.cidrBlock, associationId: v.vpcId.replace('vpc-', 'vpc-cidr-assoc-'), cidrBlockState: { state: 'associated' } }],
-          instanceTenancy: 'default', isDefault: v.isDefault, tagSet: tagSet(v.tags),
-        })),
-      };
+      return { vpcSet: picked.map((v) => vpcXml(v, opts.accountId)) };
     },
 
     DescribeSubnets(p, ctx) {
@@ -135,13 +115,7 @@ export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
         'availability-zone-id': [s.availabilityZoneId], 'default-for-az': [String(s.defaultForAz)], 'map-public-ip-on-launch': [String(s.mapPublicIpOnLaunch)],
         state: [s.state], 'available-ip-address-count': [String(s.availableIpAddressCount)], 'owner-id': [opts.accountId], ...tagFields(s.tags),
       }), ['subnet-id', 'vpc-id', 'cidr-block', 'availability-zone', 'availability-zone-id', 'default-for-az', 'map-public-ip-on-launch', 'state', 'available-ip-address-count', 'owner-id', 'tag-key', 'tag-value']);
-      return {
-        subnetSet: picked.map((s) => ({
-          subnetId: s.subnetId, subnetArn: `arn:aws:ec2:${ctx.region}:${opts.accountId}:subnet/${s.subnetId}`, ownerId: opts.accountId, state: s.state,
-          vpcId: s.vpcId, cidrBlock: s.cidrBlock, availableIpAddressCount: s.availableIpAddressCount, availabilityZone: s.availabilityZone,
-          availabilityZoneId: s.availabilityZoneId, defaultForAz: s.defaultForAz, mapPublicIpOnLaunch: s.mapPublicIpOnLaunch, tagSet: tagSet(s.tags),
-        })),
-      };
+      return { subnetSet: picked.map((s) => subnetXml(s, ctx.region, opts.accountId)) };
     },
 
     DescribeSecurityGroups(p, ctx) {
@@ -182,7 +156,9 @@ export function createEc2Service(opts: Ec2ServiceOptions): Ec2Service {
       try {
         const fn = actions[action];
         if (!fn || !Object.hasOwn(actions, action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
-        return { status: 200, body: ec2Response(action, ctx.requestId, fn(params, ctx)) };
+        // Permission was checked by the endpoint; a dry run stops here (EC2 API reference, DryRun).
+        if (params.DryRun === 'true') throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+        return { status: 200, body: ec2Response(action, ctx.requestId, await fn(params, ctx)) };
       } catch (err) {
         if (err instanceof AwsError) return { status: err.status, body: ec2ErrorResponse(err.code, err.message, ctx.requestId) };
         if (err instanceof Ec2ModelError) return { status: 400, body: ec2ErrorResponse(err.code, err.message, ctx.requestId) };

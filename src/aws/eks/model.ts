@@ -96,6 +96,33 @@ export interface OidcIdentityProviderConfig {
   status: 'CREATING' | 'DELETING' | 'ACTIVE';
 }
 
+export type FargateProfileStatus = 'CREATING' | 'ACTIVE' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED';
+
+export interface FargateProfileSelector {
+  namespace: string;
+  labels?: Record<string, string>;
+}
+
+export interface FargateProfile {
+  fargateProfileName: string;
+  fargateProfileArn: string;
+  clusterName: string;
+  createdAt: number;
+  podExecutionRoleArn: string;
+  subnets: string[];
+  selectors: FargateProfileSelector[];
+  status: FargateProfileStatus;
+  tags: Tags;
+  health: { issues: { code: string; message: string; resourceIds?: string[] }[] };
+}
+
+/** What the cluster's Fargate admission and scheduler need of an ACTIVE profile (mirrored into the cluster). */
+export interface FargateProfileMirror {
+  name: string;
+  selectors: FargateProfileSelector[];
+  subnets: { subnetId: string; availabilityZone?: string; cidrBlock?: string }[];
+}
+
 /** The caller of an EKS operation as the endpoint authenticated it. */
 export interface CallerContext {
   /** The caller's principal ARN (an assumed-role session ARN for role sessions). */
@@ -115,12 +142,25 @@ export interface ClusterRuntime {
   start(cluster: Cluster): Promise<{ endpoint: string; caData: string; oidcIssuer: string }>;
   setVersion(name: string, version: string): Promise<void>;
   stop(name: string): Promise<void>;
+  /** Replaces the cluster's ACTIVE Fargate profiles as its in-cluster Fargate admission and scheduler see them. */
+  syncFargateProfiles?(name: string, profiles: FargateProfileMirror[]): Promise<void>;
 }
 
 /** The cluster's `kube-system/aws-auth` ConfigMap data (mapRoles / mapUsers YAML), read by the integrator. */
 export interface AwsAuthSource {
   read(clusterName: string): Promise<{ mapRoles?: string; mapUsers?: string } | undefined>;
 }
+
+/** A subnet of the region's VPC model as EKS checks it. */
+export interface SubnetInfo {
+  subnetId: string;
+  vpcId: string;
+  availabilityZone: string;
+  cidrBlock: string;
+  /** Public subnets route to an internet gateway. */
+  mapPublicIpOnLaunch: boolean;
+}
+export type SubnetLookup = (region: string, subnetId: string) => SubnetInfo | undefined;
 
 /** Counts of resources that keep a cluster from being deleted (node groups, Fargate profiles). */
 export interface ClusterDependents {

@@ -4,6 +4,7 @@ import { AwsError } from '../errors.js';
 import { RestRouter } from '../server/rest-router.js';
 import type { RestJsonHandler, RestJsonRequest } from '../server/services.js';
 import * as access from './access-entries.js';
+import * as fargate from './fargate-profiles.js';
 import { clusterArn } from './arns.js';
 import type { Body, Query } from './input.js';
 import type { CallerContext } from './model.js';
@@ -54,6 +55,18 @@ export function eksHandler(svc: EksService): RestJsonHandler {
   op('POST', '/clusters/{name}/updates/{updateId}/cancel-update', 'CancelUpdate', cluster, (_r, p, b) => svc.cancelUpdate(p.name, p.updateId, b));
   op('GET', '/cluster-versions', 'DescribeClusterVersions', any, (_r, _p, _b, q) => svc.describeClusterVersions(q));
 
+  const ngArn = (p: Record<string, string>, ctx: CallerContext) =>
+    svc.state.nodegroups.get(p.name)?.get(p.nodegroupName)?.nodegroup.nodegroupArn ?? `arn:aws:eks:${ctx.region}:${ctx.accountId}:nodegroup/${p.name}/${p.nodegroupName}/*`;
+  op('POST', '/clusters/{name}/node-groups', 'CreateNodegroup', (p, ctx, b) => ngArn({ name: p.name, nodegroupName: String(b.nodegroupName ?? '') }, ctx),
+    (_r, p, b, _q, ctx) => svc.nodegroups.create(p.name, b, ctx));
+  op('GET', '/clusters/{name}/node-groups', 'ListNodegroups', cluster, (_r, p, _b, q) => svc.nodegroups.list(p.name, q));
+  op('GET', '/clusters/{name}/node-groups/{nodegroupName}', 'DescribeNodegroup', ngArn, (_r, p) => svc.nodegroups.describe(p.name, p.nodegroupName));
+  op('DELETE', '/clusters/{name}/node-groups/{nodegroupName}', 'DeleteNodegroup', ngArn, (_r, p) => svc.nodegroups.delete(p.name, p.nodegroupName));
+  op('POST', '/clusters/{name}/node-groups/{nodegroupName}/update-config', 'UpdateNodegroupConfig', ngArn,
+    (_r, p, b) => svc.nodegroups.updateConfig(p.name, p.nodegroupName, b));
+  op('POST', '/clusters/{name}/node-groups/{nodegroupName}/update-version', 'UpdateNodegroupVersion', ngArn,
+    (_r, p, b) => svc.nodegroups.updateVersion(p.name, p.nodegroupName, b));
+
   op('POST', '/tags/{resourceArn}', 'TagResource', (p) => p.resourceArn, (_r, p, b) => svc.tagResource(p.resourceArn, b));
   op('DELETE', '/tags/{resourceArn}', 'UntagResource', (p) => p.resourceArn, (_r, p, _b, q) => svc.untagResource(p.resourceArn, q));
   op('GET', '/tags/{resourceArn}', 'ListTagsForResource', (p) => p.resourceArn, (_r, p) => svc.listTagsForResource(p.resourceArn));
@@ -79,6 +92,13 @@ export function eksHandler(svc: EksService): RestJsonHandler {
     (_r, p, _b, q) => svc.listIdentityProviderConfigs(p.name, q));
   op('POST', '/clusters/{name}/identity-provider-configs/disassociate', 'DisassociateIdentityProviderConfig', cluster,
     (_r, p, b) => svc.disassociateIdentityProviderConfig(p.name, b));
+
+  const profile = (p: Record<string, string>, ctx: CallerContext) =>
+    svc.state.fargateProfiles.get(p.name)?.get(p.fargateProfileName)?.profile.fargateProfileArn ?? cluster(p, ctx);
+  op('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', cluster, (_r, p, b, _q, ctx) => fargate.createFargateProfile(svc, p.name, b, ctx));
+  op('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', cluster, (_r, p, _b, q) => fargate.listFargateProfiles(svc, p.name, q));
+  op('GET', '/clusters/{name}/fargate-profiles/{fargateProfileName}', 'DescribeFargateProfile', profile, (_r, p) => fargate.describeFargateProfile(svc, p.name, p.fargateProfileName));
+  op('DELETE', '/clusters/{name}/fargate-profiles/{fargateProfileName}', 'DeleteFargateProfile', profile, (_r, p) => fargate.deleteFargateProfile(svc, p.name, p.fargateProfileName));
 
   return router.handle;
 }

@@ -6,11 +6,15 @@ import { clusterArn, identityProviderConfigArn, parseAssumedRole, parseIamPrinci
 import { AUTH_MODES, endpointAccess, logging, networkConfig, vpcConfig } from './cluster-config.js';
 import { badRequest, invalidParameter, invalidRequest, noCluster, notFound, resourceInUse, resourceNotFound } from './errors.js';
 import { optBool, optObject, optString, optTags, paginate, queryBool, queryList, queryString, reqString, type Body, type Query } from './input.js';
-import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, Tags, Update } from './model.js';
+import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, SubnetLookup, Tags, Update } from './model.js';
 import { EksState, paramsHash, type ClusterChange, type StoredCluster, type StoredUpdate } from './state.js';
 import { clusterVersionInformation, DEFAULT_VERSION, minorOf, requireSupportedVersion, versionInfo, VERSIONS } from './versions.js';
 import { ACCESS_POLICY_PREFIX } from './access-policies.js';
 import { createEntry } from './access-entries.js';
+import { resumeFargateProfiles } from './fargate-profiles.js';
+import type { ServiceRoleCheck } from '../iam/service-role.js';
+import type { NetworkLookup, NodegroupRuntime } from './nodegroup-model.js';
+import { NodegroupManager } from './nodegroups.js';
 
 export interface EksServiceOptions {
   store: EksStateStore;
@@ -20,6 +24,14 @@ export interface EksServiceOptions {
   transitionMs?: number;
   /** Node groups and Fargate profiles that block DeleteCluster (a later issue provides them). */
   dependents?: ClusterDependents;
+  /** The region's subnets (EC2's VPC model), for the subnet rules of Fargate profiles. */
+  subnets?: SubnetLookup;
+  /** Whether IAM lets a service principal assume a role (serviceRoleCheck over the IAM state): cluster roles, pod execution roles. */
+  roleCheck?: ServiceRoleCheck;
+  /** Runs node groups' nodes; without it node groups are records that only change status. */
+  nodegroupRuntime?: NodegroupRuntime;
+  /** The region's VPC model: CreateCluster and CreateNodegroup resolve subnets against it when given. */
+  network?: NetworkLookup;
 }
 
 const epochSeconds = (ms: number) => ms / 1000;
@@ -28,9 +40,13 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 export class EksService {
   readonly state: EksState;
   readonly clock: Clock;
-  private readonly runtime: ClusterRuntime;
-  private readonly transitionMs: number;
+  readonly runtime: ClusterRuntime;
+  readonly transitionMs: number;
   private readonly dependents?: ClusterDependents;
+  readonly subnets?: SubnetLookup;
+  readonly roleCheck?: ServiceRoleCheck;
+  private readonly network?: NetworkLookup;
+  readonly nodegroups: NodegroupManager;
   private readonly timers = new Map<string, Timer>();
   /** Control planes being started, by cluster name. */
   private readonly starting = new Map<string, Promise<{ endpoint: string; caData: string; oidcIssuer: string }>>();
@@ -42,6 +58,10 @@ export class EksService {
     this.runtime = opts.runtime;
     this.transitionMs = opts.transitionMs ?? 200;
     this.dependents = opts.dependents;
+    this.subnets = opts.subnets;
+    this.roleCheck = opts.roleCheck;
+    this.network = opts.network;
+    this.nodegroups = new NodegroupManager(this, this.transitionMs, opts.nodegroupRuntime, opts.network);
   }
 
   /** Loads the stored region, restarts the control plane of every live cluster and re-arms pending transitions. */
@@ -65,8 +85,10 @@ export class EksService {
       if (c.cluster.status === 'CREATING') this.arm(`cluster/${c.cluster.name}`, c.dueAt ?? this.clock.now(), () => this.finishCreate(c.cluster.name));
     }
     for (const list of this.state.updates.values()) {
-      for (const u of list) if (u.update.status === 'InProgress') this.armUpdate(u);
+      for (const u of list) if (u.update.status === 'InProgress' && u.nodegroupName === undefined) this.armUpdate(u);
     }
+    await resumeFargateProfiles(this);
+    await this.nodegroups.resume();
   }
 
   /** Cancels pending timers (the state stays as stored; start() resumes it). */
@@ -76,7 +98,7 @@ export class EksService {
     this.timers.clear();
   }
 
-  private arm(key: string, at: number, fn: () => Promise<void>): void {
+  arm(key: string, at: number, fn: () => Promise<void>): void {
     this.timers.get(key)?.cancel();
     this.timers.set(key, this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
       this.timers.delete(key);
@@ -135,9 +157,11 @@ export class EksService {
       const vpcBody = optObject(body, 'resourcesVpcConfig');
       if (!vpcBody) throw invalidParameter('resourcesVpcConfig is required', { clusterName: name });
       const resourcesVpcConfig = vpcConfig(vpcBody, name, ctx.accountId, ctx.region);
+      if (this.network) this.resolveSubnets(resourcesVpcConfig, name, ctx.region);
       const kubernetesNetworkConfig = networkConfig(optObject(body, 'kubernetesNetworkConfig'), name);
       const clusterLogging = logging(optObject(body, 'logging'), undefined, name);
       const access = optObject(body, 'accessConfig') ?? {};
+      // CreateAccessConfigRequest: CONFIG_MAP when the API (SDKs, CLI, CloudFormation) leaves it out.
       const authenticationMode = (optString(access, 'authenticationMode') ?? 'CONFIG_MAP') as AuthenticationMode;
       if (!AUTH_MODES.includes(authenticationMode)) throw invalidParameter(`Invalid authenticationMode: ${authenticationMode}`, { clusterName: name });
       const bootstrap = optBool(access, 'bootstrapClusterCreatorAdminPermissions') ?? true;
@@ -153,6 +177,11 @@ export class EksService {
       const supportType = (upgrade && optString(upgrade, 'supportType')) ?? 'EXTENDED';
       if (supportType !== 'STANDARD' && supportType !== 'EXTENDED') throw invalidParameter(`Invalid supportType: ${supportType}`, { clusterName: name });
       const zonal = optObject(body, 'zonalShiftConfig');
+      // EKS assumes the cluster role at once and refuses the call when it cannot (missing role or trust).
+      const sourceArn = clusterArn(ctx.region, ctx.accountId, name);
+      if (this.roleCheck && !(await this.roleCheck(roleArn, 'eks.amazonaws.com', { 'aws:SourceAccount': ctx.accountId, 'aws:SourceArn': sourceArn }))) {
+        throw invalidParameter(`Role with arn: ${roleArn}, could not be assumed because it does not exist or the trusted entity is not correct`, { clusterName: name });
+      }
       const now = this.clock.now();
       const cluster: Cluster = {
         name,
@@ -180,6 +209,30 @@ export class EksService {
       this.arm(`cluster/${name}`, stored.dueAt!, () => this.finishCreate(name));
       return { cluster: structuredClone(cluster) };
     });
+  }
+
+  /**
+   * Subnets and security groups of the region's VPC model: each must exist (EKS passes EC2's
+   * InvalidSubnetID.NotFound text through), they must share one VPC and span two zones; the VPC is theirs.
+   */
+  private resolveSubnets(cfg: Cluster['resourcesVpcConfig'], clusterName: string, region: string): void {
+    const zones = new Set<string>();
+    const vpcs = new Set<string>();
+    for (const id of cfg.subnetIds) {
+      const s = this.network!.subnet(region, id);
+      if (!s) throw invalidParameter(`The subnet ID '${id}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidSubnetID.NotFound)`, { clusterName });
+      zones.add(s.availabilityZone);
+      vpcs.add(s.vpcId);
+    }
+    if (vpcs.size > 1) throw invalidParameter('Subnets specified must belong to the same VPC', { clusterName });
+    if (zones.size < 2) throw invalidParameter('Subnets specified must be in at least two different AZs', { clusterName });
+    const vpcId = [...vpcs][0];
+    for (const g of cfg.securityGroupIds) {
+      const sg = this.network!.securityGroup(region, g);
+      if (!sg) throw invalidParameter(`The security group '${g}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidGroup.NotFound)`, { clusterName });
+      if (sg.vpcId !== vpcId) throw invalidParameter(`Security group ${g} is not in the VPC ${vpcId} of the subnets`, { clusterName });
+    }
+    cfg.vpcId = vpcId;
   }
 
   /** The creator's access entry with AmazonEKSClusterAdminPolicy, as EKS makes it at creation. */
@@ -246,6 +299,7 @@ export class EksService {
     if (c.status === 'CREATING' || c.status === 'DELETING') {
       throw resourceInUse(`Cluster has status of ${c.status}. Cannot delete.`, { clusterName: name });
     }
+    if (this.nodegroups.names(name).length) throw resourceInUse('Cluster has nodegroups attached', { clusterName: name });
     if (this.dependents) {
       const ngs = await this.dependents.nodegroups(name);
       if (ngs.length) throw resourceInUse(`Cluster has nodegroups attached`, { clusterName: name });
@@ -289,8 +343,8 @@ export class EksService {
 
   // ---- updates -----------------------------------------------------------------------------
 
-  private inProgress(name: string): StoredUpdate | undefined {
-    return this.state.updates.get(name)?.find((u) => u.update.status === 'InProgress');
+  inProgress(name: string): StoredUpdate | undefined {
+    return this.state.updates.get(name)?.find((u) => u.update.status === 'InProgress' && u.nodegroupName === undefined);
   }
 
   private requireUpdatable(stored: StoredCluster, type: string): void {
@@ -353,6 +407,10 @@ export class EksService {
       case 'idp-disassociate':
         await this.state.deleteIdp(c.name, change.configName);
         return;
+      case 'nodegroup-config':
+      case 'nodegroup-version':
+        // Node-group updates finish through their runtime (nodegroups.ts), never through this timer.
+        return;
     }
   }
 
@@ -369,6 +427,11 @@ export class EksService {
       }
       const info = versionInfo(version);
       if (!info) throw invalidParameter('unsupported Kubernetes version', { clusterName: name });
+      // Kubelets may trail the control plane by KUBELET_SKEW minors (EKS update-cluster guide).
+      const behind = this.nodegroups.skewBlockers(name, version);
+      if (behind.length) {
+        throw invalidRequest(`Nodegroups ${behind.join(', ')} must be updated to match cluster version ${from} before updating cluster version`, { clusterName: name });
+      }
       return this.beginUpdate(stored, 'VersionUpdate',
         [{ type: 'Version', value: version }, { type: 'PlatformVersion', value: info.platformVersion }],
         { kind: 'version', version, platformVersion: info.platformVersion });
@@ -454,9 +517,15 @@ export class EksService {
     });
   }
 
-  private requireNoSubresource(name: string, q: Query): void {
+  /** The updates ListUpdates/DescribeUpdate look at: a node group's when nodegroupName is given, else the cluster's own. */
+  private updatesFor(name: string, q: Query): StoredUpdate[] {
     const ng = queryString(q, 'nodegroupName');
-    if (ng !== undefined) throw resourceNotFound(`No node group found for name: ${ng}.`, { clusterName: name, nodegroupName: ng });
+    if (ng !== undefined) return this.nodegroups.updatesOf(name, ng);
+    this.requireNoSubresource(name, q);
+    return (this.state.updates.get(name) ?? []).filter((u) => u.nodegroupName === undefined);
+  }
+
+  private requireNoSubresource(name: string, q: Query): void {
     const addon = queryString(q, 'addonName');
     if (addon !== undefined) throw resourceNotFound(`No addon: ${addon} found in cluster: ${name}`, { clusterName: name, addonName: addon });
     const cap = queryString(q, 'capabilityName');
@@ -465,16 +534,14 @@ export class EksService {
 
   describeUpdate(name: string, updateId: string, q: Query): { update: Update } {
     this.cluster(name);
-    this.requireNoSubresource(name, q);
-    const u = this.state.updates.get(name)?.find((x) => x.update.id === updateId);
+    const u = this.updatesFor(name, q).find((x) => x.update.id === updateId);
     if (!u) throw resourceNotFound(`No update found for ID: ${updateId}`, { clusterName: name });
     return { update: structuredClone(u.update) };
   }
 
   listUpdates(name: string, q: Query): { updateIds: string[]; nextToken?: string } {
     this.cluster(name);
-    this.requireNoSubresource(name, q);
-    const list = this.state.updates.get(name) ?? [];
+    const list = this.updatesFor(name, q);
     const key = (u: StoredUpdate) => `${String(u.update.createdAt * 1000).padStart(16, '0')}/${u.update.id}`;
     const { page, nextToken } = paginate(list, key, q);
     return { updateIds: page.map((u) => u.update.id), nextToken };
@@ -504,8 +571,13 @@ export class EksService {
     for (const entries of this.state.entries.values()) {
       for (const e of entries.values()) if (e.entry.accessEntryArn === arn) return { tags: e.entry.tags, save: () => this.state.putEntry(e) };
     }
+    const ng = this.nodegroups.byArn(arn);
+    if (ng) return { tags: ng.nodegroup.tags, save: () => this.state.putNodegroup(ng) };
     for (const idps of this.state.idps.values()) {
       for (const i of idps.values()) if (i.config.identityProviderConfigArn === arn) return { tags: i.config.tags, save: () => this.state.putIdp(i) };
+    }
+    for (const profiles of this.state.fargateProfiles.values()) {
+      for (const f of profiles.values()) if (f.profile.fargateProfileArn === arn) return { tags: f.profile.tags, save: () => this.state.putFargateProfile(f) };
     }
     throw notFound(`Resource ${arn} was not found`);
   }

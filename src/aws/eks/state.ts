@@ -1,7 +1,8 @@
 // EKS's region state: every object held in memory for fast reads and written through to the store,
 // so `kumo up` finds it all again after a restart.
 import { createHash } from 'node:crypto';
-import type { AccessEntry, AssociatedAccessPolicy, Cluster, EksStateStore, OidcIdentityProviderConfig, Update } from './model.js';
+import type { AccessEntry, AssociatedAccessPolicy, Cluster, EksStateStore, FargateProfile, OidcIdentityProviderConfig, Update } from './model.js';
+import type { Nodegroup, NodegroupVersionTarget } from './nodegroup-model.js';
 
 export interface StoredCluster {
   cluster: Cluster;
@@ -16,13 +17,22 @@ export type ClusterChange =
   | { kind: 'version'; version: string; platformVersion: string }
   | { kind: 'config'; patch: Partial<Cluster> }
   | { kind: 'idp-associate'; configName: string }
-  | { kind: 'idp-disassociate'; configName: string };
+  | { kind: 'idp-disassociate'; configName: string }
+  /** A node group's update: its runtime finishes it (nodegroups.ts), not the cluster's timer. */
+  | { kind: 'nodegroup-config'; patch: Partial<Nodegroup> }
+  | { kind: 'nodegroup-version'; target: NodegroupVersionTarget };
 
 export interface StoredUpdate {
   clusterName: string;
   update: Update;
   change: ClusterChange;
   dueAt: number;
+  /** Set for a node group's update (DescribeUpdate/ListUpdates with nodegroupName). */
+  nodegroupName?: string;
+}
+
+export interface StoredNodegroup {
+  nodegroup: Nodegroup;
 }
 
 export interface StoredAccessEntry {
@@ -34,13 +44,19 @@ export interface StoredIdp {
   config: OidcIdentityProviderConfig;
 }
 
+export interface StoredFargateProfile {
+  profile: FargateProfile;
+  /** Clock time at which CREATING or DELETING ends. */
+  dueAt?: number;
+}
+
 export interface StoredToken {
   id: string;
   hash: string;
   response: unknown;
 }
 
-const K = { cluster: 'ekscluster', update: 'eksupdate', entry: 'eksaccessentry', idp: 'eksidpconfig', token: 'ekstoken' } as const;
+const K = { cluster: 'ekscluster', update: 'eksupdate', entry: 'eksaccessentry', idp: 'eksidpconfig', token: 'ekstoken', fargate: 'eksfargateprofile', nodegroup: 'eksnodegroup' } as const;
 
 /** Canonical JSON (sorted keys) hashed: what "the same parameters" means for idempotency tokens. */
 export function paramsHash(value: unknown): string {
@@ -60,6 +76,10 @@ export class EksState {
   /** Per cluster, keyed by config name. */
   readonly idps = new Map<string, Map<string, StoredIdp>>();
   readonly tokens = new Map<string, StoredToken>();
+  /** Per cluster, keyed by profile name. */
+  readonly fargateProfiles = new Map<string, Map<string, StoredFargateProfile>>();
+  /** Per cluster, keyed by node group name. */
+  readonly nodegroups = new Map<string, Map<string, StoredNodegroup>>();
 
   constructor(private readonly store: EksStateStore) {}
 
@@ -70,6 +90,28 @@ export class EksState {
     for (const e of await this.store.list<StoredAccessEntry>(K.entry)) this.clusterEntries(e.entry.clusterName).set(e.entry.principalArn, e);
     for (const i of await this.store.list<StoredIdp>(K.idp)) this.clusterIdps(i.config.clusterName).set(i.config.identityProviderConfigName, i);
     for (const t of await this.store.list<StoredToken>(K.token)) this.tokens.set(t.id, t);
+    for (const f of await this.store.list<StoredFargateProfile>(K.fargate)) this.clusterFargateProfiles(f.profile.clusterName).set(f.profile.fargateProfileName, f);
+    for (const n of await this.store.list<StoredNodegroup>(K.nodegroup)) this.clusterNodegroups(n.nodegroup.clusterName).set(n.nodegroup.nodegroupName, n);
+  }
+
+  clusterNodegroups(name: string): Map<string, StoredNodegroup> {
+    let m = this.nodegroups.get(name);
+    if (!m) this.nodegroups.set(name, (m = new Map()));
+    return m;
+  }
+  async putNodegroup(n: StoredNodegroup): Promise<void> {
+    this.clusterNodegroups(n.nodegroup.clusterName).set(n.nodegroup.nodegroupName, n);
+    await this.store.put(K.nodegroup, `${n.nodegroup.clusterName}/${n.nodegroup.nodegroupName}`, n);
+  }
+  async deleteNodegroup(cluster: string, name: string): Promise<void> {
+    this.clusterNodegroups(cluster).delete(name);
+    await this.store.delete(K.nodegroup, `${cluster}/${name}`);
+    const kept: StoredUpdate[] = [];
+    for (const u of this.updates.get(cluster) ?? []) {
+      if (u.nodegroupName === name) await this.store.delete(K.update, `${cluster}/${u.update.id}`);
+      else kept.push(u);
+    }
+    if (this.updates.has(cluster)) this.updates.set(cluster, kept);
   }
 
   clusterUpdates(name: string): StoredUpdate[] {
@@ -85,6 +127,12 @@ export class EksState {
   clusterIdps(name: string): Map<string, StoredIdp> {
     let m = this.idps.get(name);
     if (!m) this.idps.set(name, (m = new Map()));
+    return m;
+  }
+
+  clusterFargateProfiles(name: string): Map<string, StoredFargateProfile> {
+    let m = this.fargateProfiles.get(name);
+    if (!m) this.fargateProfiles.set(name, (m = new Map()));
     return m;
   }
 
@@ -115,6 +163,14 @@ export class EksState {
     this.clusterIdps(cluster).delete(name);
     await this.store.delete(K.idp, `${cluster}/${name}`);
   }
+  async putFargateProfile(f: StoredFargateProfile): Promise<void> {
+    this.clusterFargateProfiles(f.profile.clusterName).set(f.profile.fargateProfileName, f);
+    await this.store.put(K.fargate, `${f.profile.clusterName}/${f.profile.fargateProfileName}`, f);
+  }
+  async deleteFargateProfile(cluster: string, name: string): Promise<void> {
+    this.clusterFargateProfiles(cluster).delete(name);
+    await this.store.delete(K.fargate, `${cluster}/${name}`);
+  }
   async putToken(t: StoredToken): Promise<void> {
     this.tokens.set(t.id, t);
     await this.store.put(K.token, t.id, t);
@@ -125,6 +181,9 @@ export class EksState {
     for (const u of this.updates.get(name) ?? []) await this.store.delete(K.update, `${name}/${u.update.id}`);
     for (const arn of this.entries.get(name)?.keys() ?? []) await this.store.delete(K.entry, `${name}/${arn}`);
     for (const n of this.idps.get(name)?.keys() ?? []) await this.store.delete(K.idp, `${name}/${n}`);
+    for (const n of this.fargateProfiles.get(name)?.keys() ?? []) await this.store.delete(K.fargate, `${name}/${n}`);
+    for (const n of this.nodegroups.get(name)?.keys() ?? []) await this.store.delete(K.nodegroup, `${name}/${n}`);
+    this.nodegroups.delete(name);
     for (const id of [...this.tokens.keys()]) {
       if (id.startsWith(`${name}/`)) {
         this.tokens.delete(id);
@@ -134,6 +193,7 @@ export class EksState {
     this.updates.delete(name);
     this.entries.delete(name);
     this.idps.delete(name);
+    this.fargateProfiles.delete(name);
     this.clusters.delete(name);
     await this.store.delete(K.cluster, name);
   }

@@ -111,25 +111,29 @@ const POLICIES: AwsManagedPolicy[] = [
       },
     ]),
   },
-  // The four below carry an earlier published default version (version id and date as published),
-  // from the public record of AWS managed policy versions; newer versions add statements.
+  // AWS Managed Policy Reference Guide, docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>;
+  // AmazonEKSClusterPolicy's v9 document as recorded by the managed-policy history github.com/zoph-io/MAMIP
+  // (policies/AmazonEKSClusterPolicy, CreateDate 2026-02-11T22:21:13Z). The guide lists a v10 of
+  // 2026-02-12 whose text could not be obtained; v9 is the newest whose document is carried.
   {
     name: 'AmazonEKSClusterPolicy',
     path: '/',
     policyId: kumoPolicyId('AmazonEKSClusterPolicy'),
     description:
       'This policy provides Kubernetes the permissions it requires to manage resources on your behalf. Kubernetes requires Ec2:CreateTags permissions to place identifying information on EC2 resources including but not limited to Instances, Security Groups, and Elastic Network Interfaces.',
-    versionId: 'v3',
+    versionId: 'v9',
     createDate: '2018-05-27T21:06:00Z',
-    updateDate: '2019-05-22T22:04:46Z',
+    updateDate: '2026-02-11T22:21:13Z',
     document: doc([
       {
+        Sid: 'AmazonEKSClusterPolicy',
         Effect: 'Allow',
         Action: [
           'autoscaling:DescribeAutoScalingGroups', 'autoscaling:UpdateAutoScalingGroup', 'ec2:AttachVolume', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateRoute',
           'ec2:CreateSecurityGroup', 'ec2:CreateTags', 'ec2:CreateVolume', 'ec2:DeleteRoute', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVolume', 'ec2:DescribeInstances',
           'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications', 'ec2:DescribeVpcs',
-          'ec2:DescribeDhcpOptions', 'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyVolume', 'ec2:RevokeSecurityGroupIngress',
+          'ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeAvailabilityZones', 'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyVolume',
+          'ec2:RevokeSecurityGroupIngress', 'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeInternetGateways', 'ec2:DescribeInstanceTopology',
           'elasticloadbalancing:AddTags', 'elasticloadbalancing:ApplySecurityGroupsToLoadBalancer', 'elasticloadbalancing:AttachLoadBalancerToSubnets',
           'elasticloadbalancing:ConfigureHealthCheck', 'elasticloadbalancing:CreateListener', 'elasticloadbalancing:CreateLoadBalancer',
           'elasticloadbalancing:CreateLoadBalancerListeners', 'elasticloadbalancing:CreateLoadBalancerPolicy', 'elasticloadbalancing:CreateTargetGroup',
@@ -144,13 +148,27 @@ const POLICIES: AwsManagedPolicy[] = [
         ],
         Resource: '*',
       },
-      { Effect: 'Allow', Action: 'iam:CreateServiceLinkedRole', Resource: '*', Condition: { StringLike: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } } },
+      {
+        Sid: 'AmazonEKSClusterPolicySLRCreate',
+        Effect: 'Allow',
+        Action: 'iam:CreateServiceLinkedRole',
+        Resource: '*',
+        Condition: { StringEquals: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } },
+      },
+      {
+        Sid: 'AmazonEKSClusterPolicyENIDelete',
+        Effect: 'Allow',
+        Action: 'ec2:DeleteNetworkInterface',
+        Resource: '*',
+        Condition: { StringEquals: { 'ec2:ResourceTag/eks:eni:owner': 'amazon-vpc-cni' } },
+      },
     ]),
   },
   {
     name: 'AmazonEKSVPCResourceController',
     path: '/',
     policyId: kumoPolicyId('AmazonEKSVPCResourceController'),
+    description: 'Policy used by VPC Resource Controller to manage ENI and IPs for worker nodes.',
     versionId: 'v1',
     createDate: '2020-08-12T00:55:34Z',
     updateDate: '2020-08-12T00:55:34Z',
@@ -167,31 +185,41 @@ const POLICIES: AwsManagedPolicy[] = [
     name: 'AmazonEKSServicePolicy',
     path: '/',
     policyId: kumoPolicyId('AmazonEKSServicePolicy'),
-    versionId: 'v4',
-    createDate: '2019-08-21T16:17:56Z',
-    updateDate: '2019-08-21T16:17:56Z',
+    description: 'This policy allows Amazon Elastic Container Service for Kubernetes to create and manage the necessary resources to operate EKS Clusters.',
+    versionId: 'v7',
+    createDate: '2018-05-27T21:08:00Z',
+    updateDate: '2024-10-14T21:12:00Z',
     document: doc([
       {
         Effect: 'Allow',
         Action: [
           'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:ModifyNetworkInterfaceAttribute', 'iam:ListAttachedRolePolicies', 'eks:UpdateClusterVersion',
+          'ec2:DetachNetworkInterface', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:ModifyNetworkInterfaceAttribute',
+          'iam:ListAttachedRolePolicies', 'eks:UpdateClusterVersion', 'ec2:GetSecurityGroupsForVpc',
         ],
         Resource: '*',
       },
       { Effect: 'Allow', Action: ['ec2:CreateTags', 'ec2:DeleteTags'], Resource: ['arn:aws:ec2:*:*:vpc/*', 'arn:aws:ec2:*:*:subnet/*'] },
+      { Effect: 'Allow', Action: ['ec2:CreateTags'], Resource: ['arn:aws:ec2:*:*:network-interface/*'], Condition: { StringLike: { 'aws:RequestTag/Name': 'eks-cluster-*' } } },
       { Effect: 'Allow', Action: 'route53:AssociateVPCWithHostedZone', Resource: '*' },
       { Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: '*' },
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams'], Resource: 'arn:aws:logs:*:*:log-group:/aws/eks/*:*' },
       { Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:*:*:log-group:/aws/eks/*:*:*' },
+      {
+        Effect: 'Allow',
+        Action: 'iam:CreateServiceLinkedRole',
+        Resource: 'arn:aws:iam::*:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS',
+        Condition: { StringLike: { 'iam:AWSServiceName': 'eks.amazonaws.com' } },
+      },
     ]),
   },
   {
     name: 'AmazonSSMManagedInstanceCore',
     path: '/',
     policyId: kumoPolicyId('AmazonSSMManagedInstanceCore'),
+    description: 'The policy for Amazon EC2 Role to enable AWS Systems Manager service core functionality.',
     versionId: 'v2',
-    createDate: '2019-05-23T16:54:21Z',
+    createDate: '2019-03-15T17:22:00Z',
     updateDate: '2019-05-23T16:54:21Z',
     document: doc([
       {
@@ -209,6 +237,29 @@ const POLICIES: AwsManagedPolicy[] = [
         Action: ['ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
         Resource: '*',
       },
+    ]),
+  },
+  {
+    // eksctl attaches it to node roles with iam.withAddonPolicies.cloudWatch. The document is the
+    // published one (2024); the version id and dates are Kumo's, the published ones were not at hand.
+    name: 'CloudWatchAgentServerPolicy',
+    path: '/',
+    policyId: kumoPolicyId('CloudWatchAgentServerPolicy'),
+    versionId: 'v1',
+    createDate: '2024-01-01T00:00:00Z',
+    updateDate: '2024-01-01T00:00:00Z',
+    document: doc([
+      {
+        Sid: 'CWACloudWatchServerPermissions',
+        Effect: 'Allow',
+        Action: [
+          'cloudwatch:PutMetricData', 'ec2:DescribeVolumes', 'ec2:DescribeTags', 'logs:PutLogEvents', 'logs:PutRetentionPolicy', 'logs:DescribeLogStreams',
+          'logs:DescribeLogGroups', 'logs:CreateLogStream', 'logs:CreateLogGroup', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules',
+          'xray:GetSamplingTargets', 'xray:GetSamplingStatisticSummaries',
+        ],
+        Resource: '*',
+      },
+      { Sid: 'CWASSMServerPermissions', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: 'arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*' },
     ]),
   },
 ];

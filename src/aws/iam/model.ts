@@ -89,5 +89,30 @@ export interface OidcProviderRecord {
   Tags: Tag[];
 }
 
+export interface GroupRecord {
+  GroupName: string;
+  GroupId: string;
+  Arn: string;
+  Path: string;
+  CreateDate: string;
+  AttachedPolicies: string[];
+  InlinePolicies: Record<string, string>;
+  /** Member user names, in the order they were added. */
+  Users: string[];
+}
+
+export interface InstanceProfileRecord {
+  InstanceProfileName: string;
+  InstanceProfileId: string;
+  Arn: string;
+  Path: string;
+  CreateDate: string;
+  /** Role names; IAM allows one role per instance profile. */
+  Roles: string[];
+  Tags: Tag[];
+}
+
 export const roleKey = (name: string) => name.toLowerCase();
+export const groupKey = (name: string) => name.toLowerCase();
+export const instanceProfileKey = (name: string) => name.toLowerCase();
 export const userKey = (name: string) => name.toLowerCase();

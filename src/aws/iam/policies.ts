@@ -6,7 +6,7 @@ import type { XmlValue } from '../server/query.js';
 import { checkName, checkPath, encodeDocument, isoNow, page, parseTags, pathPrefixFilter, required, tagsXml } from './common.js';
 import type { IamAction, IamDeps } from './deps.js';
 import { awsManagedPolicies, awsManagedPolicy } from './managed-policies.js';
-import type { ManagedPolicyRecord, RoleRecord, UserRecord } from './model.js';
+import type { GroupRecord, ManagedPolicyRecord, RoleRecord, UserRecord } from './model.js';
 import { parsePolicy } from './policy/index.js';
 
 /** A customer or AWS managed policy as one record (AWS ones are synthesised, never stored). */
@@ -36,7 +36,8 @@ export async function loadAttachable(deps: IamDeps, arn: string): Promise<Manage
 async function attachmentCount(deps: IamDeps, arn: string): Promise<number> {
   const roles = await deps.state.list<RoleRecord>('role');
   const users = await deps.state.list<UserRecord>('user');
-  return [...roles, ...users].filter((h) => h.AttachedPolicies.includes(arn)).length;
+  const groups = await deps.state.list<GroupRecord>('group');
+  return [...roles, ...users, ...groups].filter((h) => h.AttachedPolicies.includes(arn)).length;
 }
 
 async function policyXml(deps: IamDeps, p: ManagedPolicyRecord, withTags: boolean): Promise<XmlValue> {

@@ -1,4 +1,4 @@
-// Inline and attached policies of an IAM principal (role or user): the seven actions IAM has for
+// Inline and attached policies of an IAM principal (role, user or group): the seven actions IAM has for
 // each kind (Put/Get/Delete/List<Kind>Policy, Attach/Detach/ListAttached<Kind>Policies), which
 // differ only in the principal's name and quota.
 import { limitExceeded, noSuchEntity } from '../errors.js';
@@ -13,13 +13,13 @@ interface PolicyHolder {
 }
 
 export interface PrincipalKind<T extends PolicyHolder> {
-  /** 'Role' or 'User', as in the action names. */
-  kind: 'Role' | 'User';
+  /** 'Role', 'User' or 'Group', as in the action names. */
+  kind: 'Role' | 'User' | 'Group';
   load(deps: IamDeps, name: string): Promise<T>;
   save(deps: IamDeps, principal: T): Promise<void>;
 }
 
-/** IAM's quota of managed policies attached to one role or user. */
+/** IAM's quota of managed policies attached to one role, user or group. */
 const ATTACHED_POLICY_QUOTA = 10;
 
 export function principalPolicyActions<T extends PolicyHolder>(pk: PrincipalKind<T>): Record<string, IamAction> {

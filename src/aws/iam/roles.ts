@@ -7,6 +7,7 @@ import { checkName, checkPath, encodeDocument, isoNow, mergeTags, page, parseTag
 import type { IamAction, IamDeps } from './deps.js';
 import { loadAttachable } from './policies.js';
 import { roleKey, type RoleRecord } from './model.js';
+import { profilesOfRole } from './memberships.js';
 import { parsePolicy } from './policy/index.js';
 import { principalPolicyActions } from './principal-policies.js';
 
@@ -16,7 +17,7 @@ export async function getRole(deps: IamDeps, name: string): Promise<RoleRecord> 
   return role;
 }
 
-function roleXml(r: RoleRecord, withTags: boolean): XmlValue {
+export function roleXml(r: RoleRecord, withTags: boolean): XmlValue {
   return {
     Path: r.Path,
     RoleName: r.RoleName,
@@ -83,6 +84,9 @@ export const roleActions: Record<string, IamAction> = {
     const role = await getRole(deps, required(p, 'RoleName'));
     if (role.AttachedPolicies.length || Object.keys(role.InlinePolicies).length) {
       throw deleteConflict('Cannot delete entity, must detach all policies first.');
+    }
+    if ((await profilesOfRole(deps.state, role.RoleName)).length) {
+      throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
     }
     await deps.state.delete('role', roleKey(role.RoleName));
     return undefined;

@@ -4,7 +4,9 @@ import type { Params } from '../server/query.js';
 import type { CallContext, QueryService } from '../server/services.js';
 import type { AwsStateStore } from '../state.js';
 import type { IamAction, IamDeps } from './deps.js';
-import { roleKey, userKey, type RoleRecord, type UserRecord } from './model.js';
+import { groupKey, instanceProfileKey, roleKey, userKey, type GroupRecord, type InstanceProfileRecord, type RoleRecord, type UserRecord } from './model.js';
+import { groupActions } from './groups.js';
+import { instanceProfileActions } from './instance-profiles.js';
 import { oidcActions } from './oidc.js';
 import { policyActions } from './policies.js';
 import { roleActions } from './roles.js';
@@ -15,6 +17,15 @@ export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 /** The ARN an action is authorized against, as IAM's service authorization reference lists it. */
 async function resourceOf(action: string, p: Params, deps: IamDeps): Promise<string> {
   const acct = deps.accountId;
+  // Membership and profile actions name a user or role too; they are authorized on the group or profile.
+  if (p.GroupName !== undefined) {
+    const g = await deps.state.get<GroupRecord>('group', groupKey(p.GroupName));
+    return g?.Arn ?? `arn:aws:iam::${acct}:group${p.Path ?? '/'}${p.GroupName}`;
+  }
+  if (p.InstanceProfileName !== undefined) {
+    const ip = await deps.state.get<InstanceProfileRecord>('instanceprofile', instanceProfileKey(p.InstanceProfileName));
+    return ip?.Arn ?? `arn:aws:iam::${acct}:instance-profile${p.Path ?? '/'}${p.InstanceProfileName}`;
+  }
   if (p.RoleName !== undefined) {
     const r = await deps.state.get<RoleRecord>('role', roleKey(p.RoleName));
     return r?.Arn ?? `arn:aws:iam::${acct}:role${p.Path ?? '/'}${p.RoleName}`;
@@ -31,7 +42,7 @@ async function resourceOf(action: string, p: Params, deps: IamDeps): Promise<str
 }
 
 export function createIamService(state: AwsStateStore, accountId: string): QueryService {
-  const actions: Record<string, IamAction> = { ...roleActions, ...policyActions, ...userActions, ...oidcActions };
+  const actions: Record<string, IamAction> = { ...roleActions, ...policyActions, ...userActions, ...groupActions, ...instanceProfileActions, ...oidcActions };
   const deps: IamDeps = { state, accountId };
   return {
     signingName: 'iam',

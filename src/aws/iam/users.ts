@@ -6,6 +6,7 @@ import { checkName, checkPath, isoNow, page, parseTags, pathPrefixFilter, requir
 import type { IamAction, IamDeps } from './deps.js';
 import { loadAttachable } from './policies.js';
 import { userKey, type AccessKeyRecord, type UserRecord } from './model.js';
+import { groupsOfUser } from './memberships.js';
 import { principalPolicyActions } from './principal-policies.js';
 
 export async function getUser(deps: IamDeps, name: string): Promise<UserRecord> {
@@ -14,7 +15,7 @@ export async function getUser(deps: IamDeps, name: string): Promise<UserRecord> 
   return user;
 }
 
-const userXml = (u: UserRecord, withTags: boolean): XmlValue => ({
+export const userXml = (u: UserRecord, withTags: boolean): XmlValue => ({
   Path: u.Path,
   UserName: u.UserName,
   UserId: u.UserId,
@@ -73,6 +74,9 @@ export const userActions: Record<string, IamAction> = {
     const user = await getUser(deps, required(p, 'UserName'));
     if (user.AttachedPolicies.length || Object.keys(user.InlinePolicies).length || (await keysOf(deps, user.UserName)).length) {
       throw deleteConflict('Cannot delete entity, must delete policies first.');
+    }
+    if ((await groupsOfUser(deps.state, user.UserName)).length) {
+      throw deleteConflict('Cannot delete entity, must remove users from group first.');
     }
     await deps.state.delete('user', userKey(user.UserName));
     return undefined;

@@ -11,7 +11,7 @@ import { requestId as newRequestId } from '../ids.js';
 import type { AwsStateStore } from '../state.js';
 import { parseForm, xmlError, xmlResponse, type Params } from './query.js';
 import type { CallContext, DocumentQueryService, QueryService, RestJsonHandler } from './services.js';
-import { checkSigningTime, parseSigV4, signatureMatches, SigV4Error, type Query, type WireRequest } from './sigv4.js';
+import { checkSigningTime, parseSigV4, signatureMatches, SigV4Error, type Query, type SigV4Auth, type WireRequest } from './sigv4.js';
 
 const MAX_BODY = 10 * 1024 * 1024;
 
@@ -83,7 +83,26 @@ function ec2AuthError(kind: Parameters<typeof authError>[0], message?: string): 
   }
 }
 
+/** The request's SigV4 fields, or why they are unusable; parsed once and shared by routing and authentication. */
+interface ParsedAuth {
+  auth?: SigV4Auth;
+  error?: SigV4Error;
+}
+
+function parseAuth(wire: WireRequest): ParsedAuth {
+  try {
+    return { auth: parseSigV4(wire) };
+  } catch (err) {
+    if (err instanceof SigV4Error) return { error: err };
+    throw err;
+  }
+}
+
+const NO_BODY = Buffer.alloc(0);
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
+  // Most calls (GET/DELETE of restJson1) carry no body: nothing to wait for.
+  if (req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0') return Promise.resolve(NO_BODY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -112,8 +131,9 @@ function wireRequest(req: IncomingMessage, body: Buffer): WireRequest {
       query[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
     }
   }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  // Node joins repeated headers into one string already; only set-cookie stays an array.
+  let headers = req.headers as Record<string, string>;
+  if (req.headers['set-cookie'] !== undefined) headers = { ...headers, 'set-cookie': req.headers['set-cookie'].join(',') };
   return { method: req.method ?? 'GET', path, query, headers, body };
 }
 
@@ -136,15 +156,10 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
   for (const s of opts.queryServices ?? []) queryServices.set(s.signingName, s);
   const authorize = makeAuthorizer(opts.state, opts.enforceIam);
 
-  /** Verifies the signature; returns the caller. */
-  async function authenticate(wire: WireRequest, protocol: Protocol): Promise<Caller> {
-    let auth;
-    try {
-      auth = parseSigV4(wire);
-    } catch (err) {
-      if (err instanceof SigV4Error) throw authError(err.kind, protocol, err.message);
-      throw err;
-    }
+  /** Verifies the signature (parsed once per request, by the router); returns the caller. */
+  async function authenticate(wire: WireRequest, signed: ParsedAuth, protocol: Protocol): Promise<Caller> {
+    if (signed.error) throw authError(signed.error.kind, protocol, signed.error.message);
+    const auth = signed.auth;
     if (!auth) throw authError('missing', protocol);
     try {
       checkSigningTime(auth, opts.clock.now());
@@ -165,12 +180,12 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
     res.end(body);
   }
 
-  async function serveQuery(service: QueryService, wire: WireRequest, res: ServerResponse, ctx: Omit<CallContext, 'caller'>, signed: boolean): Promise<void> {
+  async function serveQuery(service: QueryService, wire: WireRequest, signed: ParsedAuth, res: ServerResponse, ctx: Omit<CallContext, 'caller'>): Promise<void> {
     try {
       const params = queryParams(wire);
       const action = params.Action;
       let caller: Caller | undefined;
-      if (signed || !service.unsignedActions?.has(action ?? '')) caller = await authenticate(wire, 'query');
+      if (signed.auth || signed.error || !service.unsignedActions?.has(action ?? '')) caller = await authenticate(wire, signed, 'query');
       if (!action) throw new AwsError('MissingAction', 'Missing Action', 400);
       if (!service.has(action)) throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${params.Version ?? service.apiVersion}`, 400);
       const result = await service.handle(action, params, { ...ctx, caller });
@@ -182,15 +197,15 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
     }
   }
 
-  async function serveDocument(service: DocumentQueryService, wire: WireRequest, res: ServerResponse, ctx: Omit<CallContext, 'caller'>): Promise<void> {
+  async function serveDocument(service: DocumentQueryService, wire: WireRequest, signed: ParsedAuth, res: ServerResponse, ctx: Omit<CallContext, 'caller'>): Promise<void> {
     try {
-      const caller = await authenticate(wire, 'ec2');
+      const caller = await authenticate(wire, signed, 'ec2');
       const params = queryParams(wire);
       const action = params.Action;
       if (!action) throw new AwsError('MissingAction', 'The request must contain the parameter Action', 400);
       if (!service.has(action)) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
       await ctx.authorize(caller, `${service.signingName}:${action}`, '*', { errorCode: 'UnauthorizedOperation', sourceIp: ctx.sourceIp });
-      const answer = await service.handle(action, params, { requestId: ctx.requestId, region: ctx.region });
+      const answer = await service.handle(action, params, { requestId: ctx.requestId, region: ctx.region, callerArn: caller?.arn });
       send(res, answer.status, 'text/xml', answer.body, ctx.requestId);
     } catch (err) {
       const e = err instanceof AwsError ? err : new AwsError('InternalError', 'An internal error has occurred', 500);
@@ -199,9 +214,9 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
     }
   }
 
-  async function serveJson(signingName: string, handler: RestJsonHandler, wire: WireRequest, res: ServerResponse, ctx: Omit<CallContext, 'caller'>): Promise<void> {
+  async function serveJson(signingName: string, handler: RestJsonHandler, wire: WireRequest, signed: ParsedAuth, res: ServerResponse, ctx: Omit<CallContext, 'caller'>): Promise<void> {
     try {
-      const caller = await authenticate(wire, 'json');
+      const caller = await authenticate(wire, signed, 'json');
       let body: unknown;
       if (wire.body.length) {
         try {
@@ -233,28 +248,24 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
     readBody(req)
       .then(async (body) => {
         const wire = wireRequest(req, body);
-        let scopeService: string | undefined;
-        try {
-          scopeService = parseSigV4(wire)?.service;
-        } catch {
-          scopeService = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(wire.headers.authorization ?? '')?.[1];
-        }
+        const signed = parseAuth(wire);
+        const scopeService = signed.auth?.service ?? /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(wire.headers.authorization ?? '')?.[1];
         if (scopeService === undefined) {
           // Unsigned: only a query service's unsigned actions (AssumeRoleWithWebIdentity) are served.
           const action = queryParams(wire).Action ?? '';
           const service = [...queryServices.values()].find((s) => s.unsignedActions?.has(action));
-          if (service) return serveQuery(service, wire, res, ctx, false);
+          if (service) return serveQuery(service, wire, signed, res, ctx);
           const json = wire.headers['content-type']?.includes('json') || restServices.size > 0 && !action;
           const err = authError('missing', json ? 'json' : 'query');
           if (json) return send(res, err.status, 'application/json', JSON.stringify({ message: err.message }), requestId, { 'x-amzn-errortype': err.code });
           return send(res, err.status, 'text/xml', xmlError(err, 'https://iam.amazonaws.com/doc/2010-05-08/', requestId), requestId);
         }
         const query = queryServices.get(scopeService);
-        if (query) return serveQuery(query, wire, res, ctx, true);
+        if (query) return serveQuery(query, wire, signed, res, ctx);
         const document = documentServices.get(scopeService);
-        if (document) return serveDocument(document, wire, res, ctx);
+        if (document) return serveDocument(document, wire, signed, res, ctx);
         const rest = restServices.get(scopeService);
-        if (rest) return serveJson(scopeService, rest, wire, res, ctx);
+        if (rest) return serveJson(scopeService, rest, wire, signed, res, ctx);
         const err = new AwsError('UnrecognizedClientException', `Kumo does not serve the service "${scopeService}".`, 400);
         send(res, err.status, 'application/json', JSON.stringify({ message: err.message }), requestId, { 'x-amzn-errortype': err.code });
       })

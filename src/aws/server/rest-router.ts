@@ -6,14 +6,16 @@ import type { RestJsonHandler, RestJsonRequest, RestJsonResponse } from './servi
 export type RouteHandler = (req: RestJsonRequest, params: Record<string, string>) => Promise<RestJsonResponse>;
 
 interface Route {
-  method: string;
+  /** The path up to its first label: a cheap test before the pattern. */
+  prefix: string;
   pattern: RegExp;
   names: string[];
   handler: RouteHandler;
 }
 
 export class RestRouter {
-  private readonly routes: Route[] = [];
+  /** Routes by method, in the order added. */
+  private readonly routes = new Map<string, Route[]>();
 
   add(method: string, path: string, handler: RouteHandler): this {
     const names: string[] = [];
@@ -26,13 +28,16 @@ export class RestRouter {
         return m[2] ? '(.+)' : '([^/]+)';
       })
       .join('/');
-    this.routes.push({ method, pattern: new RegExp(`^${src}/?$`), names, handler });
+    const label = path.indexOf('{');
+    const list = this.routes.get(method) ?? [];
+    list.push({ prefix: label < 0 ? path : path.slice(0, label), pattern: new RegExp(`^${src}/?$`), names, handler });
+    this.routes.set(method, list);
     return this;
   }
 
   readonly handle: RestJsonHandler = async (req) => {
-    for (const r of this.routes) {
-      if (r.method !== req.method) continue;
+    for (const r of this.routes.get(req.method) ?? []) {
+      if (!req.rawPath.startsWith(r.prefix)) continue;
       const m = r.pattern.exec(req.rawPath);
       if (!m) continue;
       const params: Record<string, string> = {};

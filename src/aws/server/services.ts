@@ -58,7 +58,7 @@ export type RestJsonHandler = (req: RestJsonRequest) => Promise<RestJsonResponse
 export interface DocumentQueryService {
   signingName: string;
   has(action: string): boolean;
-  handle(action: string, params: Params, ctx: { requestId: string; region: string }): Promise<{ status: number; body: string }>;
+  handle(action: string, params: Params, ctx: { requestId: string; region: string; callerArn?: string }): Promise<{ status: number; body: string }>;
   /** Renders an error the endpoint raises (authentication, authorization, unknown action). */
   errorDocument(code: string, message: string, requestId: string): string;
 }

@@ -1,9 +1,8 @@
 // SigV4 verification: parse the Authorization header or the presigned query, then recompute the
-// signature with @smithy/signature-v4 over exactly the headers the client signed and compare.
-// Both botocore and the JS SDK double-encode the path for non-S3 services, as smithy does.
-import { timingSafeEqual } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from './sha256.js';
+// signature over exactly the headers the client signed and compare. The canonical request follows
+// AWS's SigV4 specification as @smithy/signature-v4 implements it (the tests sign with that library,
+// botocore and the SDK); derived signing keys are cached.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export type Query = Record<string, string | string[]>;
 
@@ -123,68 +122,103 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
 export function checkSigningTime(auth: SigV4Auth, now: number): void {
   const signed = parseAmzDate(auth.amzDate);
   if (Number.isNaN(signed)) throw new SigV4Error('incomplete', `Date must be in ISO-8601 'basic format'. Got '${auth.amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
-  const nowText = formatAmzDate(now);
+  const nowText = () => formatAmzDate(now);
   if (auth.form === 'query') {
     const expires = auth.expires ?? 0;
     if (!(expires >= 1 && expires <= 604800)) {
       throw new SigV4Error('incomplete', `X-Amz-Expires must be between 1 and 604800 seconds.`);
     }
     if (now > signed + expires * 1000) {
-      throw new SigV4Error('expired', `Signature expired: ${auth.amzDate} is now earlier than ${formatAmzDate(now - expires * 1000)} (${nowText} - ${expires} sec.)`);
+      throw new SigV4Error('expired', `Signature expired: ${auth.amzDate} is now earlier than ${formatAmzDate(now - expires * 1000)} (${nowText()} - ${expires} sec.)`);
     }
     if (signed - now > MAX_SKEW_MS) {
-      throw new SigV4Error('expired', `Signature not yet current: ${auth.amzDate} is still later than ${formatAmzDate(now + MAX_SKEW_MS)} (${nowText} + 15 min.)`);
+      throw new SigV4Error('expired', `Signature not yet current: ${auth.amzDate} is still later than ${formatAmzDate(now + MAX_SKEW_MS)} (${nowText()} + 15 min.)`);
     }
     return;
   }
   if (now - signed > MAX_SKEW_MS) {
-    throw new SigV4Error('expired', `Signature expired: ${auth.amzDate} is now earlier than ${formatAmzDate(now - MAX_SKEW_MS)} (${nowText} - 15 min.)`);
+    throw new SigV4Error('expired', `Signature expired: ${auth.amzDate} is now earlier than ${formatAmzDate(now - MAX_SKEW_MS)} (${nowText()} - 15 min.)`);
   }
   if (signed - now > MAX_SKEW_MS) {
-    throw new SigV4Error('expired', `Signature not yet current: ${auth.amzDate} is still later than ${formatAmzDate(now + MAX_SKEW_MS)} (${nowText} + 15 min.)`);
+    throw new SigV4Error('expired', `Signature not yet current: ${auth.amzDate} is still later than ${formatAmzDate(now + MAX_SKEW_MS)} (${nowText()} + 15 min.)`);
   }
 }
 
-const PRESIGN_PARAMS = new Set([
-  'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token',
-]);
-/** Headers smithy's signer adds itself; kept out of the canonical request unless the client signed them. */
-const SIGNER_ADDED = ['x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'];
+/** RFC 3986 escaping as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
+function escapeUri(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
 
-/** True when the request's signature is what `secret` (and the session token, if any) produce. */
-export async function signatureMatches(req: WireRequest, auth: SigV4Auth, secret: string): Promise<boolean> {
-  const signed = new Set(auth.signedHeaders.map((h) => h.toLowerCase()));
-  const headers: Record<string, string> = {};
-  for (const name of signed) if (req.headers[name] !== undefined) headers[name] = req.headers[name];
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret, sessionToken: auth.securityToken },
-    region: auth.region,
-    service: auth.service,
-    sha256: NodeSha256,
-    uriEscapePath: true,
-    applyChecksum: false,
-  });
-  const signingDate = new Date(parseAmzDate(auth.amzDate));
-  const body = req.body.length ? new Uint8Array(req.body) : undefined;
-  const unsignableHeaders = new Set(SIGNER_ADDED.filter((h) => !signed.has(h)));
-  let computed: string;
-  if (auth.form === 'header') {
-    const query: Record<string, string | string[]> = { ...req.query };
-    const out = await signer.sign(
-      { method: req.method, protocol: 'http:', hostname: 'localhost', path: req.path, query, headers, body },
-      { signingDate, signableHeaders: signed, unsignableHeaders },
-    );
-    computed = /Signature=([0-9a-f]+)/.exec(out.headers.authorization ?? '')?.[1] ?? '';
-  } else {
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(req.query)) if (!PRESIGN_PARAMS.has(k)) query[k] = v;
-    const out = await signer.presign(
-      { method: req.method, protocol: 'http:', hostname: 'localhost', path: req.path, query, headers, body },
-      { signingDate, expiresIn: auth.expires, signableHeaders: signed, unsignableHeaders, unhoistableHeaders: signed },
-    );
-    computed = String(out.query?.['X-Amz-Signature'] ?? '');
+/** The canonical URI of a non-S3 service: the path as sent, normalised and URI-encoded once more. */
+function canonicalPath(path: string): string {
+  const segments: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') segments.pop();
+    else segments.push(seg);
   }
-  const a = Buffer.from(computed);
-  const b = Buffer.from(auth.signature);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const normalized = `${path.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && path.endsWith('/') ? '/' : ''}`;
+  return escapeUri(normalized).replace(/%2F/g, '/');
+}
+
+/** Every query parameter but the signature, escaped, sorted by key (repeated keys by value). */
+function canonicalQuery(query: Query): string {
+  const keys = Object.keys(query);
+  if (keys.length === 0) return '';
+  const parts: [string, string][] = [];
+  for (const key of keys) {
+    if (key.toLowerCase() === 'x-amz-signature') continue;
+    const k = escapeUri(key);
+    const v = query[key];
+    parts.push([k, typeof v === 'string' ? `${k}=${escapeUri(v)}` : v.map((x) => `${k}=${escapeUri(x)}`).sort().join('&')]);
+  }
+  return parts.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p).join('&');
+}
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/**
+ * Derived signing keys, kept per (secret, date, region, service) as SigV4 allows: the key changes
+ * only with those four, so each request costs one HMAC for its string to sign instead of five.
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 1024;
+
+function signingKey(secret: string, shortDate: string, region: string, service: string): Buffer {
+  const id = `${shortDate}/${region}/${service}/${secret}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = createHmac('sha256', `AWS4${secret}`).update(shortDate).digest();
+    for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
+}
+
+/**
+ * True when the request's signature is what `secret` produces. The canonical request is rebuilt
+ * from the request as received over exactly the headers the client signed (AWS SigV4: "Create a
+ * canonical request"); both botocore and the JS SDK double-encode the path for non-S3 services.
+ */
+export async function signatureMatches(req: WireRequest, auth: SigV4Auth, secret: string): Promise<boolean> {
+  const names = auth.signedHeaders.map((h) => h.toLowerCase()).sort();
+  let headers = '';
+  for (const name of names) {
+    const value = req.headers[name];
+    if (value === undefined) return false;
+    headers += `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
+  }
+  const bodyHash = req.body.length ? createHash('sha256').update(req.body).digest('hex') : EMPTY_SHA256;
+  // A signed x-amz-content-sha256 is the payload hash the client signed; it must be the body's.
+  const declared = auth.form === 'header' && names.includes('x-amz-content-sha256') ? req.headers['x-amz-content-sha256'] : undefined;
+  if (declared !== undefined && /^[0-9a-f]{64}$/.test(declared) && declared !== bodyHash) return false;
+  const payloadHash = declared ?? bodyHash;
+  const canonical = `${req.method}\n${canonicalPath(req.path)}\n${canonicalQuery(req.query)}\n${headers}\n${names.join(';')}\n${payloadHash}`;
+  const shortDate = auth.amzDate.slice(0, 8);
+  const scope = `${shortDate}/${auth.region}/${auth.service}/aws4_request`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${auth.amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  const computed = createHmac('sha256', signingKey(secret, shortDate, auth.region, auth.service)).update(stringToSign).digest();
+  const given = /^[0-9a-f]{64}$/.test(auth.signature) ? Buffer.from(auth.signature, 'hex') : undefined;
+  return given !== undefined && timingSafeEqual(computed, given);
 }

@@ -12,6 +12,10 @@
 //   catalogs/v7/aws/vms.csv @001367d2 (gaps left out, never inferred).
 // - Fargate combinations: awsdocs/amazon-eks-user-guide latest/ug/nodes/fargate-pod-configuration.adoc
 //   @4d52b4d0; Fargate prices: third-party pages named per row (see "source").
+// - m4/c4/r4/t2 (data/ec2/previous-generation.csv in this repository): vcpu and memory from the EC2
+//   user guide's previous-generation instance tables; ENIs and IPv4 per ENI from its "IP addresses
+//   per network interface per instance type" table; max pods from eni-max-pods.txt as above;
+//   on-demand prices from the EC2 on-demand pricing pages (Linux, shared tenancy).
 // - Spot: AWS Spot Instance Advisor feed (spot-advisor-data.json) as embedded in
 //   alexei-led/spotinfo @5eedf20a (2025-06-28 snapshot).
 
@@ -171,6 +175,30 @@ export const INSTANCE_TYPE_ROWS: readonly InstanceTypeRow[] = [
   {"name":"inf2.8xlarge","family":"inf2","generation":2,"arch":"x86_64","vcpu":32,"memoryMiB":131072,"gpus":1,"gpuModel":"inferentia2 (Neuron accelerator; not a GPU)","maxENIs":8,"ipv4PerENI":30,"maxPodsSecondaryIP":234,"onDemandUSDPerHour":{"us-east-1":1.96786,"ap-northeast-1":2.95179}},
   {"name":"inf2.24xlarge","family":"inf2","generation":2,"arch":"x86_64","vcpu":96,"memoryMiB":393216,"gpus":6,"gpuModel":"inferentia2 (Neuron accelerator; not a GPU)","maxENIs":15,"ipv4PerENI":50,"maxPodsSecondaryIP":737,"onDemandUSDPerHour":{"us-east-1":6.49063,"ap-northeast-1":9.73595}},
   {"name":"inf2.48xlarge","family":"inf2","generation":2,"arch":"x86_64","vcpu":192,"memoryMiB":786432,"gpus":12,"gpuModel":"inferentia2 (Neuron accelerator; not a GPU)","maxENIs":15,"ipv4PerENI":50,"maxPodsSecondaryIP":737,"onDemandUSDPerHour":{"us-east-1":12.98127,"ap-northeast-1":19.4719}},
+  {"name":"m4.large","family":"m4","generation":4,"arch":"x86_64","vcpu":2,"memoryMiB":8192,"gpus":0,"gpuModel":"","maxENIs":2,"ipv4PerENI":10,"maxPodsSecondaryIP":20,"onDemandUSDPerHour":{"us-east-1":0.1,"ap-northeast-1":0.129}},
+  {"name":"m4.xlarge","family":"m4","generation":4,"arch":"x86_64","vcpu":4,"memoryMiB":16384,"gpus":0,"gpuModel":"","maxENIs":4,"ipv4PerENI":15,"maxPodsSecondaryIP":58,"onDemandUSDPerHour":{"us-east-1":0.2,"ap-northeast-1":0.258}},
+  {"name":"m4.2xlarge","family":"m4","generation":4,"arch":"x86_64","vcpu":8,"memoryMiB":32768,"gpus":0,"gpuModel":"","maxENIs":4,"ipv4PerENI":15,"maxPodsSecondaryIP":58,"onDemandUSDPerHour":{"us-east-1":0.4,"ap-northeast-1":0.516}},
+  {"name":"m4.4xlarge","family":"m4","generation":4,"arch":"x86_64","vcpu":16,"memoryMiB":65536,"gpus":0,"gpuModel":"","maxENIs":8,"ipv4PerENI":30,"maxPodsSecondaryIP":234,"onDemandUSDPerHour":{"us-east-1":0.8,"ap-northeast-1":1.032}},
+  {"name":"m4.10xlarge","family":"m4","generation":4,"arch":"x86_64","vcpu":40,"memoryMiB":163840,"gpus":0,"gpuModel":"","maxENIs":8,"ipv4PerENI":30,"maxPodsSecondaryIP":234,"onDemandUSDPerHour":{"us-east-1":2,"ap-northeast-1":2.58}},
+  {"name":"m4.16xlarge","family":"m4","generation":4,"arch":"x86_64","vcpu":64,"memoryMiB":262144,"gpus":0,"gpuModel":"","maxENIs":8,"ipv4PerENI":30,"maxPodsSecondaryIP":234,"onDemandUSDPerHour":{"us-east-1":3.2,"ap-northeast-1":4.128}},
+  {"name":"c4.large","family":"c4","generation":4,"arch":"x86_64","vcpu":2,"memoryMiB":3840,"gpus":0,"gpuModel":"","maxENIs":3,"ipv4PerENI":10,"maxPodsSecondaryIP":29,"onDemandUSDPerHour":{"us-east-1":0.1,"ap-northeast-1":0.126}},
+  {"name":"c4.xlarge","family":"c4","generation":4,"arch":"x86_64","vcpu":4,"memoryMiB":7680,"gpus":0,"gpuModel":"","maxENIs":4,"ipv4PerENI":15,"maxPodsSecondaryIP":58,"onDemandUSDPerHour":{"us-east-1":0.199,"ap-northeast-1":0.252}},
+  {"name":"c4.2xlarge","family":"c4","generation":4,"arch":"x86_64","vcpu":8,"memoryMiB":15360,"gpus":0,"gpuModel":"","maxENIs":4,"ipv4PerENI":15,"maxPodsSecondaryIP":58,"onDemandUSDPerHour":{"us-east-1":0.398,"ap-northeast-1":0.504}},
+  {"name":"c4.4xlarge","family":"c4","generation":4,"arch":"x86_64","vcpu":16,"memoryMiB":30720,"gpus":0,"gpuModel":"","maxENIs":8,"ipv4PerENI":30,"maxPodsSecondaryIP":234,"onDemandUSDPerHour":{"us-east-1":0.796,"ap-northeast-1":1.008}},
+  {"name":"c4.8xlarge","family":"c4","generation":4,"arch":"x86_64","vcpu":36,"memoryMiB":61440,"gpus":0,"gpuModel":"","maxENIs":8,"ipv4PerENI":30,"maxPodsSecondaryIP":234,"onDemandUSDPerHour":{"us-east-1":1.591,"ap-northeast-1":2.016}},
+  {"name":"r4.large","family":"r4","generation":4,"arch":"x86_64","vcpu":2,"memoryMiB":15616,"gpus":0,"gpuModel":"","maxENIs":3,"ipv4PerENI":10,"maxPodsSecondaryIP":29,"onDemandUSDPerHour":{"us-east-1":0.133,"ap-northeast-1":0.16}},
+  {"name":"r4.xlarge","family":"r4","generation":4,"arch":"x86_64","vcpu":4,"memoryMiB":31232,"gpus":0,"gpuModel":"","maxENIs":4,"ipv4PerENI":15,"maxPodsSecondaryIP":58,"onDemandUSDPerHour":{"us-east-1":0.266,"ap-northeast-1":0.32}},
+  {"name":"r4.2xlarge","family":"r4","generation":4,"arch":"x86_64","vcpu":8,"memoryMiB":62464,"gpus":0,"gpuModel":"","maxENIs":4,"ipv4PerENI":15,"maxPodsSecondaryIP":58,"onDemandUSDPerHour":{"us-east-1":0.532,"ap-northeast-1":0.64}},
+  {"name":"r4.4xlarge","family":"r4","generation":4,"arch":"x86_64","vcpu":16,"memoryMiB":124928,"gpus":0,"gpuModel":"","maxENIs":8,"ipv4PerENI":30,"maxPodsSecondaryIP":234,"onDemandUSDPerHour":{"us-east-1":1.064,"ap-northeast-1":1.28}},
+  {"name":"r4.8xlarge","family":"r4","generation":4,"arch":"x86_64","vcpu":32,"memoryMiB":249856,"gpus":0,"gpuModel":"","maxENIs":8,"ipv4PerENI":30,"maxPodsSecondaryIP":234,"onDemandUSDPerHour":{"us-east-1":2.128,"ap-northeast-1":2.56}},
+  {"name":"r4.16xlarge","family":"r4","generation":4,"arch":"x86_64","vcpu":64,"memoryMiB":499712,"gpus":0,"gpuModel":"","maxENIs":15,"ipv4PerENI":50,"maxPodsSecondaryIP":737,"onDemandUSDPerHour":{"us-east-1":4.256,"ap-northeast-1":5.12}},
+  {"name":"t2.nano","family":"t2","generation":2,"arch":"x86_64","vcpu":1,"memoryMiB":512,"gpus":0,"gpuModel":"","maxENIs":2,"ipv4PerENI":2,"maxPodsSecondaryIP":4,"onDemandUSDPerHour":{"us-east-1":0.0058,"ap-northeast-1":0.0076}},
+  {"name":"t2.micro","family":"t2","generation":2,"arch":"x86_64","vcpu":1,"memoryMiB":1024,"gpus":0,"gpuModel":"","maxENIs":2,"ipv4PerENI":2,"maxPodsSecondaryIP":4,"onDemandUSDPerHour":{"us-east-1":0.0116,"ap-northeast-1":0.0152}},
+  {"name":"t2.small","family":"t2","generation":2,"arch":"x86_64","vcpu":1,"memoryMiB":2048,"gpus":0,"gpuModel":"","maxENIs":3,"ipv4PerENI":4,"maxPodsSecondaryIP":11,"onDemandUSDPerHour":{"us-east-1":0.023,"ap-northeast-1":0.0304}},
+  {"name":"t2.medium","family":"t2","generation":2,"arch":"x86_64","vcpu":2,"memoryMiB":4096,"gpus":0,"gpuModel":"","maxENIs":3,"ipv4PerENI":6,"maxPodsSecondaryIP":17,"onDemandUSDPerHour":{"us-east-1":0.0464,"ap-northeast-1":0.0608}},
+  {"name":"t2.large","family":"t2","generation":2,"arch":"x86_64","vcpu":2,"memoryMiB":8192,"gpus":0,"gpuModel":"","maxENIs":3,"ipv4PerENI":12,"maxPodsSecondaryIP":35,"onDemandUSDPerHour":{"us-east-1":0.0928,"ap-northeast-1":0.1216}},
+  {"name":"t2.xlarge","family":"t2","generation":2,"arch":"x86_64","vcpu":4,"memoryMiB":16384,"gpus":0,"gpuModel":"","maxENIs":3,"ipv4PerENI":15,"maxPodsSecondaryIP":44,"onDemandUSDPerHour":{"us-east-1":0.1856,"ap-northeast-1":0.2432}},
+  {"name":"t2.2xlarge","family":"t2","generation":2,"arch":"x86_64","vcpu":8,"memoryMiB":32768,"gpus":0,"gpuModel":"","maxENIs":3,"ipv4PerENI":15,"maxPodsSecondaryIP":44,"onDemandUSDPerHour":{"us-east-1":0.3712,"ap-northeast-1":0.4864}},
 ];
 
 export const FARGATE_COMBINATION_ROWS: readonly FargateCombinationRow[] = [
