@@ -69,12 +69,15 @@ export class FieldSet {
     }
   }
 
+  // Results of the set operations share unchanged subtrees with their operands: sets are only
+  // mutated while they are built (insert, addMember, descend), never once they are combined.
   difference(other: FieldSet): FieldSet {
+    if (other.members.size === 0 && other.children.size === 0) return this;
     const out = new FieldSet();
     for (const [k, pe] of this.members) if (!other.members.has(k)) out.members.set(k, pe);
     for (const [k, c] of this.children) {
       const theirs = other.children.get(k);
-      const rest = theirs ? c.set.difference(theirs.set) : c.set.clone();
+      const rest = theirs ? c.set.difference(theirs.set) : c.set;
       if (!rest.empty()) out.children.set(k, { pe: c.pe, set: rest });
     }
     return out;
@@ -82,12 +85,13 @@ export class FieldSet {
 
   /** Removes other's members together with everything below them. */
   recursiveDifference(other: FieldSet): FieldSet {
+    if (other.members.size === 0 && other.children.size === 0) return this;
     const out = new FieldSet();
     for (const [k, pe] of this.members) if (!other.members.has(k)) out.members.set(k, pe);
     for (const [k, c] of this.children) {
       if (other.members.has(k)) continue;
       const theirs = other.children.get(k);
-      const rest = theirs ? c.set.recursiveDifference(theirs.set) : c.set.clone();
+      const rest = theirs ? c.set.recursiveDifference(theirs.set) : c.set;
       if (!rest.empty()) out.children.set(k, { pe: c.pe, set: rest });
     }
     return out;

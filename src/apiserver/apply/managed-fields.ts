@@ -153,6 +153,12 @@ export function capUpdateManagers(managed: Managed): void {
 
 /** metav1.Time's JSON: RFC 3339 in UTC, whole seconds. */
 export function rfc3339Seconds(now: string | Date): string {
+  // Every write in the same second passes the same text: format it once.
+  if (typeof now === 'string' && now === lastTime.in) return lastTime.out;
   const d = typeof now === 'string' ? new Date(now) : now;
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+  const out = d.toISOString().replace(/\.\d+Z$/, 'Z');
+  if (typeof now === 'string') lastTime = { in: now, out };
+  return out;
 }
+
+let lastTime = { in: '', out: '' };

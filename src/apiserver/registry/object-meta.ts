@@ -47,8 +47,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 /** RFC 3339 with second precision, as metav1.Time serializes. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const seconds = Math.floor(ms / 1000);
+  // Writes within one second share the text.
+  if (seconds !== lastSecond.seconds) lastSecond = { seconds, text: new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') };
+  return lastSecond.text;
 }
+
+let lastSecond = { seconds: NaN, text: '' };
 
 // apiserver/pkg/storage/names/generate.go + util/rand: 5 characters from this alphabet
 // (no vowels, no confusable digits), appended to generateName cut to fit 63 characters.

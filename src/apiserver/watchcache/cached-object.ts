@@ -1,6 +1,6 @@
 // One object as the watch cache holds it: parsed once, frozen, with its JSON text kept.
 import type { KeyValue } from '../../storage/types.js';
-import { decodeKv, decodeValue, deepFreeze, rememberJson } from './codec.js';
+import { cachedJson, decodeKv, decodeValue, deepFreeze, rememberJson } from './codec.js';
 import type { ApiObject } from './codec.js';
 
 export interface CachedObject {
@@ -9,15 +9,22 @@ export interface CachedObject {
   rv: number;
   /** Deep-frozen; shared by every reader. */
   object: Readonly<ApiObject>;
-  /** JSON.stringify(object), computed once. */
-  json: string;
+  /** JSON.stringify(object), computed once, on first use. */
+  readonly json: string;
 }
 
 function seal(key: string, rv: number, obj: ApiObject): CachedObject {
-  const json = JSON.stringify(obj);
   deepFreeze(obj);
-  rememberJson(obj, json);
-  return { key, rv, object: obj, json };
+  // The text is made when a reader first needs it (a JSON list, get or watch).
+  rememberJson(obj);
+  return {
+    key,
+    rv,
+    object: obj,
+    get json() {
+      return cachedJson(obj) as string;
+    },
+  };
 }
 
 export function cachedFromKv(kv: KeyValue): CachedObject {

@@ -4,8 +4,12 @@ import type { KeyValue } from '../../storage/types.js';
 
 export type ApiObject = Record<string, unknown>;
 
-/** Serialized JSON of objects the cache owns, so lists and watches never stringify twice. */
-const rawJson = new WeakMap<object, string>();
+/**
+ * Serialized JSON of objects the cache owns, so lists and watches never stringify twice. null:
+ * the object is sealed but nobody has needed its text yet (most objects written are read back
+ * only by in-process informers, which take the objects themselves).
+ */
+const rawJson = new WeakMap<object, string | null>();
 
 /** Freezes `obj` and every nested object: cached objects are shared between readers. */
 export function deepFreeze<T>(obj: T): T {
@@ -16,14 +20,21 @@ export function deepFreeze<T>(obj: T): T {
   return obj;
 }
 
-/** Remembers the JSON text of a frozen object so serializeJSON can reuse it. */
-export function rememberJson(obj: object, json: string): void {
-  rawJson.set(obj, json);
+/**
+ * Marks a frozen object's JSON as reusable: `json` when the caller has it, else it is computed
+ * on first need.
+ */
+export function rememberJson(obj: object, json?: string): void {
+  rawJson.set(obj, json ?? null);
 }
 
-/** The remembered JSON text of a frozen object, if any. */
+/** The JSON text of a frozen object marked with rememberJson (computed once), else undefined. */
 export function cachedJson(obj: object): string | undefined {
-  return rawJson.get(obj);
+  const known = rawJson.get(obj);
+  if (known !== null) return known;
+  const json = JSON.stringify(obj);
+  rawJson.set(obj, json);
+  return json;
 }
 
 /** UTF-8 bytes of remembered JSON, encoded on first need (the first list or watch that sends the object). */
@@ -61,7 +72,7 @@ function holdsCached(value: object): boolean {
  */
 export function serializeJSON(value: unknown): string {
   if (value !== null && typeof value === 'object') {
-    const cached = rawJson.get(value);
+    const cached = cachedJson(value);
     if (cached !== undefined) return cached;
     if (!holdsCached(value)) return JSON.stringify(value) ?? 'null';
     if (Array.isArray(value)) return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : serializeJSON(v))).join(',')}]`;
@@ -82,7 +93,7 @@ function collectJson(value: unknown, out: (string | Buffer)[]): void {
     out.push(JSON.stringify(value) ?? 'null');
     return;
   }
-  const cached = rawJson.get(value);
+  const cached = cachedJson(value);
   if (cached !== undefined) {
     out.push(bytesOf(value, cached));
     return;
