@@ -6,7 +6,7 @@ import {
   CreateClusterCommand, CreateFargateProfileCommand, CreateNodegroupCommand, DescribeClusterCommand, DescribeClusterVersionsCommand,
   DescribeFargateProfileCommand, DescribeNodegroupCommand, type Cluster,
 } from '@aws-sdk/client-eks';
-import { awsClients, regionFromEnv, type AwsClients } from './aws.js';
+import { DEFAULT_REGION, awsClients, regionFromEnv, type AwsClients } from './aws.js';
 import { EksctlError, loadClusterConfig } from './config.js';
 import { CLUSTER_NAME_TAG, LEGACY_CLUSTER_NAME_TAG, createOidcProvider, createRole, issuerHostPath, roleName } from './iam.js';
 import { clusterClient, ensureServiceAccount, nodeGroupNodes } from './kube.js';
@@ -192,7 +192,7 @@ async function waitForNodes(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, ng: No
 export async function createCluster(opts: CreateClusterOptions, io: CommandIo): Promise<void> {
   const ctx = withLog(io);
   const cfg = loadClusterConfig(opts.configFile);
-  const plan = planCluster(cfg, { regionFlag: opts.region, region: regionFromEnv(io.env) });
+  const plan = planCluster(cfg, { regionFlag: opts.region, region: regionFromEnv(io.env) ?? DEFAULT_REGION });
   ctx.log.info(`kumo version ${KUMO_VERSION} (eksctl-compatible create cluster)`);
   ctx.log.info(`using region ${plan.region}`);
   const aws = awsClients({ endpointUrl: opts.endpointUrl, region: plan.region, profile: opts.profile });

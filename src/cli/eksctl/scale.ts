@@ -1,7 +1,7 @@
 // `kumo scale nodegroup --cluster C --name N --nodes N [--nodes-min M] [--nodes-max X] [--wait]`:
 // eksctl's scale of a managed node group, an UpdateNodegroupConfig of its scaling config.
 import { DescribeNodegroupCommand, DescribeUpdateCommand, UpdateNodegroupConfigCommand } from '@aws-sdk/client-eks';
-import { awsClients, regionFromEnv } from './aws.js';
+import { DEFAULT_REGION, awsClients, regionFromEnv } from './aws.js';
 import { EksctlError } from './config.js';
 import { waitFor, withLog, type CommandIo } from './run.js';
 
@@ -42,8 +42,7 @@ export async function scaleNodegroup(opts: ScaleOptions, io: CommandIo): Promise
   if (!opts.cluster) throw new EksctlError('--cluster must be set');
   if (!opts.name) throw new EksctlError('--name must be set');
   checkCounts(opts);
-  const region = opts.region ?? regionFromEnv(io.env);
-  if (!region) throw new EksctlError('--region must be set (or AWS_REGION)');
+  const region = opts.region ?? regionFromEnv(io.env) ?? DEFAULT_REGION;
   const aws = awsClients({ endpointUrl: opts.endpointUrl, region, profile: opts.profile });
   const clusterName = opts.cluster;
   const nodegroupName = opts.name;
