@@ -25,7 +25,8 @@ test('kumo up: Fargate profiles from the aws CLI and Fargate pods under kubectl'
   writeFileSync(join(dir, 'aws-credentials'), '');
   const children = new Set<ChildProcess>();
   // Transitions (and Fargate's start-up) take 2 s, long enough to see a profile CREATING.
-  const flags = ['--cluster-create-delay', '2s'];
+  // Two simulated EC2 nodes outside any node group, for the pods no profile selects (kumo up starts clusters without nodes, as EKS does).
+  const flags = ['--cluster-create-delay', '2s', '--cluster-nodes', '2'];
   let up = await startKumoUp(dataDir, children, flags);
   const clients: EKSClient[] = [];
   t.after(async () => {
