@@ -52,9 +52,9 @@ export async function scaleNodegroup(opts: ScaleOptions, io: CommandIo): Promise
     const desired = opts.nodes ?? sc.desiredSize;
     const min = opts.nodesMin ?? sc.minSize;
     const max = opts.nodesMax ?? sc.maxSize;
-    if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
-      throw new EksctlError(`the desired nodes ${desired} is not within the range of min nodes ${min} and max nodes ${max}`);
-    }
+    // eksctl's checks against the group's current bounds when the command leaves them as they are.
+    if (desired !== undefined && max !== undefined && desired > max) throw new EksctlError(`the desired nodes ${desired} is greater than current nodes-max/maxSize ${max}`);
+    if (desired !== undefined && min !== undefined && desired < min) throw new EksctlError(`the desired nodes ${desired} is less than current nodes-min/minSize ${min}`);
     ctx.log.info(`scaling nodegroup "${nodegroupName}" in cluster ${clusterName}`);
     const out = await aws.eks.send(new UpdateNodegroupConfigCommand({ clusterName, nodegroupName, scalingConfig: { desiredSize: desired, minSize: min, maxSize: max } }));
     if (opts.wait) {
