@@ -121,6 +121,10 @@ test('kumo create cluster -f on the guide\'s config: node groups, spot, Fargate;
     return list.length === 4 && list.every(ready) ? true : undefined;
   }, 60_000);
 
+  const beyond = await kumo(['scale', 'nodegroup', '--cluster', 'my-cluster', '--region', REGION, '--name', 'general-purpose', '--nodes', '50']);
+  assert.equal(beyond.code, 1);
+  assert.equal(beyond.stderr.trim().split('\n').pop(), 'Error: the desired nodes 50 is greater than current nodes-max/maxSize 10');
+
   const deleted = ok(await kumo(['delete', 'cluster', '-f', guideFile]), 'kumo delete cluster');
   assert.match(deleted, /\[✔\] {2}all cluster resources were deleted\n$/);
   await assert.rejects(eks.send(new DescribeClusterCommand({ name: 'my-cluster' })), { name: 'ResourceNotFoundException' });
