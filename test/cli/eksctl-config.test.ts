@@ -127,6 +127,8 @@ test('fields eksctl knows but Kumo does not support yet are refused by path', ()
   fails(`${base}nodeGroups:\n  - name: ng\n`, /field nodeGroups is not supported by Kumo yet: Kumo runs managed node groups only/);
   fails(`${base}managedNodeGroups:\n  - name: ng\n    launchTemplate:\n      id: lt-1\n`, /field managedNodeGroups\[0\]\.launchTemplate is not supported by Kumo yet/);
   fails(`${base}vpc:\n  id: vpc-1\n`, /field vpc\.id is not supported by Kumo yet: Kumo creates the cluster VPC itself/);
+  fails(`${base}managedNodeGroups:\n  - name: ng\n    maxPodsPerNode: 30\n`, /field managedNodeGroups\[0\]\.maxPodsPerNode is not supported by Kumo yet/);
+  fails(`${base}kubernetesNetworkConfig:\n  ipFamily: IPv6\n`, 'kubernetesNetworkConfig.ipFamily IPv6 is not supported by Kumo yet (IPv4 clusters only)');
 });
 
 test('eksctl\'s local validation and its messages', () => {

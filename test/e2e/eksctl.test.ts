@@ -3,7 +3,8 @@
 // labelled role=general and 5 spot nodes labelled role=spot-worker across zones (seen with kubectl
 // through the written kubeconfig and `aws eks get-token`) and a Fargate profile; `kumo scale
 // nodegroup` changes the count; `kumo delete cluster` removes the cluster, its groups, profile,
-// IAM roles and VPC. A second file exercises OIDC, IRSA service accounts and a Bottlerocket group.
+// IAM roles and VPC. A second file exercises OIDC, IRSA service accounts, the guide's Bottlerocket
+// group and a private, tainted group.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -118,6 +119,10 @@ test('kumo create cluster -f on the guide\'s config: node groups, spot, Fargate;
     return list.length === 4 && list.every(ready) ? true : undefined;
   }, 60_000);
 
+  const beyond = await kumo(['scale', 'nodegroup', '--cluster', 'my-cluster', '--region', REGION, '--name', 'general-purpose', '--nodes', '50']);
+  assert.equal(beyond.code, 1);
+  assert.equal(beyond.stderr.trim().split('\n').pop(), 'Error: the desired nodes 50 is greater than current nodes-max/maxSize 10');
+
   const deleted = ok(await kumo(['delete', 'cluster', '-f', guideFile]), 'kumo delete cluster');
   assert.match(deleted, /\[✔\] {2}all cluster resources were deleted\n$/);
   await assert.rejects(eks.send(new DescribeClusterCommand({ name: 'my-cluster' })), { name: 'ResourceNotFoundException' });
@@ -130,6 +135,7 @@ test('kumo create cluster -f on the guide\'s config: node groups, spot, Fargate;
   // OIDC, IRSA service accounts and the guide's Bottlerocket group, on a cluster of their own.
   const irsaFile = join(dir, 'irsa.yaml');
   writeFileSync(irsaFile, readFileSync(join(FIXTURES, 'bottlerocket.yaml'), 'utf8').replace('name: my-cluster', 'name: irsa-cluster') +
+    '  - name: private-ng\n    desiredCapacity: 2\n    privateNetworking: true\n    taints:\n      - key: dedicated\n        value: private\n        effect: NoExecute\n' +
     'iam:\n  withOIDC: true\n  serviceAccounts:\n    - metadata:\n        name: external-dns\n        namespace: kube-system\n      wellKnownPolicies:\n        externalDNS: true\n');
   ok(await kumo(['create', 'cluster', '-f', irsaFile]), 'kumo create cluster (IRSA)');
   const sa = JSON.parse(await kubectl(['get', 'serviceaccount', '-n', 'kube-system', 'external-dns', '-o', 'json']));
@@ -145,6 +151,16 @@ test('kumo create cluster -f on the guide\'s config: node groups, spot, Fargate;
   await until('3 Bottlerocket nodes', async () => ((await nodes('eks.amazonaws.com/nodegroup=bottlerocket-ng')).length === 3 ? true : undefined), 60_000);
   const ng = (await eks.send(new DescribeNodegroupCommand({ clusterName: 'irsa-cluster', nodegroupName: 'bottlerocket-ng' }))).nodegroup!;
   assert.equal(ng.amiType, 'BOTTLEROCKET_x86_64');
+  // privateNetworking puts the group in the private subnets (192.168.96.0/19 and up), tainted as asked.
+  const privateNodes = await until('2 private nodes', async () => {
+    const list = await nodes('eks.amazonaws.com/nodegroup=private-ng');
+    return list.length === 2 ? list : undefined;
+  }, 60_000);
+  for (const n of privateNodes as (Node & { spec: { taints?: { key: string; value?: string; effect: string }[] }; status: { addresses?: { type: string; address: string }[] } })[]) {
+    assert.deepEqual(n.spec.taints?.filter((x) => x.key === 'dedicated'), [{ key: 'dedicated', value: 'private', effect: 'NoExecute' }]);
+    const ip = n.status.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
+    assert.ok(Number(ip.split('.')[2]) >= 96, `private subnet address, got ${ip}`);
+  }
   ok(await kumo(['delete', 'cluster', '--name', 'irsa-cluster', '--region', REGION]), 'kumo delete cluster (IRSA)');
   const after = (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [];
   assert.equal(after.length, providers.length - 1);

@@ -1,7 +1,7 @@
 // The AWS side of the eksctl-style commands: SDK v3 clients for EKS, IAM, STS and EC2 on one
 // endpoint. The endpoint is --endpoint-url, else the SDK's standard variables
 // (AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL), else the local `kumo up` default. The region
-// is the config file's, --region, AWS_REGION or AWS_DEFAULT_REGION. Credentials come from the
+// is the config file's, --region, AWS_REGION or AWS_DEFAULT_REGION, else `kumo up`'s default. Credentials come from the
 // standard provider chain; with none configured, the access key `test`/`test` (the root of a local
 // `kumo up`, which the aws CLI would need set explicitly).
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -38,6 +38,12 @@ export function endpointFor(service: 'EKS' | 'IAM' | 'STS' | 'EC2', flag: string
 export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
 }
+
+/**
+ * With no region anywhere eksctl uses a default one (us-west-2, for AWS); Kumo's is the region a
+ * plain `kumo up` serves.
+ */
+export const DEFAULT_REGION = 'us-east-1';
 
 /** The SDK's default provider chain (env, shared files, SSO, web identity, IMDS), else test/test. */
 function credentialProvider(region: string, profile?: string): AwsCredentialIdentityProvider {

@@ -6,7 +6,7 @@ import {
   CreateClusterCommand, CreateFargateProfileCommand, CreateNodegroupCommand, DescribeClusterCommand, DescribeClusterVersionsCommand,
   DescribeFargateProfileCommand, DescribeNodegroupCommand, type Cluster,
 } from '@aws-sdk/client-eks';
-import { awsClients, regionFromEnv, type AwsClients } from './aws.js';
+import { DEFAULT_REGION, awsClients, regionFromEnv, type AwsClients } from './aws.js';
 import { EksctlError, loadClusterConfig } from './config.js';
 import { CLUSTER_NAME_TAG, LEGACY_CLUSTER_NAME_TAG, createOidcProvider, createRole, issuerHostPath, roleName } from './iam.js';
 import { clusterClient, ensureServiceAccount, nodeGroupNodes } from './kube.js';
@@ -136,12 +136,13 @@ async function createNodeGroup(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, ng:
     // With attachPolicyARNs, eksctl attaches those instead of the default node policies.
     const managed = ng.attachPolicyARNs.length ? [...ng.attachPolicyARNs, ...extra.managed] : [...NODE_ROLE_POLICIES, ...extra.managed];
     nodeRole = await createRole(aws.iam, {
-      name: roleName(plan.name, `nodegroup-${ng.name}-NodeInstanceRole`),
+      name: ng.instanceRoleName ?? roleName(plan.name, `nodegroup-${ng.name}-NodeInstanceRole`),
       trust: serviceTrust('ec2.amazonaws.com'),
       managed: [...new Set(managed)],
       inline: extra.inline,
       inlineDocuments: ng.attachPolicy ? [{ name: 'Policy1', document: JSON.stringify(ng.attachPolicy) }] : [],
       tags: { ...tags, 'alpha.eksctl.io/nodegroup-name': ng.name },
+      permissionsBoundary: ng.instanceRolePermissionsBoundary,
     });
   }
   ctx.log.info(`deploying stack "${stack}"`);
@@ -192,7 +193,7 @@ async function waitForNodes(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, ng: No
 export async function createCluster(opts: CreateClusterOptions, io: CommandIo): Promise<void> {
   const ctx = withLog(io);
   const cfg = loadClusterConfig(opts.configFile);
-  const plan = planCluster(cfg, { regionFlag: opts.region, region: regionFromEnv(io.env) });
+  const plan = planCluster(cfg, { regionFlag: opts.region, region: regionFromEnv(io.env) ?? DEFAULT_REGION });
   ctx.log.info(`kumo version ${KUMO_VERSION} (eksctl-compatible create cluster)`);
   ctx.log.info(`using region ${plan.region}`);
   const aws = awsClients({ endpointUrl: opts.endpointUrl, region: plan.region, profile: opts.profile });
@@ -238,7 +239,9 @@ async function runCreate(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, opts: Cre
     const stack = `eksctl-${plan.name}-cluster`;
     ctx.log.info(`building cluster stack "${stack}"`);
     const serviceRole = plan.serviceRoleARN ?? await createRole(aws.iam, {
-      name: roleName(plan.name, 'cluster-ServiceRole'), trust: serviceTrust('eks.amazonaws.com'), managed: CLUSTER_ROLE_POLICIES, inline: [], tags,
+      name: roleName(plan.name, 'cluster-ServiceRole'), trust: serviceTrust('eks.amazonaws.com'), inline: [], tags,
+      managed: CLUSTER_ROLE_POLICIES.filter((p) => plan.vpcResourceControllerPolicy || p !== 'AmazonEKSVPCResourceController'),
+      permissionsBoundary: plan.serviceRolePermissionsBoundary,
     });
     ctx.log.info(`deploying stack "${stack}"`);
     await aws.eks.send(new CreateClusterCommand({
@@ -285,6 +288,7 @@ async function runCreate(ctx: Ctx, aws: AwsClients, plan: ClusterPlan, opts: Cre
     if (plan.fargateProfiles.length) {
       const podRole = plan.fargatePodExecutionRoleARN ?? await createRole(aws.iam, {
         name: roleName(plan.name, 'cluster-FargatePodExecutionRole'), trust: serviceTrust('eks-fargate-pods.amazonaws.com'), managed: FARGATE_ROLE_POLICIES, inline: [], tags,
+        permissionsBoundary: plan.fargatePodExecutionRolePermissionsBoundary,
       });
       // EKS creates one Fargate profile at a time in a cluster.
       for (const fp of plan.fargateProfiles) {

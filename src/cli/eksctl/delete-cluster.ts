@@ -6,7 +6,7 @@ import {
   DeleteClusterCommand, DeleteFargateProfileCommand, DeleteNodegroupCommand, DescribeClusterCommand, DescribeFargateProfileCommand,
   DescribeNodegroupCommand, ListFargateProfilesCommand, ListNodegroupsCommand, type EKSClient,
 } from '@aws-sdk/client-eks';
-import { awsClients, regionFromEnv, type AwsClients } from './aws.js';
+import { DEFAULT_REGION, awsClients, regionFromEnv, type AwsClients } from './aws.js';
 import { EksctlError, loadClusterConfig } from './config.js';
 import { clusterRoles, deleteOidcProvider, deleteRoles } from './iam.js';
 import { kubeconfigPath, removeFromKubeconfig } from './kubeconfig.js';
@@ -74,8 +74,7 @@ export async function deleteCluster(opts: DeleteClusterOptions, io: CommandIo): 
     region = cfg.metadata?.region ?? opts.region;
   }
   if (!name) throw new EksctlError('--name must be set');
-  region ??= regionFromEnv(io.env);
-  if (!region) throw new EksctlError('--region must be set (or AWS_REGION)');
+  region ??= regionFromEnv(io.env) ?? DEFAULT_REGION;
   const aws = awsClients({ endpointUrl: opts.endpointUrl, region, profile: opts.profile });
   try {
     await runDelete(ctx, aws, name, opts);

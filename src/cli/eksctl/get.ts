@@ -4,7 +4,7 @@ import {
   DescribeClusterCommand, DescribeFargateProfileCommand, DescribeNodegroupCommand, ListClustersCommand, type Cluster, type FargateProfile, type Nodegroup,
 } from '@aws-sdk/client-eks';
 import { stringify } from 'yaml';
-import { awsClients, regionFromEnv, type AwsClients } from './aws.js';
+import { DEFAULT_REGION, awsClients, regionFromEnv, type AwsClients } from './aws.js';
 import { EksctlError } from './config.js';
 import { listFargateProfiles, listNodegroups } from './delete-cluster.js';
 import { CLUSTER_NAME_TAG } from './iam.js';
@@ -33,8 +33,7 @@ function print(io: CommandIo, format: OutputFormat, data: unknown, table: () => 
 }
 
 async function withAws<T>(opts: GetOptions, io: CommandIo, fn: (aws: AwsClients) => Promise<T>): Promise<T> {
-  const region = opts.region ?? regionFromEnv(io.env);
-  if (!region) throw new EksctlError('--region must be set (or AWS_REGION)');
+  const region = opts.region ?? regionFromEnv(io.env) ?? DEFAULT_REGION;
   const aws = awsClients({ endpointUrl: opts.endpointUrl, region, profile: opts.profile });
   try {
     return await fn(aws);

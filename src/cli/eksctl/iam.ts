@@ -57,13 +57,13 @@ async function deleteRole(iam: IAMClient, name: string): Promise<void> {
   await iam.send(new DeleteRoleCommand({ RoleName: name }));
 }
 
-/** The roles eksctl made for this cluster: named eksctl-<cluster>-... and tagged with its name. */
+/** The roles eksctl made for this cluster: tagged with its name (names may be the user's own). */
 export async function clusterRoles(iam: IAMClient, cluster: string): Promise<string[]> {
   const names: string[] = [];
   let Marker: string | undefined;
   do {
     const page = await iam.send(new ListRolesCommand({ Marker }));
-    for (const r of page.Roles ?? []) if (r.RoleName?.startsWith(`eksctl-${cluster}-`)) names.push(r.RoleName);
+    for (const r of page.Roles ?? []) if (r.RoleName) names.push(r.RoleName);
     Marker = page.IsTruncated ? page.Marker : undefined;
   } while (Marker);
   const owned: string[] = [];

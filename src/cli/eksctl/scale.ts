@@ -1,7 +1,7 @@
 // `kumo scale nodegroup --cluster C --name N --nodes N [--nodes-min M] [--nodes-max X] [--wait]`:
 // eksctl's scale of a managed node group, an UpdateNodegroupConfig of its scaling config.
 import { DescribeNodegroupCommand, DescribeUpdateCommand, UpdateNodegroupConfigCommand } from '@aws-sdk/client-eks';
-import { awsClients, regionFromEnv } from './aws.js';
+import { DEFAULT_REGION, awsClients, regionFromEnv } from './aws.js';
 import { EksctlError } from './config.js';
 import { waitFor, withLog, type CommandIo } from './run.js';
 
@@ -42,8 +42,7 @@ export async function scaleNodegroup(opts: ScaleOptions, io: CommandIo): Promise
   if (!opts.cluster) throw new EksctlError('--cluster must be set');
   if (!opts.name) throw new EksctlError('--name must be set');
   checkCounts(opts);
-  const region = opts.region ?? regionFromEnv(io.env);
-  if (!region) throw new EksctlError('--region must be set (or AWS_REGION)');
+  const region = opts.region ?? regionFromEnv(io.env) ?? DEFAULT_REGION;
   const aws = awsClients({ endpointUrl: opts.endpointUrl, region, profile: opts.profile });
   const clusterName = opts.cluster;
   const nodegroupName = opts.name;
@@ -53,9 +52,9 @@ export async function scaleNodegroup(opts: ScaleOptions, io: CommandIo): Promise
     const desired = opts.nodes ?? sc.desiredSize;
     const min = opts.nodesMin ?? sc.minSize;
     const max = opts.nodesMax ?? sc.maxSize;
-    if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
-      throw new EksctlError(`the desired nodes ${desired} is not within the range of min nodes ${min} and max nodes ${max}`);
-    }
+    // eksctl's checks against the group's current bounds when the command leaves them as they are.
+    if (desired !== undefined && max !== undefined && desired > max) throw new EksctlError(`the desired nodes ${desired} is greater than current nodes-max/maxSize ${max}`);
+    if (desired !== undefined && min !== undefined && desired < min) throw new EksctlError(`the desired nodes ${desired} is less than current nodes-min/minSize ${min}`);
     ctx.log.info(`scaling nodegroup "${nodegroupName}" in cluster ${clusterName}`);
     const out = await aws.eks.send(new UpdateNodegroupConfigCommand({ clusterName, nodegroupName, scalingConfig: { desiredSize: desired, minSize: min, maxSize: max } }));
     if (opts.wait) {

@@ -2,7 +2,7 @@
 // upgrade. Without --approve it only says what it would do; with it, UpdateClusterVersion, waited
 // for until the update succeeds. The default target is the next minor version.
 import { DescribeClusterCommand, DescribeUpdateCommand, UpdateClusterVersionCommand } from '@aws-sdk/client-eks';
-import { awsClients, regionFromEnv } from './aws.js';
+import { DEFAULT_REGION, awsClients, regionFromEnv } from './aws.js';
 import { EksctlError, loadClusterConfig } from './config.js';
 import { waitFor, withLog, type CommandIo } from './run.js';
 
@@ -36,8 +36,7 @@ export async function upgradeCluster(opts: UpgradeOptions, io: CommandIo): Promi
     target ??= cfg.metadata?.version;
   }
   if (!name) throw new EksctlError('--name must be set');
-  region ??= regionFromEnv(io.env);
-  if (!region) throw new EksctlError('--region must be set (or AWS_REGION)');
+  region ??= regionFromEnv(io.env) ?? DEFAULT_REGION;
   const aws = awsClients({ endpointUrl: opts.endpointUrl, region, profile: opts.profile });
   try {
     const cluster = (await aws.eks.send(new DescribeClusterCommand({ name }))).cluster!;

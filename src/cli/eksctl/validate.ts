@@ -36,6 +36,8 @@ export interface NodeGroupPlan {
   availabilityZones?: string[];
   sshKeyName?: string;
   instanceRoleARN?: string;
+  instanceRoleName?: string;
+  instanceRolePermissionsBoundary?: string;
   attachPolicyARNs: string[];
   attachPolicy?: Record<string, unknown>;
   addonPolicies: AddonPolicies;
@@ -82,7 +84,11 @@ export interface ClusterPlan {
   authenticationMode: string;
   bootstrapClusterCreatorAdminPermissions: boolean;
   serviceRoleARN?: string;
+  serviceRolePermissionsBoundary?: string;
   fargatePodExecutionRoleARN?: string;
+  fargatePodExecutionRolePermissionsBoundary?: string;
+  /** eksctl attaches AmazonEKSVPCResourceController to the cluster role unless this is false. */
+  vpcResourceControllerPolicy: boolean;
   availabilityZones?: string[];
   serviceIPv4CIDR?: string;
   nodeGroups: NodeGroupPlan[];
@@ -194,7 +200,6 @@ function nodeGroupPlan(ng: ManagedNodeGroupConfig, path: string): NodeGroupPlan 
   if (!ng.volumeEncrypted && ng.volumeKmsKeyID) fail(`${path}.volumeKmsKeyID can not be set without ${path}.volumeEncrypted enabled explicitly`);
   if (ng.volumeType && ng.volumeIOPS !== undefined && ng.volumeType !== 'io1' && ng.volumeType !== 'gp3') fail(`${path}.volumeIOPS is only supported for io1 and gp3 volume types`);
   if (ng.volumeThroughput !== undefined && ng.volumeType && ng.volumeType !== 'gp3') fail(`${path}.volumeThroughput is only supported for gp3 volume type`);
-  if ((ng.maxPodsPerNode ?? 0) < 0) fail(`${path}.maxPodsPerNode cannot be negative`);
   if (ng.iam?.instanceProfileARN) fail(`instanceProfileARN is not supported for Managed Nodes (${path}.instanceProfileARN)`);
   if (ng.iam?.instanceRoleARN) {
     const conflict = (['instanceRoleName', 'attachPolicyARNs', 'instanceRolePermissionsBoundary'] as const).find((f) => {
@@ -264,6 +269,8 @@ function nodeGroupPlan(ng: ManagedNodeGroupConfig, path: string): NodeGroupPlan 
     availabilityZones: ng.availabilityZones,
     sshKeyName: sshKey,
     instanceRoleARN: ng.iam?.instanceRoleARN,
+    instanceRoleName: ng.iam?.instanceRoleName,
+    instanceRolePermissionsBoundary: ng.iam?.instanceRolePermissionsBoundary,
     attachPolicyARNs: ng.iam?.attachPolicyARNs ?? [],
     attachPolicy: ng.iam?.attachPolicy,
     addonPolicies: ng.iam?.withAddonPolicies ?? {},
@@ -349,6 +356,8 @@ export function planCluster(cfg: ClusterConfig, opts: PlanOptions): ClusterPlan 
   if (!['HighlyAvailable', 'Single', 'Disable'].includes(nat)) fail(`invalid NAT gateway: ${nat}, valid options: HighlyAvailable, Single, Disable`);
   if (vpc.manageSharedNodeSecurityGroupRules === false) fail('vpc.manageSharedNodeSecurityGroupRules must be enabled when using ekstcl-managed security groups');
 
+  const ipFamily = cfg.kubernetesNetworkConfig?.ipFamily;
+  if (ipFamily && ipFamily.toLowerCase() !== 'ipv4') fail(`kubernetesNetworkConfig.ipFamily ${ipFamily} is not supported by Kumo yet (IPv4 clusters only)`);
   const serviceIPv4CIDR = cfg.kubernetesNetworkConfig?.serviceIPv4CIDR;
   if (serviceIPv4CIDR && !parseCidr(serviceIPv4CIDR)) fail(`invalid IPv4 CIDR for kubernetesNetworkConfig.serviceIPv4CIDR: invalid CIDR address: ${serviceIPv4CIDR}`);
   const authenticationMode = cfg.accessConfig?.authenticationMode ?? 'API_AND_CONFIG_MAP';
@@ -370,7 +379,10 @@ export function planCluster(cfg: ClusterConfig, opts: PlanOptions): ClusterPlan 
     authenticationMode,
     bootstrapClusterCreatorAdminPermissions: cfg.accessConfig?.bootstrapClusterCreatorAdminPermissions ?? true,
     serviceRoleARN: iam.serviceRoleARN,
+    serviceRolePermissionsBoundary: iam.serviceRolePermissionsBoundary,
     fargatePodExecutionRoleARN: iam.fargatePodExecutionRoleARN,
+    fargatePodExecutionRolePermissionsBoundary: iam.fargatePodExecutionRolePermissionsBoundary,
+    vpcResourceControllerPolicy: iam.vpcResourceControllerPolicy ?? true,
     availabilityZones: cfg.availabilityZones,
     serviceIPv4CIDR,
     nodeGroups,

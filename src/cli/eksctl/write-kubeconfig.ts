@@ -1,7 +1,7 @@
 // `kumo utils write-kubeconfig --cluster C [--kubeconfig PATH]`: the cluster's entries as
 // `aws eks update-kubeconfig` writes them (the cluster must be ACTIVE or UPDATING).
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import { awsClients, regionFromEnv } from './aws.js';
+import { DEFAULT_REGION, awsClients, regionFromEnv } from './aws.js';
 import { EksctlError } from './config.js';
 import { kubeconfigPath, writeKubeconfig } from './kubeconfig.js';
 import { withLog, type CommandIo } from './run.js';
@@ -17,8 +17,7 @@ export interface WriteKubeconfigOptions {
 export async function writeClusterKubeconfig(opts: WriteKubeconfigOptions, io: CommandIo): Promise<void> {
   const ctx = withLog(io);
   if (!opts.cluster) throw new EksctlError('--cluster must be set');
-  const region = opts.region ?? regionFromEnv(io.env);
-  if (!region) throw new EksctlError('--region must be set (or AWS_REGION)');
+  const region = opts.region ?? regionFromEnv(io.env) ?? DEFAULT_REGION;
   const aws = awsClients({ endpointUrl: opts.endpointUrl, region, profile: opts.profile });
   try {
     const c = (await aws.eks.send(new DescribeClusterCommand({ name: opts.cluster }))).cluster!;
