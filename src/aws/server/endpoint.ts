@@ -11,7 +11,7 @@ import { requestId as newRequestId } from '../ids.js';
 import type { AwsStateStore } from '../state.js';
 import { parseForm, xmlError, xmlResponse, type Params } from './query.js';
 import type { CallContext, DocumentQueryService, QueryService, RestJsonHandler } from './services.js';
-import { checkSigningTime, parseSigV4, signatureMatches, SigV4Error, type Query, type SigV4Auth, type WireRequest } from './sigv4.js';
+import { checkSigningTime, parseSigV4, SigV4Error, verifySignature, type Query, type SigV4Auth, type WireRequest } from './sigv4.js';
 
 const MAX_BODY = 10 * 1024 * 1024;
 
@@ -100,9 +100,12 @@ function parseAuth(wire: WireRequest): ParsedAuth {
 
 const NO_BODY = Buffer.alloc(0);
 
+/** Most calls (GET/DELETE of restJson1) carry no body: nothing to wait for. */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
-  // Most calls (GET/DELETE of restJson1) carry no body: nothing to wait for.
-  if (req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0') return Promise.resolve(NO_BODY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -148,6 +151,11 @@ function queryParams(wire: WireRequest): Params {
   return params;
 }
 
+/** An IPv4 peer on a dual-stack socket shows as ::ffff:a.b.c.d; policies see a.b.c.d. */
+function ipv4Unmapped(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
 export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoint> {
   const queryServices = new Map<string, QueryService>();
   const restServices = new Map<string, RestJsonHandler>();
@@ -170,7 +178,7 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
     const key = await resolveAccessKey(opts.state, auth.accessKeyId);
     if (!key || !key.active) throw authError('unknownKey', protocol);
     if (key.sessionToken !== undefined && auth.securityToken !== key.sessionToken) throw authError('unknownKey', protocol);
-    if (!(await signatureMatches(wire, auth, key.secret))) throw authError('badSignature', protocol);
+    if (!verifySignature(wire, auth, key.secret)) throw authError('badSignature', protocol);
     if (key.expiration !== undefined && opts.clock.now() >= key.expiration) throw authError('expiredToken', protocol);
     return key.caller;
   }
@@ -241,39 +249,40 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
     const ctx = {
       requestId,
       region: opts.region,
-      sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+      sourceIp: ipv4Unmapped(req.socket.remoteAddress ?? ''),
       clock: opts.clock,
       authorize,
     };
-    readBody(req)
-      .then(async (body) => {
-        const wire = wireRequest(req, body);
-        const signed = parseAuth(wire);
-        const scopeService = signed.auth?.service ?? /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(wire.headers.authorization ?? '')?.[1];
-        if (scopeService === undefined) {
-          // Unsigned: only a query service's unsigned actions (AssumeRoleWithWebIdentity) are served.
-          const action = queryParams(wire).Action ?? '';
-          const service = [...queryServices.values()].find((s) => s.unsignedActions?.has(action));
-          if (service) return serveQuery(service, wire, signed, res, ctx);
-          const json = wire.headers['content-type']?.includes('json') || restServices.size > 0 && !action;
-          const err = authError('missing', json ? 'json' : 'query');
-          if (json) return send(res, err.status, 'application/json', JSON.stringify({ message: err.message }), requestId, { 'x-amzn-errortype': err.code });
-          return send(res, err.status, 'text/xml', xmlError(err, 'https://iam.amazonaws.com/doc/2010-05-08/', requestId), requestId);
-        }
-        const query = queryServices.get(scopeService);
-        if (query) return serveQuery(query, wire, signed, res, ctx);
-        const document = documentServices.get(scopeService);
-        if (document) return serveDocument(document, wire, signed, res, ctx);
-        const rest = restServices.get(scopeService);
-        if (rest) return serveJson(scopeService, rest, wire, signed, res, ctx);
-        const err = new AwsError('UnrecognizedClientException', `Kumo does not serve the service "${scopeService}".`, 400);
-        send(res, err.status, 'application/json', JSON.stringify({ message: err.message }), requestId, { 'x-amzn-errortype': err.code });
-      })
+    (hasBody(req) ? readBody(req).then(serve) : serve(NO_BODY))
       .catch((err) => {
         if (res.headersSent) return;
         const e = err instanceof AwsError ? err : new AwsError('InternalFailure', String(err), 500);
         send(res, e.status, 'application/json', JSON.stringify({ message: e.message }), requestId, { 'x-amzn-errortype': e.code });
       });
+
+    async function serve(body: Buffer): Promise<void> {
+      const wire = wireRequest(req, body);
+      const signed = parseAuth(wire);
+      const scopeService = signed.auth?.service ?? /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(wire.headers.authorization ?? '')?.[1];
+      if (scopeService === undefined) {
+        // Unsigned: only a query service's unsigned actions (AssumeRoleWithWebIdentity) are served.
+        const action = queryParams(wire).Action ?? '';
+        const service = [...queryServices.values()].find((s) => s.unsignedActions?.has(action));
+        if (service) return serveQuery(service, wire, signed, res, ctx);
+        const json = wire.headers['content-type']?.includes('json') || restServices.size > 0 && !action;
+        const err = authError('missing', json ? 'json' : 'query');
+        if (json) return send(res, err.status, 'application/json', JSON.stringify({ message: err.message }), requestId, { 'x-amzn-errortype': err.code });
+        return send(res, err.status, 'text/xml', xmlError(err, 'https://iam.amazonaws.com/doc/2010-05-08/', requestId), requestId);
+      }
+      const query = queryServices.get(scopeService);
+      if (query) return serveQuery(query, wire, signed, res, ctx);
+      const document = documentServices.get(scopeService);
+      if (document) return serveDocument(document, wire, signed, res, ctx);
+      const rest = restServices.get(scopeService);
+      if (rest) return serveJson(scopeService, rest, wire, signed, res, ctx);
+      const err = new AwsError('UnrecognizedClientException', `Kumo does not serve the service "${scopeService}".`, 400);
+      send(res, err.status, 'application/json', JSON.stringify({ message: err.message }), requestId, { 'x-amzn-errortype': err.code });
+    }
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -149,8 +149,22 @@ function escapeUri(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** The canonical URI of a non-S3 service: the path as sent, normalised and URI-encoded once more. */
+/** Canonical URIs by raw path: clients repeat the same few paths, and the result depends on the path alone. */
+const canonicalPaths = new Map<string, string>();
+const MAX_CANONICAL_PATHS = 1024;
+
 function canonicalPath(path: string): string {
+  let c = canonicalPaths.get(path);
+  if (c === undefined) {
+    c = computeCanonicalPath(path);
+    if (canonicalPaths.size >= MAX_CANONICAL_PATHS) canonicalPaths.clear();
+    canonicalPaths.set(path, c);
+  }
+  return c;
+}
+
+/** The canonical URI of a non-S3 service: the path as sent, normalised and URI-encoded once more. */
+function computeCanonicalPath(path: string): string {
   const segments: string[] = [];
   for (const seg of path.split('/')) {
     if (seg === '' || seg === '.') continue;
@@ -202,6 +216,11 @@ function signingKey(secret: string, shortDate: string, region: string, service: 
  * canonical request"); both botocore and the JS SDK double-encode the path for non-S3 services.
  */
 export async function signatureMatches(req: WireRequest, auth: SigV4Auth, secret: string): Promise<boolean> {
+  return verifySignature(req, auth, secret);
+}
+
+/** signatureMatches without the promise: the endpoint checks each request on its own path without an extra async hop. */
+export function verifySignature(req: WireRequest, auth: SigV4Auth, secret: string): boolean {
   const names = auth.signedHeaders.map((h) => h.toLowerCase()).sort();
   let headers = '';
   for (const name of names) {
