@@ -46,7 +46,8 @@ export function eksHandler(svc: EksService): RestJsonHandler {
   op('POST', '/clusters', 'CreateCluster', (_p, ctx, b) => clusterArn(ctx.region, ctx.accountId, String(b.name ?? '')),
     (_r, _p, b, _q, ctx) => svc.createCluster(b, ctx));
   op('GET', '/clusters', 'ListClusters', any, (_r, _p, _b, q) => svc.listClusters(q));
-  op('GET', '/clusters/{name}', 'DescribeCluster', cluster, (_r, p) => svc.describeCluster(p.name));
+  // The stored cluster itself, not describeCluster's copy: the endpoint only serialises it, so a copy per call buys nothing.
+  op('GET', '/clusters/{name}', 'DescribeCluster', cluster, (_r, p) => ({ cluster: svc.cluster(p.name).cluster }));
   op('DELETE', '/clusters/{name}', 'DeleteCluster', cluster, (_r, p) => svc.deleteCluster(p.name));
   op('POST', '/clusters/{name}/updates', 'UpdateClusterVersion', cluster, (_r, p, b) => svc.updateClusterVersion(p.name, b));
   op('POST', '/clusters/{name}/update-config', 'UpdateClusterConfig', cluster, (_r, p, b) => svc.updateClusterConfig(p.name, b));
