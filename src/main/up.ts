@@ -137,7 +137,6 @@ export async function startUp(opts: UpOptions): Promise<RunningUp> {
   });
   const svc: EksService = new EksService({
     store: eksState, clock, runtime, transitionMs: opts.clusterCreateDelayMs,
-    subnets: network.subnet,
     roleCheck: serviceRoleCheck(awsState),
     dependents: { nodegroups: async (name) => svc.nodegroups.names(name), fargateProfiles: async (name) => fargateProfileNames(svc, name) },
     nodegroupRuntime: actuator,

@@ -73,18 +73,18 @@ function subnetsOf(svc: EksService, body: Body, clusterName: string, name: strin
   const fields = { clusterName, fargateProfileName: name };
   const given = optStringList(body, 'subnets');
   const cluster = svc.cluster(clusterName).cluster;
-  const lookup = svc.subnets;
+  const network = svc.network;
   if (given === undefined || given.length === 0) {
-    const privateOnes = cluster.resourcesVpcConfig.subnetIds.filter((id) => lookup?.(region, id)?.mapPublicIpOnLaunch === false);
+    const privateOnes = cluster.resourcesVpcConfig.subnetIds.filter((id) => network?.subnet(region, id)?.mapPublicIpOnLaunch === false);
     if (privateOnes.length === 0) throw invalidParameter('No private subnets were specified and the cluster has none: Fargate Profiles require private subnets.', fields);
     return privateOnes;
   }
   const unique = [...new Set(given)];
-  if (!lookup) return unique;
+  if (!network) return unique;
   // The cluster's VPC, when its subnets are ones the VPC model knows.
-  const clusterVpc = cluster.resourcesVpcConfig.subnetIds.map((id) => lookup(region, id)?.vpcId).find((v) => v !== undefined);
+  const clusterVpc = cluster.resourcesVpcConfig.subnetIds.map((id) => network.subnet(region, id)?.vpcId).find((v) => v !== undefined);
   for (const id of unique) {
-    const s = lookup(region, id);
+    const s = network.subnet(region, id);
     if (!s) throw invalidParameter(`Subnet ${id} provided in Fargate Profile does not exist.`, fields);
     if (clusterVpc !== undefined && s.vpcId !== clusterVpc) throw invalidParameter(`Subnet ${id} provided in Fargate Profile is not in the VPC of cluster ${clusterName} (${clusterVpc}).`, fields);
     if (s.mapPublicIpOnLaunch) throw invalidParameter(`Subnet ${id} provided in Fargate Profile is not a private subnet`, fields);
@@ -220,7 +220,7 @@ export function fargateMirror(svc: EksService, clusterName: string, region: stri
       name: f.profile.fargateProfileName,
       selectors: structuredClone(f.profile.selectors),
       subnets: f.profile.subnets.map((id) => {
-        const s = svc.subnets?.(region, id);
+        const s = svc.network?.subnet(region, id);
         return s ? { subnetId: id, availabilityZone: s.availabilityZone, cidrBlock: s.cidrBlock } : { subnetId: id };
       }),
     }));

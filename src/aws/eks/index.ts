@@ -6,7 +6,7 @@ export { accessPolicyRules, ACCESS_POLICY_NAMES, ACCESS_POLICY_PREFIX, type Acce
 export { VERSIONS, DEFAULT_VERSION } from './versions.js';
 export { fargateProfileNames, FARGATE_POD_SERVICE } from './fargate-profiles.js';
 export type { AwsAuthSource, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, Update, AccessEntry, OidcIdentityProviderConfig,
-  FargateProfile, FargateProfileMirror, FargateProfileSelector, SubnetInfo, SubnetLookup } from './model.js';
+  FargateProfile, FargateProfileMirror, FargateProfileSelector, SubnetInfo } from './model.js';
 export { NodegroupManager } from './nodegroups.js';
 export { amiIdFor } from './nodegroup-input.js';
 export { NodegroupUpdateError, type NetworkLookup, type Nodegroup, type NodegroupRuntime, type NodegroupTaint, type NodegroupVersionTarget } from './nodegroup-model.js';

@@ -160,7 +160,6 @@ export interface SubnetInfo {
   /** Public subnets route to an internet gateway. */
   mapPublicIpOnLaunch: boolean;
 }
-export type SubnetLookup = (region: string, subnetId: string) => SubnetInfo | undefined;
 
 /** Counts of resources that keep a cluster from being deleted (node groups, Fargate profiles). */
 export interface ClusterDependents {

@@ -6,7 +6,7 @@ import { clusterArn, identityProviderConfigArn, parseAssumedRole, parseIamPrinci
 import { AUTH_MODES, endpointAccess, logging, networkConfig, vpcConfig } from './cluster-config.js';
 import { badRequest, invalidParameter, invalidRequest, noCluster, notFound, resourceInUse, resourceNotFound } from './errors.js';
 import { optBool, optObject, optString, optTags, paginate, queryBool, queryList, queryString, reqString, type Body, type Query } from './input.js';
-import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, SubnetLookup, Tags, Update } from './model.js';
+import type { AuthenticationMode, CallerContext, Cluster, ClusterDependents, ClusterRuntime, EksStateStore, OidcIdentityProviderConfig, Tags, Update } from './model.js';
 import { EksState, paramsHash, type ClusterChange, type StoredCluster, type StoredUpdate } from './state.js';
 import { clusterVersionInformation, DEFAULT_VERSION, minorOf, requireSupportedVersion, versionInfo, VERSIONS } from './versions.js';
 import { ACCESS_POLICY_PREFIX } from './access-policies.js';
@@ -24,13 +24,11 @@ export interface EksServiceOptions {
   transitionMs?: number;
   /** Node groups and Fargate profiles that block DeleteCluster (a later issue provides them). */
   dependents?: ClusterDependents;
-  /** The region's subnets (EC2's VPC model), for the subnet rules of Fargate profiles. */
-  subnets?: SubnetLookup;
   /** Whether IAM lets a service principal assume a role (serviceRoleCheck over the IAM state): cluster roles, pod execution roles. */
   roleCheck?: ServiceRoleCheck;
   /** Runs node groups' nodes; without it node groups are records that only change status. */
   nodegroupRuntime?: NodegroupRuntime;
-  /** The region's VPC model: CreateCluster and CreateNodegroup resolve subnets against it when given. */
+  /** The region's VPC model: CreateCluster, CreateNodegroup and CreateFargateProfile resolve subnets against it when given. */
   network?: NetworkLookup;
 }
 
@@ -43,9 +41,8 @@ export class EksService {
   readonly runtime: ClusterRuntime;
   readonly transitionMs: number;
   private readonly dependents?: ClusterDependents;
-  readonly subnets?: SubnetLookup;
   readonly roleCheck?: ServiceRoleCheck;
-  private readonly network?: NetworkLookup;
+  readonly network?: NetworkLookup;
   readonly nodegroups: NodegroupManager;
   private readonly timers = new Map<string, Timer>();
   /** Control planes being started, by cluster name. */
@@ -58,7 +55,6 @@ export class EksService {
     this.runtime = opts.runtime;
     this.transitionMs = opts.transitionMs ?? 200;
     this.dependents = opts.dependents;
-    this.subnets = opts.subnets;
     this.roleCheck = opts.roleCheck;
     this.network = opts.network;
     this.nodegroups = new NodegroupManager(this, this.transitionMs, opts.nodegroupRuntime, opts.network);
