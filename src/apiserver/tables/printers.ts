@@ -43,6 +43,26 @@ const name = (o: Obj) => str(o, 'metadata', 'name');
 const age = (o: Obj, now: number) => since(get(o, 'metadata', 'creationTimestamp'), now);
 const templateContainers = (o: Obj, ...path: string[]) => containerCells(list(o, ...path, 'containers'));
 
+type Cells = (o: Obj, now: number) => unknown[];
+
+/** The common printer shape: Name, the resource's own columns, then Age. */
+function named(columns: ColumnDefinition[], cells: Cells): Printer {
+  return { columns: [NAME, ...columns, AGE], cells: (o, now) => [name(o), ...cells(o, now), age(o, now)] };
+}
+
+/** Owners of a pod template: Name, own columns, Age, then (wide) the template's Containers and Images and the selector. */
+function templateOwner(columns: ColumnDefinition[], cells: Cells, templateSpec: string[], selector: (o: Obj) => string): Printer {
+  return {
+    columns: [NAME, ...columns, AGE, CONTAINERS, IMAGES, SELECTOR],
+    cells: (o, now) => [name(o), ...cells(o, now), age(o, now), ...templateContainers(o, ...templateSpec), selector(o)],
+  };
+}
+
+const POD_TEMPLATE_SPEC = ['spec', 'template', 'spec'];
+const specSelector = (o: Obj) => formatLabelSelector(get(o, 'spec', 'selector'));
+const REPLICA_COUNT_COLUMNS = [col('Desired', 'integer', 'Desired replicas.'), col('Current', 'integer', 'Current replicas.'), col('Ready', 'integer', 'Ready replicas.')];
+const replicaCounts = (o: Obj) => [num(o, 'spec', 'replicas'), num(o, 'status', 'replicas'), num(o, 'status', 'readyReplicas')];
+
 // ---- pods ----
 
 function podCells(pod: Obj, now: number): unknown[] {
@@ -390,6 +410,8 @@ const bindingPrinter: Printer = {
   cells: (o, now) => [name(o), `${str(o, 'roleRef', 'kind')}/${str(o, 'roleRef', 'name')}`, age(o, now), ...subjectsStrings(o)],
 };
 
+const webhookConfigurationPrinter = named([col('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration')], (o) => [list(o, 'webhooks').length]);
+
 function csrStatus(o: Obj): string {
   const types = new Set(list(o, 'status', 'conditions').map((c) => str(c, 'type')));
   let s = types.has('Denied') ? 'Denied' : types.has('Approved') ? 'Approved' : 'Pending';
@@ -423,10 +445,7 @@ export const PRINTERS: Record<string, Printer> = {
     columns: [NAME, col('Containers', 'string', 'Names of each container in the template.'), col('Images', 'string', 'Images referenced by each container in the template.'), col('Pod Labels', 'string', 'The labels for the pod template.')],
     cells: (o) => [name(o), ...templateContainers(o, 'template', 'spec'), formatLabels(get(o, 'template', 'metadata', 'labels'))],
   },
-  '/replicationcontrollers': {
-    columns: [NAME, col('Desired', 'integer', 'Desired replicas.'), col('Current', 'integer', 'Current replicas.'), col('Ready', 'integer', 'Ready replicas.'), AGE, CONTAINERS, IMAGES, SELECTOR],
-    cells: (o, now) => [name(o), num(o, 'spec', 'replicas'), num(o, 'status', 'replicas'), num(o, 'status', 'readyReplicas'), age(o, now), ...templateContainers(o, 'spec', 'template', 'spec'), formatLabels(get(o, 'spec', 'selector'))],
-  },
+  '/replicationcontrollers': templateOwner(REPLICA_COUNT_COLUMNS, replicaCounts, POD_TEMPLATE_SPEC, (o) => formatLabels(get(o, 'spec', 'selector'))),
   '/services': {
     columns: [
       NAME,
@@ -443,10 +462,7 @@ export const PRINTERS: Record<string, Printer> = {
       return [name(o), str(o, 'spec', 'type'), clusterIP, serviceExternalIP(o), servicePorts(o), age(o, now), formatLabels(get(o, 'spec', 'selector'))];
     },
   },
-  '/endpoints': {
-    columns: [NAME, col('Endpoints', 'string', 'Addresses and ports of the endpoints.'), AGE],
-    cells: (o, now) => [name(o), formatEndpoints(o), age(o, now)],
-  },
+  '/endpoints': named([col('Endpoints', 'string', 'Addresses and ports of the endpoints.')], (o) => [formatEndpoints(o)]),
   '/nodes': {
     columns: [
       NAME,
@@ -492,22 +508,12 @@ export const PRINTERS: Record<string, Printer> = {
     columns: [] as ColumnDefinition[],
     cells: (o, now) => eventCells(asCoreEvent(o), now),
   },
-  '/namespaces': {
-    columns: [NAME, col('Status', 'string', 'The status of the namespace'), AGE],
-    cells: (o, now) => [name(o), str(o, 'status', 'phase'), age(o, now)],
-  },
-  '/secrets': {
-    columns: [NAME, col('Type', 'string', 'Type of the secret.'), col('Data', 'string', 'Number of data keys.'), AGE],
-    cells: (o, now) => [name(o), str(o, 'type'), isObj(o.data) ? Object.keys(o.data).length : 0, age(o, now)],
-  },
-  '/configmaps': {
-    columns: [NAME, col('Data', 'string', 'Number of data and binaryData keys.'), AGE],
-    cells: (o, now) => [name(o), (isObj(o.data) ? Object.keys(o.data).length : 0) + (isObj(o.binaryData) ? Object.keys(o.binaryData).length : 0), age(o, now)],
-  },
-  '/serviceaccounts': {
-    columns: [NAME, col('Secrets', 'string', 'Number of secrets referenced.'), AGE],
-    cells: (o, now) => [name(o), list(o, 'secrets').length, age(o, now)],
-  },
+  '/namespaces': named([col('Status', 'string', 'The status of the namespace')], (o) => [str(o, 'status', 'phase')]),
+  '/secrets': named([col('Type', 'string', 'Type of the secret.'), col('Data', 'string', 'Number of data keys.')], (o) => [str(o, 'type'), isObj(o.data) ? Object.keys(o.data).length : 0]),
+  '/configmaps': named([col('Data', 'string', 'Number of data and binaryData keys.')], (o) => [
+    (isObj(o.data) ? Object.keys(o.data).length : 0) + (isObj(o.binaryData) ? Object.keys(o.binaryData).length : 0),
+  ]),
+  '/serviceaccounts': named([col('Secrets', 'string', 'Number of secrets referenced.')], (o) => [list(o, 'secrets').length]),
   '/persistentvolumes': {
     columns: [
       NAME,
@@ -567,9 +573,9 @@ export const PRINTERS: Record<string, Printer> = {
       ];
     },
   },
-  '/resourcequotas': {
-    columns: [NAME, col('Request', 'string', 'Used and hard request quotas.'), col('Limit', 'string', 'Used and hard limit quotas.'), AGE],
-    cells: (o, now) => {
+  '/resourcequotas': named(
+    [col('Request', 'string', 'Used and hard request quotas.'), col('Limit', 'string', 'Used and hard limit quotas.')],
+    (o) => {
       const hard = isObj(get(o, 'status', 'hard')) ? (get(o, 'status', 'hard') as Obj) : {};
       const used = isObj(get(o, 'status', 'used')) ? (get(o, 'status', 'used') as Obj) : {};
       const req: string[] = [];
@@ -578,79 +584,46 @@ export const PRINTERS: Record<string, Printer> = {
         const cell = `${r}: ${quantityString(used[r])}/${quantityString(hard[r])}`;
         (r.split('.').length > 1 && r.split('.')[0] === 'limits' ? lim : req).push(cell);
       }
-      return [name(o), req.join(', '), lim.join(', '), age(o, now)];
+      return [req.join(', '), lim.join(', ')];
     },
-  },
-  'apps/deployments': {
-    columns: [
-      NAME,
-      col('Ready', 'string', 'Number of the pod with ready state'),
-      col('Up-to-date', 'string', 'Replicas updated to the current template.'),
-      col('Available', 'string', 'Replicas available to serve.'),
-      AGE,
-      CONTAINERS,
-      IMAGES,
-      SELECTOR,
-    ],
-    cells: (o, now) => {
-      const sel = formatLabelSelector(get(o, 'spec', 'selector'));
-      return [
-        name(o),
-        `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`,
-        num(o, 'status', 'updatedReplicas'),
-        num(o, 'status', 'availableReplicas'),
-        age(o, now),
-        ...templateContainers(o, 'spec', 'template', 'spec'),
-        sel === '<error>' ? '<invalid>' : sel === '<none>' ? '' : sel,
-      ];
+  ),
+  'apps/deployments': templateOwner(
+    [col('Ready', 'string', 'Number of the pod with ready state'), col('Up-to-date', 'string', 'Replicas updated to the current template.'), col('Available', 'string', 'Replicas available to serve.')],
+    (o) => [`${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`, num(o, 'status', 'updatedReplicas'), num(o, 'status', 'availableReplicas')],
+    POD_TEMPLATE_SPEC,
+    (o) => {
+      const sel = specSelector(o);
+      return sel === '<error>' ? '<invalid>' : sel === '<none>' ? '' : sel;
     },
-  },
-  'apps/replicasets': {
-    columns: [NAME, col('Desired', 'integer', 'Desired replicas.'), col('Current', 'integer', 'Current replicas.'), col('Ready', 'integer', 'Ready replicas.'), AGE, CONTAINERS, IMAGES, SELECTOR],
-    cells: (o, now) => [
-      name(o),
-      num(o, 'spec', 'replicas'),
-      num(o, 'status', 'replicas'),
-      num(o, 'status', 'readyReplicas'),
-      age(o, now),
-      ...templateContainers(o, 'spec', 'template', 'spec'),
-      formatLabelSelector(get(o, 'spec', 'selector')),
-    ],
-  },
+  ),
+  'apps/replicasets': templateOwner(REPLICA_COUNT_COLUMNS, replicaCounts, POD_TEMPLATE_SPEC, specSelector),
   'apps/statefulsets': {
     columns: [NAME, col('Ready', 'string', 'Number of the pod with ready state'), AGE, CONTAINERS, IMAGES],
-    cells: (o, now) => [name(o), `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`, age(o, now), ...templateContainers(o, 'spec', 'template', 'spec')],
+    cells: (o, now) => [name(o), `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`, age(o, now), ...templateContainers(o, ...POD_TEMPLATE_SPEC)],
   },
-  'apps/daemonsets': {
-    columns: [
-      NAME,
+  'apps/daemonsets': templateOwner(
+    [
       col('Desired', 'integer', 'Nodes that should run the pod.'),
       col('Current', 'integer', 'Nodes running the pod.'),
       col('Ready', 'integer', 'Nodes whose pod is ready.'),
       col('Up-to-date', 'integer', 'Nodes running the current template.'),
       col('Available', 'integer', 'Nodes whose pod is available.'),
       col('Node Selector', 'string', 'Node selector of the pod template.'),
-      AGE,
-      CONTAINERS,
-      IMAGES,
-      SELECTOR,
     ],
-    cells: (o, now) => [
-      name(o),
+    (o) => [
       num(o, 'status', 'desiredNumberScheduled'),
       num(o, 'status', 'currentNumberScheduled'),
       num(o, 'status', 'numberReady'),
       num(o, 'status', 'updatedNumberScheduled'),
       num(o, 'status', 'numberAvailable'),
       formatLabels(get(o, 'spec', 'template', 'spec', 'nodeSelector')),
-      age(o, now),
-      ...templateContainers(o, 'spec', 'template', 'spec'),
-      formatLabelSelector(get(o, 'spec', 'selector')),
     ],
-  },
-  'apps/controllerrevisions': {
-    columns: [NAME, col('Controller', 'string', 'Controller of the object'), col('Revision', 'string', 'Revision number.'), AGE],
-    cells: (o, now) => {
+    POD_TEMPLATE_SPEC,
+    specSelector,
+  ),
+  'apps/controllerrevisions': named(
+    [col('Controller', 'string', 'Controller of the object'), col('Revision', 'string', 'Revision number.')],
+    (o) => {
       const ref = list(o, 'metadata', 'ownerReferences').find((r) => r.controller === true);
       let controller = '<none>';
       if (ref) {
@@ -658,12 +631,12 @@ export const PRINTERS: Record<string, Printer> = {
         const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
         controller = `${(group ? `${str(ref, 'kind')}.${group}` : str(ref, 'kind')).toLowerCase()}/${str(ref, 'name')}`;
       }
-      return [name(o), controller, num(o, 'revision'), age(o, now)];
+      return [controller, num(o, 'revision')];
     },
-  },
-  'batch/jobs': {
-    columns: [NAME, col('Status', 'string', 'Status of the job.'), col('Completions', 'string', 'Succeeded pods out of the completions wanted.'), col('Duration', 'string', 'Time required to complete the job.'), AGE, CONTAINERS, IMAGES, SELECTOR],
-    cells: (o, now) => {
+  ),
+  'batch/jobs': templateOwner(
+    [col('Status', 'string', 'Status of the job.'), col('Completions', 'string', 'Succeeded pods out of the completions wanted.'), col('Duration', 'string', 'Time required to complete the job.')],
+    (o, now) => {
       const is = (t: string) => conditionStatus(o, t) === 'True';
       let status = 'Running';
       if (is('Complete')) status = 'Complete';
@@ -678,116 +651,93 @@ export const PRINTERS: Record<string, Printer> = {
       const start = timeOf(get(o, 'status', 'startTime'));
       const end = timeOf(get(o, 'status', 'completionTime'));
       const duration = start === undefined ? '' : humanDuration((end ?? now) - start);
-      return [name(o), status, completions, duration, age(o, now), ...templateContainers(o, 'spec', 'template', 'spec'), formatLabelSelector(get(o, 'spec', 'selector'))];
+      return [status, completions, duration];
     },
-  },
-  'batch/cronjobs': {
-    columns: [
-      NAME,
+    POD_TEMPLATE_SPEC,
+    specSelector,
+  ),
+  'batch/cronjobs': templateOwner(
+    [
       col('Schedule', 'string', 'The cron schedule.'),
       col('Timezone', 'string', 'Time zone of the schedule.'),
       col('Suspend', 'boolean', 'Whether new runs are suspended.'),
       col('Active', 'integer', 'Running jobs.'),
       col('Last Schedule', 'string', 'Time since the job was last scheduled.'),
-      AGE,
-      CONTAINERS,
-      IMAGES,
-      SELECTOR,
     ],
-    cells: (o, now) => [
-      name(o),
+    (o, now) => [
       str(o, 'spec', 'schedule'),
       str(o, 'spec', 'timeZone') || '<none>',
       // printBoolPtr: "<unset>" when nil.
       typeof get(o, 'spec', 'suspend') === 'boolean' ? get(o, 'spec', 'suspend') : '<unset>',
       list(o, 'status', 'active').length,
       has(o, 'status', 'lastScheduleTime') ? since(get(o, 'status', 'lastScheduleTime'), now) : '<none>',
-      age(o, now),
-      ...templateContainers(o, 'spec', 'jobTemplate', 'spec', 'template', 'spec'),
-      formatLabelSelector(get(o, 'spec', 'jobTemplate', 'spec', 'selector')),
     ],
-  },
-  'autoscaling/horizontalpodautoscalers': {
-    columns: [
-      NAME,
+    ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+    (o) => formatLabelSelector(get(o, 'spec', 'jobTemplate', 'spec', 'selector')),
+  ),
+  'autoscaling/horizontalpodautoscalers': named(
+    [
       col('Reference', 'string', 'The scaled object.'),
       col('Targets', 'string', 'Current and target metric values.'),
       col('MinPods', 'string', 'Lower limit of replicas.'),
       col('MaxPods', 'string', 'Upper limit of replicas.'),
       col('Replicas', 'string', 'Current replicas.'),
-      AGE,
     ],
-    cells: (o, now) => [
-      name(o),
+    (o) => [
       `${str(o, 'spec', 'scaleTargetRef', 'kind')}/${str(o, 'spec', 'scaleTargetRef', 'name')}`,
       hpaTargets(o),
       has(o, 'spec', 'minReplicas') ? String(num(o, 'spec', 'minReplicas')) : '<unset>',
       num(o, 'spec', 'maxReplicas'),
       num(o, 'status', 'currentReplicas'),
-      age(o, now),
     ],
-  },
-  'policy/poddisruptionbudgets': {
-    columns: [
-      NAME,
+  ),
+  'policy/poddisruptionbudgets': named(
+    [
       col('Min Available', 'string', 'The minimum number of pods that must be available.'),
       col('Max Unavailable', 'string', 'The maximum number of pods that may be unavailable.'),
       col('Allowed Disruptions', 'integer', 'Calculated number of pods that may be disrupted at this time.'),
-      AGE,
     ],
-    cells: (o, now) => [
-      name(o),
+    (o) => [
       has(o, 'spec', 'minAvailable') ? String(get(o, 'spec', 'minAvailable')) : 'N/A',
       has(o, 'spec', 'maxUnavailable') ? String(get(o, 'spec', 'maxUnavailable')) : 'N/A',
       num(o, 'status', 'disruptionsAllowed'),
-      age(o, now),
     ],
-  },
-  'networking.k8s.io/ingresses': {
-    columns: [
-      NAME,
+  ),
+  'networking.k8s.io/ingresses': named(
+    [
       col('Class', 'string', 'The name of the IngressClass resource that should be used for additional configuration'),
       col('Hosts', 'string', 'Hosts that incoming requests are matched against before the ingress rule'),
       col('Address', 'string', 'Address is a list containing ingress points for the load-balancer'),
       col('Ports', 'string', 'Ports of TLS configurations that open'),
-      AGE,
     ],
-    cells: (o, now) => [
-      name(o),
+    (o) => [
       str(o, 'spec', 'ingressClassName') || '<none>',
       ingressHosts(o),
       loadBalancerIngress(o, 'status', 'loadBalancer', 'ingress'),
       list(o, 'spec', 'tls').length ? '80, 443' : '80',
-      age(o, now),
     ],
-  },
-  'networking.k8s.io/ingressclasses': {
-    columns: [NAME, col('Controller', 'string', 'Controller that is responsible for handling this class'), col('Parameters', 'string', 'A reference to a resource with additional parameters'), AGE],
-    cells: (o, now) => {
+  ),
+  'networking.k8s.io/ingressclasses': named(
+    [col('Controller', 'string', 'Controller that is responsible for handling this class'), col('Parameters', 'string', 'A reference to a resource with additional parameters')],
+    (o) => {
       let params = '<none>';
       const p = get(o, 'spec', 'parameters');
       if (isObj(p)) params = `${str(p, 'kind')}${has(p, 'apiGroup') ? `.${str(p, 'apiGroup')}` : ''}/${str(p, 'name')}`;
-      return [name(o), str(o, 'spec', 'controller'), params, age(o, now)];
+      return [str(o, 'spec', 'controller'), params];
     },
-  },
-  'networking.k8s.io/networkpolicies': {
-    columns: [NAME, col('Pod-Selector', 'string', 'Pods the policy applies to.'), AGE],
-    cells: (o, now) => [name(o), formatLabelSelector(get(o, 'spec', 'podSelector') ?? {}), age(o, now)],
-  },
-  'discovery.k8s.io/endpointslices': {
-    columns: [NAME, col('AddressType', 'string', 'Type of the addresses.'), col('Ports', 'string', 'Ports of the endpoints.'), col('Endpoints', 'string', 'Addresses of the endpoints.'), AGE],
-    cells: (o, now) => {
+  ),
+  'networking.k8s.io/networkpolicies': named([col('Pod-Selector', 'string', 'Pods the policy applies to.')], (o) => [formatLabelSelector(get(o, 'spec', 'podSelector') ?? {})]),
+  'discovery.k8s.io/endpointslices': named(
+    [col('AddressType', 'string', 'Type of the addresses.'), col('Ports', 'string', 'Ports of the endpoints.'), col('Endpoints', 'string', 'Addresses of the endpoints.')],
+    (o) => {
       const ports = list(o, 'ports').map((p) => (has(p, 'port') ? String(num(p, 'port')) : has(p, 'name') ? str(p, 'name') : '*'));
       const addrs = list(o, 'endpoints').flatMap((e) => (Array.isArray(e.addresses) ? e.addresses.map(String) : []));
-      return [name(o), str(o, 'addressType'), listWithMore(ports, ports.length, 3), listWithMore(addrs, addrs.length, 3), age(o, now)];
+      return [str(o, 'addressType'), listWithMore(ports, ports.length, 3), listWithMore(addrs, addrs.length, 3)];
     },
-  },
+  ),
   'rbac.authorization.k8s.io/rolebindings': bindingPrinter,
   'rbac.authorization.k8s.io/clusterrolebindings': bindingPrinter,
-  'coordination.k8s.io/leases': {
-    columns: [NAME, col('Holder', 'string', 'Identity of the holder of the lease.'), AGE],
-    cells: (o, now) => [name(o), str(o, 'spec', 'holderIdentity'), age(o, now)],
-  },
+  'coordination.k8s.io/leases': named([col('Holder', 'string', 'Identity of the holder of the lease.')], (o) => [str(o, 'spec', 'holderIdentity')]),
   'storage.k8s.io/storageclasses': {
     columns: [
       NAME,
@@ -810,52 +760,42 @@ export const PRINTERS: Record<string, Printer> = {
       ];
     },
   },
-  'storage.k8s.io/csidrivers': {
-    columns: [
-      NAME,
+  'storage.k8s.io/csidrivers': named(
+    [
       col('AttachRequired', 'boolean', 'Whether volumes must be attached.'),
       col('PodInfoOnMount', 'boolean', 'Whether pod information is passed on mount.'),
       col('StorageCapacity', 'boolean', 'Whether capacity is reported.'),
       col('TokenRequests', 'string', 'Audiences of requested tokens.'),
       col('RequiresRepublish', 'boolean', 'Whether volumes are republished periodically.'),
       col('Modes', 'string', 'Volume lifecycle modes.'),
-      AGE,
     ],
-    cells: (o, now) => {
+    (o) => {
       const tokens = get(o, 'spec', 'tokenRequests');
       const modes = Array.isArray(get(o, 'spec', 'volumeLifecycleModes')) ? (get(o, 'spec', 'volumeLifecycleModes') as unknown[]).map(String).join(',') : '';
       return [
-        name(o),
         boolOr(get(o, 'spec', 'attachRequired'), true),
         boolOr(get(o, 'spec', 'podInfoOnMount'), false),
         boolOr(get(o, 'spec', 'storageCapacity'), false),
         Array.isArray(tokens) ? tokens.filter(isObj).map((t) => str(t, 'audience')).join(',') : '<unset>',
         boolOr(get(o, 'spec', 'requiresRepublish'), false),
         modes || '<none>',
-        age(o, now),
       ];
     },
-  },
-  'storage.k8s.io/csinodes': {
-    columns: [NAME, col('Drivers', 'integer', 'Drivers indicates the number of CSI drivers registered on the node'), AGE],
-    cells: (o, now) => [name(o), list(o, 'spec', 'drivers').length, age(o, now)],
-  },
+  ),
+  'storage.k8s.io/csinodes': named([col('Drivers', 'integer', 'Drivers indicates the number of CSI drivers registered on the node')], (o) => [list(o, 'spec', 'drivers').length]),
   'storage.k8s.io/csistoragecapacities': {
     columns: [NAME, col('StorageClassName', 'string', 'The storage class the capacity is for.'), col('Capacity', 'string', 'Available capacity.')],
     cells: (o) => [name(o), str(o, 'storageClassName'), has(o, 'capacity') ? quantityString(o.capacity) : '<unset>'],
   },
-  'storage.k8s.io/volumeattachments': {
-    columns: [NAME, col('Attacher', 'string', 'The attacher.', 0, 'name'), col('PV', 'string', 'The persistent volume.'), col('Node', 'string', 'The node.'), col('Attached', 'boolean', 'Whether the volume is attached.'), AGE],
-    cells: (o, now) => [name(o), str(o, 'spec', 'attacher'), str(o, 'spec', 'source', 'persistentVolumeName'), str(o, 'spec', 'nodeName'), get(o, 'status', 'attached') === true, age(o, now)],
-  },
+  'storage.k8s.io/volumeattachments': named(
+    [col('Attacher', 'string', 'The attacher.', 0, 'name'), col('PV', 'string', 'The persistent volume.'), col('Node', 'string', 'The node.'), col('Attached', 'boolean', 'Whether the volume is attached.')],
+    (o) => [str(o, 'spec', 'attacher'), str(o, 'spec', 'source', 'persistentVolumeName'), str(o, 'spec', 'nodeName'), get(o, 'status', 'attached') === true],
+  ),
   'scheduling.k8s.io/priorityclasses': {
     columns: [NAME, col('Value', 'integer', 'Priority value.'), col('Global-Default', 'boolean', 'Whether this is the default priority class.'), AGE, col('PreemptionPolicy', 'string', 'Whether pods of this class may preempt.')],
     cells: (o, now) => [name(o), num(o, 'value'), o.globalDefault === true, age(o, now), str(o, 'preemptionPolicy')],
   },
-  'node.k8s.io/runtimeclasses': {
-    columns: [NAME, col('Handler', 'string', 'The container runtime handler.'), AGE],
-    cells: (o, now) => [name(o), str(o, 'handler'), age(o, now)],
-  },
+  'node.k8s.io/runtimeclasses': named([col('Handler', 'string', 'The container runtime handler.')], (o) => [str(o, 'handler')]),
   'certificates.k8s.io/certificatesigningrequests': {
     columns: [NAME, AGE, col('SignerName', 'string', 'The requested signer.'), col('Requestor', 'string', 'Who asked for the certificate.'), col('RequestedDuration', 'string', 'Requested validity.'), col('Condition', 'string', 'Approval state.')],
     cells: (o, now) => [
@@ -867,35 +807,27 @@ export const PRINTERS: Record<string, Printer> = {
       csrStatus(o),
     ],
   },
-  'admissionregistration.k8s.io/mutatingwebhookconfigurations': {
-    columns: [NAME, col('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'), AGE],
-    cells: (o, now) => [name(o), list(o, 'webhooks').length, age(o, now)],
-  },
-  'admissionregistration.k8s.io/validatingwebhookconfigurations': {
-    columns: [NAME, col('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'), AGE],
-    cells: (o, now) => [name(o), list(o, 'webhooks').length, age(o, now)],
-  },
-  'admissionregistration.k8s.io/validatingadmissionpolicies': {
-    columns: [NAME, col('Validations', 'integer', 'Validations indicates the number of validation rules defined in this configuration'), col('ParamKind', 'string', 'ParamKind specifies the kind of resources used to parameterize this policy'), AGE],
-    cells: (o, now) => [
-      name(o),
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations': webhookConfigurationPrinter,
+  'admissionregistration.k8s.io/validatingwebhookconfigurations': webhookConfigurationPrinter,
+  'admissionregistration.k8s.io/validatingadmissionpolicies': named(
+    [col('Validations', 'integer', 'Validations indicates the number of validation rules defined in this configuration'), col('ParamKind', 'string', 'ParamKind specifies the kind of resources used to parameterize this policy')],
+    (o) => [
       list(o, 'spec', 'validations').length,
       isObj(get(o, 'spec', 'paramKind')) ? `${str(o, 'spec', 'paramKind', 'apiVersion')}/${str(o, 'spec', 'paramKind', 'kind')}` : '<unset>',
-      age(o, now),
     ],
-  },
-  'admissionregistration.k8s.io/validatingadmissionpolicybindings': {
-    columns: [NAME, col('PolicyName', 'string', 'PolicyName indicates the policy definition which the policy binding binded to'), col('ParamRef', 'string', 'ParamRef indicates the param resource which sets the configration param'), AGE],
-    cells: (o, now) => {
+  ),
+  'admissionregistration.k8s.io/validatingadmissionpolicybindings': named(
+    [col('PolicyName', 'string', 'PolicyName indicates the policy definition which the policy binding binded to'), col('ParamRef', 'string', 'ParamRef indicates the param resource which sets the configration param')],
+    (o) => {
       let param = '<unset>';
       const pr = get(o, 'spec', 'paramRef');
       if (isObj(pr)) {
         if (str(pr, 'name')) param = str(pr, 'namespace') ? `${str(pr, 'namespace')}/${str(pr, 'name')}` : `*/${str(pr, 'name')}`;
         else if (isObj(pr.selector)) param = formatLabelSelector(pr.selector);
       }
-      return [name(o), str(o, 'spec', 'policyName'), param, age(o, now)];
+      return [str(o, 'spec', 'policyName'), param];
     },
-  },
+  ),
   'flowcontrol.apiserver.k8s.io/flowschemas': {
     columns: [
       NAME,
@@ -914,34 +846,27 @@ export const PRINTERS: Record<string, Printer> = {
       str(list(o, 'status', 'conditions').find((c) => c.type === 'Dangling'), 'status') || '?',
     ],
   },
-  'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations': {
-    columns: [
-      NAME,
+  'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations': named(
+    [
       col('Type', 'string', 'Limited or Exempt.'),
       col('NominalConcurrencyShares', 'string', 'Share of the server concurrency.'),
       col('Queues', 'string', 'Number of queues.'),
       col('HandSize', 'string', 'Queues a flow is dealt to.'),
       col('QueueLengthLimit', 'string', 'Requests a queue may hold.'),
-      AGE,
     ],
-    cells: (o, now) => {
+    (o) => {
       const limited = get(o, 'spec', 'limited');
       const q = get(limited, 'limitResponse', 'queuing');
       return [
-        name(o),
         str(o, 'spec', 'type'),
         isObj(limited) ? num(limited, 'nominalConcurrencyShares') : '<none>',
         isObj(q) ? num(q, 'queues') : '<none>',
         isObj(q) ? num(q, 'handSize') : '<none>',
         isObj(q) ? num(q, 'queueLengthLimit') : '<none>',
-        age(o, now),
       ];
     },
-  },
-  'networking.k8s.io/servicecidrs': {
-    columns: [NAME, col('CIDRs', 'string', 'The CIDRs of the range.'), AGE],
-    cells: (o, now) => [name(o), (Array.isArray(get(o, 'spec', 'cidrs')) ? (get(o, 'spec', 'cidrs') as unknown[]) : []).map(String).join(','), age(o, now)],
-  },
+  ),
+  'networking.k8s.io/servicecidrs': named([col('CIDRs', 'string', 'The CIDRs of the range.')], (o) => [(Array.isArray(get(o, 'spec', 'cidrs')) ? (get(o, 'spec', 'cidrs') as unknown[]) : []).map(String).join(',')]),
   'networking.k8s.io/ipaddresses': {
     columns: [NAME, col('ParentRef', 'string', 'The object the address belongs to.')],
     cells: (o) => {
