@@ -5,13 +5,13 @@
 // deletes finished Jobs beyond the history limits. Everything runs on the injected Clock.
 import { isAlreadyExists, isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
-import { clone, controllerOf, creationTimestamp, deletionTimestamp, keyOf, name, namespace, resourceVersion, splitKey, uid } from '../../client/objects.js';
+import { clone, creationTimestamp, deletionTimestamp, keyOf, name, namespace, resourceVersion, splitKey, uid } from '../../client/objects.js';
 import type { Obj, ResourceClient } from '../../client/types.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { getCondition, rfc3339 } from '../shared/conditions.js';
 import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
-import { controllerRef, templateMeta } from '../shared/owner-refs.js';
-import { CRONJOBS, JOBS } from '../shared/resources.js';
+import { controllerKey, controllerRef, templateMeta } from '../shared/owner-refs.js';
+import { CRONJOBS, JOBS, resourceClient } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
@@ -54,16 +54,16 @@ export class CronJobController implements WorkloadController {
     this.events = deps.recorder('cronjob-controller');
     this.cjInformer = ownedInformer(deps.informers, CRONJOBS);
     this.jobInformer = ownedInformer(deps.informers, JOBS);
-    this.cjClient = deps.client.resource(CRONJOBS.group, CRONJOBS.version, CRONJOBS.resource);
-    this.jobClient = deps.client.resource(JOBS.group, JOBS.version, JOBS.resource);
+    this.cjClient = resourceClient(deps.client, CRONJOBS);
+    this.jobClient = resourceClient(deps.client, JOBS);
   }
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
     this.cjInformer.addEventHandler({ onAdd: (c) => queue.add(keyOf(c)), onUpdate: (_o, c) => queue.add(keyOf(c)) });
     const onJob = (j: Obj) => {
-      const ref = controllerOf(j);
-      if (ref?.kind === 'CronJob') queue.add(`${namespace(j)}/${ref.name}`);
+      const k = controllerKey(j, 'CronJob');
+      if (k) queue.add(k);
     };
     this.jobInformer.addEventHandler({ onAdd: onJob, onUpdate: (_o, j) => onJob(j), onDelete: onJob });
   }

@@ -9,12 +9,12 @@ import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { CONTROLLER_REVISION_HASH, currentRevisionCountingCollisions, truncateHistory } from '../shared/controller-revision.js';
-import { Expectations } from '../shared/expectations.js';
+import { Expectations, ownedPodHandlers } from '../shared/expectations.js';
 import { BY_CONTROLLER_UID, informerOf, ownedInformer } from '../shared/informers.js';
 import { scaledValue } from '../shared/int-or-percent.js';
-import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
-import { isPodAvailable, isPodReady, nodeName, phase } from '../shared/pods.js';
-import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from '../shared/resources.js';
+import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
+import { isPodAvailable, isPodReady, nodeName, phase, requeueWhenAvailable } from '../shared/pods.js';
+import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS, resourceClient } from '../shared/resources.js';
 import { podMatchesNode, untoleratedTaints } from '../shared/scheduling.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -54,43 +54,23 @@ export class DaemonSetController implements WorkloadController {
     this.podInformer = ownedInformer(deps.informers, PODS);
     this.nodeInformer = informerOf(deps.informers, NODES);
     this.revInformer = ownedInformer(deps.informers, CONTROLLERREVISIONS);
-    this.dsClient = deps.client.resource(DAEMONSETS.group, DAEMONSETS.version, DAEMONSETS.resource);
-    this.podClient = deps.client.resource(PODS.group, PODS.version, PODS.resource);
-    this.revClient = deps.client.resource(CONTROLLERREVISIONS.group, CONTROLLERREVISIONS.version, CONTROLLERREVISIONS.resource);
+    this.dsClient = resourceClient(deps.client, DAEMONSETS);
+    this.podClient = resourceClient(deps.client, PODS);
+    this.revClient = resourceClient(deps.client, CONTROLLERREVISIONS);
     this.expectations = new Expectations(deps.clock);
   }
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
     this.dsInformer.addEventHandler({ onAdd: (d) => queue.add(keyOf(d)), onUpdate: (_o, d) => queue.add(keyOf(d)), onDelete: (d) => (this.expectations.delete(keyOf(d)), queue.add(keyOf(d))) });
-    const owner = (p: Obj) => {
-      const ref = controllerOf(p);
-      return ref?.kind === 'DaemonSet' ? `${namespace(p)}/${ref.name}` : undefined;
-    };
-    this.podInformer.addEventHandler({
-      onAdd: (p) => {
-        const k = owner(p);
-        if (k) {
-          this.expectations.creationObserved(k);
-          queue.add(k);
-        }
-      },
-      onUpdate: (o, p) => {
-        const k = owner(p);
-        if (!k) return;
-        if (deletionTimestamp(p) && !deletionTimestamp(o)) this.expectations.deletionObserved(k, keyOf(p));
-        queue.add(k);
-        const ds = this.dsInformer.lister.getByKey(k);
-        const minReady = Number((ds?.spec as Record<string, unknown> | undefined)?.minReadySeconds ?? 0);
-        if (minReady > 0 && !isPodReady(o) && isPodReady(p)) queue.addAfter(k, minReady * 1000 + 1);
-      },
-      onDelete: (p) => {
-        const k = owner(p);
-        if (!k) return;
-        this.expectations.deletionObserved(k, keyOf(p));
-        queue.add(k);
-      },
-    });
+    this.podInformer.addEventHandler(
+      ownedPodHandlers(
+        this.expectations,
+        queue,
+        (p) => controllerKey(p, 'DaemonSet'),
+        (o, p, k) => requeueWhenAvailable(queue, k, this.dsInformer.lister.getByKey(k), o, p),
+      ),
+    );
     const all = () => {
       for (const ds of this.dsInformer.lister.list()) queue.add(keyOf(ds));
     };

@@ -17,7 +17,7 @@ import { computeHash } from '../shared/hash.js';
 import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
 import { claim, controllerRef } from '../shared/owner-refs.js';
 import { phase } from '../shared/pods.js';
-import { DEPLOYMENTS, PODS, REPLICASETS } from '../shared/resources.js';
+import { DEPLOYMENTS, PODS, REPLICASETS, resourceClient } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
 import { calculateStatus, hasProgressDeadline, isComplete, newCondition, REASONS, rolloutConditions, setDeploymentCondition } from './status.js';
@@ -65,8 +65,8 @@ export class DeploymentController implements WorkloadController {
     this.dInformer = ownedInformer(deps.informers, DEPLOYMENTS);
     this.rsInformer = ownedInformer(deps.informers, REPLICASETS);
     this.podInformer = ownedInformer(deps.informers, PODS);
-    this.dClient = deps.client.resource(DEPLOYMENTS.group, DEPLOYMENTS.version, DEPLOYMENTS.resource);
-    this.rsClient = deps.client.resource(REPLICASETS.group, REPLICASETS.version, REPLICASETS.resource);
+    this.dClient = resourceClient(deps.client, DEPLOYMENTS);
+    this.rsClient = resourceClient(deps.client, REPLICASETS);
   }
 
   bind(queue: WorkQueue<string>): void {

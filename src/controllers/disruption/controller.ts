@@ -14,7 +14,7 @@ import type { Condition } from '../shared/conditions.js';
 import { informerOf } from '../shared/informers.js';
 import { scaledValue } from '../shared/int-or-percent.js';
 import { isPodReady } from '../shared/pods.js';
-import { DEPLOYMENTS, PDBS, PODS, REPLICASETS, REPLICATIONCONTROLLERS, STATEFULSETS } from '../shared/resources.js';
+import { DEPLOYMENTS, PDBS, PODS, REPLICASETS, REPLICATIONCONTROLLERS, STATEFULSETS, resourceClient } from '../shared/resources.js';
 import type { Gvr } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
 import type { ControllerDeps, WorkloadController } from '../shared/types.js';
@@ -43,7 +43,7 @@ export class DisruptionController implements WorkloadController {
       ['ReplicationController', REPLICATIONCONTROLLERS],
     ];
     this.informers = new Map(gvrs.map(([k, g]) => [k, informerOf(deps.informers, g)]));
-    this.pdbClient = deps.client.resource(PDBS.group, PDBS.version, PDBS.resource);
+    this.pdbClient = resourceClient(deps.client, PDBS);
   }
 
   bind(queue: WorkQueue<string>): void {

@@ -11,21 +11,21 @@ import type { WorkQueue } from '../../util/workqueue.js';
 import type { ControllerDeps, WorkloadController } from '../shared/types.js';
 import {
   endpointHostname,
-  findPort,
   isHeadless,
   isPodReady,
   jsonEqual,
   podIPv4,
   publishNotReadyAddresses,
-  rfc3339Nano,
+  queueServicesOnPodChanges,
+  resolvePorts,
   serviceSelector,
   servicePorts,
-  servicesSelecting,
   shouldPodBeInEndpoints,
 } from './pod-endpoints.js';
-import { TriggerTimeTracker } from './trigger-time.js';
+import type { EndpointPort } from './pod-endpoints.js';
+import { TriggerTimeTracker, withTriggerTime } from './trigger-time.js';
 
-export const LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
+export { LAST_CHANGE_TRIGGER_TIME } from './trigger-time.js';
 export const OVER_CAPACITY = 'endpoints.kubernetes.io/over-capacity';
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 /** maxCapacity upstream. */
@@ -38,12 +38,7 @@ interface Address {
   targetRef: { kind: 'Pod'; namespace: string; name: string; uid: string };
 }
 
-interface Port {
-  name?: string;
-  port: number;
-  protocol: string;
-  appProtocol?: string;
-}
+type Port = EndpointPort;
 
 export interface Subset {
   addresses?: Address[];
@@ -146,11 +141,7 @@ export class EndpointsController implements WorkloadController {
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
     const enqueue = (o: Obj) => queue.add(keyOf(o));
-    this.services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
-    const podChanged = (...pods: Obj[]) => {
-      for (const pod of pods) for (const svc of servicesSelecting(this.services.lister, pod)) enqueue(svc);
-    };
-    this.pods.addEventHandler({ onAdd: (p) => podChanged(p), onUpdate: (o, n) => podChanged(o, n), onDelete: (p) => podChanged(p) });
+    queueServicesOnPodChanges(this.services, this.pods, enqueue);
     // An Endpoints object changed or deleted by someone else is put right.
     this.endpointsInformer.addEventHandler({ onAdd: (e, initial) => !initial && enqueue(e), onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
   }
@@ -187,15 +178,7 @@ export class EndpointsController implements WorkloadController {
         if (isHeadless(svc)) entries.push({ address, ready, ports: [] });
         continue;
       }
-      const resolved: Port[] = [];
-      for (const sp of ports) {
-        const port = findPort(pod, sp);
-        if (port === undefined) continue;
-        const p: Port = { port, protocol: sp.protocol };
-        if (sp.name) p.name = sp.name;
-        if (sp.appProtocol) p.appProtocol = sp.appProtocol;
-        resolved.push(p);
-      }
+      const resolved = resolvePorts(pod, ports, false);
       if (resolved.length) entries.push({ address, ready, ports: resolved });
     }
     const { subsets, truncated } = truncate(repackSubsets(entries));
@@ -207,9 +190,7 @@ export class EndpointsController implements WorkloadController {
       const capacityOk = truncated ? curAnn[OVER_CAPACITY] === 'truncated' : curAnn[OVER_CAPACITY] === undefined;
       if (jsonEqual(current.subsets ?? [], subsets) && jsonEqual(labels(current), wantLabels) && capacityOk) return;
     }
-    const ann: Record<string, string> = current ? { ...annotations(current) } : {};
-    if (trigger !== undefined) ann[LAST_CHANGE_TRIGGER_TIME] = rfc3339Nano(trigger);
-    else delete ann[LAST_CHANGE_TRIGGER_TIME];
+    const ann = withTriggerTime(current, trigger);
     if (truncated) ann[OVER_CAPACITY] = 'truncated';
     else delete ann[OVER_CAPACITY];
     const body: Obj = current ? clone(current) : { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svcName, namespace: ns } };

@@ -3,6 +3,7 @@
 // GetPodServiceMemberships).
 import { deletionTimestamp, field, labels } from '../../client/objects.js';
 import type { Lister } from '../../client/cache.js';
+import type { Informer } from '../../client/informer.js';
 import type { Obj } from '../../client/types.js';
 import { labelSelectorFromSet, matchesLabels } from '../../util/label-selector.js';
 
@@ -109,6 +110,32 @@ export function findPort(pod: Obj, port: ServicePort): number | undefined {
   return undefined;
 }
 
+/** A service port resolved against one pod, as Endpoints subsets and EndpointSlices list it. */
+export interface EndpointPort {
+  name?: string;
+  port: number;
+  protocol: string;
+  appProtocol?: string;
+}
+
+/**
+ * The service's ports resolved for `pod`, leaving out those the pod does not expose. EndpointSlice
+ * ports always carry a name ('' for an unnamed service port); Endpoints ports only a non-empty one.
+ */
+export function resolvePorts(pod: Obj, ports: ServicePort[], alwaysNamed: boolean): EndpointPort[] {
+  const out: EndpointPort[] = [];
+  for (const sp of ports) {
+    const port = findPort(pod, sp);
+    if (port === undefined) continue;
+    const p: EndpointPort = { port, protocol: sp.protocol };
+    if (sp.name) p.name = sp.name;
+    else if (alwaysNamed) p.name = '';
+    if (sp.appProtocol) p.appProtocol = sp.appProtocol;
+    out.push(p);
+  }
+  return out;
+}
+
 /** The hostname an endpoint gets: the pod's spec.hostname when its subdomain is the service. */
 export function endpointHostname(pod: Obj, svc: Obj): string | undefined {
   const hostname = field(pod, 'spec', 'hostname');
@@ -125,6 +152,15 @@ export function servicesSelecting(services: Lister, pod: Obj): Obj[] {
     const sel = serviceSelector(svc);
     return sel !== undefined && matchesLabels(labelSelectorFromSet(sel), podLabels);
   });
+}
+
+/** Queues a service's key when it changes, and when a pod it selects (before or after the change) does. */
+export function queueServicesOnPodChanges(services: Informer, pods: Informer, enqueue: (svc: Obj) => void): void {
+  services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
+  const podChanged = (...changed: Obj[]) => {
+    for (const pod of changed) for (const svc of servicesSelecting(services.lister, pod)) enqueue(svc);
+  };
+  pods.addEventHandler({ onAdd: (p) => podChanged(p), onUpdate: (o, n) => podChanged(o, n), onDelete: (p) => podChanged(p) });
 }
 
 /** Go's time.RFC3339Nano in UTC (trailing zeros of the fraction dropped). */

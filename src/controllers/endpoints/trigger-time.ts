@@ -1,9 +1,19 @@
 // endpointutil.TriggerTimeTracker: the endpoints.kubernetes.io/last-change-trigger-time annotation
 // is the earliest time among the changes that triggered this sync: a pod whose readiness time
 // changed since the last sync, or the service itself when it is new or changed.
-import { creationTimestamp, keyOf, uid } from '../../client/objects.js';
+import { annotations, creationTimestamp, keyOf, uid } from '../../client/objects.js';
 import type { Obj } from '../../client/types.js';
-import { podTriggerTime } from './pod-endpoints.js';
+import { podTriggerTime, rfc3339Nano } from './pod-endpoints.js';
+
+export const LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+/** The annotations to write: the current object's, with last-change-trigger-time set to `trigger` or, without one, removed. */
+export function withTriggerTime(current: Obj | undefined, trigger: number | undefined): Record<string, string> {
+  const ann: Record<string, string> = current ? { ...annotations(current) } : {};
+  if (trigger !== undefined) ann[LAST_CHANGE_TRIGGER_TIME] = rfc3339Nano(trigger);
+  else delete ann[LAST_CHANGE_TRIGGER_TIME];
+  return ann;
+}
 
 interface State {
   serviceVersion: string;

@@ -7,26 +7,26 @@
 // keeps one placeholder slice without endpoints or ports.
 import { isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
-import { annotations, clone, deletionTimestamp, field, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
+import { clone, deletionTimestamp, field, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
 import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromSet } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import type { ControllerDeps, WorkloadController } from '../shared/types.js';
-import { LAST_CHANGE_TRIGGER_TIME, serviceLabelsFor } from '../endpoints/controller.js';
+import { serviceLabelsFor } from '../endpoints/controller.js';
 import {
   endpointHostname,
-  findPort,
   isPodReady,
   jsonEqual,
   podIPv4,
   publishNotReadyAddresses,
-  rfc3339Nano,
+  queueServicesOnPodChanges,
+  resolvePorts,
   serviceSelector,
   servicePorts,
-  servicesSelecting,
   shouldPodBeInEndpoints,
 } from '../endpoints/pod-endpoints.js';
-import { TriggerTimeTracker } from '../endpoints/trigger-time.js';
+import type { EndpointPort } from '../endpoints/pod-endpoints.js';
+import { TriggerTimeTracker, withTriggerTime } from '../endpoints/trigger-time.js';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -35,12 +35,7 @@ export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 export const MAX_ENDPOINTS_PER_SLICE = 100;
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
-interface SlicePort {
-  name?: string;
-  port: number;
-  protocol: string;
-  appProtocol?: string;
-}
+type SlicePort = EndpointPort;
 
 interface Endpoint {
   addresses: string[];
@@ -95,12 +90,7 @@ export class EndpointSliceController implements WorkloadController {
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
-    const enqueue = (o: Obj) => queue.add(keyOf(o));
-    this.services.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
-    const podChanged = (...pods: Obj[]) => {
-      for (const pod of pods) for (const svc of servicesSelecting(this.services.lister, pod)) enqueue(svc);
-    };
-    this.pods.addEventHandler({ onAdd: (p) => podChanged(p), onUpdate: (o, n) => podChanged(o, n), onDelete: (p) => podChanged(p) });
+    queueServicesOnPodChanges(this.services, this.pods, (o) => queue.add(keyOf(o)));
     // A managed slice changed or deleted by someone else is put right.
     const sliceChanged = (s: Obj) => {
       const l = labels(s);
@@ -180,16 +170,7 @@ export class EndpointSliceController implements WorkloadController {
     const desired = new Map<string, { ports: SlicePort[]; endpoints: Map<string, Endpoint> }>();
     for (const pod of pods) {
       if (!shouldPodBeInEndpoints(pod, true)) continue;
-      const resolved: SlicePort[] = [];
-      for (const sp of ports) {
-        const port = findPort(pod, sp);
-        if (port === undefined) continue;
-        const p: SlicePort = { port, protocol: sp.protocol };
-        if (sp.name !== undefined) p.name = sp.name;
-        else p.name = '';
-        if (sp.appProtocol) p.appProtocol = sp.appProtocol;
-        resolved.push(p);
-      }
+      const resolved = resolvePorts(pod, ports, true);
       const k = portsKey(resolved);
       let group = desired.get(k);
       if (!group) desired.set(k, (group = { ports: resolved, endpoints: new Map() }));
@@ -258,9 +239,7 @@ export class EndpointSliceController implements WorkloadController {
   private async write(svc: Obj, current: Obj | undefined, ports: SlicePort[], endpoints: Endpoint[], wantLabels: Record<string, string>, trigger: number | undefined): Promise<Obj | undefined> {
     const ns = namespace(svc);
     if (current && jsonEqual(sliceEndpoints(current), endpoints) && portsKey(slicePorts(current)) === portsKey(ports) && jsonEqual(labels(current), wantLabels)) return undefined;
-    const ann: Record<string, string> = current ? { ...annotations(current) } : {};
-    if (trigger !== undefined) ann[LAST_CHANGE_TRIGGER_TIME] = rfc3339Nano(trigger);
-    else delete ann[LAST_CHANGE_TRIGGER_TIME];
+    const ann = withTriggerTime(current, trigger);
     if (current) {
       const body = clone(current);
       const meta = body.metadata as Record<string, unknown>;

@@ -14,6 +14,7 @@ import type { Obj, ResourceClient, ResourceInfo } from '../../client/types.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { informerOf } from '../shared/informers.js';
 import type { Gvr } from '../shared/resources.js';
+import { resourceClient } from '../shared/resources.js';
 import type { ControllerDeps, WorkloadController } from '../shared/types.js';
 import { OwnerGraph } from './graph.js';
 import type { GraphNode } from './graph.js';
@@ -108,7 +109,7 @@ export class GarbageCollector implements WorkloadController {
   }
 
   private client(gvr: Gvr): ResourceClient {
-    return this.deps.client.resource(gvr.group, gvr.version, gvr.resource);
+    return resourceClient(this.deps.client, gvr);
   }
 
   async reconcile(u: string): Promise<void> {

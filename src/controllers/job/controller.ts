@@ -14,11 +14,11 @@ import { labelSelectorFromObject } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { getCondition, rfc3339 } from '../shared/conditions.js';
 import type { Condition } from '../shared/conditions.js';
-import { Expectations } from '../shared/expectations.js';
+import { Expectations, ownedPodHandlers } from '../shared/expectations.js';
 import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
-import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
+import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodReady, phase, restartCount } from '../shared/pods.js';
-import { JOBS, PODS } from '../shared/resources.js';
+import { JOBS, PODS, resourceClient } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
@@ -89,8 +89,8 @@ export class JobController implements WorkloadController {
     this.events = deps.recorder('job-controller');
     this.jobInformer = ownedInformer(deps.informers, JOBS);
     this.podInformer = ownedInformer(deps.informers, PODS);
-    this.jobClient = deps.client.resource(JOBS.group, JOBS.version, JOBS.resource);
-    this.podClient = deps.client.resource(PODS.group, PODS.version, PODS.resource);
+    this.jobClient = resourceClient(deps.client, JOBS);
+    this.podClient = resourceClient(deps.client, PODS);
     this.expectations = new Expectations(deps.clock);
   }
 
@@ -113,29 +113,12 @@ export class JobController implements WorkloadController {
         for (const p of this.podInformer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
       },
     });
-    const owner = (pod: Obj): string | undefined => {
-      const ref = controllerOf(pod);
-      return ref?.kind === 'Job' ? `${namespace(pod)}/${ref.name}` : undefined;
-    };
+    const owned = ownedPodHandlers(this.expectations, queue, (p) => controllerKey(p, 'Job'));
     this.podInformer.addEventHandler({
-      onAdd: (p) => {
-        const k = owner(p);
-        if (!k) return;
-        this.expectations.creationObserved(k);
-        queue.add(k);
-      },
+      ...owned,
       onUpdate: (o, p) => {
         if (finalizers(p).includes(TRACKING_FINALIZER) && this.isOrphan(p)) queue.add(ORPHAN_PREFIX + keyOf(p));
-        const k = owner(p);
-        if (!k) return;
-        if (deletionTimestamp(p) && !deletionTimestamp(o)) this.expectations.deletionObserved(k, keyOf(p));
-        queue.add(k);
-      },
-      onDelete: (p) => {
-        const k = owner(p);
-        if (!k) return;
-        this.expectations.deletionObserved(k, keyOf(p));
-        queue.add(k);
+        owned.onUpdate!(o, p);
       },
     });
   }

@@ -12,8 +12,8 @@ import type { WorkQueue } from '../../util/workqueue.js';
 import { Expectations } from '../shared/expectations.js';
 import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
 import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
-import { isPodActive, isPodReady } from '../shared/pods.js';
-import { PODS, REPLICASETS, REPLICATIONCONTROLLERS } from '../shared/resources.js';
+import { isPodActive, requeueWhenAvailable } from '../shared/pods.js';
+import { PODS, REPLICASETS, REPLICATIONCONTROLLERS, resourceClient } from '../shared/resources.js';
 import type { Gvr } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -77,8 +77,8 @@ export class ReplicaSetController implements WorkloadController {
     this.events = deps.recorder(k.kind === 'ReplicationController' ? 'replication-controller' : 'replicaset-controller');
     this.rsInformer = ownedInformer(deps.informers, k.gvr);
     this.podInformer = ownedInformer(deps.informers, PODS);
-    this.rsClient = deps.client.resource(k.gvr.group, k.gvr.version, k.gvr.resource);
-    this.podClient = deps.client.resource(PODS.group, PODS.version, PODS.resource);
+    this.rsClient = resourceClient(deps.client, k.gvr);
+    this.podClient = resourceClient(deps.client, PODS);
   }
 
   bind(queue: WorkQueue<string>): void {
@@ -106,10 +106,7 @@ export class ReplicaSetController implements WorkloadController {
         if (oldOwner && oldOwner !== owner) queue.add(oldOwner);
         if (owner) {
           queue.add(owner);
-          // A pod turning ready becomes available minReadySeconds later.
-          const rs = this.rsInformer.lister.getByKey(owner);
-          const minReady = Number((rs?.spec as Record<string, unknown> | undefined)?.minReadySeconds ?? 0);
-          if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) queue.addAfter(owner, minReady * 1000 + 1);
+          requeueWhenAvailable(queue, owner, this.rsInformer.lister.getByKey(owner), old, pod);
         } else this.enqueueMatching(pod);
       },
       onDelete: (pod) => {

@@ -2,7 +2,7 @@
 // controller.ControllerRefManager: an owner claims the orphans its selector matches and releases
 // the pods it owns that no longer match.
 import { isConflict, isNotFound } from '../../client/errors.js';
-import { clone, controllerOf, deletionTimestamp, labels, metadata, ownerReferences, uid } from '../../client/objects.js';
+import { clone, controllerOf, deletionTimestamp, labels, metadata, namespace, ownerReferences, uid } from '../../client/objects.js';
 import type { OwnerReference } from '../../client/objects.js';
 import type { Obj, ResourceClient } from '../../client/types.js';
 import { matchesLabels } from '../../util/label-selector.js';
@@ -106,4 +106,10 @@ export function podFromTemplate(template: Obj, owner: Obj, ref: OwnerReference, 
   else meta.generateName = `${name(owner)}-`;
   const spec = structuredClone((template.spec as Record<string, unknown>) ?? {});
   return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec };
+}
+
+/** The "namespace/name" key of the object's controller, when that controller is a `kind`. */
+export function controllerKey(obj: Obj, kind: string): string | undefined {
+  const ref = controllerOf(obj);
+  return ref?.kind === kind ? `${namespace(obj)}/${ref.name}` : undefined;
 }

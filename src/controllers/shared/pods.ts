@@ -1,6 +1,7 @@
 // Pod predicates controllers share (k8s.io/kubernetes/pkg/api/v1/pod and controller_utils.go).
 import { deletionTimestamp, field } from '../../client/objects.js';
 import type { Obj } from '../../client/types.js';
+import type { WorkQueue } from '../../util/workqueue.js';
 
 export function phase(pod: Obj): string {
   return String(field(pod, 'status', 'phase') ?? '');
@@ -34,6 +35,12 @@ export function isPodAvailable(pod: Obj, minReadySeconds: number, now: number): 
   if (minReadySeconds <= 0) return true;
   const since = readySince(pod);
   return since !== undefined && since + minReadySeconds * 1000 <= now;
+}
+
+/** A pod turning Ready becomes available minReadySeconds later: its owner's key is queued again for then. */
+export function requeueWhenAvailable(queue: WorkQueue<string>, key: string, owner: Obj | undefined, old: Obj, pod: Obj): void {
+  const minReady = Number((owner?.spec as Record<string, unknown> | undefined)?.minReadySeconds ?? 0);
+  if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) queue.addAfter(key, minReady * 1000 + 1);
 }
 
 /** controller.IsPodActive: not finished and not being deleted. */

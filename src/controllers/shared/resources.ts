@@ -1,4 +1,6 @@
 // Group/version/resource triples the workload controllers use, in one place.
+import type { KubeClient, ResourceClient } from '../../client/types.js';
+
 export interface Gvr {
   group: string;
   version: string;
@@ -17,3 +19,8 @@ export const JOBS: Gvr = { group: 'batch', version: 'v1', resource: 'jobs' };
 export const CRONJOBS: Gvr = { group: 'batch', version: 'v1', resource: 'cronjobs' };
 export const PDBS: Gvr = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' };
 export const REPLICATIONCONTROLLERS: Gvr = { group: '', version: 'v1', resource: 'replicationcontrollers' };
+
+/** The client for one of these resources. */
+export function resourceClient(client: KubeClient, gvr: Gvr): ResourceClient {
+  return client.resource(gvr.group, gvr.version, gvr.resource);
+}

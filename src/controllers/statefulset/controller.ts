@@ -5,15 +5,15 @@
 // or OnDelete; ControllerRevisions with currentRevision/updateRevision and the status counts.
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
-import { clone, controllerOf, deletionTimestamp, generation, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
+import { clone, deletionTimestamp, generation, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
 import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromObject } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { CONTROLLER_REVISION_HASH, currentRevisionCountingCollisions, truncateHistory } from '../shared/controller-revision.js';
 import { BY_CONTROLLER_UID, informerOf, ownedInformer } from '../shared/informers.js';
-import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
-import { isPodAvailable, isPodReady, phase } from '../shared/pods.js';
-import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from '../shared/resources.js';
+import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
+import { isPodAvailable, isPodReady, phase, requeueWhenAvailable } from '../shared/pods.js';
+import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS, resourceClient } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
@@ -53,10 +53,10 @@ export class StatefulSetController implements WorkloadController {
     this.setInformer = ownedInformer(deps.informers, STATEFULSETS);
     this.podInformer = ownedInformer(deps.informers, PODS);
     this.revInformer = ownedInformer(deps.informers, CONTROLLERREVISIONS);
-    this.setClient = deps.client.resource(STATEFULSETS.group, STATEFULSETS.version, STATEFULSETS.resource);
-    this.podClient = deps.client.resource(PODS.group, PODS.version, PODS.resource);
-    this.revClient = deps.client.resource(CONTROLLERREVISIONS.group, CONTROLLERREVISIONS.version, CONTROLLERREVISIONS.resource);
-    this.pvcClient = deps.client.resource(PVCS.group, PVCS.version, PVCS.resource);
+    this.setClient = resourceClient(deps.client, STATEFULSETS);
+    this.podClient = resourceClient(deps.client, PODS);
+    this.revClient = resourceClient(deps.client, CONTROLLERREVISIONS);
+    this.pvcClient = resourceClient(deps.client, PVCS);
     this.pvcInformer = informerOf(deps.informers, PVCS);
   }
 
@@ -64,17 +64,16 @@ export class StatefulSetController implements WorkloadController {
     this.queue = queue;
     this.setInformer.addEventHandler({ onAdd: (s) => queue.add(keyOf(s)), onUpdate: (_o, s) => queue.add(keyOf(s)) });
     const onPod = (p: Obj) => {
-      const ref = controllerOf(p);
-      if (ref?.kind === 'StatefulSet') queue.add(`${namespace(p)}/${ref.name}`);
+      const k = controllerKey(p, 'StatefulSet');
+      if (k) queue.add(k);
     };
     this.podInformer.addEventHandler({
       onAdd: onPod,
       onUpdate: (o, p) => {
         onPod(p);
-        const ref = controllerOf(p);
-        const set = ref?.kind === 'StatefulSet' ? this.setInformer.lister.get(namespace(p), ref.name) : undefined;
-        const minReady = Number((set?.spec as Record<string, unknown> | undefined)?.minReadySeconds ?? 0);
-        if (set && minReady > 0 && !isPodReady(o) && isPodReady(p)) queue.addAfter(keyOf(set), minReady * 1000 + 1);
+        const k = controllerKey(p, 'StatefulSet');
+        const set = k ? this.setInformer.lister.getByKey(k) : undefined;
+        if (set) requeueWhenAvailable(queue, keyOf(set), set, o, p);
       },
       onDelete: onPod,
     });
