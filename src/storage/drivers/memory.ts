@@ -1,28 +1,11 @@
 // The memory driver: etcd semantics held in process memory, for tests and `--storage memory`.
 // Every key keeps its history as a list of (revision, value-or-tombstone); compaction prunes it.
-import { CompactedError, FutureRevisionError, StoreClosedError } from '../errors.js';
-import type {
-  GetOptions,
-  KeyValue,
-  RangeOptions,
-  RangeResult,
-  Store,
-  StoreWatch,
-  TxnRequest,
-  TxnResult,
-  WatchEvent,
-  WatchOptions,
-} from '../types.js';
-import {
-  prefixEnd,
-  validateKey,
-  validateRangeOptions,
-  validateRangePrefix,
-  validateRevision,
-} from '../validate.js';
-import { WatchHub } from '../watch-hub.js';
-import { createStep, deleteStep, txnStep, updateStep, WriteStep, type WriteView } from '../write-ops.js';
+import { StoreClosedError } from '../errors.js';
+import type { GetOptions, KeyValue, RangeOptions, RangeResult, Store, WatchEvent } from '../types.js';
+import { prefixEnd, validateKey, validateRangeOptions } from '../validate.js';
+import { WriteStep, type WriteView } from '../write-ops.js';
 import { SortedKeySet } from './memory-key-index.js';
+import { InProcessStore } from '../in-process-store.js';
 
 interface Rec {
   rev: number;
@@ -33,13 +16,8 @@ interface Rec {
 /** Compaction prunes this many events, then lets other work run. */
 const PRUNE_CHUNK = 2000;
 
-export class MemoryStore implements Store {
+export class MemoryStore extends InProcessStore implements Store {
   readonly driver = 'memory';
-  readonly prefix: string;
-  // A fresh etcd reports revision 1 before the first write; the first write gets revision 2.
-  private revision = 1;
-  private compacted = 0;
-  private closed = false;
   /** The newest value of every live key, and the live keys in order. */
   private readonly live = new Map<string, KeyValue>();
   private readonly liveKeys = new SortedKeySet();
@@ -49,17 +27,10 @@ export class MemoryStore implements Store {
   private log: WatchEvent[] = [];
   private logHead = 0;
   private pruning: Promise<void> | undefined;
-  private readonly hub: WatchHub;
   private readonly view: WriteView;
 
   constructor(opts: { prefix?: string } = {}) {
-    this.prefix = opts.prefix ?? '/registry/';
-    if (!this.prefix) throw new TypeError('store prefix must not be empty');
-    this.hub = new WatchHub({
-      currentRevision: () => this.revision,
-      compactedRevision: () => this.compacted,
-      readEvents: (prefix, after, limit) => this.readEvents(prefix, after, limit),
-    });
+    super(opts.prefix ?? '/registry/');
     this.view = {
       get: (key) => this.live.get(key),
       put: (kv, prev) => {
@@ -157,46 +128,8 @@ export class MemoryStore implements Store {
     return lo;
   }
 
-  async create(key: string, value: Buffer): Promise<KeyValue> {
-    this.checkOpen();
-    return this.write(createStep(this.prefix, key, value));
-  }
-
-  async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
-    this.checkOpen();
-    return this.write(updateStep(this.prefix, key, value, expectedModRevision));
-  }
-
-  async delete(key: string, expectedModRevision?: number): Promise<{ prevKv: KeyValue; revision: number }> {
-    this.checkOpen();
-    return this.write(deleteStep(this.prefix, key, expectedModRevision));
-  }
-
-  async txn(req: TxnRequest): Promise<TxnResult> {
-    this.checkOpen();
-    return this.write(txnStep(this.prefix, req, () => this.revision));
-  }
-
-  watch(keyPrefix: string, opts: WatchOptions): StoreWatch {
-    validateRangePrefix(this.prefix, keyPrefix);
-    validateRevision('afterRevision', opts?.afterRevision);
-    return this.hub.watch(keyPrefix, opts);
-  }
-
-  async currentRevision(): Promise<number> {
-    this.checkOpen();
-    return this.revision;
-  }
-
-  async compactedRevision(): Promise<number> {
-    this.checkOpen();
-    return this.compacted;
-  }
-
   async compact(revision: number): Promise<void> {
-    this.checkOpen();
-    validateRevision('revision', revision);
-    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    this.checkCompaction(revision);
     if (revision > this.compacted) this.compacted = revision;
     // Reads below the compacted revision fail from here on; the memory is freed in chunks.
     this.pruning ??= this.prune().finally(() => (this.pruning = undefined));
@@ -209,20 +142,7 @@ export class MemoryStore implements Store {
     this.hub.closeAll(new StoreClosedError());
   }
 
-  private checkOpen(): void {
-    if (this.closed) throw new StoreClosedError();
-  }
-
-  /** Validates a read revision (0 = current) against the compacted and current revisions. */
-  private readRevision(revision: number | undefined): number {
-    if (revision === undefined || revision === 0) return this.revision;
-    validateRevision('revision', revision);
-    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
-    if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
-    return revision;
-  }
-
-  private write<T>(apply: (step: WriteStep) => T): T {
+  protected commit<T>(apply: (step: WriteStep) => T): T {
     const step = new WriteStep(this.view, this.revision + 1);
     const result = apply(step);
     if (step.wrote) {
@@ -244,7 +164,7 @@ export class MemoryStore implements Store {
     else this.recs.set(key, [rec]);
   }
 
-  private readEvents(prefix: string, after: number, limit: number): { events: WatchEvent[]; through: number } {
+  protected readEvents(prefix: string, after: number, limit: number): { events: WatchEvent[]; through: number } {
     const log = this.log;
     const lo = this.firstEventAfter(after);
     const events: WatchEvent[] = [];

@@ -5,28 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { CompactedError, FutureRevisionError, StorageError, StoreClosedError, StoreUnavailableError } from '../errors.js';
-import type {
-  GetOptions,
-  KeyValue,
-  RangeOptions,
-  RangeResult,
-  Store,
-  StoreWatch,
-  TxnRequest,
-  TxnResult,
-  WatchEvent,
-  WatchOptions,
-} from '../types.js';
-import {
-  prefixEnd,
-  validateKey,
-  validateRangeOptions,
-  validateRangePrefix,
-  validateRevision,
-} from '../validate.js';
-import { WatchHub } from '../watch-hub.js';
-import { createStep, deleteStep, txnStep, updateStep, WriteStep, type WriteView } from '../write-ops.js';
+import { StorageError, StoreClosedError, StoreUnavailableError } from '../errors.js';
+import { InProcessStore } from '../in-process-store.js';
+import type { GetOptions, KeyValue, RangeOptions, RangeResult, Store, WatchEvent } from '../types.js';
+import { prefixEnd, validateKey, validateRangeOptions } from '../validate.js';
+import { WriteStep, type WriteView } from '../write-ops.js';
 import {
   applyPragmas,
   createSchema,
@@ -67,20 +50,15 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   return SqliteStore.open(opts);
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore extends InProcessStore implements Store {
   readonly driver = 'sqlite';
-  readonly prefix: string;
   private readonly db: Database.Database;
   private readonly st: Statements;
-  private revision: number;
-  private compacted: number;
   /** History ids below this have been physically compacted. */
   private compactCursor: number;
-  private closed = false;
   private queue: PendingWrite[] = [];
   private flushScheduled = false;
   private compacting: Promise<void> | undefined;
-  private readonly hub: WatchHub;
   private readonly view: WriteView;
   /** Counts of live keys by "revision NUL prefix": paging a big list counts it once, not per page. */
   private readonly counts = new Map<string, number>();
@@ -108,22 +86,15 @@ export class SqliteStore implements Store {
   }
 
   private constructor(db: Database.Database, prefix: string) {
-    if (!prefix) throw new TypeError('store prefix must not be empty');
-    this.prefix = prefix;
+    super(prefix);
     this.db = db;
     this.st = prepareStatements(db);
-    // A fresh etcd reports revision 1 before the first write; the first write gets revision 2.
     this.compacted = this.st.getMeta.get('compacted') ?? 0;
     // Writes do not touch meta (one page less per commit): the revision is the newest history row's,
     // or the one recorded at the last compaction if that compaction removed the newest rows.
     const newestRow = this.st.newestId.get();
     this.revision = Math.max(this.st.getMeta.get('revision') ?? 1, newestRow ? revisionOf(newestRow) : 0, this.compacted);
     this.compactCursor = this.st.getMeta.get('compact_cursor') ?? 0;
-    this.hub = new WatchHub({
-      currentRevision: () => this.revision,
-      compactedRevision: () => this.compacted,
-      readEvents: (p, after, limit) => this.readEvents(p, after, limit),
-    });
     this.view = {
       get: (key) => this.live(key),
       put: (kv, prev) => {
@@ -170,46 +141,8 @@ export class SqliteStore implements Store {
     return { kvs: rows.map(fromLive), more, count, revision: rev };
   }
 
-  async create(key: string, value: Buffer): Promise<KeyValue> {
-    this.checkOpen();
-    return this.enqueue(createStep(this.prefix, key, value));
-  }
-
-  async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
-    this.checkOpen();
-    return this.enqueue(updateStep(this.prefix, key, value, expectedModRevision));
-  }
-
-  async delete(key: string, expectedModRevision?: number): Promise<{ prevKv: KeyValue; revision: number }> {
-    this.checkOpen();
-    return this.enqueue(deleteStep(this.prefix, key, expectedModRevision));
-  }
-
-  async txn(req: TxnRequest): Promise<TxnResult> {
-    this.checkOpen();
-    return this.enqueue(txnStep(this.prefix, req, (step) => step.revision - 1));
-  }
-
-  watch(keyPrefix: string, opts: WatchOptions): StoreWatch {
-    validateRangePrefix(this.prefix, keyPrefix);
-    validateRevision('afterRevision', opts?.afterRevision);
-    return this.hub.watch(keyPrefix, opts);
-  }
-
-  async currentRevision(): Promise<number> {
-    this.checkOpen();
-    return this.revision;
-  }
-
-  async compactedRevision(): Promise<number> {
-    this.checkOpen();
-    return this.compacted;
-  }
-
   async compact(revision: number): Promise<void> {
-    this.checkOpen();
-    validateRevision('revision', revision);
-    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    this.checkCompaction(revision);
     if (revision > this.compacted) {
       // Reads below the new compacted revision fail from now on; rows go in small batches.
       this.db.transaction(() => {
@@ -228,18 +161,6 @@ export class SqliteStore implements Store {
     this.hub.closeAll(new StoreClosedError());
     await this.compacting?.catch(() => undefined);
     this.db.close();
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new StoreClosedError();
-  }
-
-  private readRevision(revision: number | undefined): number {
-    if (revision === undefined || revision === 0) return this.revision;
-    validateRevision('revision', revision);
-    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
-    if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
-    return revision;
   }
 
   /** Live keys under a prefix, remembered per revision (a count at a revision never changes). */
@@ -333,7 +254,7 @@ export class SqliteStore implements Store {
     return { kvs, more, count, revision: rev };
   }
 
-  private enqueue<T>(apply: (step: WriteStep) => T): Promise<T> {
+  protected commit<T>(apply: (step: WriteStep) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ apply, resolve, reject });
       this.scheduleFlush();
@@ -395,7 +316,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  private readEvents(prefix: string, after: number, limit: number): { events: WatchEvent[]; through: number } {
+  protected readEvents(prefix: string, after: number, limit: number): { events: WatchEvent[]; through: number } {
     const end = prefixEnd(prefix);
     // Scan at most a window of revisions per read so a narrow prefix over a long history stays cheap.
     const windowEnd = Math.min(after + READ_WINDOW, this.revision);
