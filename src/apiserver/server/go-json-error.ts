@@ -24,10 +24,20 @@ export function goJsonSyntaxError(text: string): string | undefined {
   const bad = (context: string): never => {
     throw new SyntaxErr(`invalid character ${quoteChar(text[i])} ${context}`);
   };
+  /** Moves to the next character, which the input must have. */
+  const step = () => {
+    i++;
+    if (i >= n) end();
+  };
+  /** The next character after white space, which the input must have. */
+  const next = (): string => {
+    ws();
+    if (i >= n) end();
+    return text[i];
+  };
   const literal = (word: string) => {
     for (let k = 1; k < word.length; k++) {
-      i++;
-      if (i >= n) end();
+      step();
       if (text[i] !== word[k]) bad(`in literal ${word} (expecting ${quoteChar(word[k])})`);
     }
     i++;
@@ -39,8 +49,7 @@ export function goJsonSyntaxError(text: string): string | undefined {
   };
   const number = () => {
     if (text[i] === '-') {
-      i++;
-      if (i >= n) end();
+      step();
       if (!/[0-9]/.test(text[i])) bad('in numeric literal');
     }
     if (text[i] === '0') i++;
@@ -65,13 +74,11 @@ export function goJsonSyntaxError(text: string): string | undefined {
         return;
       }
       if (c === '\\') {
-        i++;
-        if (i >= n) end();
+        step();
         const e = text[i];
         if (e === 'u') {
           for (let k = 0; k < 4; k++) {
-            i++;
-            if (i >= n) end();
+            step();
             if (!/[0-9a-fA-F]/.test(text[i])) bad('in \\u hexadecimal character escape');
           }
         } else if (!'"\\/bfnrt'.includes(e)) bad('in string escape code');
@@ -82,64 +89,32 @@ export function goJsonSyntaxError(text: string): string | undefined {
       i++;
     }
   };
+  /** An object or array whose opening bracket is at `i`: comma-separated members up to `close`. */
+  const members = (close: string, member: () => void, afterMember: string) => {
+    i++;
+    if (next() === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      member();
+      const c = next();
+      if (c !== ',' && c !== close) bad(afterMember);
+      i++;
+      if (c === close) return;
+    }
+  };
+  const objectMember = () => {
+    if (next() !== '"') bad('looking for beginning of object key string');
+    string();
+    if (next() !== ':') bad('after object key');
+    i++;
+    value();
+  };
   const value = (): void => {
-    ws();
-    if (i >= n) end();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (i >= n) end();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (i >= n) end();
-        if (text[i] !== '"') bad('looking for beginning of object key string');
-        string();
-        ws();
-        if (i >= n) end();
-        if (text[i] !== ':') bad('after object key');
-        i++;
-        value();
-        ws();
-        if (i >= n) end();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        bad('after object key:value pair');
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (i >= n) end();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (i >= n) end();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        bad('after array element');
-      }
-    }
+    const c = next();
+    if (c === '{') return members('}', objectMember, 'after object key:value pair');
+    if (c === '[') return members(']', value, 'after array element');
     if (c === '"') return string();
     if (c === '-' || /[0-9]/.test(c)) return number();
     if (c === 't') return literal('true');
