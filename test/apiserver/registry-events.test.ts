@@ -7,6 +7,7 @@ import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
 import type { ResourceDef } from '../../src/apiserver/schema/types.js';
 import { MemoryStore } from '../../src/storage/drivers/memory.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { settle } from '../helpers/wait.js';
 
 const catalog = builtinCatalog();
 const events = catalog.resource('', 'v1', 'events') as ResourceDef;
@@ -27,10 +28,6 @@ function event(name: string, at: string) {
     lastTimestamp: at,
     count: 1,
   };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
 test('events older than the TTL are removed; recent ones stay', async (t) => {

@@ -12,22 +12,10 @@ import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startFixture } from './eks-fixture.js';
 import { MemoryAwsStateStore } from '../../src/aws/state.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { readUntil, settle } from '../helpers/wait.js';
 
 const podRole = 'arn:aws:iam::000000000000:role/eksFargatePodRole';
 const podTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks-fargate-pods.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-}
 
 test('Fargate profiles: transitions on the clock, one busy profile at a time, tokens, errors and restarts', async (t) => {
   const clock = new FakeClock(Date.now());
@@ -41,7 +29,7 @@ test('Fargate profiles: transitions on the clock, one busy profile at a time, to
   const early = { clusterName: 'c', fargateProfileName: 'early', podExecutionRoleArn: podRole, subnets: ['subnet-a1'], selectors: [{ namespace: 'default' }] };
   await assert.rejects(f.eks.send(new CreateFargateProfileCommand(early)), (e: Error) => e.name === 'InvalidRequestException');
   clock.advance(10_000);
-  await until(() => f.eks.send(new DescribeClusterCommand({ name: 'c' })), (r) => r.cluster?.status === 'ACTIVE');
+  await readUntil(() => f.eks.send(new DescribeClusterCommand({ name: 'c' })), (r) => r.cluster?.status === 'ACTIVE');
 
   const input = (name: string, extra: Partial<CreateFargateProfileCommandInput> = {}): CreateFargateProfileCommandInput =>
     ({ clusterName: 'c', fargateProfileName: name, podExecutionRoleArn: podRole, subnets: ['subnet-a1'], selectors: [{ namespace: 'default', labels: { app: 'web' } }], ...extra });
@@ -58,7 +46,7 @@ test('Fargate profiles: transitions on the clock, one busy profile at a time, to
   await settle();
   assert.equal((await f.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'a' }))).fargateProfile?.status, 'CREATING');
   clock.advance(1);
-  await until(() => f.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'a' })), (r) => r.fargateProfile?.status === 'ACTIVE');
+  await readUntil(() => f.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'a' })), (r) => r.fargateProfile?.status === 'ACTIVE');
   const described = (await f.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'a' }))).fargateProfile!;
   assert.deepEqual(described.selectors, [{ namespace: 'default', labels: { app: 'web' } }]);
   assert.deepEqual(described.subnets, ['subnet-a1']);
@@ -72,7 +60,7 @@ test('Fargate profiles: transitions on the clock, one busy profile at a time, to
   // Create b; once it is ACTIVE, deleting a blocks creating and deleting others.
   await f.eks.send(new CreateFargateProfileCommand(input('b')));
   clock.advance(10_000);
-  await until(() => f.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'b' })), (r) => r.fargateProfile?.status === 'ACTIVE');
+  await readUntil(() => f.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'b' })), (r) => r.fargateProfile?.status === 'ACTIVE');
   assert.equal((await f.eks.send(new DeleteFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'a' }))).fargateProfile?.status, 'DELETING');
   await assert.rejects(f.eks.send(new DeleteFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'b' })), (e: unknown) => e instanceof ResourceInUseException
     && e.message === 'Cannot Delete Fargate Profile b because cluster c currently has Fargate profile a in status DELETING');
@@ -87,14 +75,14 @@ test('Fargate profiles: transitions on the clock, one busy profile at a time, to
   await g.iam.send(new CreateRoleCommand({ RoleName: 'eksFargatePodRole', AssumeRolePolicyDocument: JSON.stringify(podTrust) }));
   assert.equal((await g.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: 'a' }))).fargateProfile?.status, 'DELETING');
   clock.advance(10_000);
-  await until(() => g.eks.send(new ListFargateProfilesCommand({ clusterName: 'c' })), (r) => r.fargateProfileNames?.length === 1);
+  await readUntil(() => g.eks.send(new ListFargateProfilesCommand({ clusterName: 'c' })), (r) => r.fargateProfileNames?.length === 1);
   assert.deepEqual((await g.eks.send(new ListFargateProfilesCommand({ clusterName: 'c' }))).fargateProfileNames, ['b']);
 
   // Ten profiles per cluster.
   for (let i = 0; i < 9; i++) {
     await g.eks.send(new CreateFargateProfileCommand(input(`p${i}`)));
     clock.advance(10_000);
-    await until(() => g.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: `p${i}` })), (r) => r.fargateProfile?.status === 'ACTIVE');
+    await readUntil(() => g.eks.send(new DescribeFargateProfileCommand({ clusterName: 'c', fargateProfileName: `p${i}` })), (r) => r.fargateProfile?.status === 'ACTIVE');
   }
   await assert.rejects(g.eks.send(new CreateFargateProfileCommand(input('eleventh'))), ResourceLimitExceededException);
 });

@@ -10,23 +10,10 @@ import { startFixture } from './eks-fixture.js';
 import { MemoryAwsStateStore } from '../../src/aws/state.js';
 import { accessPolicyRules } from '../../src/aws/eks/index.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { readUntil, settle } from '../helpers/wait.js';
 
 const vpc = { subnetIds: ['subnet-a1', 'subnet-b2'], securityGroupIds: ['sg-1'] };
 const roleArn = 'arn:aws:iam::000000000000:role/eks';
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** Lets pending promise chains (store writes) settle. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-}
 
 test('CREATING lasts exactly the configured clock time; updates and restarts follow the stored state', async (t) => {
   const clock = new FakeClock(Date.now());
@@ -42,7 +29,7 @@ test('CREATING lasts exactly the configured clock time; updates and restarts fol
   assert.equal((await f.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster?.endpoint, undefined);
   clock.advance(1);
   // Due now; ACTIVE as soon as the control plane the runtime is starting answers.
-  const active = await until(async () => (await f.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster!, (c) => c.status !== 'CREATING');
+  const active = await readUntil(async () => (await f.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster!, (c) => c.status !== 'CREATING');
   assert.equal(active.status, 'ACTIVE');
 
   const { update } = await f.eks.send(new UpdateClusterVersionCommand({ name: 'slow', version: '1.33' }));
@@ -61,7 +48,7 @@ test('CREATING lasts exactly the configured clock time; updates and restarts fol
   assert.equal(g.runtime.started[0]?.endpoint, active.endpoint, 'the runtime is handed the endpoint the cluster had');
   assert.equal((await g.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster?.status, 'UPDATING');
   clock.advance(60_000);
-  const done = await until(() => g.eks.send(new DescribeUpdateCommand({ name: 'slow', updateId: update!.id })), (r) => r.update?.status !== 'InProgress');
+  const done = await readUntil(() => g.eks.send(new DescribeUpdateCommand({ name: 'slow', updateId: update!.id })), (r) => r.update?.status !== 'InProgress');
   assert.equal(done.update?.status, 'Successful');
   const upgraded = (await g.eks.send(new DescribeClusterCommand({ name: 'slow' }))).cluster!;
   assert.equal(upgraded.version, '1.33');
@@ -71,7 +58,7 @@ test('CREATING lasts exactly the configured clock time; updates and restarts fol
   assert.equal((await g.eks.send(new DeleteClusterCommand({ name: 'slow' }))).cluster?.status, 'DELETING');
   await assert.rejects(g.eks.send(new DeleteClusterCommand({ name: 'slow' })), ResourceInUseException);
   clock.advance(60_000);
-  await until(async () => g.runtime.stopped.includes('slow') && !g.svc.state.clusters.has('slow'), (gone) => gone);
+  await readUntil(async () => g.runtime.stopped.includes('slow') && !g.svc.state.clusters.has('slow'), (gone) => gone);
   await assert.rejects(g.eks.send(new DescribeClusterCommand({ name: 'slow' })), ResourceNotFoundException);
 });
 
@@ -84,7 +71,7 @@ test('DeleteCluster is refused while node groups or Fargate profiles exist', asy
   t.after(() => f.close());
   await f.clusterRole();
   await f.eks.send(new CreateClusterCommand({ name: 'busy', roleArn, resourcesVpcConfig: vpc }));
-  await until(() => f.eks.send(new DescribeClusterCommand({ name: 'busy' })), (r) => r.cluster?.status === 'ACTIVE');
+  await readUntil(() => f.eks.send(new DescribeClusterCommand({ name: 'busy' })), (r) => r.cluster?.status === 'ACTIVE');
   await assert.rejects(f.eks.send(new DeleteClusterCommand({ name: 'busy' })), (e: unknown) => e instanceof ResourceInUseException && e.clusterName === 'busy');
   assert.equal((await f.eks.send(new DescribeClusterCommand({ name: 'busy' }))).cluster?.status, 'ACTIVE');
   nodegroups.clear();

@@ -15,23 +15,14 @@ import {
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startFixture, type Fixture } from './eks-fixture.js';
 import { clusterOidcProviders, resolveClusterIdentity } from '../../src/aws/eks/index.js';
+import { readUntil } from '../helpers/wait.js';
 
 const vpc = { subnetIds: ['subnet-111', 'subnet-222', 'subnet-333'], securityGroupIds: ['sg-12345678'] };
 const roleArn = 'arn:aws:iam::000000000000:role/eksClusterRole';
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function activeCluster(eks: EKSClient, name: string, extra: Record<string, unknown> = {}) {
   await eks.send(new CreateClusterCommand({ name, roleArn, resourcesVpcConfig: vpc, ...extra }));
-  return until(() => eks.send(new DescribeClusterCommand({ name })), (r) => r.cluster?.status === 'ACTIVE');
+  return readUntil(() => eks.send(new DescribeClusterCommand({ name })), (r) => r.cluster?.status === 'ACTIVE');
 }
 
 function httpsGet(url: string, ca: string): Promise<string> {
@@ -140,7 +131,7 @@ describe('EKS endpoint', () => {
     assert.equal(update?.type, 'VersionUpdate');
     assert.deepEqual(update?.params?.find((p) => p.type === 'Version')?.value, '1.30');
     // (UPDATING and the refusal of a second update while this one runs: eks-lifecycle.test.ts, on a fake clock.)
-    const done = await until(() => f.eks.send(new DescribeUpdateCommand({ name: 'upgrade', updateId: update!.id })), (r) => r.update?.status !== 'InProgress');
+    const done = await readUntil(() => f.eks.send(new DescribeUpdateCommand({ name: 'upgrade', updateId: update!.id })), (r) => r.update?.status !== 'InProgress');
     assert.equal(done.update?.status, 'Successful');
     const { cluster } = await f.eks.send(new DescribeClusterCommand({ name: 'upgrade' }));
     assert.equal(cluster?.version, '1.30');
@@ -159,7 +150,7 @@ describe('EKS endpoint', () => {
     })), (e: unknown) => e instanceof InvalidParameterException && e.message === 'Only one type of update can be allowed.');
     const { update } = await f.eks.send(new UpdateClusterConfigCommand({ name: 'config', logging: { clusterLogging: [{ types: ['api', 'audit'], enabled: true }] } }));
     assert.equal(update?.type, 'LoggingUpdate');
-    await until(() => f.eks.send(new DescribeUpdateCommand({ name: 'config', updateId: update!.id })), (r) => r.update?.status === 'Successful');
+    await readUntil(() => f.eks.send(new DescribeUpdateCommand({ name: 'config', updateId: update!.id })), (r) => r.update?.status === 'Successful');
     const after1 = (await f.eks.send(new DescribeClusterCommand({ name: 'config' }))).cluster!;
     assert.deepEqual(after1.logging?.clusterLogging?.find((s) => s.enabled)?.types, ['api', 'audit']);
     await assert.rejects(f.eks.send(new UpdateClusterConfigCommand({ name: 'config', logging: { clusterLogging: [{ types: ['api', 'audit'], enabled: true }] } })),
@@ -169,7 +160,7 @@ describe('EKS endpoint', () => {
       e.message === 'Cluster is already at the desired configuration with endpointPrivateAccess: false , endpointPublicAccess: true, and Public Endpoint Restrictions: [0.0.0.0/0]');
     const ac = await f.eks.send(new UpdateClusterConfigCommand({ name: 'config', accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' } }));
     assert.equal(ac.update?.type, 'AccessConfigUpdate');
-    await until(() => f.eks.send(new DescribeClusterCommand({ name: 'config' })), (r) => r.cluster?.accessConfig?.authenticationMode === 'API_AND_CONFIG_MAP' && r.cluster.status === 'ACTIVE');
+    await readUntil(() => f.eks.send(new DescribeClusterCommand({ name: 'config' })), (r) => r.cluster?.accessConfig?.authenticationMode === 'API_AND_CONFIG_MAP' && r.cluster.status === 'ACTIVE');
     await assert.rejects(f.eks.send(new UpdateClusterConfigCommand({ name: 'config', accessConfig: { authenticationMode: 'CONFIG_MAP' } })), (e: unknown) =>
       e instanceof InvalidParameterException && e.message === 'Unsupported authentication mode update from API_AND_CONFIG_MAP to CONFIG_MAP');
   });
@@ -272,14 +263,14 @@ describe('EKS endpoint', () => {
       clusterName: 'oidc', oidc: { identityProviderConfigName: 'corp', issuerUrl: 'https://idp.example.com', clientId: 'kube', groupsClaim: 'groups' },
     }));
     assert.equal(a.update?.type, 'AssociateIdentityProviderConfig');
-    await until(() => f.eks.send(new DescribeIdentityProviderConfigCommand({ clusterName: 'oidc', identityProviderConfig: { type: 'oidc', name: 'corp' } })),
+    await readUntil(() => f.eks.send(new DescribeIdentityProviderConfigCommand({ clusterName: 'oidc', identityProviderConfig: { type: 'oidc', name: 'corp' } })),
       (r) => r.identityProviderConfig?.oidc?.status === 'ACTIVE');
     assert.deepEqual((await f.eks.send(new ListIdentityProviderConfigsCommand({ clusterName: 'oidc' }))).identityProviderConfigs, [{ type: 'oidc', name: 'corp' }]);
     assert.deepEqual(clusterOidcProviders(f.svc, 'oidc').map((c) => [c.issuerUrl, c.clientId, c.usernameClaim, c.groupsClaim]),
       [['https://idp.example.com', 'kube', 'sub', 'groups']]);
-    await until(() => f.eks.send(new DescribeClusterCommand({ name: 'oidc' })), (r) => r.cluster?.status === 'ACTIVE');
+    await readUntil(() => f.eks.send(new DescribeClusterCommand({ name: 'oidc' })), (r) => r.cluster?.status === 'ACTIVE');
     await f.eks.send(new DisassociateIdentityProviderConfigCommand({ clusterName: 'oidc', identityProviderConfig: { type: 'oidc', name: 'corp' } }));
-    await until(() => f.eks.send(new ListIdentityProviderConfigsCommand({ clusterName: 'oidc' })), (r) => r.identityProviderConfigs?.length === 0);
+    await readUntil(() => f.eks.send(new ListIdentityProviderConfigsCommand({ clusterName: 'oidc' })), (r) => r.identityProviderConfigs?.length === 0);
   });
 
   test('DescribeClusterVersions lists the catalog newest first with one default', async () => {
@@ -294,7 +285,7 @@ describe('EKS endpoint', () => {
   test('DeleteCluster: DELETING, then gone and its control plane stopped', async () => {
     const { cluster } = await f.eks.send(new DeleteClusterCommand({ name: 'my-cluster' }));
     assert.equal(cluster?.status, 'DELETING');
-    await until(() => f.eks.send(new DescribeClusterCommand({ name: 'my-cluster' })).then(() => false, (e) => e instanceof ResourceNotFoundException), (gone) => gone);
+    await readUntil(() => f.eks.send(new DescribeClusterCommand({ name: 'my-cluster' })).then(() => false, (e) => e instanceof ResourceNotFoundException), (gone) => gone);
     assert.ok(f.runtime.stopped.includes('my-cluster'));
     await assert.rejects(f.eks.send(new DeleteClusterCommand({ name: 'my-cluster' })), ResourceNotFoundException);
   });

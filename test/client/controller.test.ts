@@ -14,14 +14,7 @@ import { FakeClock } from '../../src/util/clock.js';
 import type { Clock } from '../../src/util/clock.js';
 import { WorkQueue } from '../../src/util/workqueue.js';
 import { configMap, startRegistry } from './registry-fixture.js';
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+import { waitFor } from '../helpers/wait.js';
 
 describe('runController', () => {
   test('a failing key is retried after 5 ms, 10 ms, 20 ms of clock time, then forgotten on success', async (t) => {
@@ -42,13 +35,13 @@ describe('runController', () => {
     const start = clock.now();
     queue.add('k');
     for (let step = 0; step < 3; step++) {
-      await until(() => attempts.length === step + 1 && queue.numRequeues('k') === step + 1, `failure ${step + 1}`);
+      await waitFor(`failure ${step + 1}`, () => attempts.length === step + 1 && queue.numRequeues('k') === step + 1);
       // Not before its backoff has passed.
       clock.advance(5 * 2 ** step - 1);
       assert.equal(attempts.length, step + 1);
       clock.advance(1);
     }
-    await until(() => attempts.length === 4 && queue.numRequeues('k') === 0, 'the success');
+    await waitFor('the success', () => attempts.length === 4 && queue.numRequeues('k') === 0);
     assert.deepEqual(attempts.map((a) => a - start), [0, 5, 15, 35]);
     assert.deepEqual(errors, ['not yet k', 'not yet k', 'not yet k']);
     ac.abort();
@@ -75,7 +68,7 @@ describe('runController', () => {
     const ac = new AbortController();
     const running = runController(controller, queue, 4, ac.signal);
     queue.add('same');
-    await until(() => runs === 1, 'the first run');
+    await waitFor('the first run', () => runs === 1);
     queue.add('same');
     queue.add('same');
     await new Promise((r) => setImmediate(r));
@@ -83,9 +76,9 @@ describe('runController', () => {
     const first = release;
     gate = new Promise<void>((r) => (release = r));
     first();
-    await until(() => runs === 2, 'the second run');
+    await waitFor('the second run', () => runs === 2);
     release();
-    await until(() => active === 0 && queue.len() === 0, 'idle');
+    await waitFor('idle', () => active === 0 && queue.len() === 0);
     assert.equal(runs, 2);
     assert.equal(maxActive, 1);
     ac.abort();
@@ -102,11 +95,11 @@ describe('runController', () => {
           throw new Error('no');
         } }, queue, 1, ac.signal, { maxRetries: 2, onError: () => undefined });
     queue.add('k');
-    await until(() => runs === 1, 'run 1');
+    await waitFor('run 1', () => runs === 1);
     clock.advance(5);
-    await until(() => runs === 2, 'run 2');
+    await waitFor('run 2', () => runs === 2);
     clock.advance(10);
-    await until(() => runs === 3, 'run 3');
+    await waitFor('run 3', () => runs === 3);
     clock.advance(1_000_000);
     await new Promise((r) => setImmediate(r));
     assert.equal(runs, 3);
@@ -234,12 +227,12 @@ describe('retryOnConflict', () => {
       if (++calls < 3) throw conflictError;
       return 'done';
     }, { clock, delayMs: 10, factor: 2 });
-    await until(() => calls === 1, 'first call');
+    await waitFor('first call', () => calls === 1);
     clock.advance(9);
     await new Promise((r) => setImmediate(r));
     assert.equal(calls, 1);
     clock.advance(1);
-    await until(() => calls === 2, 'second call');
+    await waitFor('second call', () => calls === 2);
     clock.advance(19);
     await new Promise((r) => setImmediate(r));
     assert.equal(calls, 2);

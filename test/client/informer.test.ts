@@ -8,15 +8,7 @@ import { SharedInformerFactory } from '../../src/client/informer-factory.js';
 import { field, keyOf, name, resourceVersion } from '../../src/client/objects.js';
 import type { Obj, ResourceClient, WatchEvent, WatchOpts } from '../../src/client/types.js';
 import { configMap, pod, startRegistry } from './registry-fixture.js';
-
-/** Waits (without sleeping a fixed time) until `cond` holds; fails after 10 s of wall time. */
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+import { waitFor } from '../helpers/wait.js';
 
 function snapshot(objs: Obj[]): string[] {
   return objs.map((o) => `${keyOf(o)}@${resourceVersion(o)}`).sort();
@@ -83,7 +75,7 @@ for (const useWatchList of [true, false]) {
       for (let i = 0; i < 20; i += 2) ops.push(cms.delete('default', `pre${i}`));
       await Promise.all(ops);
       const fresh = await cms.list(undefined);
-      await until(() => Number(informer.lastSyncResourceVersion()) >= Number(fresh.metadata.resourceVersion), 'the informer to catch up');
+      await waitFor('the informer to catch up', () => Number(informer.lastSyncResourceVersion()) >= Number(fresh.metadata.resourceVersion));
       assert.deepEqual(snapshot(informer.lister.list()), snapshot(fresh.items));
       assert.equal(informer.lister.get('default', 'pre0'), undefined);
       assert.equal(field(informer.lister.get('default', 'pre1'), 'data', 'v'), '1');
@@ -107,7 +99,7 @@ for (const useWatchList of [true, false]) {
       await informer.waitForSync();
       // An event seen through the watch shows it is established (its timeout timer is running).
       await cms.create('default', configMap('probe'));
-      await until(() => informer.lister.get('default', 'probe') !== undefined, 'the watch to be established');
+      await waitFor('the watch to be established', () => informer.lister.get('default', 'probe') !== undefined);
       const syncedAt = informer.lastSyncResourceVersion();
 
       // Hold the next watch, end the current one (its timeoutSeconds passes on the fake clock) and,
@@ -115,7 +107,7 @@ for (const useWatchList of [true, false]) {
       g.close();
       const before = g.calls.length;
       clock.advance(601_000);
-      await until(() => g.calls.length > before, `the informer to resume watching (${g.calls.join(', ')})`);
+      await waitFor(`the informer to resume watching (${g.calls.join(', ')})`, () => g.calls.length > before);
       assert.equal(g.calls.at(-1), `watch rv=${syncedAt}`);
       await cms.delete('default', 'gone');
       await cms.patch('default', 'changed', 'merge', { data: { x: '1' } });
@@ -133,7 +125,7 @@ for (const useWatchList of [true, false]) {
       g.open();
 
       const fresh = await cms.list(undefined);
-      await until(() => Number(informer.lastSyncResourceVersion()) >= Number(fresh.metadata.resourceVersion), 'the relist');
+      await waitFor('the relist', () => Number(informer.lastSyncResourceVersion()) >= Number(fresh.metadata.resourceVersion));
       assert.deepEqual(snapshot(informer.lister.list()), snapshot(fresh.items));
       assert.equal(g.calls.at(-1), useWatchList ? 'watch rv= initial' : `watch rv=${fresh.metadata.resourceVersion}`);
       if (!useWatchList) assert.equal(g.calls.at(-2), 'list');
@@ -171,7 +163,7 @@ describe('informer', () => {
     await cms.delete('default', 'a');
     await cms.create('kube-system', configMap('elsewhere'));
     await cms.create('default', configMap('last'));
-    await until(() => events.length === 6, 'six events');
+    await waitFor('six events', () => events.length === 6);
     assert.deepEqual(events, ['add before true', 'add a false', 'update a 1->2', 'update a 2->3', 'delete a 3 false', 'add last false']);
 
     // A handler added later first gets the cached objects as adds.
@@ -204,14 +196,14 @@ describe('informer', () => {
     informer.start();
     await informer.waitForSync();
     await cms.create('default', configMap('probe'));
-    await until(() => events.includes('probe'), 'the watch to be established');
+    await waitFor('the watch to be established', () => events.includes('probe'));
     const before = informer.lastSyncResourceVersion();
     for (let i = 0; i < 3; i++) await cms.create('kube-system', configMap(`other${i}`));
     const latest = (await cms.list(undefined)).metadata.resourceVersion;
     assert.equal(informer.lastSyncResourceVersion(), before);
     // The registry sends a BOOKMARK a minute (of its clock) into the watch.
     clock.advance(60_000);
-    await until(() => informer.lastSyncResourceVersion() === latest, 'the bookmark');
+    await waitFor('the bookmark', () => informer.lastSyncResourceVersion() === latest);
     assert.deepEqual(events, ['probe']);
   });
 
@@ -228,7 +220,7 @@ describe('informer', () => {
     await pods.bind('default', 'p1', 'n1');
     await pods.bind('default', 'p3', 'n2');
     let rv = (await pods.list(undefined)).metadata.resourceVersion;
-    await until(() => informer.lastSyncResourceVersion() === rv, 'binds to arrive');
+    await waitFor('binds to arrive', () => informer.lastSyncResourceVersion() === rv);
     const names = (objs: Obj[]) => objs.map(name).sort();
     assert.deepEqual(names(informer.lister.byIndex('byNode', 'n1')), ['p0', 'p1']);
     assert.deepEqual(names(informer.lister.byIndex('byNode', 'n2')), ['p3']);
@@ -242,7 +234,7 @@ describe('informer', () => {
     // An index added after start is built from what the cache holds.
     informer.addIndexers({ byApp: (o) => [String(field(o, 'metadata', 'labels', 'app'))] });
     rv = (await pods.list(undefined)).metadata.resourceVersion;
-    await until(() => informer.lastSyncResourceVersion() === rv, 'the delete to arrive');
+    await waitFor('the delete to arrive', () => informer.lastSyncResourceVersion() === rv);
     assert.deepEqual(names(informer.lister.byIndex('byNode', 'n1')), ['p1']);
     assert.deepEqual(names(informer.lister.byIndex('byApp', 'web')), ['p1', 'p2']);
   });

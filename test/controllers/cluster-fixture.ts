@@ -9,6 +9,7 @@ import type { KubeClient, Obj } from '../../src/client/types.js';
 import { startClusterControllers } from '../../src/controllers/cluster.js';
 import { MemoryStore } from '../../src/storage/drivers/memory.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { waitFor } from '../helpers/wait.js';
 
 export const catalog = builtinCatalog();
 const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
@@ -36,19 +37,8 @@ export async function startCluster(t: Hooks, opts: { only?: string[]; rootCaPem?
 }
 
 /** Polls `fn` (real time) until it returns a value other than undefined/false; fails after 15 s (a loaded machine). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what = 'condition'): Promise<T> {
+  return waitFor(what, fn, { timeoutMs: 15_000, intervalMs: 10, retryErrors: true });
 }
 
 export function node(name: string, zone = 'us-east-1a'): Obj {

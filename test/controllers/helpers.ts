@@ -15,6 +15,7 @@ import { MemoryStore } from '../../src/storage/drivers/memory.js';
 import { FakeClock, RealClock } from '../../src/util/clock.js';
 import type { Clock } from '../../src/util/clock.js';
 import { WorkQueue } from '../../src/util/workqueue.js';
+import { waitFor } from '../helpers/wait.js';
 
 const catalog = builtinCatalog();
 const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
@@ -85,14 +86,10 @@ export async function createNode(client: KubeClient, nodeName: string, extra: { 
 }
 
 /** Waits (in real time) until `cond` holds; with `clock`, fake time moves 10 ms per poll. */
+/** waitFor with the condition first; a given fake clock moves 10 ms between tries. */
 export async function until(cond: () => boolean | Promise<boolean>, what: string, opts: { timeoutMs?: number; clock?: FakeClock } = {}): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-    opts.clock?.advance(10);
-  }
+  const clock = opts.clock;
+  await waitFor(what, cond, { timeoutMs: opts.timeoutMs, between: clock && (() => clock.advance(10)) });
 }
 
 const rfc = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

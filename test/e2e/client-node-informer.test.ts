@@ -9,16 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
 import { apiRequest, startApiServer, type TestApiServer } from '../helpers/apiserver.js';
+import { until } from '../helpers/wait.js';
 
 const CMS = '/api/v1/namespaces/default/configmaps';
-
-async function until(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('client-node informer cache stays exact across a restart and a 410 Expired', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kumo-informer-'));

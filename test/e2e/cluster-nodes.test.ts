@@ -7,24 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectl, run, startApiServer, type TestApiServer } from '../helpers/apiserver.js';
+import { eventually } from '../helpers/wait.js';
 
 async function json(server: TestApiServer, args: string[]): Promise<any> {
   return JSON.parse(await kubectl(server, [...args, '-o', 'json']));
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function readyCondition(node: any): string | undefined {

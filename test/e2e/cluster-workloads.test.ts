@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectl, run, startApiServer, type TestApiServer } from '../helpers/apiserver.js';
+import { eventually } from '../helpers/wait.js';
 
 async function json(server: TestApiServer, args: string[]): Promise<any> {
   return JSON.parse(await kubectl(server, [...args, '-o', 'json']));
@@ -27,22 +28,6 @@ function jsonStream(text: string): any[] {
     } else if (ch === '}' && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
   }
   return out;
-}
-
-/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test('kumo apiserver --nodes 3 runs workloads as a cluster', async (t) => {

@@ -15,7 +15,8 @@ import { DescribeClusterCommand, DescribeNodegroupCommand, EKSClient } from '@aw
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { kumoCommand, REPO_ROOT, run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp, until } from '../helpers/kumo-up.js';
+import { startKumoUp } from '../helpers/kumo-up.js';
+import { until } from '../helpers/wait.js';
 
 // The fixtures stay in the source tree (tsc does not copy them to dist/).
 const FIXTURES = join(REPO_ROOT, 'test', 'cli', 'fixtures');

@@ -5,19 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectl, run, startApiServer, type TestApiServer } from '../helpers/apiserver.js';
+import { eventually } from '../helpers/wait.js';
 
 async function json(server: TestApiServer, args: string[]): Promise<any> {
   return JSON.parse(await kubectl(server, [...args, '-o', 'json']));
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test('fargate-scheduler: start-up time, one node per pod, node lifetime and refusals', async (t) => {

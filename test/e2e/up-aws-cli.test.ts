@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeClusterCommand, DescribeUpdateCommand, EKSClient } from '@aws-sdk/client-eks';
 import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp as startUp, until } from '../helpers/kumo-up.js';
+import { startKumoUp as startUp } from '../helpers/kumo-up.js';
+import { until } from '../helpers/wait.js';
 
 test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks get-token', { timeout: 240_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kumo-up-'));

@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp, until } from '../helpers/kumo-up.js';
+import { startKumoUp } from '../helpers/kumo-up.js';
+import { until } from '../helpers/wait.js';
 
 test('kumo up: default EKS add-ons; prefix delegation on aws-node gives new m5.large nodes 110 pods', { timeout: 240_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kumo-addons-'));

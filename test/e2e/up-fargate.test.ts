@@ -14,7 +14,8 @@ import {
   CreateFargateProfileCommand, DescribeClusterCommand, DescribeFargateProfileCommand, EKSClient, ListFargateProfilesCommand, ListTagsForResourceCommand,
 } from '@aws-sdk/client-eks';
 import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp, until } from '../helpers/kumo-up.js';
+import { startKumoUp } from '../helpers/kumo-up.js';
+import { until } from '../helpers/wait.js';
 
 test('kumo up: Fargate profiles from the aws CLI and Fargate pods under kubectl', { timeout: 240_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kumo-fargate-'));

@@ -17,7 +17,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { clientOptionsFromKubeconfigFile, createHttpClient } from '../../src/client/index.js';
 import type { Obj } from '../../src/client/types.js';
 import { startUp } from '../../src/main/up.js';
-import { until } from '../helpers/kumo-up.js';
+import { until } from '../helpers/wait.js';
 
 test('node groups: Spot over several types, taints, scale-in, version skew, PodEvictionFailure and force', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kumo-ng-sdk-'));

@@ -15,7 +15,8 @@ import { parse as parseYaml } from 'yaml';
 import { CreateNodegroupCommand, DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListUpdatesCommand, type CreateNodegroupCommandInput } from '@aws-sdk/client-eks';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp, until } from '../helpers/kumo-up.js';
+import { startKumoUp } from '../helpers/kumo-up.js';
+import { until } from '../helpers/wait.js';
 
 type Obj = Record<string, any>;
 

@@ -1,5 +1,5 @@
-// `kumo up` started as a user starts it (a child process of the built CLI), and a deadline-bounded
-// wait for a condition. Tests add the child to `children` so a t.after hook can SIGKILL leftovers.
+// `kumo up` started as a user starts it (a child process of the built CLI). Tests add the child to
+// `children` so a t.after hook can SIGKILL leftovers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { kumoCommand, REPO_ROOT } from './apiserver.js';
 
@@ -43,15 +43,5 @@ export async function startKumoUp(dataDir: string, children: Set<ChildProcess>, 
     throw err;
   });
   return { url, stop };
-}
-
-export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 

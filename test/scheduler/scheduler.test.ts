@@ -8,16 +8,7 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import type { FakeClock } from '../../src/util/clock.js';
 import { startRegistry } from '../client/registry-fixture.js';
 import { node, pod } from './fixtures.js';
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { waitFor } from '../helpers/wait.js';
 
 async function start(t: { after(fn: () => unknown): void }, nodes: Obj[]) {
   const { client, clock } = await startRegistry(t);
@@ -45,14 +36,14 @@ describe('scheduler loop', () => {
     const { client } = await start(t, zones.map((z) => node(`node-${z}`, { labels: { 'topology.kubernetes.io/zone': `zone-${z}` } })));
     const tsc = [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } }];
     for (let i = 1; i <= 6; i++) await pods(client).create('default', pod(`web-${i}`, { labels: { app: 'web' }, spec: { topologySpreadConstraints: tsc } }));
-    const placed = await until(async () => {
+    const placed = await waitFor('all pods bound', async () => {
       const names = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => nodeOf(client, `web-${i}`)));
       return names.every(Boolean) ? names : undefined;
-    }, 'all pods bound');
+    });
     const perNode = new Map<string, number>();
     for (const n of placed) perNode.set(n!, (perNode.get(n!) ?? 0) + 1);
     assert.deepEqual([...perNode.values()], [2, 2, 2]);
-    const scheduled = await until(async () => ((await events(client, 'Scheduled')).length === 6 ? await events(client, 'Scheduled') : undefined), 'Scheduled events');
+    const scheduled = await waitFor('Scheduled events', async () => ((await events(client, 'Scheduled')).length === 6 ? await events(client, 'Scheduled') : undefined));
     const e = scheduled.find((x) => (x.regarding as { name: string }).name === 'web-1')!;
     assert.equal(e.note, `Successfully assigned default/web-1 to ${placed[0]}`);
     assert.equal(e.reportingController, 'default-scheduler');
@@ -63,11 +54,11 @@ describe('scheduler loop', () => {
     const { client } = await start(t, [node('tainted', { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] })]);
     await pods(client).create('default', pod('plain'));
     await pods(client).create('default', pod('tolerant', { spec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] } }));
-    assert.equal(await until(() => nodeOf(client, 'tolerant'), 'tolerant bound'), 'tainted');
-    const cond = await until(async () => {
+    assert.equal(await waitFor('tolerant bound', () => nodeOf(client, 'tolerant')), 'tainted');
+    const cond = await waitFor('PodScheduled condition', async () => {
       const p = await pods(client).get('default', 'plain');
       return ((p.status as { conditions?: Obj[] }).conditions ?? []).find((c) => c.type === 'PodScheduled');
-    }, 'PodScheduled condition');
+    });
     assert.equal(cond.status, 'False');
     assert.equal(cond.message, '0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
     assert.equal(await nodeOf(client, 'plain'), undefined);
@@ -77,7 +68,7 @@ describe('scheduler loop', () => {
     const { client } = await start(t, [node('n1', { cpu: '2' }), node('n2', { cpu: '2' }), node('n3', { cpu: '2' })]);
     await pods(client).create('default', pod('huge', { cpu: '8' }));
     const msg = '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
-    const ev = await until(async () => (await events(client, 'FailedScheduling'))[0], 'FailedScheduling event');
+    const ev = await waitFor('FailedScheduling event', async () => (await events(client, 'FailedScheduling'))[0]);
     assert.equal(ev.note, msg);
     assert.equal(ev.type, 'Warning');
     assert.equal(ev.reportingController, 'default-scheduler');
@@ -91,37 +82,37 @@ describe('scheduler loop', () => {
     const { client, clock } = await start(t, [node('only', { cpu: '1' })]);
     await client.resource('scheduling.k8s.io', 'v1', 'priorityclasses').create(undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
     await pods(client).create('default', pod('low', { cpu: '800m' }));
-    assert.equal(await until(() => nodeOf(client, 'low'), 'low bound'), 'only');
+    assert.equal(await waitFor('low bound', () => nodeOf(client, 'low')), 'only');
     await pods(client).create('default', pod('high', { cpu: '800m', spec: { priorityClassName: 'high' } }));
     // The victim is deleted gracefully; play the kubelet and finish the deletion.
-    await until(async () => {
+    await waitFor('victim terminating', async () => {
       try {
         const low = await pods(client).get('default', 'low');
         return (low.metadata as { deletionTimestamp?: string }).deletionTimestamp ? true : undefined;
       } catch {
         return true;
       }
-    }, 'victim terminating');
+    });
     await pods(client).delete('default', 'low', { gracePeriodSeconds: 0 }).catch(() => undefined);
-    const nominated = await until(async () => ((await pods(client).get('default', 'high')).status as { nominatedNodeName?: string }).nominatedNodeName, 'nominatedNodeName');
+    const nominated = await waitFor('nominatedNodeName', async () => ((await pods(client).get('default', 'high')).status as { nominatedNodeName?: string }).nominatedNodeName);
     assert.equal(nominated, 'only');
     // The deletion moved the pod back; its backoff (1 s) passes on the fake clock.
-    const bound = await until(async () => {
+    const bound = await waitFor('high bound', async () => {
       clock.advance(1000);
       return nodeOf(client, 'high');
-    }, 'high bound');
+    });
     assert.equal(bound, 'only');
-    const preempted = await until(async () => (await events(client, 'Preempted'))[0], 'Preempted event');
+    const preempted = await waitFor('Preempted event', async () => (await events(client, 'Preempted'))[0]);
     assert.match(String(preempted.note), /^Preempted by pod uid-high|^Preempted by pod .+ on node only$/);
   });
 
   test('with no nodes at all the pod gets SchedulerError and the upstream text', async (t) => {
     const { client } = await start(t, []);
     await pods(client).create('default', pod('lonely'));
-    const cond = await until(async () => {
+    const cond = await waitFor('PodScheduled condition', async () => {
       const p = await pods(client).get('default', 'lonely');
       return ((p.status as { conditions?: Obj[] }).conditions ?? []).find((c) => c.type === 'PodScheduled');
-    }, 'PodScheduled condition');
+    });
     assert.deepEqual([cond.status, cond.reason, cond.message], ['False', 'SchedulerError', 'no nodes available to schedule pods']);
   });
 });
