@@ -1,11 +1,10 @@
 // EC2 launch templates through the aws CLI: the EKS guide's create-launch-template (3.3), versions
 // from a source version, $Latest/$Default, modify-launch-template, tags, EC2's errors, and the
 // templates kept in the state store across an endpoint restart; resolve() as node groups use it.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { awsCli, type AwsCli } from '../helpers/aws-cli.js';
-import { RealClock } from '../../src/util/clock.js';
-import { LaunchTemplateStore, MemoryAwsStateStore, startAwsEndpoint, type AwsEndpoint } from '../../src/aws/index.js';
+import { LaunchTemplateStore } from '../../src/aws/index.js';
+import { ec2CliFixture } from './ec2-cli-fixture.js';
 
 const region = 'ap-northeast-1';
 
@@ -40,28 +39,7 @@ const GUIDE_DATA = `{
 }`;
 
 describe('aws ec2 launch templates', () => {
-  let endpoint: AwsEndpoint;
-  let cli: AwsCli;
-  const state = new MemoryAwsStateStore();
-  const start = () => startAwsEndpoint({ host: '127.0.0.1', port: 0, state, region, enforceIam: false, clock: new RealClock() });
-  const aws = async (...args: string[]) => {
-    const r = await cli.run(endpoint.url, ['--output', 'json', 'ec2', ...args]);
-    return { ...r, json: r.code === 0 && r.stdout.trim() ? JSON.parse(r.stdout) : undefined };
-  };
-  const fails = async (code: string, ...args: string[]) => {
-    const r = await aws(...args);
-    assert.notEqual(r.code, 0, `${args.join(' ')} should fail`);
-    assert.ok(r.stderr.includes(`(${code})`), `${args.join(' ')}: ${r.stderr}`);
-  };
-
-  before(async () => {
-    cli = awsCli('kumo-ec2-lt-', region);
-    endpoint = await start();
-  });
-  after(async () => {
-    await endpoint.stop();
-    cli.cleanup();
-  });
+  const { state, aws, fails, restart } = ec2CliFixture('kumo-ec2-lt-', region);
 
   test("the guide's create-launch-template, versions, default version, tags, errors, restart", async () => {
     const created = await aws('create-launch-template', '--launch-template-name', 'eks-custom-lt', '--launch-template-data', GUIDE_DATA,
@@ -124,8 +102,7 @@ describe('aws ec2 launch templates', () => {
 
     // Tags by create-tags, tag filters, and a restart over the same state.
     assert.equal((await aws('create-tags', '--resources', lt.LaunchTemplateId, '--tags', 'Key=env,Value=prod')).code, 0);
-    await endpoint.stop();
-    endpoint = await start();
+    await restart();
     const [byTag, none] = await Promise.all([
       aws('describe-launch-templates', '--filters', 'Name=tag:env,Values=prod'),
       aws('describe-launch-templates', '--filters', 'Name=tag:env,Values=dev'),

@@ -1,38 +1,14 @@
 // EC2's VPC write actions through the aws CLI: create/delete VPCs, subnets and security groups,
 // tags on create and with create-tags/delete-tags, tag filters on describe-*, EC2's errors, and
 // the changes kept in the state store across an endpoint restart.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { awsCli, type AwsCli } from '../helpers/aws-cli.js';
-import { RealClock } from '../../src/util/clock.js';
-import { MemoryAwsStateStore, startAwsEndpoint, type AwsEndpoint } from '../../src/aws/index.js';
+import { ec2CliFixture } from './ec2-cli-fixture.js';
 
 const region = 'us-east-1';
 
 describe('aws ec2 VPC write commands', () => {
-  let endpoint: AwsEndpoint;
-  let cli: AwsCli;
-  const state = new MemoryAwsStateStore();
-  const start = () => startAwsEndpoint({ host: '127.0.0.1', port: 0, state, region, enforceIam: false, clock: new RealClock() });
-  const aws = async (...args: string[]) => {
-    const r = await cli.run(endpoint.url, ['--output', 'json', 'ec2', ...args]);
-    return { ...r, json: r.code === 0 && r.stdout.trim() ? JSON.parse(r.stdout) : undefined };
-  };
-  const fails = async (code: string, ...args: string[]) => {
-    const r = await aws(...args);
-    assert.notEqual(r.code, 0, `${args.join(' ')} should fail`);
-    assert.match(r.stderr, new RegExp(`\\(${code.replace('.', '\\.')}\\)`), r.stderr);
-    return r.stderr;
-  };
-
-  before(async () => {
-    cli = awsCli('kumo-ec2-write-', region);
-    endpoint = await start();
-  });
-  after(async () => {
-    await endpoint.stop();
-    cli.cleanup();
-  });
+  const { aws, fails, restart } = ec2CliFixture('kumo-ec2-write-', region);
 
   test('create-vpc, create-subnet, create-security-group with tags; filters; dependencies; delete; survives a restart', async () => {
     const vpc = await aws('create-vpc', '--cidr-block', '10.0.0.0/16', '--tag-specifications', 'ResourceType=vpc,Tags=[{Key=Name,Value=eks-vpc},{Key=team,Value=platform}]');
@@ -98,8 +74,7 @@ describe('aws ec2 VPC write commands', () => {
     assert.deepEqual(groupsByTag.json.SecurityGroups.map((g: { GroupId: string }) => g.GroupId), [groupId]);
 
     // A restarted endpoint over the same state serves the same objects.
-    await endpoint.stop();
-    endpoint = await start();
+    await restart();
     const [again, vpcAgain] = await Promise.all([aws('describe-subnets', '--filters', `Name=vpc-id,Values=${vpcId}`), aws('describe-vpcs', '--vpc-ids', vpcId)]);
     assert.deepEqual(again.json.Subnets.map((s: { CidrBlock: string }) => s.CidrBlock).sort(), ['10.0.0.0/24', '10.0.1.0/24']);
     assert.deepEqual(vpcAgain.json.Vpcs[0].Tags.map((t: { Key: string }) => t.Key).sort(), ['Name', 'cost', 'env']);
