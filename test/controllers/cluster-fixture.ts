@@ -41,6 +41,17 @@ export function eventually<T>(fn: () => Promise<T | undefined | false> | T | und
   return waitFor(what, fn, { timeoutMs: 15_000, intervalMs: 10, retryErrors: true });
 }
 
+/** Whether `fn` finds the object: false on 404 NotFound, any other error thrown. */
+export async function exists(fn: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 404) return false;
+    throw err;
+  }
+}
+
 export function node(name: string, zone = 'us-east-1a'): Obj {
   return {
     apiVersion: 'v1',

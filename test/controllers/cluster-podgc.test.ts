@@ -4,17 +4,7 @@ import { runController } from '../../src/client/controller.js';
 import type { Obj } from '../../src/client/types.js';
 import { PodGCController } from '../../src/controllers/podgc/controller.js';
 import { WorkQueue } from '../../src/util/workqueue.js';
-import { eventually, node, pod, startCluster } from './cluster-fixture.js';
-
-async function exists(fn: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await fn();
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 404) return false;
-    throw err;
-  }
-}
+import { eventually, exists, node, pod, startCluster } from './cluster-fixture.js';
 
 describe('pod garbage collection', () => {
   test('terminated pods beyond the threshold go, oldest first', async (t) => {

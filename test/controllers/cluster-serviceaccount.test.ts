@@ -1,18 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, startCluster } from './cluster-fixture.js';
+import { eventually, exists, startCluster } from './cluster-fixture.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
-
-async function exists(fn: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await fn();
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 404) return false;
-    throw err;
-  }
-}
 
 describe('service accounts and the root CA publisher', () => {
   test('a new namespace gets the default ServiceAccount, recreated when deleted', async (t) => {
