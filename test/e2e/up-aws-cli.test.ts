@@ -4,48 +4,26 @@
 // second IAM user, a version upgrade, a restart on the same data directory, and deletion.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeClusterCommand, DescribeUpdateCommand, EKSClient } from '@aws-sdk/client-eks';
-import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp as startUp } from '../helpers/kumo-up.js';
+import { run, type RunResult } from '../helpers/apiserver.js';
+import { kumoUpWorkspace } from '../helpers/kumo-up.js';
 import { until } from '../helpers/wait.js';
 
 test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks get-token', { timeout: 240_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'kumo-up-'));
-  const dataDir = join(dir, 'data');
-  const home = join(dir, 'home');
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(join(dir, 'aws-config'), '');
-  writeFileSync(join(dir, 'aws-credentials'), '');
-  const children = new Set<ChildProcess>();
-  let up = await startUp(dataDir, children);
-  t.after(async () => {
-    await up.stop();
-    for (const c of children) c.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const ws = await kumoUpWorkspace(t, 'kumo-up-');
+  const { dataDir, kubeconfig } = ws;
 
-  const envFor = (key: string, secret: string): NodeJS.ProcessEnv => ({
-    PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}`,
-    HOME: home,
-    KUBECONFIG: kubeconfig,
-    AWS_ACCESS_KEY_ID: key,
-    AWS_SECRET_ACCESS_KEY: secret,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(dir, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
-  });
+  const envFor = (key: string, secret: string): NodeJS.ProcessEnv => ws.env({ AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: secret });
   const admin = { env: envFor('test', 'test') };
   const ok = (r: RunResult, what: string) => {
     assert.equal(r.code, 0, `${what} failed:\n${r.stderr}${r.stdout}`);
     return r.stdout;
   };
-  const aws = async (args: string[], who = admin) => ok(await run(who, 'aws', ['--endpoint-url', up.url, '--output', 'json', ...args]), `aws ${args.slice(0, 2).join(' ')}`);
+  const aws = async (args: string[], who = admin) => ok(await run(who, 'aws', ['--endpoint-url', ws.up.url, '--output', 'json', ...args]), `aws ${args.slice(0, 2).join(' ')}`);
   const kubectl = async (args: string[], who = admin) => ok(await run(who, 'kubectl', args), `kubectl ${args.join(' ')}`);
-  const eks = () => new EKSClient({ endpoint: up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const eks = () => new EKSClient({ endpoint: ws.up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
   const roleArn = JSON.parse(await aws(['iam', 'create-role', '--role-name', 'eks-cluster-role', '--assume-role-policy-document', trust])).Role.Arn as string;
@@ -101,9 +79,8 @@ test('kumo up: aws CLI creates an EKS cluster that kubectl reaches with aws eks 
   assert.equal(JSON.parse(await kubectl(['version', '-o', 'json'])).serverVersion.minor, '33');
 
   // Restart on the same data directory: state and the cluster come back; the old kubeconfig works.
-  await up.stop();
   const restartAt = Date.now();
-  up = await startUp(dataDir, children);
+  await ws.restart();
   t.diagnostic(`restart -> ready (cluster control plane included): ${Date.now() - restartAt} ms`);
   const described = JSON.parse(await aws(['eks', 'describe-cluster', '--name', 'my-cluster'])).cluster;
   assert.equal(described.status, 'ACTIVE');

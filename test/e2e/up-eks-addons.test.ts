@@ -5,37 +5,19 @@
 // delegation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp } from '../helpers/kumo-up.js';
+import { run, type RunResult } from '../helpers/apiserver.js';
+import { kumoUpWorkspace } from '../helpers/kumo-up.js';
 import { until } from '../helpers/wait.js';
 
 test('kumo up: default EKS add-ons; prefix delegation on aws-node gives new m5.large nodes 110 pods', { timeout: 240_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'kumo-addons-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(join(dir, 'aws-config'), '');
-  writeFileSync(join(dir, 'aws-credentials'), '');
-  const children = new Set<ChildProcess>();
-  const up = await startKumoUp(join(dir, 'data'), children);
-  t.after(async () => {
-    await up.stop();
-    for (const c of children) c.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const who = {
-    env: {
-      PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}`, HOME: join(dir, 'home'), KUBECONFIG: kubeconfig, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(dir, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
-    },
-  };
+  const ws = await kumoUpWorkspace(t, 'kumo-addons-');
+  const { kubeconfig } = ws;
+  const who = { env: ws.env() };
   const ok = (r: RunResult, what: string) => {
     assert.equal(r.code, 0, `${what} failed:\n${r.stderr}${r.stdout}`);
     return r.stdout;
   };
-  const aws = async (...args: string[]) => ok(await run(who, 'aws', ['--endpoint-url', up.url, '--output', 'json', ...args]), `aws ${args.slice(0, 2).join(' ')}`);
+  const aws = async (...args: string[]) => ok(await run(who, 'aws', ['--endpoint-url', ws.up.url, '--output', 'json', ...args]), `aws ${args.slice(0, 2).join(' ')}`);
   const kubectl = async (...args: string[]) => ok(await run(who, 'kubectl', args), `kubectl ${args.join(' ')}`);
   const json = async (...args: string[]) => JSON.parse(await kubectl(...args, '-o', 'json'));
 

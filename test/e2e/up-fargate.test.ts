@@ -6,48 +6,31 @@
 // fargate-scheduler's event, EKS's validation errors reach the CLI, and the profile survives a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateFargateProfileCommand, DescribeClusterCommand, DescribeFargateProfileCommand, EKSClient, ListFargateProfilesCommand, ListTagsForResourceCommand,
 } from '@aws-sdk/client-eks';
-import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp } from '../helpers/kumo-up.js';
+import { run, type RunResult } from '../helpers/apiserver.js';
+import { kumoUpWorkspace } from '../helpers/kumo-up.js';
 import { until } from '../helpers/wait.js';
 
 test('kumo up: Fargate profiles from the aws CLI and Fargate pods under kubectl', { timeout: 240_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'kumo-fargate-'));
-  const dataDir = join(dir, 'data');
-  const home = join(dir, 'home');
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(join(dir, 'aws-config'), '');
-  writeFileSync(join(dir, 'aws-credentials'), '');
-  const children = new Set<ChildProcess>();
   // Transitions (and Fargate's start-up) take 2 s, long enough to see a profile CREATING.
   // Two simulated EC2 nodes outside any node group, for the pods no profile selects (kumo up starts clusters without nodes, as EKS does).
   const flags = ['--cluster-create-delay', '2s', '--cluster-nodes', '2'];
-  let up = await startKumoUp(dataDir, children, flags);
+  const ws = await kumoUpWorkspace(t, 'kumo-fargate-', flags);
+  const { dir, kubeconfig } = ws;
   const clients: EKSClient[] = [];
-  t.after(async () => {
+  t.after(() => {
     for (const c of clients) c.destroy();
-    await up.stop();
-    for (const c of children) c.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
   });
-  const user = {
-    env: {
-      PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}`, HOME: home, KUBECONFIG: kubeconfig,
-      AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '',
-      AWS_CONFIG_FILE: join(dir, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
-    },
-  };
+  const user = { env: ws.env({ AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '' }) };
   const ok = (r: RunResult, what: string) => {
     assert.equal(r.code, 0, `${what} failed:\n${r.stderr}${r.stdout}`);
     return r.stdout;
   };
-  const awsRun = (args: string[]) => run(user, 'aws', ['--endpoint-url', up.url, '--output', 'json', ...args]);
+  const awsRun = (args: string[]) => run(user, 'aws', ['--endpoint-url', ws.up.url, '--output', 'json', ...args]);
   const aws = async (args: string[]) => JSON.parse(ok(await awsRun(args), `aws ${args.slice(0, 2).join(' ')}`) || '{}');
   // kubectl authenticates with `aws eks get-token` (the exec plugin update-kubeconfig writes); the
   // many polls below reuse one such token (valid 15 minutes) instead of starting the CLI each time.
@@ -62,7 +45,7 @@ test('kumo up: Fargate profiles from the aws CLI and Fargate pods under kubectl'
   const kubectl = async (args: string[], input?: string) => ok(await run(poller, 'kubectl', args, { input }), `kubectl ${args.join(' ')}`);
   const kubectlJson = async (args: string[]) => JSON.parse(await kubectl([...args, '-o', 'json']));
   const eks = () => {
-    const c = new EKSClient({ endpoint: up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const c = new EKSClient({ endpoint: ws.up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     clients.push(c);
     return c;
   };
@@ -241,8 +224,7 @@ spec:
   assert.equal(privileged.spec.nodeName, undefined);
 
   // Restart: the profiles, the Fargate pod and its node are all still there.
-  await up.stop();
-  up = await startKumoUp(dataDir, children, flags);
+  await ws.restart();
   const after = await aws(['eks', 'describe-fargate-profile', '--cluster-name', 'my-cluster', '--fargate-profile-name', 'batch-profile']);
   assert.equal(after.fargateProfile.status, 'ACTIVE');
   assert.deepEqual(after.fargateProfile.selectors, [{ namespace: 'fargate-tasks', labels: { compute: 'fargate' } }]);

@@ -6,16 +6,14 @@
 // and terminating one brings a replacement; a restart keeps it all; delete-nodegroup drains it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CreateNodegroupCommand, DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListUpdatesCommand, type CreateNodegroupCommandInput } from '@aws-sdk/client-eks';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
-import { startKumoUp } from '../helpers/kumo-up.js';
+import { run, type RunResult } from '../helpers/apiserver.js';
+import { kumoUpWorkspace } from '../helpers/kumo-up.js';
 import { until } from '../helpers/wait.js';
 
 type Obj = Record<string, any>;
@@ -41,30 +39,14 @@ function adminGetter(kubeconfigPath: string): (path: string) => Promise<Obj> {
 const ready = (o: Obj) => ((o.status?.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True');
 
 test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'kumo-ng-'));
-  const dataDir = join(dir, 'data');
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(join(dir, 'aws-config'), '');
-  writeFileSync(join(dir, 'aws-credentials'), '');
-  const children = new Set<ChildProcess>();
-  const flags = ['--node-time-scale', '600'];
-  let up = await startKumoUp(dataDir, children, flags);
-  t.after(async () => {
-    await up.stop();
-    for (const c of children) c.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const who = {
-    env: {
-      PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}`, HOME: join(dir, 'home'), KUBECONFIG: kubeconfig, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(dir, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'), AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '',
-    },
-  };
+  const ws = await kumoUpWorkspace(t, 'kumo-ng-', ['--node-time-scale', '600']);
+  const { dataDir, kubeconfig } = ws;
+  const who = { env: ws.env({ AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '' }) };
   const ok = (r: RunResult, what: string) => {
     assert.equal(r.code, 0, `${what} failed:\n${r.stderr}${r.stdout}`);
     return r.stdout;
   };
-  const awsRaw = (args: string[]) => run(who, 'aws', ['--endpoint-url', up.url, '--output', 'json', ...args]);
+  const awsRaw = (args: string[]) => run(who, 'aws', ['--endpoint-url', ws.up.url, '--output', 'json', ...args]);
   const aws = async (args: string[]) => JSON.parse((ok(await awsRaw(args), `aws ${args.slice(0, 2).join(' ')}`)) || '{}') as Obj;
   const refused = async (args: string[], code: string, text: RegExp) => {
     const r = await awsRaw(args);
@@ -74,7 +56,7 @@ test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240
   };
   const t0 = Date.now();
   const phase = (what: string) => t.diagnostic(`${what}: ${Date.now() - t0} ms`);
-  const sdk = () => new EKSClient({ endpoint: up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const sdk = () => new EKSClient({ endpoint: ws.up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   const ngStatus = async () => (await sdk().send(new DescribeNodegroupCommand({ clusterName: 'my-cluster', nodegroupName: 'general-ng' }))).nodegroup?.status;
   const updateOf = async (updateId: string) => (await sdk().send(new DescribeUpdateCommand({ name: 'my-cluster', nodegroupName: 'general-ng', updateId }))).update!;
   /** Validation answered to the SDK (a real client, faster than a CLI process per case). */
@@ -241,12 +223,11 @@ test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240
   phase('A restart keeps');
   // A restart keeps the group and its nodes.
   const before = ((await kubectlJson(['get', 'nodes'])).items as Obj[]).map((n) => n.metadata.name as string).sort();
-  await up.stop();
-  up = await startKumoUp(dataDir, children, flags);
+  await ws.restart();
   assert.equal(await ngStatus(), 'ACTIVE');
   assert.deepEqual(((await kubectlJson(['get', 'nodes'])).items as Obj[]).map((n) => n.metadata.name as string).sort(), before);
   const running = await until('instances adopted', async () => {
-    const ec2 = new EC2Client({ endpoint: up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const ec2 = new EC2Client({ endpoint: ws.up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const r = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }))).Reservations ?? [];
     ec2.destroy();
     return r.length === 4 ? r : undefined;
