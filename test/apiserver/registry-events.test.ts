@@ -2,19 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from '../../src/apiserver/registry/index.js';
-import type { WriteOptions } from '../../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
 import type { ResourceDef } from '../../src/apiserver/schema/types.js';
 import { MemoryStore } from '../../src/storage/drivers/memory.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { settle } from '../helpers/wait.js';
+import { catalog, startRegistry, w } from './registry-fixture.js';
 
-const catalog = builtinCatalog();
 const events = catalog.resource('', 'v1', 'events') as ResourceDef;
-
-function w(): WriteOptions {
-  return { user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Strict', warnings: [] };
-}
 
 function event(name: string, at: string) {
   return {
@@ -31,14 +25,7 @@ function event(name: string, at: string) {
 }
 
 test('events older than the TTL are removed; recent ones stay', async (t) => {
-  const store = new MemoryStore();
-  const clock = new FakeClock(Date.UTC(2026, 0, 1, 0, 0, 0));
-  const registry = new Registry({ store, catalog, clock });
-  await registry.start();
-  t.after(async () => {
-    await registry.stop();
-    await store.close();
-  });
+  const { clock, registry } = await startRegistry(t, { now: Date.UTC(2026, 0, 1, 0, 0, 0) });
   await registry.create(events, 'default', event('old', '2026-01-01T00:00:00Z'), w());
   clock.advance(50 * 60_000);
   await settle();

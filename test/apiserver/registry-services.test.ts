@@ -2,30 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../src/api/status.js';
-import { Registry } from '../../src/apiserver/registry/index.js';
-import type { WriteOptions } from '../../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
 import type { ResourceDef } from '../../src/apiserver/schema/types.js';
-import { MemoryStore } from '../../src/storage/drivers/memory.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { catalog, startRegistry, w } from './registry-fixture.js';
 
-const catalog = builtinCatalog();
 const services = catalog.resource('', 'v1', 'services') as ResourceDef;
 const ipaddresses = catalog.resource('networking.k8s.io', 'v1', 'ipaddresses') as ResourceDef;
 
-function w(over: Partial<WriteOptions> = {}): WriteOptions {
-  return { user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Strict', warnings: [], ...over };
-}
-
 async function setup(t: { after(fn: () => unknown): void }) {
-  const store = new MemoryStore();
-  const registry = new Registry({ store, catalog, clock: new FakeClock(), serviceNetwork: { clusterIPRange: '10.100.0.0/24', nodePortRange: [30000, 30010] } });
-  await registry.start();
-  t.after(async () => {
-    await registry.stop();
-    await store.close();
-  });
-  return registry;
+  return (await startRegistry(t, { serviceNetwork: { clusterIPRange: '10.100.0.0/24', nodePortRange: [30000, 30010] } })).registry;
 }
 
 const svc = (name: string, spec: Record<string, unknown> = {}) => ({ metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });

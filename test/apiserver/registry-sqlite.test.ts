@@ -6,19 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '../../src/apiserver/registry/index.js';
-import type { WatchEventOut, WriteOptions } from '../../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
+import type { WatchEventOut } from '../../src/apiserver/registry/index.js';
 import type { ResourceDef } from '../../src/apiserver/schema/types.js';
 import { openSqliteStore } from '../../src/storage/drivers/sqlite.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { catalog, w } from './registry-fixture.js';
 
-const catalog = builtinCatalog();
 const configmaps = catalog.resource('', 'v1', 'configmaps') as ResourceDef;
 const namespaces = catalog.resource('', 'v1', 'namespaces') as ResourceDef;
 
-function w(): WriteOptions {
-  return { user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Strict', warnings: [] };
-}
 const rvOf = (o: Record<string, unknown>) => (o.metadata as { resourceVersion: string }).resourceVersion;
 const nameOf = (o: Record<string, unknown>) => (o.metadata as { name: string }).name;
 

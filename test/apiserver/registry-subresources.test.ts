@@ -2,35 +2,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../src/api/status.js';
-import { Registry } from '../../src/apiserver/registry/index.js';
-import type { WriteOptions } from '../../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
 import type { ResourceDef } from '../../src/apiserver/schema/types.js';
-import { MemoryStore } from '../../src/storage/drivers/memory.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { catalog, startRegistry, w } from './registry-fixture.js';
 
-const catalog = builtinCatalog();
 const R = (group: string, version: string, resource: string): ResourceDef => catalog.resource(group, version, resource) as ResourceDef;
 const pods = R('', 'v1', 'pods');
 const configmaps = R('', 'v1', 'configmaps');
 const deployments = R('apps', 'v1', 'deployments');
 const pdbs = R('policy', 'v1', 'poddisruptionbudgets');
 
-function w(over: Partial<WriteOptions> & { force?: boolean } = {}): WriteOptions & { force?: boolean } {
-  return { user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Strict', warnings: [], ...over };
-}
-
-async function setup(t: { after(fn: () => unknown): void }) {
-  const store = new MemoryStore();
-  const clock = new FakeClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-  const registry = new Registry({ store, catalog, clock });
-  await registry.start();
-  t.after(async () => {
-    await registry.stop();
-    await store.close();
-  });
-  return { store, clock, registry };
-}
+const setup = (t: { after(fn: () => unknown): void }) => startRegistry(t, { now: Date.UTC(2026, 0, 1, 12, 0, 0) });
 
 function apiError(code: number, reason: string, message?: string) {
   return (e: unknown) => {

@@ -1,20 +1,10 @@
 // Registry create/get/list/update/delete on the memory store, with upstream's Status errors.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiError } from '../../src/api/status.js';
-import { Registry } from '../../src/apiserver/registry/index.js';
-import type { WriteOptions } from '../../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
 import type { ResourceDef } from '../../src/apiserver/schema/types.js';
-import { MemoryStore } from '../../src/storage/drivers/memory.js';
-import { openSqliteStore } from '../../src/storage/drivers/sqlite.js';
-import type { Store } from '../../src/storage/types.js';
-import { FakeClock } from '../../src/util/clock.js';
+import { catalog, DRIVERS, startRegistry, w, type Driver } from './registry-fixture.js';
 
-const catalog = builtinCatalog();
 const R = (group: string, version: string, resource: string): ResourceDef => catalog.resource(group, version, resource) as ResourceDef;
 const pods = R('', 'v1', 'pods');
 const configmaps = R('', 'v1', 'configmaps');
@@ -22,32 +12,7 @@ const services = R('', 'v1', 'services');
 const namespaces = R('', 'v1', 'namespaces');
 const deployments = R('apps', 'v1', 'deployments');
 
-function w(over: Partial<WriteOptions> = {}): WriteOptions {
-  return { user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Strict', warnings: [], ...over };
-}
-
-const DRIVERS = ['memory', 'sqlite'] as const;
-type Driver = (typeof DRIVERS)[number];
-
-/** A fresh store of the driver; SQLite lives in a temporary directory removed after the test. */
-async function openStore(driver: Driver, t: { after(fn: () => unknown): void }): Promise<Store> {
-  if (driver === 'memory') return new MemoryStore();
-  const dir = mkdtempSync(join(tmpdir(), 'kumo-registry-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return openSqliteStore({ path: join(dir, 'state.db') });
-}
-
-async function setup(t: { after(fn: () => unknown): void }, driver: Driver) {
-  const store = await openStore(driver, t);
-  const clock = new FakeClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-  const registry = new Registry({ store, catalog, clock });
-  await registry.start();
-  t.after(async () => {
-    await registry.stop();
-    await store.close();
-  });
-  return { store, clock, registry };
-}
+const setup = (t: { after(fn: () => unknown): void }, driver: Driver) => startRegistry(t, { driver, now: Date.UTC(2026, 0, 1, 12, 0, 0) });
 
 function apiError(code: number, reason: string, message: string) {
   return (e: unknown) => {

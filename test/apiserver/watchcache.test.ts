@@ -2,49 +2,19 @@
 // WatchList, selectors, bookmarks, pagination, and restart on the same store.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiError } from '../../src/api/status.js';
 import { Registry, serializeJSON } from '../../src/apiserver/registry/index.js';
-import type { WatchEventOut, WatchOptions, WriteOptions } from '../../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../../src/apiserver/schema/catalog.js';
+import type { WatchEventOut, WatchOptions } from '../../src/apiserver/registry/index.js';
 import type { ResourceDef } from '../../src/apiserver/schema/types.js';
 import { MemoryStore } from '../../src/storage/drivers/memory.js';
-import { openSqliteStore } from '../../src/storage/drivers/sqlite.js';
-import type { Store } from '../../src/storage/types.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { catalog, DRIVERS, openStore, startRegistry, w, type Driver } from './registry-fixture.js';
 
-const catalog = builtinCatalog();
 const configmaps = catalog.resource('', 'v1', 'configmaps') as ResourceDef;
 const pods = catalog.resource('', 'v1', 'pods') as ResourceDef;
 
-function w(): WriteOptions {
-  return { user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, fieldValidation: 'Strict', warnings: [] };
-}
-
-const DRIVERS = ['memory', 'sqlite'] as const;
-type Driver = (typeof DRIVERS)[number];
-
-/** A fresh store of the driver; SQLite lives in a temporary directory removed after the test. */
-async function openStore(driver: Driver, t: { after(fn: () => unknown): void }): Promise<Store> {
-  if (driver === 'memory') return new MemoryStore();
-  const dir = mkdtempSync(join(tmpdir(), 'kumo-registry-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return openSqliteStore({ path: join(dir, 'state.db') });
-}
-
-async function setup(t: { after(fn: () => unknown): void }, driver: Driver, opts: { watchCacheSize?: number; bookmarkIntervalMs?: number; watchQueueLimit?: number } = {}) {
-  const store = await openStore(driver, t);
-  const clock = new FakeClock(Date.UTC(2026, 0, 1));
-  const registry = new Registry({ store, catalog, clock, ...opts });
-  await registry.start();
-  t.after(async () => {
-    await registry.stop();
-    await store.close();
-  });
-  return { store, clock, registry };
-}
+const setup = (t: { after(fn: () => unknown): void }, driver: Driver, opts: { watchCacheSize?: number; bookmarkIntervalMs?: number; watchQueueLimit?: number } = {}) =>
+  startRegistry(t, { driver, now: Date.UTC(2026, 0, 1), ...opts });
 
 const cm = (name: string, labels: Record<string, string> = {}, data: Record<string, string> = {}) => ({ metadata: { name, labels }, data });
 const rvOf = (o: Record<string, unknown>) => (o.metadata as { resourceVersion: string }).resourceVersion;
