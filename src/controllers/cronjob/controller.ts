@@ -4,14 +4,14 @@
 // (Allow/Forbid/Replace), keeps status.active, lastScheduleTime and lastSuccessfulTime, and
 // deletes finished Jobs beyond the history limits. Everything runs on the injected Clock.
 import { isAlreadyExists, isNotFound } from '../../client/errors.js';
-import type { Informer } from '../../client/informer.js';
 import { clone, creationTimestamp, deletionTimestamp, keyOf, name, namespace, resourceVersion, splitKey, uid } from '../../client/objects.js';
-import type { Obj, ResourceClient } from '../../client/types.js';
+import type { Obj } from '../../client/types.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { getCondition, rfc3339 } from '../shared/conditions.js';
-import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
+import { BY_CONTROLLER_UID, ownedResource } from '../shared/informers.js';
+import type { OwnedResource } from '../shared/informers.js';
 import { controllerKey, controllerRef, templateMeta } from '../shared/owner-refs.js';
-import { CRONJOBS, JOBS, resourceClient } from '../shared/resources.js';
+import { CRONJOBS, JOBS } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
@@ -43,40 +43,36 @@ function formatInZone(ms: number, tz: string | undefined): string {
 export class CronJobController implements WorkloadController {
   readonly name = 'cronjob-controller';
   readonly workers = 5;
-  private readonly cjInformer: Informer;
-  private readonly jobInformer: Informer;
-  private readonly cjClient: ResourceClient;
-  private readonly jobClient: ResourceClient;
+  private readonly cronJobs: OwnedResource;
+  private readonly jobs: OwnedResource;
   private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
   constructor(private readonly deps: WorkloadControllerDeps) {
     this.events = deps.recorder('cronjob-controller');
-    this.cjInformer = ownedInformer(deps.informers, CRONJOBS);
-    this.jobInformer = ownedInformer(deps.informers, JOBS);
-    this.cjClient = resourceClient(deps.client, CRONJOBS);
-    this.jobClient = resourceClient(deps.client, JOBS);
+    this.cronJobs = ownedResource(deps, CRONJOBS);
+    this.jobs = ownedResource(deps, JOBS);
   }
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
-    this.cjInformer.addEventHandler({ onAdd: (c) => queue.add(keyOf(c)), onUpdate: (_o, c) => queue.add(keyOf(c)) });
+    this.cronJobs.informer.addEventHandler({ onAdd: (c) => queue.add(keyOf(c)), onUpdate: (_o, c) => queue.add(keyOf(c)) });
     const onJob = (j: Obj) => {
       const k = controllerKey(j, 'CronJob');
       if (k) queue.add(k);
     };
-    this.jobInformer.addEventHandler({ onAdd: onJob, onUpdate: (_o, j) => onJob(j), onDelete: onJob });
+    this.jobs.informer.addEventHandler({ onAdd: onJob, onUpdate: (_o, j) => onJob(j), onDelete: onJob });
   }
 
   async reconcile(key: string): Promise<void> {
-    const cached = this.cjInformer.lister.getByKey(key);
+    const cached = this.cronJobs.informer.lister.getByKey(key);
     if (!cached) return;
     const cj = clone(cached);
     const spec = (cj.spec ?? {}) as Record<string, unknown>;
     const old = (cj.status ?? {}) as Record<string, unknown>;
     const { namespace: ns } = splitKey(key);
     const now = this.deps.clock.now();
-    const jobs = this.jobInformer.lister.byIndex(BY_CONTROLLER_UID, uid(cj));
+    const jobs = this.jobs.informer.lister.byIndex(BY_CONTROLLER_UID, uid(cj));
 
     // status.active: drop Jobs that finished or disappeared; note the last success.
     const jobsByUid = new Map(jobs.map((j) => [uid(j), j]));
@@ -91,7 +87,7 @@ export class CronJobController implements WorkloadController {
       }
       // Not in the cache (yet): ask the server before dropping it, as upstream does.
       try {
-        const live = await this.jobClient.get(ns, String(ref.name));
+        const live = await this.jobs.client.get(ns, String(ref.name));
         if (uid(live) === ref.uid && finishedType(live) === undefined) active.push(ref);
       } catch (e) {
         if (!isNotFound(e)) throw e;
@@ -149,7 +145,7 @@ export class CronJobController implements WorkloadController {
     if (lastSuccessful) status.lastSuccessfulTime = lastSuccessful;
     if (!sameJson(status, old)) {
       cj.status = status;
-      await this.cjClient.updateStatus(undefined, cj);
+      await this.cronJobs.client.updateStatus(undefined, cj);
     }
     await this.cleanupHistory(cj, jobs);
     // Upstream requeues 100 ms after the next scheduled time.
@@ -172,7 +168,7 @@ export class CronJobController implements WorkloadController {
       spec: structuredClone((template.spec ?? {}) as Obj),
     };
     try {
-      return await this.jobClient.create(namespace(cj), job);
+      return await this.jobs.client.create(namespace(cj), job);
     } catch (e) {
       if (isAlreadyExists(e)) return undefined;
       throw e;
@@ -198,7 +194,7 @@ export class CronJobController implements WorkloadController {
 
   /** deleteJob: background propagation; a Job already gone is fine (and not reported). */
   private async deleteJob(cj: Obj, jobName: string): Promise<void> {
-    const deleted = await this.jobClient
+    const deleted = await this.jobs.client
       .delete(namespace(cj), jobName, { propagationPolicy: 'Background' })
       .then(() => true)
       .catch((e) => (isNotFound(e) ? false : Promise.reject(e)));

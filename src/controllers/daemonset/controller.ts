@@ -5,16 +5,17 @@
 import { isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
 import { clone, controllerOf, creationTimestamp, deletionTimestamp, generation, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
-import type { Obj, ResourceClient } from '../../client/types.js';
+import type { Obj } from '../../client/types.js';
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { CONTROLLER_REVISION_HASH, currentRevisionCountingCollisions, truncateHistory } from '../shared/controller-revision.js';
 import { Expectations, ownedPodHandlers } from '../shared/expectations.js';
-import { BY_CONTROLLER_UID, informerOf, ownedInformer } from '../shared/informers.js';
+import { BY_CONTROLLER_UID, informerOf, ownedResource } from '../shared/informers.js';
+import type { OwnedResource } from '../shared/informers.js';
 import { scaledValue } from '../shared/int-or-percent.js';
 import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodAvailable, isPodReady, nodeName, phase, requeueWhenAvailable } from '../shared/pods.js';
-import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS, resourceClient } from '../shared/resources.js';
+import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from '../shared/resources.js';
 import { podMatchesNode, untoleratedTaints } from '../shared/scheduling.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -37,42 +38,36 @@ function byAge(a: Obj, b: Obj): number {
 export class DaemonSetController implements WorkloadController {
   readonly name = 'daemonset-controller';
   readonly workers = 2;
-  private readonly dsInformer: Informer;
-  private readonly podInformer: Informer;
+  private readonly daemonSets: OwnedResource;
+  private readonly pods: OwnedResource;
+  private readonly revisions: OwnedResource;
   private readonly nodeInformer: Informer;
-  private readonly revInformer: Informer;
-  private readonly dsClient: ResourceClient;
-  private readonly podClient: ResourceClient;
-  private readonly revClient: ResourceClient;
   private readonly expectations: Expectations;
   private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
   constructor(private readonly deps: WorkloadControllerDeps) {
     this.events = deps.recorder('daemonset-controller');
-    this.dsInformer = ownedInformer(deps.informers, DAEMONSETS);
-    this.podInformer = ownedInformer(deps.informers, PODS);
+    this.daemonSets = ownedResource(deps, DAEMONSETS);
+    this.pods = ownedResource(deps, PODS);
     this.nodeInformer = informerOf(deps.informers, NODES);
-    this.revInformer = ownedInformer(deps.informers, CONTROLLERREVISIONS);
-    this.dsClient = resourceClient(deps.client, DAEMONSETS);
-    this.podClient = resourceClient(deps.client, PODS);
-    this.revClient = resourceClient(deps.client, CONTROLLERREVISIONS);
+    this.revisions = ownedResource(deps, CONTROLLERREVISIONS);
     this.expectations = new Expectations(deps.clock);
   }
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
-    this.dsInformer.addEventHandler({ onAdd: (d) => queue.add(keyOf(d)), onUpdate: (_o, d) => queue.add(keyOf(d)), onDelete: (d) => (this.expectations.delete(keyOf(d)), queue.add(keyOf(d))) });
-    this.podInformer.addEventHandler(
+    this.daemonSets.informer.addEventHandler({ onAdd: (d) => queue.add(keyOf(d)), onUpdate: (_o, d) => queue.add(keyOf(d)), onDelete: (d) => (this.expectations.delete(keyOf(d)), queue.add(keyOf(d))) });
+    this.pods.informer.addEventHandler(
       ownedPodHandlers(
         this.expectations,
         queue,
         (p) => controllerKey(p, 'DaemonSet'),
-        (o, p, k) => requeueWhenAvailable(queue, k, this.dsInformer.lister.getByKey(k), o, p),
+        (o, p, k) => requeueWhenAvailable(queue, k, this.daemonSets.informer.lister.getByKey(k), o, p),
       ),
     );
     const all = () => {
-      for (const ds of this.dsInformer.lister.list()) queue.add(keyOf(ds));
+      for (const ds of this.daemonSets.informer.lister.list()) queue.add(keyOf(ds));
     };
     this.nodeInformer.addEventHandler({ onAdd: all, onUpdate: (o, n) => (sameJson(o.spec, n.spec) && sameJson(labels(o), labels(n)) ? undefined : all()), onDelete: all });
   }
@@ -89,7 +84,7 @@ export class DaemonSetController implements WorkloadController {
   }
 
   async reconcile(key: string): Promise<void> {
-    const cached = this.dsInformer.lister.getByKey(key);
+    const cached = this.daemonSets.informer.lister.getByKey(key);
     if (!cached) {
       this.expectations.delete(key);
       return;
@@ -104,12 +99,12 @@ export class DaemonSetController implements WorkloadController {
     } catch {
       return;
     }
-    const revisions = this.revInformer.lister.byIndex(BY_CONTROLLER_UID, uid(ds));
-    const cur = await currentRevisionCountingCollisions(this.revClient, this.dsClient, ds, 'DaemonSet', revisions);
+    const revisions = this.revisions.informer.lister.byIndex(BY_CONTROLLER_UID, uid(ds));
+    const cur = await currentRevisionCountingCollisions(this.revisions.client, this.daemonSets.client, ds, 'DaemonSet', revisions);
     const hash = cur.hash;
     const pods = await claim(
-      { owner: ds, apiVersion: 'apps/v1', kind: 'DaemonSet', selector, client: this.podClient, fresh: async () => this.dsClient.get(ns, name(ds)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))) },
-      this.podInformer.lister.list(ns).filter((p) => matchesLabels(selector, labels(p)) || controllerOf(p)?.uid === uid(ds)),
+      { owner: ds, apiVersion: 'apps/v1', kind: 'DaemonSet', selector, client: this.pods.client, fresh: async () => this.daemonSets.client.get(ns, name(ds)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))) },
+      this.pods.informer.lister.list(ns).filter((p) => matchesLabels(selector, labels(p)) || controllerOf(p)?.uid === uid(ds)),
     );
     const byNode = new Map<string, Obj[]>();
     for (const p of pods) {
@@ -151,7 +146,7 @@ export class DaemonSetController implements WorkloadController {
     await this.updateStatus(ds, nodes, byNode, hash, minReady, now);
     const inUse = new Set(pods.map((p) => labels(p)[CONTROLLER_REVISION_HASH]).filter((h): h is string => !!h));
     inUse.add(hash);
-    await truncateHistory(this.revClient, revisions, Number(spec.revisionHistoryLimit ?? 10), inUse);
+    await truncateHistory(this.revisions.client, revisions, Number(spec.revisionHistoryLimit ?? 10), inUse);
 
   }
 
@@ -228,7 +223,7 @@ export class DaemonSetController implements WorkloadController {
           const m = pod.metadata as Record<string, unknown>;
           m.labels = { ...((m.labels ?? {}) as Record<string, string>), [CONTROLLER_REVISION_HASH]: hash, [TEMPLATE_GENERATION]: String(generation(ds)) };
           try {
-            const created = await this.podClient.create(namespace(ds), pod);
+            const created = await this.pods.client.create(namespace(ds), pod);
             this.events.event(typed(ds, 'apps/v1', 'DaemonSet'), 'Normal', 'SuccessfulCreate', `Created pod: ${name(created)}`);
           } catch (e) {
             this.expectations.creationObserved(key);
@@ -242,7 +237,7 @@ export class DaemonSetController implements WorkloadController {
       this.expectations.expectDeletions(key, uniqueRemove.map(keyOf));
       await Promise.all(
         uniqueRemove.map((p) =>
-          this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).then(
+          this.pods.client.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).then(
             () => this.events.event(typed(ds, 'apps/v1', 'DaemonSet'), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name(p)}`),
             (e) => {
               this.expectations.deletionObserved(key, keyOf(p));
@@ -296,7 +291,7 @@ export class DaemonSetController implements WorkloadController {
     if (sameJson(status, old)) return;
     const next = clone(ds);
     next.status = status;
-    await this.dsClient.updateStatus(undefined, next);
+    await this.daemonSets.client.updateStatus(undefined, next);
   }
 }
 

@@ -7,17 +7,18 @@
 import { isAlreadyExists, isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
 import { annotations, clone, controllerOf, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
-import type { Obj, ResourceClient } from '../../client/types.js';
+import type { Obj } from '../../client/types.js';
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
 import { getCondition } from '../shared/conditions.js';
 import { computeHash } from '../shared/hash.js';
-import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
+import { BY_CONTROLLER_UID, ownedInformer, ownedResource } from '../shared/informers.js';
+import type { OwnedResource } from '../shared/informers.js';
 import { claim, controllerRef } from '../shared/owner-refs.js';
 import { phase } from '../shared/pods.js';
-import { DEPLOYMENTS, PODS, REPLICASETS, resourceClient } from '../shared/resources.js';
+import { DEPLOYMENTS, PODS, REPLICASETS } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
 import { calculateStatus, hasProgressDeadline, isComplete, newCondition, REASONS, rolloutConditions, setDeploymentCondition } from './status.js';
@@ -50,11 +51,9 @@ import {
 export class DeploymentController implements WorkloadController {
   readonly name = 'deployment-controller';
   readonly workers = 5;
-  private readonly dInformer: Informer;
-  private readonly rsInformer: Informer;
+  private readonly deployments: OwnedResource;
+  private readonly replicaSets: OwnedResource;
   private readonly podInformer: Informer;
-  private readonly dClient: ResourceClient;
-  private readonly rsClient: ResourceClient;
   private queue: WorkQueue<string> | undefined;
 
   /** Events on Deployments, as upstream's "deployment-controller". */
@@ -62,23 +61,21 @@ export class DeploymentController implements WorkloadController {
 
   constructor(private readonly deps: WorkloadControllerDeps) {
     this.events = deps.recorder('deployment-controller');
-    this.dInformer = ownedInformer(deps.informers, DEPLOYMENTS);
-    this.rsInformer = ownedInformer(deps.informers, REPLICASETS);
+    this.deployments = ownedResource(deps, DEPLOYMENTS);
+    this.replicaSets = ownedResource(deps, REPLICASETS);
     this.podInformer = ownedInformer(deps.informers, PODS);
-    this.dClient = resourceClient(deps.client, DEPLOYMENTS);
-    this.rsClient = resourceClient(deps.client, REPLICASETS);
   }
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
-    this.dInformer.addEventHandler({ onAdd: (d) => queue.add(keyOf(d)), onUpdate: (_o, d) => queue.add(keyOf(d)), onDelete: (d) => queue.add(keyOf(d)) });
+    this.deployments.informer.addEventHandler({ onAdd: (d) => queue.add(keyOf(d)), onUpdate: (_o, d) => queue.add(keyOf(d)), onDelete: (d) => queue.add(keyOf(d)) });
     const onRS = (rs: Obj) => {
       const ref = controllerOf(rs);
       if (ref) {
         if (ref.kind === 'Deployment') queue.add(`${namespace(rs)}/${ref.name}`);
         return;
       }
-      for (const d of this.dInformer.lister.list(namespace(rs))) {
+      for (const d of this.deployments.informer.lister.list(namespace(rs))) {
         try {
           if (matchesLabels(labelSelectorFromObject(spec(d).selector), labels(rs))) queue.add(keyOf(d));
         } catch {
@@ -86,7 +83,7 @@ export class DeploymentController implements WorkloadController {
         }
       }
     };
-    this.rsInformer.addEventHandler({
+    this.replicaSets.informer.addEventHandler({
       onAdd: onRS,
       onUpdate: (old, rs) => {
         const oldRef = controllerOf(old);
@@ -100,7 +97,7 @@ export class DeploymentController implements WorkloadController {
       onDelete: (pod) => {
         const ref = controllerOf(pod);
         if (ref?.kind !== 'ReplicaSet') return;
-        const rs = this.rsInformer.lister.get(namespace(pod), ref.name);
+        const rs = this.replicaSets.informer.lister.get(namespace(pod), ref.name);
         const dref = rs ? controllerOf(rs) : undefined;
         if (dref?.kind === 'Deployment') queue.add(`${namespace(pod)}/${dref.name}`);
       },
@@ -108,7 +105,7 @@ export class DeploymentController implements WorkloadController {
   }
 
   async reconcile(key: string): Promise<void> {
-    const cached = this.dInformer.lister.getByKey(key);
+    const cached = this.deployments.informer.lister.getByKey(key);
     if (!cached) return;
     const d = clone(cached);
     let selector;
@@ -126,10 +123,10 @@ export class DeploymentController implements WorkloadController {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         selector,
-        client: this.rsClient,
-        fresh: async () => this.dClient.get(ns, name(d)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
+        client: this.replicaSets.client,
+        fresh: async () => this.deployments.client.get(ns, name(d)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
       },
-      this.rsInformer.lister.list(ns),
+      this.replicaSets.informer.lister.list(ns),
     );
     const run = new Sync(this, d, rsList);
     if (isDeleting(d)) return run.syncStatusOnly();
@@ -142,7 +139,7 @@ export class DeploymentController implements WorkloadController {
 
   /** Internals the per-sync helper uses. */
   get clients() {
-    return { d: this.dClient, rs: this.rsClient };
+    return { d: this.deployments.client, rs: this.replicaSets.client };
   }
   get clock() {
     return this.deps.clock;

@@ -7,18 +7,18 @@
 // Pods carry the batch.kubernetes.io/job-tracking finalizer until their end is counted through
 // status.uncountedTerminatedPods (the Job's pod tracking protocol).
 import { isConflict, isNotFound } from '../../client/errors.js';
-import type { Informer } from '../../client/informer.js';
 import { clone, controllerOf, deletionTimestamp, finalizers, keyOf, name, namespace, splitKey, uid } from '../../client/objects.js';
-import type { Obj, ResourceClient } from '../../client/types.js';
+import type { Obj } from '../../client/types.js';
 import { labelSelectorFromObject } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { getCondition, rfc3339 } from '../shared/conditions.js';
 import type { Condition } from '../shared/conditions.js';
 import { Expectations, ownedPodHandlers } from '../shared/expectations.js';
-import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
+import { BY_CONTROLLER_UID, ownedResource } from '../shared/informers.js';
+import type { OwnedResource } from '../shared/informers.js';
 import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodReady, phase, restartCount } from '../shared/pods.js';
-import { JOBS, PODS, resourceClient } from '../shared/resources.js';
+import { JOBS, PODS } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
@@ -77,20 +77,16 @@ function setJobCondition(conds: Condition[], c: Condition): Condition[] {
 export class JobController implements WorkloadController {
   readonly name = 'job-controller';
   readonly workers = 5;
-  private readonly jobInformer: Informer;
-  private readonly podInformer: Informer;
-  private readonly jobClient: ResourceClient;
-  private readonly podClient: ResourceClient;
+  private readonly jobs: OwnedResource;
+  private readonly pods: OwnedResource;
   private readonly expectations: Expectations;
   private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
   constructor(private readonly deps: WorkloadControllerDeps) {
     this.events = deps.recorder('job-controller');
-    this.jobInformer = ownedInformer(deps.informers, JOBS);
-    this.podInformer = ownedInformer(deps.informers, PODS);
-    this.jobClient = resourceClient(deps.client, JOBS);
-    this.podClient = resourceClient(deps.client, PODS);
+    this.jobs = ownedResource(deps, JOBS);
+    this.pods = ownedResource(deps, PODS);
     this.expectations = new Expectations(deps.clock);
   }
 
@@ -99,9 +95,9 @@ export class JobController implements WorkloadController {
     // A Job being deleted or finished releases its pods still holding the tracking finalizer.
     const releasePods = (j: Obj) => {
       if (!deletionTimestamp(j) && !isJobFinished(j)) return;
-      for (const p of this.podInformer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
+      for (const p of this.pods.informer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
     };
-    this.jobInformer.addEventHandler({
+    this.jobs.informer.addEventHandler({
       onAdd: (j) => queue.add(keyOf(j)),
       onUpdate: (_o, j) => {
         queue.add(keyOf(j));
@@ -110,11 +106,11 @@ export class JobController implements WorkloadController {
       onDelete: (j) => {
         this.expectations.delete(keyOf(j));
         queue.add(keyOf(j));
-        for (const p of this.podInformer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
+        for (const p of this.pods.informer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
       },
     });
     const owned = ownedPodHandlers(this.expectations, queue, (p) => controllerKey(p, 'Job'));
-    this.podInformer.addEventHandler({
+    this.pods.informer.addEventHandler({
       ...owned,
       onUpdate: (o, p) => {
         if (finalizers(p).includes(TRACKING_FINALIZER) && this.isOrphan(p)) queue.add(ORPHAN_PREFIX + keyOf(p));
@@ -125,7 +121,7 @@ export class JobController implements WorkloadController {
 
   async reconcile(key: string): Promise<void> {
     if (key.startsWith(ORPHAN_PREFIX)) return this.releaseOrphan(key.slice(ORPHAN_PREFIX.length));
-    const cached = this.jobInformer.lister.getByKey(key);
+    const cached = this.jobs.informer.lister.getByKey(key);
     if (!cached) {
       this.expectations.delete(key);
       return;
@@ -140,9 +136,9 @@ export class JobController implements WorkloadController {
     } catch {
       return;
     }
-    const candidates = this.podInformer.lister.list(ns);
+    const candidates = this.pods.informer.lister.list(ns);
     const pods = await claim(
-      { owner: job, apiVersion: 'batch/v1', kind: 'Job', selector, client: this.podClient, fresh: async () => this.jobClient.get(ns, name(job)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))) },
+      { owner: job, apiVersion: 'batch/v1', kind: 'Job', selector, client: this.pods.client, fresh: async () => this.jobs.client.get(ns, name(job)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))) },
       candidates,
     );
     const now = this.deps.clock.now();
@@ -220,7 +216,7 @@ export class JobController implements WorkloadController {
     // 1. Record newly terminated pods before their finalizers go.
     if (needsFlush) {
       job.status = { ...old, uncountedTerminatedPods: uncountedOf(uncounted), conditions: conds.length ? conds : undefined };
-      job = await this.jobClient.updateStatus(undefined, job);
+      job = await this.jobs.client.updateStatus(undefined, job);
     }
     // 2. Remove the finalizers; 3. count what is released (or already gone).
     const released = await this.removeFinalizers(release);
@@ -276,7 +272,7 @@ export class JobController implements WorkloadController {
     if (!sameJson(status, job.status)) {
       const wasFinished = isJobFinished(job);
       job.status = status;
-      const written = await this.jobClient.updateStatus(undefined, job);
+      const written = await this.jobs.client.updateStatus(undefined, job);
       if (!wasFinished) this.recordFinished(written);
     }
     // Pods still uncounted (a finalizer removal conflicted) come back with their next pod event.
@@ -317,12 +313,12 @@ export class JobController implements WorkloadController {
     const rest = finalizers(p).filter((f) => f !== TRACKING_FINALIZER);
     if (rest.length) m.finalizers = rest;
     else delete m.finalizers;
-    await this.podClient.update(undefined, next);
+    await this.pods.client.update(undefined, next);
   }
 
   /** A pod with the tracking finalizer whose Job is gone, being deleted or finished: let it go. */
   private async releaseOrphan(podKey: string): Promise<void> {
-    const pod = this.podInformer.lister.getByKey(podKey);
+    const pod = this.pods.informer.lister.getByKey(podKey);
     if (!pod || !finalizers(pod).includes(TRACKING_FINALIZER) || !this.isOrphan(pod)) return;
     await this.dropFinalizer(pod).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
   }
@@ -330,7 +326,7 @@ export class JobController implements WorkloadController {
   private isOrphan(pod: Obj): boolean {
     const ref = controllerOf(pod);
     if (!ref || ref.kind !== 'Job') return true;
-    const job = this.jobInformer.lister.get(namespace(pod), ref.name);
+    const job = this.jobs.informer.lister.get(namespace(pod), ref.name);
     return !job || uid(job) !== ref.uid || deletionTimestamp(job) !== undefined || isJobFinished(job);
   }
 
@@ -339,7 +335,7 @@ export class JobController implements WorkloadController {
     this.expectations.expectDeletions(key, pods.map(keyOf));
     await Promise.all(
       pods.map((p) =>
-        this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).then(
+        this.pods.client.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).then(
           () => this.events.event(typed(job, 'batch/v1', 'Job'), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name(p)}`),
           (e) => {
             this.expectations.deletionObserved(key, keyOf(p));
@@ -391,7 +387,7 @@ export class JobController implements WorkloadController {
     let next = 0;
     const { created, err } = await slowStartBatch(toCreate.length, 1, async () => {
       const index = toCreate[next++];
-      const pod = await this.podClient.create(namespace(job), this.podFor(job, template, ref, index));
+      const pod = await this.pods.client.create(namespace(job), this.podFor(job, template, ref, index));
       this.events.event(typed(job, 'batch/v1', 'Job'), 'Normal', 'SuccessfulCreate', `Created pod: ${name(pod)}`);
     });
     for (let i = created; i < toCreate.length; i++) this.expectations.creationObserved(key);
@@ -426,7 +422,7 @@ export class JobController implements WorkloadController {
   /** When the Job's most recent pod failure happened (container finishedAt), from its pods. */
   private lastFailure(job: Obj): number | undefined {
     let last: number | undefined;
-    for (const p of this.podInformer.lister.byIndex(BY_CONTROLLER_UID, uid(job))) {
+    for (const p of this.pods.informer.lister.byIndex(BY_CONTROLLER_UID, uid(job))) {
       if (phase(p) !== 'Failed') continue;
       const cs = ((p.status as Record<string, unknown>)?.containerStatuses ?? []) as { state?: { terminated?: { finishedAt?: string } } }[];
       for (const c of cs) {

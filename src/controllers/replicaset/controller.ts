@@ -3,17 +3,17 @@
 // status. Creations use slow-start batches (1, 2, 4, ...) and expectations, so a lagging informer
 // never causes double creates or deletes.
 import { isNotFound } from '../../client/errors.js';
-import type { Informer } from '../../client/informer.js';
 import { clone, controllerOf, deletionTimestamp, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
-import type { Obj, ResourceClient } from '../../client/types.js';
+import type { Obj } from '../../client/types.js';
 import { labelSelectorFromObject, labelSelectorFromSet, matchesLabels } from '../../util/label-selector.js';
 import type { LabelSelector } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { Expectations } from '../shared/expectations.js';
-import { BY_CONTROLLER_UID, ownedInformer } from '../shared/informers.js';
+import { BY_CONTROLLER_UID, ownedResource } from '../shared/informers.js';
+import type { OwnedResource } from '../shared/informers.js';
 import { claim, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodActive, requeueWhenAvailable } from '../shared/pods.js';
-import { PODS, REPLICASETS, REPLICATIONCONTROLLERS, resourceClient } from '../shared/resources.js';
+import { PODS, REPLICASETS, REPLICATIONCONTROLLERS } from '../shared/resources.js';
 import type { Gvr } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -59,11 +59,9 @@ export const REPLICATIONCONTROLLER_KIND: ReplicaSetKind = {
 export class ReplicaSetController implements WorkloadController {
   readonly name: string;
   readonly workers = 5;
+  private readonly sets: OwnedResource;
+  private readonly pods: OwnedResource;
   private readonly expectations: Expectations;
-  private readonly rsInformer: Informer;
-  private readonly podInformer: Informer;
-  private readonly rsClient: ResourceClient;
-  private readonly podClient: ResourceClient;
   private readonly events: EventRecorder;
   private queue: WorkQueue<string> | undefined;
 
@@ -75,15 +73,13 @@ export class ReplicaSetController implements WorkloadController {
     this.expectations = new Expectations(deps.clock);
     // Upstream's ReplicationManager records as "replication-controller".
     this.events = deps.recorder(k.kind === 'ReplicationController' ? 'replication-controller' : 'replicaset-controller');
-    this.rsInformer = ownedInformer(deps.informers, k.gvr);
-    this.podInformer = ownedInformer(deps.informers, PODS);
-    this.rsClient = resourceClient(deps.client, k.gvr);
-    this.podClient = resourceClient(deps.client, PODS);
+    this.sets = ownedResource(deps, k.gvr);
+    this.pods = ownedResource(deps, PODS);
   }
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
-    this.rsInformer.addEventHandler({
+    this.sets.informer.addEventHandler({
       onAdd: (rs) => queue.add(keyOf(rs)),
       onUpdate: (_o, rs) => queue.add(keyOf(rs)),
       onDelete: (rs) => {
@@ -91,7 +87,7 @@ export class ReplicaSetController implements WorkloadController {
         queue.add(keyOf(rs));
       },
     });
-    this.podInformer.addEventHandler({
+    this.pods.informer.addEventHandler({
       onAdd: (pod) => {
         const owner = this.ownerKey(pod);
         if (owner) {
@@ -106,7 +102,7 @@ export class ReplicaSetController implements WorkloadController {
         if (oldOwner && oldOwner !== owner) queue.add(oldOwner);
         if (owner) {
           queue.add(owner);
-          requeueWhenAvailable(queue, owner, this.rsInformer.lister.getByKey(owner), old, pod);
+          requeueWhenAvailable(queue, owner, this.sets.informer.lister.getByKey(owner), old, pod);
         } else this.enqueueMatching(pod);
       },
       onDelete: (pod) => {
@@ -122,7 +118,7 @@ export class ReplicaSetController implements WorkloadController {
   private ownerKey(pod: Obj): string | undefined {
     const ref = controllerOf(pod);
     if (!ref || ref.kind !== this.k.kind) return undefined;
-    const rs = this.rsInformer.lister.get(namespace(pod), ref.name);
+    const rs = this.sets.informer.lister.get(namespace(pod), ref.name);
     if (!rs || uid(rs) !== ref.uid) return undefined;
     return keyOf(rs);
   }
@@ -130,7 +126,7 @@ export class ReplicaSetController implements WorkloadController {
   /** An orphan pod: every ReplicaSet whose selector matches may adopt it. */
   private enqueueMatching(pod: Obj): void {
     if (!this.queue) return;
-    for (const rs of this.rsInformer.lister.list(namespace(pod))) {
+    for (const rs of this.sets.informer.lister.list(namespace(pod))) {
       try {
         const sel = this.k.selector((rs.spec ?? {}) as Record<string, unknown>);
         if (matchesLabels(sel, labels(pod))) this.queue.add(keyOf(rs));
@@ -141,7 +137,7 @@ export class ReplicaSetController implements WorkloadController {
   }
 
   async reconcile(key: string): Promise<void> {
-    const rs = this.rsInformer.lister.getByKey(key);
+    const rs = this.sets.informer.lister.getByKey(key);
     if (!rs) {
       this.expectations.delete(key);
       return;
@@ -155,15 +151,15 @@ export class ReplicaSetController implements WorkloadController {
       return; // invalid selectors are rejected by validation; nothing to do
     }
     const { namespace: ns } = splitKey(key);
-    const candidates = this.podInformer.lister.list(ns).filter(isPodActive);
+    const candidates = this.pods.informer.lister.list(ns).filter(isPodActive);
     const pods = await claim(
       {
         owner: rs,
         apiVersion: this.k.apiVersion,
         kind: this.k.kind,
         selector,
-        client: this.podClient,
-        fresh: async () => this.rsClient.get(ns, name(rs)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
+        client: this.pods.client,
+        fresh: async () => this.sets.client.get(ns, name(rs)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
       },
       candidates,
     );
@@ -183,7 +179,7 @@ export class ReplicaSetController implements WorkloadController {
       const template = (spec.template ?? {}) as Obj;
       const ref = controllerRef(rs, this.k.apiVersion, this.k.kind);
       const { created, err } = await slowStartBatch(diff, 1, async () => {
-        const pod = await this.podClient.create(namespace(rs), podFromTemplate(template, rs, ref));
+        const pod = await this.pods.client.create(namespace(rs), podFromTemplate(template, rs, ref));
         // RealPodControl.CreatePods
         this.events.event(typed(rs, this.k.apiVersion, this.k.kind), 'Normal', 'SuccessfulCreate', `Created pod: ${name(pod)}`);
       });
@@ -200,7 +196,7 @@ export class ReplicaSetController implements WorkloadController {
       await Promise.all(
         victims.map(async (p) => {
           try {
-            await this.podClient.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } });
+            await this.pods.client.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } });
             this.events.event(typed(rs, this.k.apiVersion, this.k.kind), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name(p)}`);
           } catch (e) {
             this.expectations.deletionObserved(key, keyOf(p));
@@ -216,9 +212,9 @@ export class ReplicaSetController implements WorkloadController {
   /** Active pods of ReplicaSets with the same controller (siblings under one Deployment), for ranking. */
   private relatedPods(rs: Obj): Obj[] {
     const owner = controllerOf(rs);
-    const siblings = owner ? this.rsInformer.lister.byIndex(BY_CONTROLLER_UID, owner.uid) : [rs];
+    const siblings = owner ? this.sets.informer.lister.byIndex(BY_CONTROLLER_UID, owner.uid) : [rs];
     const out: Obj[] = [];
-    for (const s of siblings) for (const p of this.podInformer.lister.byIndex(BY_CONTROLLER_UID, uid(s))) if (isPodActive(p)) out.push(p);
+    for (const s of siblings) for (const p of this.pods.informer.lister.byIndex(BY_CONTROLLER_UID, uid(s))) if (isPodActive(p)) out.push(p);
     return out;
   }
 
@@ -229,7 +225,7 @@ export class ReplicaSetController implements WorkloadController {
     const next = clone(rs);
     next.status = status;
     try {
-      await this.rsClient.updateStatus(undefined, next);
+      await this.sets.client.updateStatus(undefined, next);
     } catch (e) {
       if (isNotFound(e)) return;
       throw e;

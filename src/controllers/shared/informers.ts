@@ -4,6 +4,8 @@ import type { IndexFunc } from '../../client/cache.js';
 import type { Informer } from '../../client/informer.js';
 import type { SharedInformerFactory } from '../../client/informer-factory.js';
 import { controllerOf } from '../../client/objects.js';
+import type { KubeClient, ResourceClient } from '../../client/types.js';
+import { resourceClient } from './resources.js';
 import type { Gvr } from './resources.js';
 
 export const BY_CONTROLLER_UID = 'controllerUID';
@@ -20,4 +22,14 @@ export function informerOf(factory: SharedInformerFactory, gvr: Gvr): Informer {
 /** An informer whose objects are also indexed by their controller's uid. */
 export function ownedInformer(factory: SharedInformerFactory, gvr: Gvr): Informer {
   return factory.informerFor(gvr.group, gvr.version, gvr.resource, { [BY_CONTROLLER_UID]: byControllerUid });
+}
+
+/** A resource a controller reads through its owned informer and writes through a client. */
+export interface OwnedResource {
+  readonly informer: Informer;
+  readonly client: ResourceClient;
+}
+
+export function ownedResource(deps: { client: KubeClient; informers: SharedInformerFactory }, gvr: Gvr): OwnedResource {
+  return { informer: ownedInformer(deps.informers, gvr), client: resourceClient(deps.client, gvr) };
 }

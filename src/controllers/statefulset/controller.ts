@@ -10,7 +10,8 @@ import type { Obj, ResourceClient } from '../../client/types.js';
 import { labelSelectorFromObject } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { CONTROLLER_REVISION_HASH, currentRevisionCountingCollisions, truncateHistory } from '../shared/controller-revision.js';
-import { BY_CONTROLLER_UID, informerOf, ownedInformer } from '../shared/informers.js';
+import { BY_CONTROLLER_UID, informerOf, ownedResource } from '../shared/informers.js';
+import type { OwnedResource } from '../shared/informers.js';
 import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodAvailable, isPodReady, phase, requeueWhenAvailable } from '../shared/pods.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS, resourceClient } from '../shared/resources.js';
@@ -37,12 +38,9 @@ function templateOf(rev: Obj): Obj {
 export class StatefulSetController implements WorkloadController {
   readonly name = 'statefulset-controller';
   readonly workers = 2;
-  private readonly setInformer: Informer;
-  private readonly podInformer: Informer;
-  private readonly revInformer: Informer;
-  private readonly setClient: ResourceClient;
-  private readonly podClient: ResourceClient;
-  private readonly revClient: ResourceClient;
+  private readonly statefulSets: OwnedResource;
+  private readonly pods: OwnedResource;
+  private readonly revisions: OwnedResource;
   private readonly pvcClient: ResourceClient;
   private readonly pvcInformer: Informer;
   private readonly events: EventRecorder;
@@ -50,29 +48,26 @@ export class StatefulSetController implements WorkloadController {
 
   constructor(private readonly deps: WorkloadControllerDeps) {
     this.events = deps.recorder('statefulset-controller');
-    this.setInformer = ownedInformer(deps.informers, STATEFULSETS);
-    this.podInformer = ownedInformer(deps.informers, PODS);
-    this.revInformer = ownedInformer(deps.informers, CONTROLLERREVISIONS);
-    this.setClient = resourceClient(deps.client, STATEFULSETS);
-    this.podClient = resourceClient(deps.client, PODS);
-    this.revClient = resourceClient(deps.client, CONTROLLERREVISIONS);
+    this.statefulSets = ownedResource(deps, STATEFULSETS);
+    this.pods = ownedResource(deps, PODS);
+    this.revisions = ownedResource(deps, CONTROLLERREVISIONS);
     this.pvcClient = resourceClient(deps.client, PVCS);
     this.pvcInformer = informerOf(deps.informers, PVCS);
   }
 
   bind(queue: WorkQueue<string>): void {
     this.queue = queue;
-    this.setInformer.addEventHandler({ onAdd: (s) => queue.add(keyOf(s)), onUpdate: (_o, s) => queue.add(keyOf(s)) });
+    this.statefulSets.informer.addEventHandler({ onAdd: (s) => queue.add(keyOf(s)), onUpdate: (_o, s) => queue.add(keyOf(s)) });
     const onPod = (p: Obj) => {
       const k = controllerKey(p, 'StatefulSet');
       if (k) queue.add(k);
     };
-    this.podInformer.addEventHandler({
+    this.pods.informer.addEventHandler({
       onAdd: onPod,
       onUpdate: (o, p) => {
         onPod(p);
         const k = controllerKey(p, 'StatefulSet');
-        const set = k ? this.setInformer.lister.getByKey(k) : undefined;
+        const set = k ? this.statefulSets.informer.lister.getByKey(k) : undefined;
         if (set) requeueWhenAvailable(queue, keyOf(set), set, o, p);
       },
       onDelete: onPod,
@@ -80,7 +75,7 @@ export class StatefulSetController implements WorkloadController {
   }
 
   async reconcile(key: string): Promise<void> {
-    const cached = this.setInformer.lister.getByKey(key);
+    const cached = this.statefulSets.informer.lister.getByKey(key);
     if (!cached || deletionTimestamp(cached)) return;
     const set = clone(cached);
     const spec = (set.spec ?? {}) as Record<string, unknown>;
@@ -92,16 +87,16 @@ export class StatefulSetController implements WorkloadController {
       return;
     }
     const old = (set.status ?? {}) as Record<string, unknown>;
-    const revisions = this.revInformer.lister.byIndex(BY_CONTROLLER_UID, uid(set));
-    const update = await currentRevisionCountingCollisions(this.revClient, this.setClient, set, 'StatefulSet', revisions);
+    const revisions = this.revisions.informer.lister.byIndex(BY_CONTROLLER_UID, uid(set));
+    const update = await currentRevisionCountingCollisions(this.revisions.client, this.statefulSets.client, set, 'StatefulSet', revisions);
     const updateRev = update.revision;
     const allRevs = [...revisions.filter((r) => uid(r) !== uid(updateRev)), updateRev];
     const currentRev = allRevs.find((r) => name(r) === old.currentRevision) ?? updateRev;
 
     const pods = (
       await claim(
-        { owner: set, apiVersion: 'apps/v1', kind: 'StatefulSet', selector, client: this.podClient, fresh: async () => this.setClient.get(ns, name(set)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))) },
-        this.podInformer.lister.list(ns),
+        { owner: set, apiVersion: 'apps/v1', kind: 'StatefulSet', selector, client: this.pods.client, fresh: async () => this.statefulSets.client.get(ns, name(set)).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))) },
+        this.pods.informer.lister.list(ns),
       )
     ).filter((p) => ordinalOf(set, p) !== undefined);
 
@@ -161,10 +156,10 @@ export class StatefulSetController implements WorkloadController {
     );
     if (!sameJson(status, old)) {
       set.status = status;
-      await this.setClient.updateStatus(undefined, set);
+      await this.statefulSets.client.updateStatus(undefined, set);
     }
     const inUse = new Set([name(currentRev), name(updateRev), ...pods.map(revisionOfPod)]);
-    await truncateHistory(this.revClient, allRevs.map((r) => ({ ...r, metadata: { ...(r.metadata as Obj), labels: { [CONTROLLER_REVISION_HASH]: name(r) } } })), Number(spec.revisionHistoryLimit ?? 10), inUse);
+    await truncateHistory(this.revisions.client, allRevs.map((r) => ({ ...r, metadata: { ...(r.metadata as Obj), labels: { [CONTROLLER_REVISION_HASH]: name(r) } } })), Number(spec.revisionHistoryLimit ?? 10), inUse);
   }
 
   /** One pass of updateStatefulSet: at most one step at a time in OrderedReady mode. */
@@ -258,12 +253,12 @@ export class StatefulSetController implements WorkloadController {
       await this.pvcClient.create(namespace(set), pvc).catch((e) => (isAlreadyExists(e) ? undefined : Promise.reject(e)));
     }
     // recordPodEvent: only a create that happened is reported (AlreadyExists returns early upstream).
-    const created = await this.podClient.create(namespace(set), pod).catch((e) => (isAlreadyExists(e) ? undefined : Promise.reject(e)));
+    const created = await this.pods.client.create(namespace(set), pod).catch((e) => (isAlreadyExists(e) ? undefined : Promise.reject(e)));
     if (created) this.events.event(typed(set, 'apps/v1', 'StatefulSet'), 'Normal', 'SuccessfulCreate', `create Pod ${pn} in StatefulSet ${name(set)} successful`);
   }
 
   private async deletePod(set: Obj, pod: Obj): Promise<void> {
-    const deleted = await this.podClient
+    const deleted = await this.pods.client
       .delete(namespace(pod), name(pod), { preconditions: { uid: uid(pod) } })
       .then(() => true)
       .catch((e) => (isNotFound(e) || isConflict(e) ? false : Promise.reject(e)));
