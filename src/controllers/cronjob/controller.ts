@@ -13,9 +13,9 @@ import type { OwnedResource } from '../shared/informers.js';
 import { controllerKey, controllerRef, templateMeta } from '../shared/owner-refs.js';
 import { CRONJOBS, JOBS } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
-import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
-import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
+import type { WorkloadControllerDeps } from '../shared/types.js';
+import { WorkloadControllerBase } from '../shared/workload-controller.js';
 import { isValidTimeZone, mostRecent, nextTime, parseSchedule } from './schedule.js';
 
 export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
@@ -40,22 +40,19 @@ function formatInZone(ms: number, tz: string | undefined): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${off === 'Z' ? 'Z' : off}`;
 }
 
-export class CronJobController implements WorkloadController {
+export class CronJobController extends WorkloadControllerBase {
   readonly name = 'cronjob-controller';
   readonly workers = 5;
   private readonly cronJobs: OwnedResource;
   private readonly jobs: OwnedResource;
-  private readonly events: EventRecorder;
-  private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: WorkloadControllerDeps) {
-    this.events = deps.recorder('cronjob-controller');
+  constructor(deps: WorkloadControllerDeps) {
+    super(deps, 'cronjob-controller');
     this.cronJobs = ownedResource(deps, CRONJOBS);
     this.jobs = ownedResource(deps, JOBS);
   }
 
-  bind(queue: WorkQueue<string>): void {
-    this.queue = queue;
+  protected watch(queue: WorkQueue<string>): void {
     this.cronJobs.informer.addEventHandler({ onAdd: (c) => queue.add(keyOf(c)), onUpdate: (_o, c) => queue.add(keyOf(c)) });
     const onJob = (j: Obj) => {
       const k = controllerKey(j, 'CronJob');

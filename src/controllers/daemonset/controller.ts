@@ -18,9 +18,9 @@ import { isPodAvailable, isPodReady, nodeName, phase, requeueWhenAvailable } fro
 import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from '../shared/resources.js';
 import { podMatchesNode, untoleratedTaints } from '../shared/scheduling.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
-import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
-import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
+import type { WorkloadControllerDeps } from '../shared/types.js';
+import { WorkloadControllerBase } from '../shared/workload-controller.js';
 import { daemonPodSpec, daemonTolerations } from './pod-template.js';
 
 /** The deprecated label upstream still sets on DaemonSet pods. */
@@ -35,7 +35,7 @@ function byAge(a: Obj, b: Obj): number {
   return (Date.parse(creationTimestamp(a) ?? '') || 0) - (Date.parse(creationTimestamp(b) ?? '') || 0) || (name(a) < name(b) ? -1 : 1);
 }
 
-export class DaemonSetController implements WorkloadController {
+export class DaemonSetController extends WorkloadControllerBase {
   readonly name = 'daemonset-controller';
   readonly workers = 2;
   private readonly daemonSets: OwnedResource;
@@ -43,11 +43,9 @@ export class DaemonSetController implements WorkloadController {
   private readonly revisions: OwnedResource;
   private readonly nodeInformer: Informer;
   private readonly expectations: Expectations;
-  private readonly events: EventRecorder;
-  private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: WorkloadControllerDeps) {
-    this.events = deps.recorder('daemonset-controller');
+  constructor(deps: WorkloadControllerDeps) {
+    super(deps, 'daemonset-controller');
     this.daemonSets = ownedResource(deps, DAEMONSETS);
     this.pods = ownedResource(deps, PODS);
     this.nodeInformer = informerOf(deps.informers, NODES);
@@ -55,8 +53,7 @@ export class DaemonSetController implements WorkloadController {
     this.expectations = new Expectations(deps.clock);
   }
 
-  bind(queue: WorkQueue<string>): void {
-    this.queue = queue;
+  protected watch(queue: WorkQueue<string>): void {
     this.daemonSets.informer.addEventHandler({ onAdd: (d) => queue.add(keyOf(d)), onUpdate: (_o, d) => queue.add(keyOf(d)), onDelete: (d) => (this.expectations.delete(keyOf(d)), queue.add(keyOf(d))) });
     this.pods.informer.addEventHandler(
       ownedPodHandlers(

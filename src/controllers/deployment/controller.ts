@@ -10,7 +10,6 @@ import { annotations, clone, controllerOf, keyOf, labels, name, namespace, split
 import type { Obj } from '../../client/types.js';
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
-import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
 import { getCondition } from '../shared/conditions.js';
 import { computeHash } from '../shared/hash.js';
@@ -20,7 +19,8 @@ import { claim, controllerRef } from '../shared/owner-refs.js';
 import { phase } from '../shared/pods.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
-import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
+import type { WorkloadControllerDeps } from '../shared/types.js';
+import { WorkloadControllerBase } from '../shared/workload-controller.js';
 import { calculateStatus, hasProgressDeadline, isComplete, newCondition, REASONS, rolloutConditions, setDeploymentCondition } from './status.js';
 import type { DeploymentStatus } from './status.js';
 import {
@@ -48,26 +48,21 @@ import {
   sumStatus,
 } from './util.js';
 
-export class DeploymentController implements WorkloadController {
+export class DeploymentController extends WorkloadControllerBase {
   readonly name = 'deployment-controller';
   readonly workers = 5;
   private readonly deployments: OwnedResource;
   private readonly replicaSets: OwnedResource;
   private readonly podInformer: Informer;
-  private queue: WorkQueue<string> | undefined;
 
-  /** Events on Deployments, as upstream's "deployment-controller". */
-  readonly events: EventRecorder;
-
-  constructor(private readonly deps: WorkloadControllerDeps) {
-    this.events = deps.recorder('deployment-controller');
+  constructor(deps: WorkloadControllerDeps) {
+    super(deps, 'deployment-controller');
     this.deployments = ownedResource(deps, DEPLOYMENTS);
     this.replicaSets = ownedResource(deps, REPLICASETS);
     this.podInformer = ownedInformer(deps.informers, PODS);
   }
 
-  bind(queue: WorkQueue<string>): void {
-    this.queue = queue;
+  protected watch(queue: WorkQueue<string>): void {
     this.deployments.informer.addEventHandler({ onAdd: (d) => queue.add(keyOf(d)), onUpdate: (_o, d) => queue.add(keyOf(d)), onDelete: (d) => queue.add(keyOf(d)) });
     const onRS = (rs: Obj) => {
       const ref = controllerOf(rs);

@@ -20,9 +20,9 @@ import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/
 import { isPodReady, phase, restartCount } from '../shared/pods.js';
 import { JOBS, PODS } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
-import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
-import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
+import type { WorkloadControllerDeps } from '../shared/types.js';
+import { WorkloadControllerBase } from '../shared/workload-controller.js';
 import { slowStartBatch } from '../replicaset/controller.js';
 import { podsToDelete } from '../replicaset/pod-ranking.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
@@ -74,24 +74,21 @@ function setJobCondition(conds: Condition[], c: Condition): Condition[] {
   return cur ? conds.map((x) => (x.type === c.type ? next : x)) : [...conds, next];
 }
 
-export class JobController implements WorkloadController {
+export class JobController extends WorkloadControllerBase {
   readonly name = 'job-controller';
   readonly workers = 5;
   private readonly jobs: OwnedResource;
   private readonly pods: OwnedResource;
   private readonly expectations: Expectations;
-  private readonly events: EventRecorder;
-  private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: WorkloadControllerDeps) {
-    this.events = deps.recorder('job-controller');
+  constructor(deps: WorkloadControllerDeps) {
+    super(deps, 'job-controller');
     this.jobs = ownedResource(deps, JOBS);
     this.pods = ownedResource(deps, PODS);
     this.expectations = new Expectations(deps.clock);
   }
 
-  bind(queue: WorkQueue<string>): void {
-    this.queue = queue;
+  protected watch(queue: WorkQueue<string>): void {
     // A Job being deleted or finished releases its pods still holding the tracking finalizer.
     const releasePods = (j: Obj) => {
       if (!deletionTimestamp(j) && !isJobFinished(j)) return;

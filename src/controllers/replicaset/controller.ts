@@ -16,9 +16,9 @@ import { isPodActive, requeueWhenAvailable } from '../shared/pods.js';
 import { PODS, REPLICASETS, REPLICATIONCONTROLLERS } from '../shared/resources.js';
 import type { Gvr } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
-import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
-import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
+import type { WorkloadControllerDeps } from '../shared/types.js';
+import { WorkloadControllerBase } from '../shared/workload-controller.js';
 import { podsToDelete } from './pod-ranking.js';
 import { calculateStatus } from './status.js';
 import type { ManageError } from './status.js';
@@ -56,29 +56,26 @@ export const REPLICATIONCONTROLLER_KIND: ReplicaSetKind = {
   },
 };
 
-export class ReplicaSetController implements WorkloadController {
+export class ReplicaSetController extends WorkloadControllerBase {
   readonly name: string;
   readonly workers = 5;
   private readonly sets: OwnedResource;
   private readonly pods: OwnedResource;
   private readonly expectations: Expectations;
-  private readonly events: EventRecorder;
-  private queue: WorkQueue<string> | undefined;
 
   constructor(
-    private readonly deps: WorkloadControllerDeps,
+    deps: WorkloadControllerDeps,
     private readonly k: ReplicaSetKind = REPLICASET_KIND,
   ) {
+    // Upstream's ReplicationManager records as "replication-controller".
+    super(deps, k.kind === 'ReplicationController' ? 'replication-controller' : 'replicaset-controller');
     this.name = k.name;
     this.expectations = new Expectations(deps.clock);
-    // Upstream's ReplicationManager records as "replication-controller".
-    this.events = deps.recorder(k.kind === 'ReplicationController' ? 'replication-controller' : 'replicaset-controller');
     this.sets = ownedResource(deps, k.gvr);
     this.pods = ownedResource(deps, PODS);
   }
 
-  bind(queue: WorkQueue<string>): void {
-    this.queue = queue;
+  protected watch(queue: WorkQueue<string>): void {
     this.sets.informer.addEventHandler({
       onAdd: (rs) => queue.add(keyOf(rs)),
       onUpdate: (_o, rs) => queue.add(keyOf(rs)),

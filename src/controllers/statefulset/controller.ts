@@ -16,9 +16,9 @@ import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/
 import { isPodAvailable, isPodReady, phase, requeueWhenAvailable } from '../shared/pods.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS, resourceClient } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
-import type { EventRecorder } from '../events/recorder.js';
 import { typed } from '../shared/events.js';
-import type { WorkloadController, WorkloadControllerDeps } from '../shared/types.js';
+import type { WorkloadControllerDeps } from '../shared/types.js';
+import { WorkloadControllerBase } from '../shared/workload-controller.js';
 import { addClaimVolumes, claimName, claimsFor, ordinalOf, POD_INDEX_LABEL, POD_NAME_LABEL, podName } from './identity.js';
 
 function runningAndReady(p: Obj): boolean {
@@ -35,7 +35,7 @@ function templateOf(rev: Obj): Obj {
   return t;
 }
 
-export class StatefulSetController implements WorkloadController {
+export class StatefulSetController extends WorkloadControllerBase {
   readonly name = 'statefulset-controller';
   readonly workers = 2;
   private readonly statefulSets: OwnedResource;
@@ -43,11 +43,9 @@ export class StatefulSetController implements WorkloadController {
   private readonly revisions: OwnedResource;
   private readonly pvcClient: ResourceClient;
   private readonly pvcInformer: Informer;
-  private readonly events: EventRecorder;
-  private queue: WorkQueue<string> | undefined;
 
-  constructor(private readonly deps: WorkloadControllerDeps) {
-    this.events = deps.recorder('statefulset-controller');
+  constructor(deps: WorkloadControllerDeps) {
+    super(deps, 'statefulset-controller');
     this.statefulSets = ownedResource(deps, STATEFULSETS);
     this.pods = ownedResource(deps, PODS);
     this.revisions = ownedResource(deps, CONTROLLERREVISIONS);
@@ -55,8 +53,7 @@ export class StatefulSetController implements WorkloadController {
     this.pvcInformer = informerOf(deps.informers, PVCS);
   }
 
-  bind(queue: WorkQueue<string>): void {
-    this.queue = queue;
+  protected watch(queue: WorkQueue<string>): void {
     this.statefulSets.informer.addEventHandler({ onAdd: (s) => queue.add(keyOf(s)), onUpdate: (_o, s) => queue.add(keyOf(s)) });
     const onPod = (p: Obj) => {
       const k = controllerKey(p, 'StatefulSet');
