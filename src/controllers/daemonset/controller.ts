@@ -22,6 +22,7 @@ import { typed } from '../shared/events.js';
 import type { WorkloadControllerDeps } from '../shared/types.js';
 import { WorkloadControllerBase } from '../shared/workload-controller.js';
 import { daemonPodSpec, daemonTolerations } from './pod-template.js';
+import { deletePodsExpected } from '../shared/delete-pods.js';
 
 /** The deprecated label upstream still sets on DaemonSet pods. */
 const TEMPLATE_GENERATION = 'pod-template-generation';
@@ -231,18 +232,7 @@ export class DaemonSetController extends WorkloadControllerBase {
       if (firstErr) throw firstErr;
     }
     if (uniqueRemove.length) {
-      this.expectations.expectDeletions(key, uniqueRemove.map(keyOf));
-      await Promise.all(
-        uniqueRemove.map((p) =>
-          this.pods.client.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).then(
-            () => this.events.event(typed(ds, 'apps/v1', 'DaemonSet'), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name(p)}`),
-            (e) => {
-              this.expectations.deletionObserved(key, keyOf(p));
-              if (!isNotFound(e)) throw e;
-            },
-          ),
-        ),
-      );
+      await deletePodsExpected({ expectations: this.expectations, pods: this.pods.client, events: this.events }, key, typed(ds, 'apps/v1', 'DaemonSet'), uniqueRemove);
     }
   }
 

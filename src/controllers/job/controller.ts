@@ -27,6 +27,7 @@ import { slowStartBatch } from '../replicaset/controller.js';
 import { podsToDelete } from '../replicaset/pod-ranking.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
 import { COMPLETION_INDEX, formatIntervals, indexOf, parseIntervals } from './indexes.js';
+import { deletePodsExpected } from '../shared/delete-pods.js';
 
 /** DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff. */
 const BACKOFF_BASE_MS = 10_000;
@@ -329,18 +330,7 @@ export class JobController extends WorkloadControllerBase {
 
   private async deletePods(key: string, job: Obj, pods: Obj[]): Promise<void> {
     if (!pods.length) return;
-    this.expectations.expectDeletions(key, pods.map(keyOf));
-    await Promise.all(
-      pods.map((p) =>
-        this.pods.client.delete(namespace(p), name(p), { preconditions: { uid: uid(p) } }).then(
-          () => this.events.event(typed(job, 'batch/v1', 'Job'), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name(p)}`),
-          (e) => {
-            this.expectations.deletionObserved(key, keyOf(p));
-            if (!isNotFound(e)) throw e;
-          },
-        ),
-      ),
-    );
+    await deletePodsExpected({ expectations: this.expectations, pods: this.pods.client, events: this.events }, key, typed(job, 'batch/v1', 'Job'), pods);
   }
 
   /** manageJob: create or delete pods toward the wanted number of active ones. */
