@@ -4,6 +4,7 @@ import type { WatchEvent } from '../../storage/types.js';
 import { cachedFromKv, cachedWithRv } from './cached-object.js';
 import type { CachedObject } from './cached-object.js';
 import { EventRing } from './event-ring.js';
+import { lowerBound } from '../../util/sorted.js';
 
 export interface CacheEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -92,15 +93,7 @@ export class ResourceCache {
 
   /** Index of the first key >= `key` in sortedKeys. */
   private lowerBound(key: string): number {
-    const keys = this.sortedKeys;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid] < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.sortedKeys, key);
   }
 
   /**

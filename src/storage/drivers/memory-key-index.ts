@@ -1,19 +1,9 @@
 // An ordered set of strings kept in sorted blocks: insert and delete cost O(√n)-ish, counting
 // the keys below a bound costs O(blocks), iteration from a key is in order. The memory driver uses
 // it for the live keys so a page or a count of a big prefix does not walk every key.
+import { lowerBound } from '../../util/sorted.js';
 
 const MAX_BLOCK = 512;
-
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 export class SortedKeySet {
   private blocks: string[][] = [];
