@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../api/status.js';
 import type { Status, StatusReason } from '../api/status.js';
 import type { DeleteOptions, KubeClient, ListOpts, Obj, ObjList, PatchOpts, PatchType, ResourceClient, ResourceInfo, WatchEvent, WatchOpts, WriteOpts } from './types.js';
+import { withDeleteOptions } from './delete-options.js';
 
 export interface HttpClientOptions {
   /** https://host:port */
@@ -103,14 +104,7 @@ function writeQuery(opts: WriteOpts | undefined, q = new URLSearchParams()): URL
 }
 
 function deleteBody(opts: DeleteOptions | undefined): Obj {
-  const body: Obj = { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1' };
-  if (!opts) return body;
-  if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
-  if (opts.preconditions) body.preconditions = { ...opts.preconditions };
-  if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
-  if (opts.orphanDependents !== undefined) body.orphanDependents = opts.orphanDependents;
-  if (opts.dryRun) body.dryRun = ['All'];
-  return body;
+  return withDeleteOptions<Obj>({ kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1' }, opts);
 }
 
 class Transport {

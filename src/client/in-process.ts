@@ -12,6 +12,7 @@ import type { DeleteResult } from '../apiserver/registry/index.js';
 import type { UpdateResult } from '../apiserver/registry/index.js';
 import type { ResourceDef, SchemaCatalog } from '../apiserver/schema/types.js';
 import type { DeleteOptions, KubeClient, ListOpts, Obj, ObjList, PatchOpts, PatchType, ResourceClient, ResourceInfo, WatchEvent, WatchOpts, WriteOpts } from './types.js';
+import { withDeleteOptions } from './delete-options.js';
 
 /** The part of the API server's Registry this client calls (main/ passes the real Registry). */
 export interface RegistryLike {
@@ -67,14 +68,7 @@ function listOptions(opts: ListOpts | undefined): ListOptions {
 
 /** DeleteOptions as the registry takes them (the DeleteOptions body; dryRun as ["All"]). */
 function deleteBody(opts: DeleteOptions | undefined): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  if (!opts) return body;
-  if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
-  if (opts.preconditions) body.preconditions = { ...opts.preconditions };
-  if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
-  if (opts.orphanDependents !== undefined) body.orphanDependents = opts.orphanDependents;
-  if (opts.dryRun) body.dryRun = ['All'];
-  return body;
+  return withDeleteOptions({}, opts);
 }
 
 /**
