@@ -5,13 +5,9 @@
 // kind of client before the runtime starts. Then a memory phase: 30,000 pods on the same 1,000
 // nodes (m5.xlarge: 58 pods each), heap and RSS once they are all Running, beside the heap after the
 // latency phase; the wait is bounded and reports how many made it.
-import { Registry } from '../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../src/apiserver/schema/catalog.js';
-import { createInProcessClient } from '../src/client/in-process.js';
 import type { Obj } from '../src/client/types.js';
 import { startClusterRuntime } from '../src/main/cluster-runtime.js';
-import { MemoryStore } from '../src/storage/drivers/memory.js';
-import { RealClock } from '../src/util/clock.js';
+import { percentile, pool, startBenchRegistry } from './bench-util.js';
 
 const NODES = 1000;
 const RATE = 20;
@@ -23,19 +19,6 @@ const MASS_LIMIT_MS = Number(process.env.KUMO_BENCH_MASS_LIMIT_S ?? 480) * 1000;
 // m5.large holds only 29 pods per node (29,000 on 1,000 nodes); m5.xlarge holds 58.
 const INSTANCE_TYPE = 'm5.xlarge';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): Promise<void> {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (i < items.length) await fn(items[i++]);
-    }),
-  );
-}
-
 const pod = (ns: string, name: string): Obj => ({
   apiVersion: 'v1',
   kind: 'Pod',
@@ -44,12 +27,7 @@ const pod = (ns: string, name: string): Obj => ({
 });
 
 async function main(): Promise<void> {
-  const catalog = builtinCatalog();
-  const clock = new RealClock();
-  const store = new MemoryStore();
-  const registry = new Registry({ store, catalog, clock });
-  await registry.start();
-  const client = createInProcessClient(registry, catalog, { username: 'admin', groups: ['system:masters', 'system:authenticated'] }, 'kumo-bench/v0');
+  const { catalog, clock, store, registry, client } = await startBenchRegistry();
   const namespaces = client.resource('', 'v1', 'namespaces');
   const pods = client.resource('', 'v1', 'pods');
   for (const ns of ['baseline', 'bench', 'mass']) await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });

@@ -2,24 +2,13 @@
 // start-up time set to 0 so only Kumo's own work is measured): N pods that match a Fargate profile,
 // created at once, until all are Running, each on a fargate-ip node of its own that registers
 // first. Same-run baseline: N pods on EC2 nodes (the default scheduler, existing nodes) to Running.
-import { Registry } from '../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../src/apiserver/schema/catalog.js';
-import { createInProcessClient } from '../src/client/in-process.js';
 import type { Obj } from '../src/client/types.js';
 import { startClusterRuntime } from '../src/main/cluster-runtime.js';
-import { MemoryStore } from '../src/storage/drivers/memory.js';
-import { RealClock } from '../src/util/clock.js';
+import { pool, startBenchRegistry } from './bench-util.js';
 
 const PODS = Number(process.env.KUMO_BENCH_FARGATE_PODS ?? 300);
 const EC2_NODES = 6;
 const IN_FLIGHT = 32;
-
-async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): Promise<void> {
-  let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
-}
 
 const pod = (ns: string, name: string): Obj => ({
   apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { compute: 'fargate' } },
@@ -27,12 +16,7 @@ const pod = (ns: string, name: string): Obj => ({
 });
 
 async function main(): Promise<void> {
-  const catalog = builtinCatalog();
-  const clock = new RealClock();
-  const store = new MemoryStore();
-  const registry = new Registry({ store, catalog, clock });
-  await registry.start();
-  const client = createInProcessClient(registry, catalog, { username: 'admin', groups: ['system:masters', 'system:authenticated'] }, 'kumo-bench/v0');
+  const { catalog, clock, store, registry, client } = await startBenchRegistry();
   const pods = client.resource('', 'v1', 'pods');
   for (const ns of ['ec2', 'fargate']) await client.resource('', 'v1', 'namespaces').create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const runtime = await startClusterRuntime({ registry, catalog, clock, caPem: '', nodes: EC2_NODES, zones: ['us-east-1a', 'us-east-1b', 'us-east-1c'], region: 'us-east-1', instanceType: 'm5.4xlarge' });

@@ -6,30 +6,15 @@
 // - start-up latency (bind -> Running and Ready seen through a watch) p50/p99 for 200 pods bound at
 //   20 pods/s; the stages' own delays (sandbox 100-200 ms, create 200-400 ms) are part of it;
 // - heap with the 1,000 nodes and 3,000 pods.
-import { Registry } from '../src/apiserver/registry/index.js';
-import { builtinCatalog } from '../src/apiserver/schema/catalog.js';
-import { createInProcessClient } from '../src/client/in-process.js';
 import type { Obj } from '../src/client/types.js';
 import { NodeSimulator } from '../src/kubelet/simulator.js';
-import { MemoryStore } from '../src/storage/drivers/memory.js';
-import { RealClock } from '../src/util/clock.js';
+import { percentile, pool, startBenchRegistry } from './bench-util.js';
 
 const NODES = 1000;
 const PODS = 3000;
 const LATENCY_PODS = 200;
 const LATENCY_RATE = 20;
 const IN_FLIGHT = 32;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): Promise<void> {
-  let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
-}
 
 const pod = (name: string): Obj => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'app', image: 'nginx' }] } });
 
@@ -39,12 +24,7 @@ function isReady(p: Obj): boolean {
 }
 
 async function main(): Promise<void> {
-  const catalog = builtinCatalog();
-  const clock = new RealClock();
-  const store = new MemoryStore();
-  const registry = new Registry({ store, catalog, clock });
-  await registry.start();
-  const client = createInProcessClient(registry, catalog, { username: 'admin', groups: ['system:masters'] }, 'kumo-bench/v0');
+  const { clock, store, registry, client } = await startBenchRegistry(['system:masters']);
   const pods = client.resource('', 'v1', 'pods');
 
   // Baseline: raw status writes of pods through the same client.

@@ -7,13 +7,10 @@ import { builtinCatalog } from '../src/apiserver/schema/catalog.js';
 import type { ResourceDef } from '../src/apiserver/schema/types.js';
 import { MemoryStore } from '../src/storage/drivers/memory.js';
 import { RealClock } from '../src/util/clock.js';
+import { percentile } from './bench-util.js';
 
 const N = 10_000;
 const RUNS = 40;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function measure(name: string, fn: () => Promise<unknown> | unknown): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < 3; i++) await fn();
