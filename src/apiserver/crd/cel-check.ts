@@ -132,9 +132,18 @@ export type ResultKind = 'bool' | 'string' | 'other' | 'unknown';
 const BOOL_FUNCTIONS = new Set([
   '_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false',
   'matches', 'startsWith', 'endsWith', 'contains', 'isSorted', 'isIP', 'isCIDR', 'isURL', 'isQuantity', 'bool',
+  'isInteger', 'isGreaterThan', 'isLessThan', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast',
+  'isGlobalUnicast', 'containsIP', 'containsCIDR', 'isCanonical', 'equivalent', 'intersects', 'hasValue',
 ]);
-const STRING_FUNCTIONS = new Set(['string', 'lowerAscii', 'upperAscii', 'trim', 'replace', 'substring', 'charAt', 'join', 'quote', 'find', 'format']);
-const OTHER_FUNCTIONS = new Set(['_-_', '_*_', '_/_', '_%_', '-_', 'size', 'int', 'uint', 'double', 'bytes', 'duration', 'timestamp', 'split', 'findAll', 'indexOf', 'lastIndexOf', '_[_]']);
+const STRING_FUNCTIONS = new Set([
+  'string', 'lowerAscii', 'upperAscii', 'trim', 'replace', 'substring', 'charAt', 'join', 'quote', 'find', 'format',
+  'getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath',
+]);
+const OTHER_FUNCTIONS = new Set([
+  '_-_', '_*_', '_/_', '_%_', '-_', 'size', 'int', 'uint', 'double', 'bytes', 'duration', 'timestamp', 'split', 'findAll', 'indexOf', 'lastIndexOf', '_[_]',
+  'quantity', 'sign', 'asInteger', 'asApproximateFloat', 'compareTo', 'add', 'sub', 'url', 'getQuery', 'ip', 'cidr', 'family', 'prefixLength', 'masked',
+  'validate', 'named', 'of', 'ofNonZeroValue', 'none', 'unwrap', 'unwrapOpt',
+]);
 
 function kindOfNode(node: SchemaNode | undefined): ResultKind {
   if (!node || node.intOrString) return 'unknown';

@@ -6,7 +6,7 @@
 // the rule runs instead of at CRD creation.
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { checkFields, resultKind } from './cel-check.js';
-import { KNOWN_FUNCTIONS, ruleEnv, UNSUPPORTED_FUNCTIONS, UNSUPPORTED_NAMESPACES } from './cel-library.js';
+import { KNOWN_FUNCTIONS, KNOWN_QUALIFIED_FUNCTIONS, ruleEnv, UNSUPPORTED_FUNCTIONS } from './cel-library.js';
 import type { SchemaNode } from './node.js';
 
 export type Expr = ReturnType<typeof parse>['expr'];
@@ -62,26 +62,23 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
     case 'callExpr': {
       const fn = k.value.function;
       const target = k.value.target;
-      // Upstream-only libraries: namespaced functions, unimplemented functions and two-variable
-      // comprehensions (which this parser leaves unexpanded) are accepted, not evaluated.
-      if (target?.exprKind.case === 'identExpr' && UNSUPPORTED_NAMESPACES.has(target.exprKind.value.name) && !scope.has(target.exprKind.value.name)) {
-        w.unsupported = true;
+      // Namespaced library functions (`sets.contains(a, b)`): the namespace is no variable.
+      if (target?.exprKind.case === 'identExpr' && !scope.has(target.exprKind.value.name) && KNOWN_QUALIFIED_FUNCTIONS.has(`${target.exprKind.value.name}.${fn}`)) {
         for (const a of k.value.args) walk(a, scope, w);
         return;
       }
+      // Macros this parser leaves unexpanded bind variables of their own: accepted, not evaluated.
       if (UNSUPPORTED_FUNCTIONS.has(fn) || (TWO_VARIABLE_MACROS.has(fn) && k.value.args.length === 3)) {
         w.unsupported = true;
-        if (fn === 'transformList' || fn === 'transformMap' || fn === 'transformMapEntry' || TWO_VARIABLE_MACROS.has(fn)) {
-          walk(target, scope, w);
-          return;
-        }
+        walk(target, scope, w);
+        return;
       }
-      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn) && !UNSUPPORTED_FUNCTIONS.has(fn)) {
+      walk(target, scope, w);
+      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn)) {
         // cel-go places a call at its opening parenthesis.
         const at = w.src.indexOf(`${fn}(`, pos());
         w.errors.push(errorAt(w.src, at < 0 ? pos() : at + fn.length, `undeclared reference to '${fn}' (in container '')`));
       }
-      walk(k.value.target, scope, w);
       for (const a of k.value.args) walk(a, scope, w);
       return;
     }
