@@ -171,6 +171,12 @@ describe('CRD validation', () => {
       `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"math.greatest(1, 2) == 2"}: compilation failed: ERROR: <input>:1:1: undeclared reference to 'math' (in container '')\n | math.greatest(1, 2) == 2\n | ^\nERROR: <input>:1:14: undeclared reference to 'greatest' (in container '')\n | math.greatest(1, 2) == 2\n | .............^`,
       `${SCHEMA}.properties[spec].x-kubernetes-validations[2].rule: Invalid value: {"rule":"quantity('1')"}: cel expression must evaluate to a bool`,
     ]);
+    // Library calls whose argument or receiver types are evidently wrong fail to compile, as cel-go's checker reports.
+    assert.deepEqual(rules([{ rule: 'quantity(self.replicas).isInteger()' }, { rule: "self.cronSpec.getScheme() == 'https'" }, { rule: "quantity('1').isLessThan(1)" }, { rule: "quantity('1').add(1).isLessThan(quantity(self.cronSpec))" }]), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"quantity(self.replicas).isInteger()"}: compilation failed: ERROR: <input>:1:9: found no matching overload for 'quantity' applied to '(int)'\n | quantity(self.replicas).isInteger()\n | ........^`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"self.cronSpec.getScheme() == 'https'"}: compilation failed: ERROR: <input>:1:24: found no matching overload for 'getScheme' applied to 'string.()'\n | self.cronSpec.getScheme() == 'https'\n | .......................^`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[2].rule: Invalid value: {"rule":"quantity('1').isLessThan(1)"}: compilation failed: ERROR: <input>:1:25: found no matching overload for 'isLessThan' applied to 'kubernetes.Quantity.(int)'\n | quantity('1').isLessThan(1)\n | ........................^`,
+    ]);
     const root = (rule: string) => rules([{ rule }], (c) => c.spec.versions[0].schema.openAPIV3Schema);
     assert.deepEqual(root("self.metadata.name.startsWith('x') && self.kind == 'CronTab' && self.spec.replicas > 0"), []);
     assert.match(root('has(self.metadata.labels)')[0] ?? '', /undefined field 'labels'/);

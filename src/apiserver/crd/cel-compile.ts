@@ -147,7 +147,7 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
   const w: Walk = { src, positions, errors: [], usesOldSelf: false, unsupported: false };
   walk(parsed.expr, new Set(vars), w);
   if (w.errors.length === 0 && opts.self) {
-    for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions)) w.errors.push(errorAt(src, issue.offset, issue.message));
+    for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions, src)) w.errors.push(errorAt(src, issue.offset, issue.message));
   }
   if (w.errors.length) return { ok: false, detail: w.errors.join('\n') };
   if (opts.self && opts.expect && !w.unsupported) {
