@@ -139,4 +139,20 @@ describe('CEL libraries', () => {
       ["format.named('unknown').hasValue()", false],
     ]);
   });
+
+  test('two-variable comprehensions', () => {
+    cases([
+      ['[1, 2].all(i, v, v > i)', true],
+      ["{'a': 1, 'b': 2}.exists(k, v, k == 'b' && v == 2)", true],
+      ['[5, 6].existsOne(i, v, v == 6) && ![5, 6].exists_one(i, v, v > 0)', true],
+      ['[1, 2, 3].transformList(i, v, v * i)', [0n, 2n, 6n]],
+      ['[1, 2, 3].transformList(i, v, i > 0, v * 2)', [4n, 6n]],
+      ["{'a': 1, 'b': 2}.transformMap(k, v, v + 1)", { a: 2n, b: 3n }],
+      ['[10, 20].transformMap(i, v, i > 0, v)', { 1: 20n }],
+      ["{'a': 1}.transformMapEntry(k, v, {k + 'x': v})", { ax: 1n }],
+      ['[1, 1].transformMapEntry(i, v, {v: i})', { error: 'insert failed: key 1 already exists' }],
+      ["{'a': [1, 2]}.all(k, v, v.all(i, x, x > i && k == 'a'))", true],
+      ['[[1, 2]].all(i, v, v.exists(j, w, w == i + 2))', true],
+    ]);
+  });
 });

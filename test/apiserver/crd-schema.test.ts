@@ -231,15 +231,15 @@ describe('x-kubernetes-validations', () => {
       { rule: "quantity(self.mem).isLessThan(quantity('1Gi')) && quantity(self.mem).add(1).isInteger()", message: 'mem too large' },
       { rule: "cidr(self.net).containsIP(self.addr) && ip(self.addr).family() == 4 && url(self.hook).getScheme() == 'https'", message: 'bad network' },
       { rule: "sets.contains(['a', 'b'], self.tags) && !format.dns1123Label().validate(self.name).hasValue()", message: 'bad tags' },
-      // Macros this parser cannot expand are accepted and skipped.
-      { rule: 'self.tags.all(i, v, v != "")' },
+      { rule: 'self.tags.all(i, v, i == 0 || v != self.tags[i - 1])', message: 'tags repeat' },
     ], { mem: { type: 'string' }, net: { type: 'string' }, addr: { type: 'string' }, hook: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } });
     const spec = { mem: '512Mi', net: '10.0.0.0/8', addr: '10.1.2.3', hook: 'https://x.example/h', tags: ['a'], name: 'ok' };
     assert.deepEqual(render(s.validate(cr(spec))), []);
-    assert.deepEqual(render(s.validate(cr({ ...spec, mem: '2Gi', addr: '11.0.0.1', tags: ['c'], name: 'Not_OK' }))), [
+    assert.deepEqual(render(s.validate(cr({ ...spec, mem: '2Gi', addr: '11.0.0.1', tags: ['c', 'c'], name: 'Not_OK' }))), [
       'spec: Invalid value: "object": mem too large',
       'spec: Invalid value: "object": bad network',
       'spec: Invalid value: "object": bad tags',
+      'spec: Invalid value: "object": tags repeat',
     ]);
     assert.deepEqual(render(s.validate(cr({ ...spec, mem: 'lots', addr: '10.01.2.3' }))), [
       `spec: Invalid value: "object": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' evaluating rule: mem too large`,

@@ -198,6 +198,10 @@ describe('CRD validation', () => {
       `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`,
     ]);
     assert.deepEqual(withList(100, 'self.l.all(x, self.l.exists_one(y, y == x))'), []);
+    assert.deepEqual(withList(undefined, 'self.l.all(i, x, self.l.existsOne(j, y, y == x))'), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`,
+    ]);
+    assert.deepEqual(withList(100, 'self.l.all(i, x, self.l.existsOne(j, y, y == x))'), []);
   });
 
   test('subresources, printer columns, conversion', () => {

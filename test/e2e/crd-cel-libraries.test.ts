@@ -1,7 +1,8 @@
 // kubectl against `kumo apiserver`: a CRD whose x-kubernetes-validations use Kubernetes' quantity,
-// url, ip/cidr and format libraries, cel-go's sets extension and optional values. Valid objects
-// are created; invalid ones are refused in upstream's words (messages, messageExpressions, runtime
-// errors); a rule calling a library 1.33 does not offer new rules is refused at CRD creation.
+// url, ip/cidr and format libraries, cel-go's sets extension, optional values and two-variable
+// comprehensions. Valid objects are created; invalid ones are refused in upstream's words
+// (messages, messageExpressions, runtime errors); a rule calling a library 1.33 does not offer new
+// rules is refused at CRD creation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectl, run, startApiServer } from '../helpers/apiserver.js';
@@ -34,6 +35,8 @@ spec:
               messageExpression: "'endpoint scheme must be https, not ' + url(self.endpoint).getScheme()"
             - rule: sets.contains(['a', 'b', 'c'], self.zones)
               message: zones must be among a, b, c
+            - rule: self.zones.all(i, z, i == 0 || z != self.zones[i - 1])
+              message: zones may not repeat
             - rule: "!format.dns1123Label().validate(self.label).hasValue()"
               messageExpression: "format.dns1123Label().validate(self.label).value().join(', ')"
             - rule: optional.ofNonZeroValue(self.note).orValue('none') != 'forbidden'
@@ -43,7 +46,7 @@ spec:
               cidr: {type: string}
               gateway: {type: string}
               endpoint: {type: string}
-              zones: {type: array, items: {type: string}}
+              zones: {type: array, maxItems: 10, items: {type: string}}
               label: {type: string}
               note: {type: string}
 `;
@@ -63,7 +66,7 @@ test('CEL libraries in CRD rules, through kubectl', async (t) => {
 
   await t.test('each library rule rejects what it should, with the rule message or messageExpression', async () => {
     const bad = await run(server, 'kubectl', ['apply', '-f', '-'], {
-      input: network('bad', { memory: '8Gi', gateway: '10.1.0.1', endpoint: 'http://api.example.com/', zones: ['a', 'd'], label: 'Edge_1', note: 'forbidden' }),
+      input: network('bad', { memory: '8Gi', gateway: '10.1.0.1', endpoint: 'http://api.example.com/', zones: ['a', 'd', 'd'], label: 'Edge_1', note: 'forbidden' }),
     });
     assert.notEqual(bad.code, 0);
     const lines = [
@@ -71,6 +74,7 @@ test('CEL libraries in CRD rules, through kubectl', async (t) => {
       'spec: Invalid value: "object": gateway must be a non-loopback address in cidr',
       'spec: Invalid value: "object": endpoint scheme must be https, not http',
       'spec: Invalid value: "object": zones must be among a, b, c',
+      'spec: Invalid value: "object": zones may not repeat',
       `spec: Invalid value: "object": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
       'spec: Invalid value: "object": note may not be forbidden',
     ];

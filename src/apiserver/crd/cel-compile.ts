@@ -6,6 +6,7 @@
 // the rule runs instead of at CRD creation.
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { checkFields, resultKind } from './cel-check.js';
+import { isTwoVariableMacro, rewriteTwoVariableMacros } from './cel-comprehensions.js';
 import { KNOWN_FUNCTIONS, KNOWN_QUALIFIED_FUNCTIONS, ruleEnv, UNSUPPORTED_FUNCTIONS } from './cel-library.js';
 import type { SchemaNode } from './node.js';
 
@@ -45,7 +46,6 @@ interface Walk {
   unsupported: boolean;
 }
 
-const TWO_VARIABLE_MACROS = new Set(['all', 'exists', 'exists_one']);
 
 function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
   if (!e) return;
@@ -67,8 +67,16 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
         for (const a of k.value.args) walk(a, scope, w);
         return;
       }
-      // Macros this parser leaves unexpanded bind variables of their own: accepted, not evaluated.
-      if (UNSUPPORTED_FUNCTIONS.has(fn) || (TWO_VARIABLE_MACROS.has(fn) && k.value.args.length === 3)) {
+      // Two-variable comprehensions bind their first two arguments in the rest.
+      if (target && isTwoVariableMacro(fn, k.value.args.length)) {
+        walk(target, scope, w);
+        const inner = new Set(scope);
+        for (const a of k.value.args.slice(0, 2)) if (a.exprKind.case === 'identExpr') inner.add(a.exprKind.value.name);
+        for (const a of k.value.args.slice(2)) walk(a, inner, w);
+        return;
+      }
+      // optMap/optFlatMap bind a variable this parser does not know of: accepted, not evaluated.
+      if (UNSUPPORTED_FUNCTIONS.has(fn)) {
         w.unsupported = true;
         walk(target, scope, w);
         return;
@@ -154,6 +162,7 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
     const kind = resultKind(parsed.expr, opts.self, opts.isResource === true);
     if (kind !== 'unknown' && kind !== opts.expect) return { ok: false, typeError: true, detail: opts.expect === 'bool' ? 'cel expression must evaluate to a bool' : 'messageExpression must evaluate to a string' };
   }
+  parsed.expr = rewriteTwoVariableMacros(parsed.expr) ?? parsed.expr;
   const program = plan(ruleEnv(), parsed);
   return {
     ok: true,

@@ -4,13 +4,14 @@
 // optional values (the functions; see cel-optional.ts), and Kubernetes' libraries: lists
 // (isSorted, sum, min, max, indexOf, lastIndexOf), regex (find, findAll), quantity
 // (cel-quantity.ts), url (cel-url.ts), ip and cidr (cel-net.ts) and format (cel-format.ts).
+// Two-variable comprehensions are rewritten into one-variable ones (cel-comprehensions.ts).
 // Not available: the optional syntax `a.?b`, `a[?k]`, `[?x]`, `{?k: v}` (the parser cannot read
-// it), the macros optMap/optFlatMap and two-variable comprehensions (rules using them are
-// accepted and not evaluated), and the authz library (it needs an authorizer, which CRD rules do
-// not have). The semver library is introduced in 1.33, so new rules cannot use it until 1.34:
+// it) and the macros optMap/optFlatMap (rules using them are accepted and not evaluated), and the
+// authz library (it needs an authorizer, which CRD rules do not have). The semver library is introduced in 1.33, so new rules cannot use it until 1.34:
 // semver() and isSemver() are undeclared references, as upstream reports.
 import { celEnv, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { comprehensionFuncs } from './cel-comprehensions.js';
 import { formatFuncs, FORMAT_NAMES } from './cel-format.js';
 import { netFuncs } from './cel-net.js';
 import { celEquals, equalityFuncs } from './cel-opaque.js';
@@ -118,12 +119,10 @@ export const KNOWN_QUALIFIED_FUNCTIONS = new Set([
 ]);
 
 /**
- * Macros of upstream's environment this parser leaves as plain calls (optMap, optFlatMap and the
- * two-variable comprehensions all/exists/exists_one(k, v, p), existsOne, transformList,
- * transformMap, transformMapEntry): rules using them compile, as upstream accepts them, and are
- * skipped when objects are validated.
+ * Macros of upstream's optional types this parser leaves as plain calls: rules using them compile,
+ * as upstream accepts them, and are skipped when objects are validated.
  */
-export const UNSUPPORTED_FUNCTIONS = new Set(['optMap', 'optFlatMap', 'existsOne', 'transformList', 'transformMap', 'transformMapEntry']);
+export const UNSUPPORTED_FUNCTIONS = new Set(['optMap', 'optFlatMap']);
 
 let env: CelEnv | undefined;
 
@@ -131,7 +130,7 @@ let env: CelEnv | undefined;
 export function ruleEnv(): CelEnv {
   env ??= celEnv({
     variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN },
-    funcs: [...strings, ...listFuncs, ...regexFuncs, ...quantityFuncs, ...urlFuncs, ...netFuncs, ...setsFuncs, ...optionalFuncs, ...formatFuncs, ...equalityFuncs],
+    funcs: [...strings, ...listFuncs, ...regexFuncs, ...quantityFuncs, ...urlFuncs, ...netFuncs, ...setsFuncs, ...optionalFuncs, ...formatFuncs, ...comprehensionFuncs, ...equalityFuncs],
   });
   return env;
 }
