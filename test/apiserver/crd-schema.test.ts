@@ -247,6 +247,14 @@ describe('x-kubernetes-validations', () => {
     ]);
   });
 
+  test('a library call on an int-or-string value of the wrong type is a runtime no-such-overload error', () => {
+    const s = ruleSchema([{ rule: "quantity(self.size).isLessThan(quantity('1Gi'))" }], { size: { 'x-kubernetes-int-or-string': true } });
+    assert.deepEqual(render(s.validate(cr({ size: '1Mi' }))), []);
+    assert.deepEqual(render(s.validate(cr({ size: 5 }))), [
+      `spec: Invalid value: "object": 'no such overload': call arguments did not match a supported operator, function or macro signature for rule: quantity(self.size).isLessThan(quantity('1Gi'))`,
+    ]);
+  });
+
   test('transition rules run only on update, against the correlated old value', () => {
     const s = ruleSchema([{ rule: 'self.replicas >= oldSelf.replicas', message: 'replicas may not decrease' }], {
       name: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'name is immutable' }] },
