@@ -50,14 +50,15 @@ function opaqueOf(v: unknown): OpaqueBox<unknown>[typeof OPAQUE] | undefined {
   return typeof v === 'object' && v !== null && OPAQUE in v ? (v as OpaqueBox<unknown>)[OPAQUE] : undefined;
 }
 
-const std = celEnv().funcs;
+const stdEqualsFunc = celEnv().funcs.find('_==_');
 
 function stdEquals(a: CelValue, b: CelValue): boolean {
-  return std.find('_==_')?.call(0, undefined, [a, b]) === true;
+  return stdEqualsFunc?.call(0, undefined, [a, b]) === true;
 }
 
 /** CEL equality with opaque values compared by their type's equality. */
 export function celEquals(a: CelValue, b: CelValue): boolean {
+  if (typeof a !== 'object' && typeof a === typeof b) return a === b;
   const oa = opaqueOf(a);
   const ob = opaqueOf(b);
   if (oa || ob) return oa !== undefined && ob !== undefined && oa.type === ob.type && oa.type.equal(oa.value, ob.value);
