@@ -115,12 +115,12 @@ describe('CEL libraries', () => {
 
   test('sets, optional values and the format library', () => {
     cases([
-      ['sets.contains([1, 2, 3], [1.0, 2u])', true],
+      ['sets.contains([1, 2, 3], [1.0, 2.0])', true],
       ['sets.contains([[1], [2]], [[2]])', true],
       ['sets.contains([], [1])', false],
       ['sets.equivalent([1, 2, 2], [2, 1])', true],
       ['sets.equivalent([1], [1, 2])', false],
-      ['sets.intersects([1, 2], [3, 2.0])', true],
+      ['sets.intersects([1, 2], [3.0, 2.0])', true],
       ['sets.intersects([1], [])', false],
       ['optional.of(1).value()', 1n],
       ['optional.none().hasValue()', false],
@@ -154,5 +154,20 @@ describe('CEL libraries', () => {
       ["{'a': [1, 2]}.all(k, v, v.all(i, x, x > i && k == 'a'))", true],
       ['[[1, 2]].all(i, v, v.exists(j, w, w == i + 2))', true],
     ]);
+  });
+
+  test('literal validators: homogeneous aggregates, duration/timestamp/regex constants', () => {
+    const detail = (src: string) => {
+      const c = compileExpr(src);
+      return c.ok ? 'ok' : c.detail.split('\n')[0];
+    };
+    assert.equal(detail("[1, 'a'].size() > 0"), "ERROR: <input>:1:5: expected type 'int' but found 'string'");
+    assert.equal(detail('[1, 2.0].size() > 0'), "ERROR: <input>:1:5: expected type 'int' but found 'double'");
+    assert.equal(detail("{'a': 1, 2: 3}.size() > 0"), "ERROR: <input>:1:10: expected type 'string' but found 'int'");
+    assert.equal(detail("[[1], ['a']].size() > 0"), "ERROR: <input>:1:7: expected type 'list(int)' but found 'list(string)'");
+    assert.equal(detail("'%s %d'.format(['a', 1]) != ''"), 'ok');
+    assert.equal(detail("duration('1x') > duration('1s')"), 'ERROR: <input>:1:10: invalid duration argument');
+    assert.equal(detail("timestamp('nope') > timestamp('2020-01-01T00:00:00Z')"), 'ERROR: <input>:1:11: invalid timestamp argument');
+    assert.equal(detail("'a'.matches('[')"), 'ERROR: <input>:1:13: invalid matches argument');
   });
 });

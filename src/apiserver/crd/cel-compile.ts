@@ -7,6 +7,7 @@
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { checkFields, resultKind } from './cel-check.js';
 import { isTwoVariableMacro, rewriteTwoVariableMacros } from './cel-comprehensions.js';
+import { validateLiterals } from './cel-literals.js';
 import { KNOWN_FUNCTIONS, KNOWN_QUALIFIED_FUNCTIONS, ruleEnv, UNSUPPORTED_FUNCTIONS } from './cel-library.js';
 import type { SchemaNode } from './node.js';
 
@@ -156,6 +157,9 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
   walk(parsed.expr, new Set(vars), w);
   if (w.errors.length === 0 && opts.self) {
     for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions, src)) w.errors.push(errorAt(src, issue.offset, issue.message));
+  }
+  if (w.errors.length === 0) {
+    for (const issue of validateLiterals(parsed.expr)) w.errors.push(errorAt(src, positions[String(issue.id)] ?? 0, issue.message));
   }
   if (w.errors.length) return { ok: false, detail: w.errors.join('\n') };
   if (opts.self && opts.expect && !w.unsupported) {
