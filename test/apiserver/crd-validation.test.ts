@@ -177,6 +177,9 @@ describe('CRD validation', () => {
       `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"self.cronSpec.getScheme() == 'https'"}: compilation failed: ERROR: <input>:1:24: found no matching overload for 'getScheme' applied to 'string.()'\n | self.cronSpec.getScheme() == 'https'\n | .......................^`,
       `${SCHEMA}.properties[spec].x-kubernetes-validations[2].rule: Invalid value: {"rule":"quantity('1').isLessThan(1)"}: compilation failed: ERROR: <input>:1:25: found no matching overload for 'isLessThan' applied to 'kubernetes.Quantity.(int)'\n | quantity('1').isLessThan(1)\n | ........................^`,
     ]);
+    assert.deepEqual(rules([{ rule: "quantity('1').sign() == 1" }]), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"quantity('1').sign() == 1"}: compilation failed: ERROR: <input>:1:19: found no matching overload for 'sign' applied to 'kubernetes.Quantity.()'\n | quantity('1').sign() == 1\n | ..................^`,
+    ]);
     const root = (rule: string) => rules([{ rule }], (c) => c.spec.versions[0].schema.openAPIV3Schema);
     assert.deepEqual(root("self.metadata.name.startsWith('x') && self.kind == 'CronTab' && self.spec.replicas > 0"), []);
     assert.match(root('has(self.metadata.labels)')[0] ?? '', /undefined field 'labels'/);

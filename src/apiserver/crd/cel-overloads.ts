@@ -69,7 +69,10 @@ export function overloadError(fn: string, target: string | undefined | null, arg
     return `found no matching overload for '${fn}' applied to '(${known.join(', ')})'`;
   }
   const m = Object.hasOwn(METHODS, fn) ? METHODS[fn] : undefined;
-  if (!m || target === undefined) return undefined;
+  if (target === undefined) return undefined;
+  // A global function called as a method (`quantity(s).sign()`) has no member overload.
+  if (!m && Object.hasOwn(GLOBALS, fn) && isScalarOrLibraryType(target)) return `found no matching overload for '${fn}' applied to '${target}.(${known.join(', ')})'`;
+  if (!m) return undefined;
   // `ip` is also the global ip(string); `x.ip()` on a string is an error all the same.
   if (target === m.target && matches(m.params, known)) return undefined;
   if (target !== m.target && !isScalarOrLibraryType(target)) return undefined;
