@@ -90,6 +90,7 @@ describe('CEL libraries', () => {
       ["ip('192.168.0.1').isGlobalUnicast() && ip('2001:db8::abcd').isGlobalUnicast()", true],
       ["ip('255.255.255.255').isGlobalUnicast() || ip('ff00::1').isGlobalUnicast()", false],
       ["ip('::1') == ip('0:0::1')", true],
+      ["type(ip('::1')) == net.IP && type(cidr('::1/128')) == net.CIDR && type(ip('::1')) != net.CIDR", true],
     ]);
   });
 

@@ -8,7 +8,7 @@ import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { checkFields, resultKind } from './cel-check.js';
 import { isTwoVariableMacro, rewriteTwoVariableMacros } from './cel-comprehensions.js';
 import { validateLiterals } from './cel-literals.js';
-import { KNOWN_FUNCTIONS, KNOWN_QUALIFIED_FUNCTIONS, ruleEnv, UNSUPPORTED_FUNCTIONS } from './cel-library.js';
+import { KNOWN_FUNCTIONS, KNOWN_QUALIFIED_FUNCTIONS, ruleEnv, TYPE_NAMES, UNSUPPORTED_FUNCTIONS } from './cel-library.js';
 import type { SchemaNode } from './node.js';
 
 export type Expr = ReturnType<typeof parse>['expr'];
@@ -45,6 +45,8 @@ interface Walk {
   errors: string[];
   usesOldSelf: boolean;
   unsupported: boolean;
+  /** Names a type the libraries declare (`net.IP`), bound as a variable when the rule runs. */
+  usesTypeNames: boolean;
 }
 
 
@@ -57,9 +59,15 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
       if (k.value.name === 'oldSelf') w.usesOldSelf = true;
       if (!scope.has(k.value.name)) w.errors.push(errorAt(w.src, pos(), `undeclared reference to '${k.value.name}' (in container '')`));
       return;
-    case 'selectExpr':
-      walk(k.value.operand, scope, w);
+    case 'selectExpr': {
+      const op = k.value.operand;
+      if (op?.exprKind.case === 'identExpr' && !scope.has(op.exprKind.value.name) && Object.hasOwn(TYPE_NAMES, `${op.exprKind.value.name}.${k.value.field}`)) {
+        w.usesTypeNames = true;
+        return;
+      }
+      walk(op, scope, w);
       return;
+    }
     case 'callExpr': {
       const fn = k.value.function;
       const target = k.value.target;
@@ -153,7 +161,7 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
   }
   const positions: Record<string, number> = {};
   for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) positions[id] = off;
-  const w: Walk = { src, positions, errors: [], usesOldSelf: false, unsupported: false };
+  const w: Walk = { src, positions, errors: [], usesOldSelf: false, unsupported: false, usesTypeNames: false };
   walk(parsed.expr, new Set(vars), w);
   if (w.errors.length === 0 && opts.self) {
     for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions, src)) w.errors.push(errorAt(src, issue.offset, issue.message));
@@ -175,7 +183,7 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
       unsupported: w.unsupported,
       ast: parsed.expr,
       usesOldSelf: w.usesOldSelf,
-      run: (b) => program(b as never),
+      run: w.usesTypeNames ? (b) => program({ ...TYPE_NAMES, ...b } as never) : (b) => program(b as never),
     },
   };
 }

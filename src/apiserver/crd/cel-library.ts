@@ -9,11 +9,11 @@
 // it) and the macros optMap/optFlatMap (rules using them are accepted and not evaluated), and the
 // authz library (it needs an authorizer, which CRD rules do not have). The semver library is introduced in 1.33, so new rules cannot use it until 1.34:
 // semver() and isSemver() are undeclared references, as upstream reports.
-import { celEnv, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelValue } from '@bufbuild/cel';
+import { celEnv, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelType, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { comprehensionFuncs } from './cel-comprehensions.js';
 import { formatFuncs, FORMAT_NAMES } from './cel-format.js';
-import { netFuncs } from './cel-net.js';
+import { CIDR, IP, netFuncs } from './cel-net.js';
 import { celEquals, equalityFuncs } from './cel-opaque.js';
 import { optionalFuncs } from './cel-optional.js';
 import { quantityFuncs } from './cel-quantity.js';
@@ -124,12 +124,15 @@ export const KNOWN_QUALIFIED_FUNCTIONS = new Set([
  */
 export const UNSUPPORTED_FUNCTIONS = new Set(['optMap', 'optFlatMap']);
 
+/** Type names the ip and cidr libraries declare (`type(x) == net.IP`), with their values. */
+export const TYPE_NAMES: Record<string, CelType> = { 'net.IP': IP.type, 'net.CIDR': CIDR.type };
+
 let env: CelEnv | undefined;
 
 /** The shared environment; variables are bound per evaluation (self, oldSelf). */
 export function ruleEnv(): CelEnv {
   env ??= celEnv({
-    variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN },
+    variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN, 'net.IP': CelScalar.TYPE, 'net.CIDR': CelScalar.TYPE },
     funcs: [...strings, ...listFuncs, ...regexFuncs, ...quantityFuncs, ...urlFuncs, ...netFuncs, ...setsFuncs, ...optionalFuncs, ...formatFuncs, ...comprehensionFuncs, ...equalityFuncs],
   });
   return env;
