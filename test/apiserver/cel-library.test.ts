@@ -123,6 +123,7 @@ describe('CEL libraries', () => {
       ['sets.equivalent([1], [1, 2])', false],
       ['sets.intersects([1, 2], [3.0, 2.0])', true],
       ['sets.intersects([1], [])', false],
+      ["'a' in {'a': 1} && 2 in [1, 2] && !(3 in [1, 2]) && [1, 2] == [1.0, 2.0]", true],
       ['optional.of(1).value()', 1n],
       ['optional.none().hasValue()', false],
       ['optional.none().orValue(5)', 5n],
