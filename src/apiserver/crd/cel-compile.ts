@@ -1,9 +1,11 @@
 // Compiling x-kubernetes-validations rules (apiextensions-apiserver pkg/apiserver/schema/cel
 // compilation.go): parse, then check that every identifier is declared (self, oldSelf, macro
 // variables) and every function exists, reporting errors in cel-go's form
-// `ERROR: <input>:1:1: undeclared reference to 'foo' (in container '')` with the source excerpt.
-// @bufbuild/cel has no usable type checker, so type errors (e.g. a non-bool rule) surface when
-// the rule runs instead of at CRD creation.
+// `ERROR: <input>:1:1: undeclared reference to 'foo' (in container '')` with the source excerpt;
+// then field selections and library calls against the schema (cel-check.ts), the environment's
+// literal validators (cel-literals.ts) and the evident result type. @bufbuild/cel has no usable
+// type checker, so other type errors surface when the rule runs instead of at CRD creation.
+// Two-variable comprehensions are rewritten for the evaluator (cel-comprehensions.ts).
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { checkFields, resultKind } from './cel-check.js';
 import { isTwoVariableMacro, rewriteTwoVariableMacros } from './cel-comprehensions.js';
@@ -48,7 +50,6 @@ interface Walk {
   /** Names a type the libraries declare (`net.IP`), bound as a variable when the rule runs. */
   usesTypeNames: boolean;
 }
-
 
 function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
   if (!e) return;
