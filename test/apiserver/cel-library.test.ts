@@ -124,6 +124,7 @@ describe('CEL libraries', () => {
       ['sets.intersects([1, 2], [3.0, 2.0])', true],
       ['sets.intersects([1], [])', false],
       ["'a' in {'a': 1} && 2 in [1, 2] && !(3 in [1, 2]) && [1, 2] == [1.0, 2.0]", true],
+      ["timestamp('2020-01-01T00:00:00Z') == timestamp('2020-01-01T00:00:00Z') && duration('1h') == duration('60m') && null == null && {'a': [1]} == {'a': [1]}", true],
       ['optional.of(1).value()', 1n],
       ['optional.none().hasValue()', false],
       ['optional.none().orValue(5)', 5n],
