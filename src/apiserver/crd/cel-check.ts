@@ -4,7 +4,9 @@
 // `type 'int' does not support field selection`. Objects that preserve unknown fields, maps and
 // values of unknown type are not checked. Calls of Kubernetes' library functions are checked
 // where their argument types are evident (cel-overloads.ts); other operators and functions are not.
+// Optional selection (`a.?b`, and `.b` after it) is checked like selection (cel-go checkOptSelect).
 import type { Expr } from './cel-compile.js';
+import { OPT_INDEX, OPT_LIST, OPT_MAP, OPT_SELECT } from './cel-optional.js';
 import { overloadError, RESULT_TYPES } from './cel-overloads.js';
 import { escapeName } from './cel-values.js';
 import type { SchemaNode } from './node.js';
@@ -102,6 +104,10 @@ class FieldChecker {
     return node.additional;
   }
 
+  private isRoot(e: Expr | undefined, scope: Map<string, SchemaNode | undefined>): boolean {
+    return this.isResource && e?.exprKind.case === 'identExpr' && (e.exprKind.value.name === 'self' || e.exprKind.value.name === 'oldSelf') && !scope.has(e.exprKind.value.name);
+  }
+
   /** Walks an expression; returns the schema node of its value where known. */
   walk(e: Expr | undefined, scope: Map<string, SchemaNode | undefined>): SchemaNode | undefined {
     if (!e) return undefined;
@@ -114,11 +120,20 @@ class FieldChecker {
       case 'selectExpr': {
         const operand = k.value.operand;
         const base = this.walk(operand, scope);
-        const rootResource = this.isResource && operand?.exprKind.case === 'identExpr' && (operand.exprKind.value.name === 'self' || operand.exprKind.value.name === 'oldSelf') && !scope.has(operand.exprKind.value.name);
-        const node = this.field(base, k.value.field, rootResource, pos);
+        const node = this.field(base, k.value.field, this.isRoot(operand, scope), pos);
         return k.value.testOnly ? undefined : node;
       }
       case 'callExpr': {
+        const [operand, key] = k.value.args;
+        // The node of an optional selection is that of the value it may hold.
+        if (k.value.function === OPT_SELECT && key?.exprKind.case === 'constExpr' && key.exprKind.value.constantKind.case === 'stringValue') {
+          return this.field(this.walk(operand, scope), key.exprKind.value.constantKind.value, this.isRoot(operand, scope), pos);
+        }
+        if (k.value.function === OPT_INDEX) {
+          const base = this.walk(operand, scope);
+          this.walk(key, scope);
+          return base?.type === 'array' ? base.items : base?.additional;
+        }
         const targetNode = this.walk(k.value.target, scope);
         const args = k.value.args.map((a) => this.walk(a, scope));
         this.checkCall(e, k.value.target, targetNode, k.value.args, args, pos);
@@ -184,7 +199,7 @@ const STRING_FUNCTIONS = new Set([
 const OTHER_FUNCTIONS = new Set([
   '_-_', '_*_', '_/_', '_%_', '-_', 'size', 'int', 'uint', 'double', 'bytes', 'duration', 'timestamp', 'split', 'findAll', 'indexOf', 'lastIndexOf', '_[_]',
   'quantity', 'sign', 'asInteger', 'asApproximateFloat', 'compareTo', 'add', 'sub', 'url', 'getQuery', 'ip', 'cidr', 'family', 'prefixLength', 'masked',
-  'validate', 'named', 'of', 'ofNonZeroValue', 'none', 'unwrap', 'unwrapOpt',
+  'validate', 'named', 'of', 'ofNonZeroValue', 'none', 'unwrap', 'unwrapOpt', 'or', OPT_SELECT, OPT_INDEX, OPT_LIST, OPT_MAP,
 ]);
 
 function kindOfNode(node: SchemaNode | undefined): ResultKind {

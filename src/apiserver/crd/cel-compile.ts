@@ -5,20 +5,22 @@
 // then field selections and library calls against the schema (cel-check.ts), the environment's
 // literal validators (cel-literals.ts) and the evident result type. @bufbuild/cel has no usable
 // type checker, so other type errors surface when the rule runs instead of at CRD creation.
-// Two-variable comprehensions are rewritten for the evaluator (cel-comprehensions.ts).
+// Two-variable comprehensions are rewritten for the evaluator (cel-comprehensions.ts), the
+// optional syntax before parsing (cel-optional-syntax.ts; positions are mapped back to the rule's
+// own text) and after it (cel-optional-ast.ts).
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { checkFields, resultKind } from './cel-check.js';
 import { isTwoVariableMacro, rewriteTwoVariableMacros } from './cel-comprehensions.js';
 import { validateLiterals } from './cel-literals.js';
-import { KNOWN_FUNCTIONS, KNOWN_QUALIFIED_FUNCTIONS, ruleEnv, TYPE_NAMES, UNSUPPORTED_FUNCTIONS } from './cel-library.js';
+import { KNOWN_FUNCTIONS, KNOWN_QUALIFIED_FUNCTIONS, ruleEnv, TYPE_NAMES } from './cel-library.js';
+import { rewriteOptionals } from './cel-optional-ast.js';
+import { rewriteOptionalSyntax, type Rewritten } from './cel-optional-syntax.js';
 import type { SchemaNode } from './node.js';
 
 export type Expr = ReturnType<typeof parse>['expr'];
 
 export interface CompiledExpr {
   source: string;
-  /** Calls upstream library functions this environment lacks: the rule is not evaluated. */
-  unsupported: boolean;
   ast: Expr;
   run(bindings: { self: unknown; oldSelf?: unknown }): CelResult;
   usesOldSelf: boolean;
@@ -46,7 +48,6 @@ interface Walk {
   positions: Record<string, number>;
   errors: string[];
   usesOldSelf: boolean;
-  unsupported: boolean;
   /** Names a type the libraries declare (`net.IP`), bound as a variable when the rule runs. */
   usesTypeNames: boolean;
 }
@@ -85,12 +86,6 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
         for (const a of k.value.args.slice(2)) walk(a, inner, w);
         return;
       }
-      // optMap/optFlatMap bind a variable this parser does not know of: accepted, not evaluated.
-      if (UNSUPPORTED_FUNCTIONS.has(fn)) {
-        w.unsupported = true;
-        walk(target, scope, w);
-        return;
-      }
       walk(target, scope, w);
       if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn)) {
         // cel-go places a call at its opening parenthesis.
@@ -127,16 +122,17 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
   }
 }
 
-/** Rewrites @bufbuild/cel's parse error into cel-go's shape. */
-function syntaxError(src: string, err: unknown): string {
+/** Rewrites @bufbuild/cel's parse error (of the rewritten text) into cel-go's shape. */
+function syntaxError(src: string, rewritten: Rewritten, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const m = /<input>:(\d+):(\d+):\s*(.*)$/s.exec(msg);
   if (!m) return `ERROR: <input>:1:1: Syntax error: ${msg}`;
   const line = Number(m[1]);
   const col = Number(m[2]);
-  const lines = src.split('\n');
+  const lines = rewritten.text.split('\n');
   const offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col - 1;
-  return errorAt(src, Math.min(offset, src.length), `Syntax error: ${m[3]}`);
+  const original = rewritten.map[Math.min(offset, rewritten.text.length)] ?? src.length;
+  return errorAt(src, Math.min(original, src.length), `Syntax error: ${m[3]}`);
 }
 
 export interface CompileOptions {
@@ -151,27 +147,30 @@ export interface CompileOptions {
 /** Compiles one expression with the rule variables self and oldSelf. */
 export function compileExpr(src: string, opts: CompileOptions = {}): CompileResult {
   const vars = ['self', 'oldSelf'];
+  const rewritten = rewriteOptionalSyntax(src);
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(src);
+    parsed = parse(rewritten.text);
   } catch (err) {
-    // Optional field and index selection (`self.?a`, `self[?'k']`) is upstream syntax this parser
-    // lacks: such rules are accepted and, like other unsupported ones, not evaluated.
-    if (/\.\?|\[\?/.test(src)) return { ok: true, expr: { source: src, unsupported: true, ast: parse('true').expr, usesOldSelf: /\boldSelf\b/.test(src), run: () => true } };
-    return { ok: false, detail: syntaxError(src, err) };
+    return { ok: false, detail: syntaxError(src, rewritten, err) };
   }
   const positions: Record<string, number> = {};
-  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) positions[id] = off;
-  const w: Walk = { src, positions, errors: [], usesOldSelf: false, unsupported: false, usesTypeNames: false };
+  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) positions[id] = rewritten.map[off] ?? off;
+  // Literals are checked as written: the optional syntax's helpers take lists of mixed types.
+  const literalIssues = validateLiterals(parsed.expr);
+  const optionals = rewriteOptionals(parsed.expr, positions);
+  if (optionals.issues.length) return { ok: false, detail: optionals.issues.map((i) => errorAt(src, positions[String(i.id)] ?? 0, i.message)).join('\n') };
+  parsed.expr = optionals.expr;
+  const w: Walk = { src, positions, errors: [], usesOldSelf: false, usesTypeNames: false };
   walk(parsed.expr, new Set(vars), w);
   if (w.errors.length === 0 && opts.self) {
     for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions, src)) w.errors.push(errorAt(src, issue.offset, issue.message));
   }
   if (w.errors.length === 0) {
-    for (const issue of validateLiterals(parsed.expr)) w.errors.push(errorAt(src, positions[String(issue.id)] ?? 0, issue.message));
+    for (const issue of literalIssues) w.errors.push(errorAt(src, positions[String(issue.id)] ?? 0, issue.message));
   }
   if (w.errors.length) return { ok: false, detail: w.errors.join('\n') };
-  if (opts.self && opts.expect && !w.unsupported) {
+  if (opts.self && opts.expect) {
     const kind = resultKind(parsed.expr, opts.self, opts.isResource === true);
     if (kind !== 'unknown' && kind !== opts.expect) return { ok: false, typeError: true, detail: opts.expect === 'bool' ? 'cel expression must evaluate to a bool' : 'messageExpression must evaluate to a string' };
   }
@@ -181,7 +180,6 @@ export function compileExpr(src: string, opts: CompileOptions = {}): CompileResu
     ok: true,
     expr: {
       source: src,
-      unsupported: w.unsupported,
       ast: parsed.expr,
       usesOldSelf: w.usesOldSelf,
       run: w.usesTypeNames ? (b) => program({ ...TYPE_NAMES, ...b } as never) : (b) => program(b as never),

@@ -1,13 +1,13 @@
 // The CEL environment of x-kubernetes-validations as Kubernetes 1.33 compiles new rules (k8s.io/
 // apiserver/pkg/cel/environment base.go at compatibility version 1.32): the CEL standard library
 // with cross-type numeric comparisons, cel-go's strings extension (version 2) and sets extension,
-// optional values (the functions; see cel-optional.ts), and Kubernetes' libraries: lists
+// optional values (cel-optional.ts) with the optional syntax `a.?b`, `a[?k]`, `[?x]`, `{?k: v}`
+// (cel-optional-syntax.ts) and the macros optMap/optFlatMap (cel-optional-ast.ts), and
+// Kubernetes' libraries: lists
 // (isSorted, sum, min, max, indexOf, lastIndexOf), regex (find, findAll), quantity
 // (cel-quantity.ts), url (cel-url.ts), ip and cidr (cel-net.ts) and format (cel-format.ts).
 // Two-variable comprehensions are rewritten into one-variable ones (cel-comprehensions.ts).
-// Not available: the optional syntax `a.?b`, `a[?k]`, `[?x]`, `{?k: v}` (the parser cannot read
-// it) and the macros optMap/optFlatMap (rules using them are accepted and not evaluated), and the
-// authz library (it needs an authorizer, which CRD rules do not have). The semver library is introduced in 1.33, so new rules cannot use it until 1.34:
+// Not available: the authz library (it needs an authorizer, which CRD rules do not have). The semver library is introduced in 1.33, so new rules cannot use it until 1.34:
 // semver() and isSemver() are undeclared references, as upstream reports.
 import { celEnv, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelType, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
@@ -117,12 +117,6 @@ export const KNOWN_QUALIFIED_FUNCTIONS = new Set([
   'optional.of', 'optional.ofNonZeroValue', 'optional.none', 'optional.unwrap',
   'format.named', ...FORMAT_NAMES.map((n) => `format.${n}`),
 ]);
-
-/**
- * Macros of upstream's optional types this parser leaves as plain calls: rules using them compile,
- * as upstream accepts them, and are skipped when objects are validated.
- */
-export const UNSUPPORTED_FUNCTIONS = new Set(['optMap', 'optFlatMap']);
 
 /** Type names the ip and cidr libraries declare (`type(x) == net.IP`), with their values. */
 export const TYPE_NAMES: Record<string, CelType> = { 'net.IP': IP.type, 'net.CIDR': CIDR.type };

@@ -67,7 +67,6 @@ function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: strin
       errs.push({ type: 'InternalError', field: path, detail: `rule compile error: ${compiled.detail}` });
       continue;
     }
-    if (compiled.expr.unsupported) continue;
     if (compiled.expr.usesOldSelf ? oldRef === undefined : same) continue;
     self ??= toCel(value, node, isResource);
     if (compiled.expr.usesOldSelf) oldSelf ??= toCel(old, node, isResource);
