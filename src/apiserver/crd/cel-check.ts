@@ -6,7 +6,7 @@
 // where their argument types are evident (cel-overloads.ts); other operators and functions are not.
 // Optional selection (`a.?b`, and `.b` after it) is checked like selection (cel-go checkOptSelect).
 import type { Expr } from './cel-compile.js';
-import { OPT_INDEX, OPT_LIST, OPT_MAP, OPT_SELECT } from './cel-optional.js';
+import { OPT_HAS, OPT_INDEX, OPT_LIST, OPT_MAP, OPT_SELECT } from './cel-optional.js';
 import { overloadError, RESULT_TYPES } from './cel-overloads.js';
 import { escapeName } from './cel-values.js';
 import type { SchemaNode } from './node.js';
@@ -190,7 +190,7 @@ const BOOL_FUNCTIONS = new Set([
   '_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false',
   'matches', 'startsWith', 'endsWith', 'contains', 'isSorted', 'isIP', 'isCIDR', 'isURL', 'isQuantity', 'bool',
   'isInteger', 'isGreaterThan', 'isLessThan', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast',
-  'isGlobalUnicast', 'containsIP', 'containsCIDR', 'isCanonical', 'equivalent', 'intersects', 'hasValue',
+  'isGlobalUnicast', 'containsIP', 'containsCIDR', 'isCanonical', 'equivalent', 'intersects', 'hasValue', OPT_HAS,
 ]);
 const STRING_FUNCTIONS = new Set([
   'string', 'lowerAscii', 'upperAscii', 'trim', 'replace', 'substring', 'charAt', 'join', 'quote', 'find', 'format',

@@ -3,13 +3,14 @@
 // cel-optional.ts (cel-go's `_?._` and `_[?_]`), list and map literals with optional elements or
 // entries become helper calls that drop absent ones, and a field selection or index on an
 // optional value keeps propagating it (`a.?b.c` is optional; cel-go's checker types it so and
-// the interpreter tests presence from the first optional qualifier on). The macros
+// the interpreter tests presence from the first optional qualifier on; has() of it tests the field
+// of the value held). The macros
 // `o.optMap(x, e)` and `o.optFlatMap(x, e)` are expanded as cel-go's ext/optional does:
 // `o.hasValue() ? optional.of(cel.bind(x, o.value(), e)) : optional.none()` (optFlatMap without
 // optional.of), cel.bind being an empty-range comprehension whose accumulator is x.
 import type { Expr } from './cel-compile.js';
 import { MARKERS } from './cel-optional-syntax.js';
-import { OPT_INDEX, OPT_LIST, OPT_MAP, OPT_SELECT } from './cel-optional.js';
+import { OPT_HAS, OPT_INDEX, OPT_LIST, OPT_MAP, OPT_SELECT } from './cel-optional.js';
 
 export interface OptionalIssue {
   /** Id of the node the issue is about (its position comes from the parser). */
@@ -124,9 +125,10 @@ class OptionalRewriter {
       case 'selectExpr': {
         k.value.operand = this.rewrite(k.value.operand);
         const operand = k.value.operand;
-        if (!k.value.testOnly && operand && this.optional.has(operand)) {
+        if (operand && this.optional.has(operand)) {
           const field = this.node({ case: 'constExpr', value: { constantKind: { case: 'stringValue', value: k.value.field } } }, e);
-          return this.opt(this.call(e, OPT_SELECT, [operand, field]));
+          // has(o.f) of an optional o tests the field of the value it holds.
+          return k.value.testOnly ? this.call(e, OPT_HAS, [operand, field]) : this.opt(this.call(e, OPT_SELECT, [operand, field]));
         }
         return e;
       }

@@ -38,6 +38,7 @@ export const OPT_SELECT = '@kumo.optSelect';
 export const OPT_INDEX = '@kumo.optIndex';
 export const OPT_LIST = '@kumo.optList';
 export const OPT_MAP = '@kumo.optMapLiteral';
+export const OPT_HAS = '@kumo.optHas';
 
 /** A list index as cel-go's types.IndexOrError takes it: int, uint or a whole double. */
 function listIndex(key: CelValue): number {
@@ -47,7 +48,11 @@ function listIndex(key: CelValue): number {
   throw new Error(`unsupported index type '${typeof key === 'number' ? 'double' : typeof key}' in list`);
 }
 
-/** Presence-tested qualification (refQualify with presenceTest): the value, or none where absent. */
+/**
+ * Presence-tested qualification (refQualify with presenceTest): the value, or none where a map
+ * lacks the key or a list the index. A value that is neither is `no such key`, as cel-spec's
+ * conformance tests have it (optionals/map_null_entry_no_such_key).
+ */
 function qualify(obj: CelValue, key: CelValue): CelValue {
   let target = obj;
   const o = OPTIONAL.get(obj);
@@ -64,7 +69,16 @@ function qualify(obj: CelValue, key: CelValue): CelValue {
     const i = listIndex(key);
     return i >= 0 && i < target.size ? optionalOf(target.get(i)!) : optionalNone();
   }
-  return optionalNone();
+  throw new Error(`no such key: ${String(isCelUint(key) ? key.value : key)}`);
+}
+
+/** has() of a field of an optional value: false when none (optionals/has_map_optindex). */
+function hasField(obj: CelValue, field: string): boolean {
+  const o = OPTIONAL.get(obj);
+  if (!o) throw new Error('no such overload');
+  if (!o.present) return false;
+  if (isCelMap(o.value)) return o.value.has(field);
+  throw new Error(`no such key: ${field}`);
 }
 
 function optionalList(elements: Iterable<CelValue>, optionalIndices: Iterable<CelValue>): CelValue[] {
@@ -123,6 +137,7 @@ export const optionalFuncs = [
     return (o.present ? o.value : v) as never;
   }),
   celFunc(OPT_SELECT, [DYN, STRING], O, (obj, field) => qualify(obj, field) as never),
+  celFunc(OPT_HAS, [DYN, STRING], BOOL, (obj, field) => hasField(obj, field)),
   celFunc(OPT_INDEX, [DYN, DYN], O, (obj, key) => qualify(obj, key) as never),
   celFunc(OPT_LIST, [listType(DYN), listType(DYN)], listType(DYN), (elements, optionalIndices) => optionalList(elements, optionalIndices)),
   celFunc(OPT_MAP, [listType(DYN), listType(DYN)], mapType(DYN, DYN), (entries, optionalIndices) => optionalMap(entries, optionalIndices)),
