@@ -54,7 +54,9 @@ function celMessage(err: { message: string }): string {
     .replace(/^(?:int|uint) modulus by zero$/, 'modulus by zero');
 }
 
-function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: string, isResource: boolean, errs: FieldError[]): void {
+function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, fieldPath: string, isResource: boolean, errs: FieldError[]): void {
+  // Upstream validates the root with a nil field.Path, which prints as `<nil>`.
+  const path = fieldPath || '<nil>';
   const old = oldRef?.value;
   const same = unchanged(value, oldRef);
   let self: CelInput | undefined;
@@ -96,7 +98,7 @@ function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: strin
       }
     }
     if (!message) message = (rule.message ?? '').trim() || `failed rule: ${(rule.rule ?? '').trim()}`;
-    const field = typeof rule.fieldPath === 'string' && rule.fieldPath ? joinFieldPath(path, rule.fieldPath) : path;
+    const field = typeof rule.fieldPath === 'string' && rule.fieldPath ? joinFieldPath(fieldPath, rule.fieldPath) : path;
     errs.push(errorFor(rule.reason, field, typeName, message));
   }
 }
