@@ -79,8 +79,8 @@ describe('optional syntax', () => {
       ["{?'nested_map': optional.ofNonZeroValue({?'map': {}.?c}), 'singleton': true}", { singleton: true }],
       ["optional.ofNonZeroValue({?'nested_map': optional.ofNonZeroValue({?'map': optional.of({}).?c})}).hasValue()", false],
       ["has({?'foo': optional.none()}.foo)", false],
-      ['[?1]', { error: 'cannot initialize optional list element from non-optional value 1' }],
-      ["{?'k': 1}", { error: "cannot initialize optional entry 'k' from non-optional value 1" }],
+      ['[?dyn(1)]', { error: 'cannot initialize optional list element from non-optional value 1' }],
+      ["{?'k': dyn(1)}", { error: "cannot initialize optional entry 'k' from non-optional value 1" }],
     ]);
   });
 
@@ -122,6 +122,8 @@ describe('optional syntax', () => {
     assert.equal(err('self.spec.?replicas.?x.hasValue()'), "ERROR: <input>:1:20: type 'int' does not support field selection\n | self.spec.?replicas.?x.hasValue()\n | ...................^");
     assert.equal(err('self.?spec.optMap(1, true).hasValue()'), 'ERROR: <input>:1:19: optMap() variable name must be a simple identifier\n | self.?spec.optMap(1, true).hasValue()\n | ..................^');
     assert.equal(err('self.?spec'), 'cel expression must evaluate to a bool');
+    assert.equal(err("[?1, ?'a'].size() == 0"), "ERROR: <input>:1:3: expected type 'optional_type(int)' but found 'int'\n | [?1, ?'a'].size() == 0\n | ..^\nERROR: <input>:1:7: expected type 'optional_type(string)' but found 'string'\n | [?1, ?'a'].size() == 0\n | ......^");
+    assert.equal(err("{?'k': [1]}.size() == 0"), "ERROR: <input>:1:8: expected type 'optional_type(list(int))' but found 'list(int)'\n | {?'k': [1]}.size() == 0\n | .......^");
     assert.equal(err("self.?spec.?replicas.orValue(1) <= 10 && {?'a': self.spec.?replicas, 'b': 2}.size() > 0 && [?self.spec.?ports].size() >= 0"), 'ok');
     // Positions of syntax errors are those of the rule as written.
     assert.equal(err('self.?spec.?replicas.orValue(1) >'), 'ERROR: <input>:1:33: Syntax error: found > but expecting end of input\n | self.?spec.?replicas.orValue(1) >\n | ................................^');

@@ -16,8 +16,8 @@ export interface LiteralIssue {
 
 const CONST_TYPES: Record<string, string> = { int64Value: 'int', uint64Value: 'uint', doubleValue: 'double', boolValue: 'bool', stringValue: 'string', bytesValue: 'bytes', nullValue: 'null_type' };
 
-/** The type of a literal expression, where evident. */
-function literalType(e: Expr | undefined): string | undefined {
+/** The type of a literal expression, where evident (cel-go FormatCELType). */
+export function literalType(e: Expr | undefined): string | undefined {
   const k = e?.exprKind;
   if (!k) return undefined;
   if (k.case === 'constExpr') return CONST_TYPES[k.value.constantKind.case ?? ''];

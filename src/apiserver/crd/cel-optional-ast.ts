@@ -7,8 +7,11 @@
 // of the value held). The macros
 // `o.optMap(x, e)` and `o.optFlatMap(x, e)` are expanded as cel-go's ext/optional does:
 // `o.hasValue() ? optional.of(cel.bind(x, o.value(), e)) : optional.none()` (optFlatMap without
-// optional.of), cel.bind being an empty-range comprehension whose accumulator is x.
+// optional.of), cel.bind being an empty-range comprehension whose accumulator is x. An optional
+// element or entry value of an evidently non-optional type is cel-go checkCreateList/Map's
+// `expected type 'optional_type(int)' but found 'int'`.
 import type { Expr } from './cel-compile.js';
+import { literalType } from './cel-literals.js';
 import { MARKERS } from './cel-optional-syntax.js';
 import { OPT_HAS, OPT_INDEX, OPT_LIST, OPT_MAP, OPT_SELECT } from './cel-optional.js';
 
@@ -112,6 +115,12 @@ class OptionalRewriter {
     return e;
   }
 
+  /** Reports an optional element or entry value whose literal type is evidently not optional. */
+  private expectOptional(e: Expr): void {
+    const t = literalType(e);
+    if (t) this.issues.push({ id: e.id, message: `expected type 'optional_type(${t})' but found '${t}'` });
+  }
+
   /** The marker's argument when `e` is `marker(x)`. */
   private unmark(e: Expr | undefined, marker: string): Expr | undefined {
     const k = e?.exprKind;
@@ -138,7 +147,10 @@ class OptionalRewriter {
         const indices: number[] = [];
         const elements = k.value.elements.map((el, i) => {
           const inner = this.unmark(el, MARKERS.element);
-          if (inner) indices.push(i);
+          if (inner) {
+            indices.push(i);
+            this.expectOptional(inner);
+          }
           return this.rewrite(inner ?? el)!;
         });
         k.value.elements = elements;
@@ -150,7 +162,10 @@ class OptionalRewriter {
         for (const [i, en] of k.value.entries.entries()) {
           if (en.keyKind.case === 'mapKey') {
             const inner = this.unmark(en.keyKind.value, MARKERS.entry);
-            if (inner) indices.push(i);
+            if (inner) {
+              indices.push(i);
+              if (en.value) this.expectOptional(en.value);
+            }
             en.keyKind.value = this.rewrite(inner ?? en.keyKind.value)!;
           }
           en.value = this.rewrite(en.value);
