@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isCelError, isCelList, isCelMap } from '@bufbuild/cel';
 import { compileExpr } from '../../src/apiserver/crd/cel-compile.js';
+import { estimateCost } from '../../src/apiserver/crd/cel-cost.js';
 import { buildNode } from '../../src/apiserver/crd/node.js';
 import { toCel } from '../../src/apiserver/crd/cel-values.js';
 
@@ -127,5 +128,18 @@ describe('optional syntax', () => {
     assert.equal(err("self.?spec.?replicas.orValue(1) <= 10 && {?'a': self.spec.?replicas, 'b': 2}.size() > 0 && [?self.spec.?ports].size() >= 0"), 'ok');
     // Positions of syntax errors are those of the rule as written.
     assert.equal(err('self.?spec.?replicas.orValue(1) >'), 'ERROR: <input>:1:33: Syntax error: found > but expecting end of input\n | self.?spec.?replicas.orValue(1) >\n | ................................^');
+  });
+
+  test('the cost estimate iterates over what an optional selection holds', () => {
+    const spec = SCHEMA.properties!.get('spec')!;
+    const cost = (src: string) => {
+      const c = compileExpr(src);
+      assert.ok(c.ok);
+      return estimateCost(c.expr.ast, spec, 1);
+    };
+    const plain = cost('self.ports.all(p, p > 0)');
+    assert.ok(plain > 1000);
+    assert.ok(cost('self.?ports.orValue([]).all(p, p > 0)') >= plain);
+    assert.ok(cost('self.?ports.value().all(p, p > 0)') >= plain);
   });
 });

@@ -7,6 +7,7 @@
 // stays at or below upstream's: what it rejects, upstream rejects too.
 import type { parse } from '@bufbuild/cel';
 import { ENTRIES } from './cel-comprehensions.js';
+import { OPT_INDEX, OPT_SELECT } from './cel-optional.js';
 import { escapeName } from './cel-values.js';
 import type { SchemaNode } from './node.js';
 
@@ -67,7 +68,13 @@ class Estimator {
       case 'callExpr':
         // A rewritten two-variable comprehension iterates over the pairs of its range.
         if (k.value.function === ENTRIES) return this.nodeOf(k.value.args[0], scope);
-        if (k.value.function === '_[_]' && k.value.args.length === 2) {
+        // Optional selections and what they hold (`self.?items.value()`) have the selected node.
+        if (k.value.function === OPT_SELECT) {
+          const field = k.value.args[1]?.exprKind;
+          return field?.case === 'constExpr' && field.value.constantKind.case === 'stringValue' ? fieldNode(this.nodeOf(k.value.args[0], scope), field.value.constantKind.value) : undefined;
+        }
+        if ((k.value.function === 'value' || k.value.function === 'orValue') && k.value.target) return this.nodeOf(k.value.target, scope);
+        if ((k.value.function === '_[_]' || k.value.function === OPT_INDEX) && k.value.args.length === 2) {
           const base = this.nodeOf(k.value.args[0], scope);
           return base?.type === 'array' ? base.items : base?.additional;
         }

@@ -143,6 +143,7 @@ function apply(src: string, edits: Edit[]): Rewritten {
 
 /** Rewrites the optional syntax of a rule into marker calls; other text is kept as it is. */
 export function rewriteOptionalSyntax(src: string): Rewritten {
+  if (!src.includes('?')) return apply(src, []);
   const tokens = tokenize(src);
   // A rule naming a marker itself is left alone: the marker is then an undeclared reference.
   if (tokens.some((t) => t.kind === 'ident' && Object.values(MARKERS).includes(t.text as never))) return apply(src, []);
