@@ -17,6 +17,7 @@ import { CONTINUE_EXPIRED, LIST_EXPIRED, resourceExpired, tooLargeResourceVersio
 import { parseResourceVersion, validateListOptions } from './list-options.js';
 import { keyFor } from './object-key.js';
 import { selectionFor } from './selection.js';
+import { customFromStorage, customListFromStorage } from './custom-conversion.js';
 import { storageOf } from './storage-mapping.js';
 import type { Selection } from './selection.js';
 import type { ApiObject, ListOptions } from './types.js';
@@ -41,13 +42,13 @@ export async function getObject(ctx: RegistryContext, res: ResourceDef, namespac
   if (rv === undefined) {
     const kv = await ctx.store.get(key);
     if (!kv) throw notFound(res.group, res.resource, name);
-    return conv ? conv(decodeKv(kv)) : decodeKv(kv);
+    return customFromStorage(ctx, res, conv ? conv(decodeKv(kv)) : decodeKv(kv));
   }
   if (rv > 0) await waitForCache(ctx, rv);
   const cached = cacheOf(ctx, res).get(key);
   if (!cached) throw notFound(res.group, res.resource, name);
   const obj = JSON.parse(cached.json) as ApiObject;
-  return conv ? conv(obj) : obj;
+  return customFromStorage(ctx, res, conv ? conv(obj) : obj);
 }
 
 type Converter = (obj: Readonly<ApiObject>) => ApiObject;
@@ -120,6 +121,13 @@ async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selectio
 }
 
 export async function listObjects(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
+  const list = await listStored(ctx, res, namespace, opts);
+  // Custom objects: the page's items in the endpoint's version, converted in one batch.
+  if (ctx.customResources?.forResource(res)) list.items = await customListFromStorage(ctx, res, list.items as ApiObject[]);
+  return list;
+}
+
+async function listStored(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
   validateListOptions(opts);
   const sel = selectionFor(res, opts);
   const mapping = storageOf(res);

@@ -18,6 +18,7 @@ import type { RegistryContext } from './context.js';
 import { EventQueue } from './event-queue.js';
 import { cacheOf, groupVersion, waitForCache } from './reader.js';
 import type { Selection } from './selection.js';
+import { customFromStorage, customListFromStorage } from './custom-conversion.js';
 import { storageOf } from './storage-mapping.js';
 import type { ApiObject, WatchEventOut, WatchOptions } from './types.js';
 
@@ -174,6 +175,20 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
       cleanups.push(() => timer.cancel());
     }
 
+    // Custom objects are delivered in the watched version: the initial ones in one conversion,
+    // then each event's (a failed conversion ends the watch with its Status).
+    const custom = ctx.customResources?.forResource(res) !== undefined;
+    const carriesObject = (ev: Out) => ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED';
+    if (custom && initial.length) {
+      const withObjects = initial.filter(carriesObject);
+      try {
+        const converted = await customListFromStorage(ctx, res, withObjects.map((ev) => ev.object as ApiObject), false);
+        withObjects.forEach((ev, i) => (ev.object = converted[i]!));
+      } catch (err) {
+        yield errorEvent(err);
+        return;
+      }
+    }
     for (const ev of initial) {
       if (queue.closed) return;
       yield { type: ev.type, object: ev.object as ApiObject };
@@ -183,6 +198,14 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
       const ev = await queue.next();
       if (!ev) return;
       if (ev.rv !== undefined) lastRv = Math.max(lastRv, ev.rv);
+      if (custom && carriesObject(ev)) {
+        try {
+          ev.object = await customFromStorage(ctx, res, ev.object as ApiObject);
+        } catch (err) {
+          yield errorEvent(err);
+          return;
+        }
+      }
       yield { type: ev.type, object: ev.object as ApiObject };
       if (ev.type === 'ERROR') return;
     }

@@ -1,0 +1,29 @@
+// Custom objects are stored in their CRD's storage version and served in the version asked for:
+// the storage codec of upstream's CR storage converts on every encode and decode
+// (customresource_handler.go crdConversionRESTOptionsGetter: encoder = storage version,
+// decoder = the request's version). Conversion may call a webhook, hence async. Built-in
+// resources pass through unchanged (their storage mapping is storage-mapping.ts).
+import type { ResourceDef } from '../schema/types.js';
+import type { RegistryContext } from './context.js';
+import type { ApiObject } from './types.js';
+
+/** A request object in the form it is stored in (a custom object in the storage version). */
+export async function customToStorage(ctx: RegistryContext, res: ResourceDef, obj: ApiObject): Promise<ApiObject> {
+  const cr = ctx.customResources?.forResource(res);
+  if (!cr) return obj;
+  return (await cr.convert([obj], cr.storageVersion))[0]!;
+}
+
+/** A stored custom object in the endpoint's version. */
+export async function customFromStorage(ctx: RegistryContext, res: ResourceDef, obj: ApiObject): Promise<ApiObject> {
+  const cr = ctx.customResources?.forResource(res);
+  if (!cr) return obj;
+  return (await cr.convert([obj], res.version))[0]!;
+}
+
+/** Stored custom objects of a list (or a watch's initial state) in the endpoint's version, in one conversion. */
+export async function customListFromStorage<T extends Readonly<ApiObject>>(ctx: RegistryContext, res: ResourceDef, items: T[], asList = true): Promise<T[]> {
+  const cr = ctx.customResources?.forResource(res);
+  if (!cr || items.length === 0) return items;
+  return (await cr.convert(items, res.version, asList)) as T[];
+}
