@@ -14,6 +14,7 @@ import { apiRequest, kubectl, run, startApiServer } from '../helpers/apiserver.j
 type Obj = Record<string, any>;
 
 interface Review {
+  apiVersion: string;
   desiredAPIVersion: string;
   objects: Obj[];
 }
@@ -46,7 +47,7 @@ async function startWebhook(t: { after(fn: () => void | Promise<void>): void }) 
     req.on('end', () => {
       const review = JSON.parse(Buffer.concat(chunks).toString()) as Obj;
       const { uid, desiredAPIVersion, objects } = review.request;
-      reviews.push({ desiredAPIVersion, objects });
+      reviews.push({ apiVersion: review.apiVersion, desiredAPIVersion, objects });
       let response: Obj;
       switch (state.mode) {
         case 'fail':
@@ -65,7 +66,7 @@ async function startWebhook(t: { after(fn: () => void | Promise<void>): void }) 
           response = { uid, result: { status: 'Success' }, convertedObjects: objects.map((o: Obj) => convert(o, desiredAPIVersion)) };
       }
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response }));
+      res.end(JSON.stringify({ apiVersion: review.apiVersion, kind: 'ConversionReview', response }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -77,7 +78,7 @@ async function startWebhook(t: { after(fn: () => void | Promise<void>): void }) 
   return { url: `https://127.0.0.1:${port}/convert`, caBundle: Buffer.from(pki.caCert).toString('base64'), reviews, state };
 }
 
-function crd(group: string, clientConfig: Obj): string {
+function crd(group: string, clientConfig: Obj, reviewVersions = ['v1', 'v1beta1']): string {
   return JSON.stringify({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -86,7 +87,7 @@ function crd(group: string, clientConfig: Obj): string {
       group,
       scope: 'Namespaced',
       names: { plural: 'backends', singular: 'backend', kind: 'Backend' },
-      conversion: { strategy: 'Webhook', webhook: { clientConfig, conversionReviewVersions: ['v1', 'v1beta1'] } },
+      conversion: { strategy: 'Webhook', webhook: { clientConfig, conversionReviewVersions: reviewVersions } },
       versions: [
         { name: 'v1', served: true, storage: false, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { host: { type: 'string' }, port: { type: 'integer' } } } } } } },
         { name: 'v2', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { address: { type: 'string' } } } } } } },
@@ -130,6 +131,18 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
       ['conv.example.com/v1', 'db', { host: 'db.local', port: 5432 }],
     ]);
     assert.deepEqual(hook.reviews.map((r) => [r.desiredAPIVersion, r.objects.length]), [['conv.example.com/v1', 2]]);
+  });
+
+  await t.test('a webhook that speaks only v1beta1 gets a v1beta1 ConversionReview', async (tt) => {
+    tt.after(() => kubectl(server, ['apply', '-f', '-'], { input: crd('conv.example.com', { url: hook.url, caBundle: hook.caBundle }) }));
+    await kubectl(server, ['apply', '-f', '-'], { input: crd('conv.example.com', { url: hook.url, caBundle: hook.caBundle }, ['v2beta9', 'v1beta1']) });
+    await eventually('reviews sent as v1beta1', async () => {
+      hook.reviews.length = 0;
+      await kubectl(server, ['get', 'backends.v1.conv.example.com', 'db', '-o', 'name']);
+      return hook.reviews[0]?.apiVersion === 'apiextensions.k8s.io/v1beta1';
+    });
+    const v1 = JSON.parse(await kubectl(server, ['get', 'backends.v1.conv.example.com', 'db', '-o', 'json']));
+    assert.deepEqual(v1.spec, { host: 'db.local', port: 5432 });
   });
 
   await t.test('a watch delivers converted objects', async () => {
@@ -192,6 +205,18 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
     assert.equal(refused.stderr.trim(), `Error from server: conversion for svc.example.com/v2, Kind=Backend failed: conversion webhook for /, Kind= failed: Post "https://converter.default.svc:443/convert?timeout=30s": dial tcp ${ip}:443: connect: connection refused`);
     // The storage version needs no conversion.
     assert.equal((await kubectl(server, ['get', 'backends.v2.svc.example.com', 'db', '-o', 'jsonpath={.spec.address}'])), 'db.local:5432');
+  });
+
+  await t.test('strategy None: the same object under the other version', async () => {
+    const none = JSON.parse(crd('none.example.com', {}));
+    none.spec.conversion = { strategy: 'None' };
+    await kubectl(server, ['apply', '-f', '-'], { input: JSON.stringify(none) });
+    await eventually('the None CRD served', async () => (await run(server, 'kubectl', ['get', 'backends.v1.none.example.com'])).code === 0);
+    await kubectl(server, ['apply', '-f', '-'], { input: 'apiVersion: none.example.com/v1\nkind: Backend\nmetadata: {name: db}\nspec: {host: db.local, port: 5432}\n' });
+    const v2 = JSON.parse(await kubectl(server, ['get', 'backends.v2.none.example.com', 'db', '-o', 'json']));
+    assert.equal(v2.apiVersion, 'none.example.com/v2');
+    // Stored as v2 and read as v2: v1's fields are pruned by v2's schema (upstream's schemaCoercingConverter).
+    assert.deepEqual(v2.spec, {});
   });
 
   await t.test('the caBundle is the only trust: a webhook certificate from another CA is refused', async () => {

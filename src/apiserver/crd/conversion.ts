@@ -189,7 +189,8 @@ export function crConverter(crd: CustomResourceDefinition, resolve: ServiceResol
 
       let converted: Obj[];
       if (!webhook) {
-        converted = toConvert.map((o) => ({ ...o, apiVersion: desired }));
+        // Copies: the caller prunes and defaults converted objects in place.
+        converted = toConvert.map((o) => ({ ...structuredClone(o), apiVersion: desired }));
       } else {
         try {
           // The webhook gets copies: its answer is checked against the originals.

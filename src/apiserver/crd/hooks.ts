@@ -7,6 +7,7 @@ import type { CrdController } from './controller.js';
 import { scaleFromObject, setSpecReplicas } from './scale.js';
 import { deprecationWarning } from './deprecation.js';
 import { crConverter } from './conversion.js';
+import { CustomResourceSchema } from './schema.js';
 import type { ServiceResolver } from './conversion-webhook.js';
 import { crdVersion, storageVersion } from './resources.js';
 import { selectableFieldSet, selectableLabels } from './selectable.js';
@@ -73,6 +74,12 @@ export function customResourceHooks(controller: CrdController, resolveService: S
       }
       const { schema, crd, resource } = sv;
       const converter = crConverter(crd, resolveService);
+      const schemas = new Map<string, CustomResourceSchema>([[resource.version, schema]]);
+      const schemaOf = (v: string): CustomResourceSchema => {
+        let s = schemas.get(v);
+        if (!s) schemas.set(v, (s = new CustomResourceSchema(crdVersion(crd, v)?.schema?.openAPIV3Schema, { namespaced: resource.namespaced })));
+        return s;
+      };
       const version = crdVersion(crd, resource.version);
       const handlers: CustomResourceHandlers = {
         resource,
@@ -88,7 +95,17 @@ export function customResourceHooks(controller: CrdController, resolveService: S
         },
         warning: deprecationWarning(crd, resource.version),
         storageVersion: storageVersion(crd) ?? resource.version,
-        convert: (objs, to, asList) => converter.convert(objs, to, asList),
+        convert: async (objs, to, asList) => {
+          const out = await converter.convert(objs, to, asList);
+          // schemaCoercingConverter: a converted object is pruned and defaulted by its new version's schema.
+          for (let i = 0; i < out.length; i++) {
+            if (out[i] === objs[i]) continue;
+            const target = schemaOf(to);
+            target.prune(out[i]!);
+            target.applyDefaults(out[i]!);
+          }
+          return out;
+        },
       };
       const paths = sv.scale;
       if (paths) handlers.scale = { read: (obj) => scaleFromObject(obj, paths), write: (obj, replicas) => setSpecReplicas(obj, paths, replicas) };
