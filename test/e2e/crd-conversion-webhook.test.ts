@@ -192,17 +192,24 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
     assert.equal((await run(server, 'kubectl', ['get', 'backends.v2.conv.example.com', 'web'])).code, 1);
   });
 
-  await t.test('a service reference resolves through the cluster\'s Services; nothing listens behind a ClusterIP', async () => {
+  await t.test('a service reference resolves through the Service\'s EndpointSlices; nothing listens at a pod IP', async () => {
     await kubectl(server, ['apply', '-f', '-'], { input: crd('svc.example.com', { service: { namespace: 'default', name: 'converter', path: '/convert' }, caBundle: hook.caBundle }) });
     await eventually('the second CRD served', async () => (await run(server, 'kubectl', ['get', 'backends.v2.svc.example.com'])).code === 0);
     await kubectl(server, ['apply', '-f', '-'], { input: 'apiVersion: svc.example.com/v2\nkind: Backend\nmetadata: {name: db}\nspec: {address: "db.local:5432"}\n' });
     const missing = await run(server, 'kubectl', ['get', 'backends.v1.svc.example.com', 'db']);
     assert.equal(missing.stderr.trim(), 'Error from server: conversion for svc.example.com/v2, Kind=Backend failed: conversion webhook for /, Kind= failed: Post "https://converter.default.svc:443/convert?timeout=30s": service "converter" not found');
 
+    const failure = (cause: string) => `Error from server: conversion for svc.example.com/v2, Kind=Backend failed: conversion webhook for /, Kind= failed: Post "https://converter.default.svc:443/convert?timeout=30s": ${cause}`;
     await kubectl(server, ['create', 'service', 'clusterip', 'converter', '--tcp=443:8443']);
-    const ip = (await kubectl(server, ['get', 'service', 'converter', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
-    const refused = await run(server, 'kubectl', ['get', 'backends.v1.svc.example.com', 'db']);
-    assert.equal(refused.stderr.trim(), `Error from server: conversion for svc.example.com/v2, Kind=Backend failed: conversion webhook for /, Kind= failed: Post "https://converter.default.svc:443/convert?timeout=30s": dial tcp ${ip}:443: connect: connection refused`);
+    assert.equal((await run(server, 'kubectl', ['get', 'backends.v1.svc.example.com', 'db'])).stderr.trim(), failure('no endpoints available for service "converter"'));
+
+    // A selectorless Service with a ready endpoint: the API server dials the pod's IP, where nothing listens.
+    await kubectl(server, ['delete', 'service', 'converter']);
+    await kubectl(server, ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'converter' }, spec: { ports: [{ name: 'https', port: 443, targetPort: 8443 }] } },
+      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'converter-1', labels: { 'kubernetes.io/service-name': 'converter' } }, addressType: 'IPv4', ports: [{ name: 'https', port: 8443 }], endpoints: [{ addresses: ['10.0.0.7'], conditions: { ready: true } }] },
+    ] }) });
+    assert.equal((await run(server, 'kubectl', ['get', 'backends.v1.svc.example.com', 'db'])).stderr.trim(), failure('dial tcp 10.0.0.7:8443: connect: connection refused'));
     // The storage version needs no conversion.
     assert.equal((await kubectl(server, ['get', 'backends.v2.svc.example.com', 'db', '-o', 'jsonpath={.spec.address}'])), 'db.local:5432');
   });
