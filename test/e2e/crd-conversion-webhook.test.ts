@@ -20,7 +20,7 @@ interface Review {
 }
 
 /** How the webhook answers: convert, or one of the broken answers upstream checks for. */
-type Mode = 'convert' | 'fail' | 'wrong-uid' | 'rename' | 'drop';
+type Mode = 'convert' | 'fail' | 'wrong-uid' | 'rename' | 'drop' | 'not-found';
 
 function convert(obj: Obj, desired: string): Obj {
   const out = structuredClone(obj);
@@ -48,6 +48,11 @@ async function startWebhook(t: { after(fn: () => void | Promise<void>): void }) 
       const review = JSON.parse(Buffer.concat(chunks).toString()) as Obj;
       const { uid, desiredAPIVersion, objects } = review.request;
       reviews.push({ apiVersion: review.apiVersion, desiredAPIVersion, objects });
+      if (state.mode === 'not-found') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        res.end('404 page not found\n');
+        return;
+      }
       let response: Obj;
       switch (state.mode) {
         case 'fail':
@@ -184,6 +189,10 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
     const dropped = await apiRequest(server, 'GET', '/apis/conv.example.com/v1/namespaces/default/backends/db');
     assert.equal(dropped.json().message, `${prefix} returned 0 objects, expected 1`);
 
+    hook.state.mode = 'not-found';
+    const notFound = await apiRequest(server, 'GET', '/apis/conv.example.com/v1/namespaces/default/backends/db');
+    assert.equal(notFound.json().message, `${prefix} failed: conversion webhook for /, Kind= failed: the server could not find the requested resource`);
+
     // A write in the other version fails the same way and stores nothing.
     hook.state.mode = 'fail';
     const create = await run(server, 'kubectl', ['create', '-f', '-'], { input: 'apiVersion: conv.example.com/v1\nkind: Backend\nmetadata: {name: web}\nspec: {host: web.local, port: 80}\n' });
@@ -226,7 +235,7 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
     assert.deepEqual(v2.spec, {});
   });
 
-  await t.test('the caBundle is the only trust: a webhook certificate from another CA is refused', async () => {
+  await t.test('the caBundle is the only trust; a URL where nothing listens is refused', async () => {
     const other = mkdtempSync(join(tmpdir(), 'kumo-other-ca-'));
     t.after(() => rmSync(other, { recursive: true, force: true }));
     const otherCa = Buffer.from((await loadOrCreatePki(other)).caCert).toString('base64');
@@ -234,5 +243,11 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
     await eventually('the new caBundle in effect', async () => /unknown authority/.test((await run(server, 'kubectl', ['get', 'backends.v1.conv.example.com', 'db'])).stderr));
     const r = await run(server, 'kubectl', ['get', 'backends.v1.conv.example.com', 'db']);
     assert.equal(r.stderr.trim(), `Error from server: conversion for conv.example.com/v2, Kind=Backend failed: conversion webhook for /, Kind= failed: Post "${hook.url}?timeout=30s": tls: failed to verify certificate: x509: certificate signed by unknown authority`);
+
+    // Nothing listening at the URL.
+    await kubectl(server, ['apply', '-f', '-'], { input: crd('conv.example.com', { url: 'https://127.0.0.1:1/convert', caBundle: hook.caBundle }) });
+    await eventually('the new url in effect', async () => /connection refused/.test((await run(server, 'kubectl', ['get', 'backends.v1.conv.example.com', 'db'])).stderr));
+    const refused = await run(server, 'kubectl', ['get', 'backends.v1.conv.example.com', 'db']);
+    assert.equal(refused.stderr.trim(), 'Error from server: conversion for conv.example.com/v2, Kind=Backend failed: conversion webhook for /, Kind= failed: Post "https://127.0.0.1:1/convert?timeout=30s": dial tcp 127.0.0.1:1: connect: connection refused');
   });
 });
