@@ -4,7 +4,7 @@
 // server certificate verified against caBundle (only those roots) or the system roots. Failures
 // are worded as Go reports them: `Post "<url>": <cause>`, and non-2xx answers as client-go's
 // generic server responses (errors.NewGenericServerResponse).
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { posix } from 'node:path';
 import { goJsonSyntaxError } from '../server/go-json-error.js';
 
@@ -120,6 +120,9 @@ function transportMessage(err: NodeJS.ErrnoException & { address?: string; port?
   }
 }
 
+/** Connections are kept and reused, as client-go's transport does (pooled per host, CA and server name). */
+const keepAlive = new Agent({ keepAlive: true, maxFreeSockets: 16 });
+
 const joinHostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 /**
@@ -134,11 +137,12 @@ export async function postConversionReview(cc: WebhookClientConfig, review: unkn
   const dial = await target.dial();
   if ('error' in dial) return fail(dial.error);
   const dialed = joinHostPort(dial.host, dial.port);
-  // A ClusterIP has no listener in Kumo (no pod runs): the SYN is refused as kube-proxy refuses it.
+  // Nothing listens at a pod IP in Kumo (no container runs): the SYN is refused.
   if (dial.simulatedRefusal) return fail(`dial tcp ${dialed}: connect: connection refused`);
   const body = Buffer.from(JSON.stringify(review));
   const ca = cc.caBundle ? Buffer.from(cc.caBundle, 'base64') : undefined;
-  const res = await new Promise<{ status: number; contentType: string; body: Buffer }>((resolveRes, reject) => {
+  type Answer = { status: number; contentType: string; body: Buffer };
+  const post = () => new Promise<Answer>((resolveRes, reject) => {
     const req = request(
       {
         host: dial.host,
@@ -154,7 +158,7 @@ export async function postConversionReview(cc: WebhookClientConfig, review: unkn
           'Content-Length': String(body.length),
           'User-Agent': 'kube-apiserver',
         },
-        agent: false,
+        agent: keepAlive,
       },
       (r) => {
         const chunks: Buffer[] = [];
@@ -165,9 +169,13 @@ export async function postConversionReview(cc: WebhookClientConfig, review: unkn
     );
     const deadline = setTimeout(() => req.destroy(Object.assign(new Error('context deadline exceeded'), { code: 'DEADLINE' })), timeoutMs);
     req.on('close', () => clearTimeout(deadline));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { reused: req.reusedSocket })));
     req.end(body);
-  }).catch((err: NodeJS.ErrnoException) => fail(err.code === 'DEADLINE' ? 'context deadline exceeded' : transportMessage(err, target.servername, dialed)));
+  });
+  const res = await post()
+    // A kept-alive connection the server closed meanwhile: Go's transport retries on a new one.
+    .catch((err: NodeJS.ErrnoException & { reused?: boolean }) => (err.reused && err.code === 'ECONNRESET' ? post() : Promise.reject(err)))
+    .catch((err: NodeJS.ErrnoException) => fail(err.code === 'DEADLINE' ? 'context deadline exceeded' : transportMessage(err, target.servername, dialed)));
 
   const mediaType = res.contentType.split(';')[0]!.trim().toLowerCase() || 'application/json';
   const isJson = mediaType === 'application/json' || mediaType.endsWith('+json');
