@@ -94,8 +94,8 @@ function crd(group: string, clientConfig: Obj, reviewVersions = ['v1', 'v1beta1'
       names: { plural: 'backends', singular: 'backend', kind: 'Backend' },
       conversion: { strategy: 'Webhook', webhook: { clientConfig, conversionReviewVersions: reviewVersions } },
       versions: [
-        { name: 'v1', served: true, storage: false, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { host: { type: 'string' }, port: { type: 'integer' } } } } } } },
-        { name: 'v2', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { address: { type: 'string' } } } } } } },
+        { name: 'v1', served: true, storage: false, selectableFields: [{ jsonPath: '.spec.host' }], schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { host: { type: 'string' }, port: { type: 'integer' } } } } } } },
+        { name: 'v2', served: true, storage: true, selectableFields: [{ jsonPath: '.spec.address' }], schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { address: { type: 'string' } } } } } } },
       ],
     },
   });
@@ -136,6 +136,18 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
       ['conv.example.com/v1', 'db', { host: 'db.local', port: 5432 }],
     ]);
     assert.deepEqual(hook.reviews.map((r) => [r.desiredAPIVersion, r.objects.length]), [['conv.example.com/v1', 2]]);
+  });
+
+  await t.test('selectors match the requested version\'s fields and labels', async () => {
+    const names = async (args: string[]) => (await kubectl(server, ['get', 'backends.v1.conv.example.com', '-o', 'name', ...args])).trim().split('\n').filter(Boolean);
+    assert.deepEqual(await names(['--field-selector', 'spec.host=cache.local']), ['backend.conv.example.com/cache']);
+    // "cache" was created as v2: only its conversion to v1 gives it the webhook's label.
+    assert.deepEqual(await names(['-l', 'converted=yes']), ['backend.conv.example.com/cache', 'backend.conv.example.com/db']);
+    assert.deepEqual((await kubectl(server, ['get', 'backends.v2.conv.example.com', '-o', 'name', '--field-selector', 'spec.address=db.local:5432'])).trim(), 'backend.conv.example.com/db');
+    const unsupported = await apiRequest(server, 'GET', '/apis/conv.example.com/v1/namespaces/default/backends?fieldSelector=spec.address%3Dx');
+    assert.deepEqual([unsupported.status, unsupported.json().message], [400, 'field label not supported: spec.address']);
+    const watch = await apiRequest(server, 'GET', '/apis/conv.example.com/v1/namespaces/default/backends?watch=true&timeoutSeconds=1&fieldSelector=spec.host%3Ddb.local');
+    assert.deepEqual(watch.body.trim().split('\n').map((l) => { const e = JSON.parse(l); return [e.type, e.object.metadata.name, e.object.spec.host]; }), [['ADDED', 'db', 'db.local']]);
   });
 
   await t.test('a webhook that speaks only v1beta1 gets a v1beta1 ConversionReview', async (tt) => {

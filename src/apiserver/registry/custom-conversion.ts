@@ -27,3 +27,28 @@ export async function customListFromStorage<T extends Readonly<ApiObject>>(ctx: 
   if (!cr || items.length === 0) return items;
   return (await cr.convert(items, res.version, asList)) as T[];
 }
+
+type View = (obj: Readonly<ApiObject>) => Readonly<ApiObject>;
+
+function versionKey(obj: Readonly<ApiObject>): string {
+  const m = (obj.metadata ?? {}) as Record<string, unknown>;
+  return `${String(m.namespace ?? '')}/${String(m.name ?? '')}@${String(m.resourceVersion ?? '')}`;
+}
+
+/**
+ * Selectors of a custom resource see the objects in the endpoint's version (upstream keeps a
+ * watch cache per version, of converted objects). Converts `objs` in one batch and returns the
+ * view selectors read through; objects it does not know (newer than `objs`) stay as stored.
+ */
+export async function customSelectionView(ctx: RegistryContext, res: ResourceDef, objs: readonly Readonly<ApiObject>[]): Promise<View> {
+  const converted = await customListFromStorage(ctx, res, objs as Readonly<ApiObject>[]);
+  const byIdentity = new Map<Readonly<ApiObject>, Readonly<ApiObject>>();
+  const byVersion = new Map<string, Readonly<ApiObject>>();
+  objs.forEach((o, i) => {
+    if (converted[i] === o) return;
+    byIdentity.set(o, converted[i]!);
+    byVersion.set(versionKey(o), converted[i]!);
+  });
+  if (byIdentity.size === 0) return (o) => o;
+  return (o) => byIdentity.get(o) ?? byVersion.get(versionKey(o)) ?? o;
+}

@@ -17,7 +17,7 @@ import { CONTINUE_EXPIRED, LIST_EXPIRED, resourceExpired, tooLargeResourceVersio
 import { parseResourceVersion, validateListOptions } from './list-options.js';
 import { keyFor } from './object-key.js';
 import { selectionFor } from './selection.js';
-import { customFromStorage, customListFromStorage } from './custom-conversion.js';
+import { customFromStorage, customListFromStorage, customSelectionView } from './custom-conversion.js';
 import { storageOf } from './storage-mapping.js';
 import type { Selection } from './selection.js';
 import type { ApiObject, ListOptions } from './types.js';
@@ -121,17 +121,23 @@ async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selectio
 }
 
 export async function listObjects(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
-  const list = await listStored(ctx, res, namespace, opts);
-  // Custom objects: the page's items in the endpoint's version, converted in one batch.
-  if (ctx.customResources?.forResource(res)) list.items = await customListFromStorage(ctx, res, list.items as ApiObject[]);
+  if (!ctx.customResources?.forResource(res)) return listStored(ctx, res, namespace, opts);
+  // Custom objects: selectors match the endpoint's version; the page's items are converted in one batch.
+  validateListOptions(opts);
+  let view: Converter | undefined;
+  if (!selectionFor(res, opts, ctx.customResources?.forResource(res)?.fieldSelectors).everything) {
+    view = await customSelectionView(ctx, res, cacheOf(ctx, res).list(resourcePrefix(ctx.store.prefix, storageOf(res).ref, namespace)).map((c) => c.object));
+  }
+  const list = await listStored(ctx, res, namespace, opts, view);
+  list.items = await customListFromStorage(ctx, res, list.items as ApiObject[]);
   return list;
 }
 
-async function listStored(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
+async function listStored(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions, view?: Converter): Promise<ApiObject> {
   validateListOptions(opts);
-  const sel = selectionFor(res, opts);
+  const sel = selectionFor(res, opts, ctx.customResources?.forResource(res)?.fieldSelectors);
   const mapping = storageOf(res);
-  const conv = mapping.fromStorage;
+  const conv = view ?? mapping.fromStorage;
   const prefix = resourcePrefix(ctx.store.prefix, mapping.ref, namespace);
   const cache = cacheOf(ctx, res);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
