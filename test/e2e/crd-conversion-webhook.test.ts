@@ -146,8 +146,13 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
     assert.deepEqual((await kubectl(server, ['get', 'backends.v2.conv.example.com', '-o', 'name', '--field-selector', 'spec.address=db.local:5432'])).trim(), 'backend.conv.example.com/db');
     const unsupported = await apiRequest(server, 'GET', '/apis/conv.example.com/v1/namespaces/default/backends?fieldSelector=spec.address%3Dx');
     assert.deepEqual([unsupported.status, unsupported.json().message], [400, 'field label not supported: spec.address']);
-    const watch = await apiRequest(server, 'GET', '/apis/conv.example.com/v1/namespaces/default/backends?watch=true&timeoutSeconds=1&fieldSelector=spec.host%3Ddb.local');
-    assert.deepEqual(watch.body.trim().split('\n').map((l) => { const e = JSON.parse(l); return [e.type, e.object.metadata.name, e.object.spec.host]; }), [['ADDED', 'db', 'db.local']]);
+    hook.reviews.length = 0;
+    const watching = apiRequest(server, 'GET', '/apis/conv.example.com/v1/namespaces/default/backends?watch=true&timeoutSeconds=2&fieldSelector=spec.host%3Ddb.local');
+    await eventually('the watch to select its initial objects', async () => hook.reviews.length > 0);
+    await kubectl(server, ['label', 'backends.v2.conv.example.com', 'cache', 'touched=1']);
+    await kubectl(server, ['label', 'backends.v2.conv.example.com', 'db', 'touched=1']);
+    const events = (await watching).body.trim().split('\n').map((l) => { const e = JSON.parse(l); return [e.type, e.object.metadata.name, e.object.spec.host, e.object.metadata.labels.touched]; });
+    assert.deepEqual(events, [['ADDED', 'db', 'db.local', undefined], ['MODIFIED', 'db', 'db.local', '1']]);
   });
 
   await t.test('a webhook that speaks only v1beta1 gets a v1beta1 ConversionReview', async (tt) => {
