@@ -42,8 +42,8 @@ test('conversion webhook answers are checked as upstream checks them', async (t)
   const conv = crConverter(crd, async () => ({ error: 'unused' }));
   const obj = { apiVersion: 'ex.com/v1', kind: 'Thing', metadata: { name: 'a', namespace: 'ns', uid: 'u1', resourceVersion: '5', labels: { x: '1' } }, spec: { n: 1 } };
   const ok = (req: Obj, objects: Obj[]) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response: { uid: req.uid, result: { status: 'Success' }, convertedObjects: objects } });
-  const failsWith = async (message: string | RegExp, objs: Obj[] = [obj], asList = false) => {
-    await assert.rejects(conv.convert(objs, 'v2', asList), (err: unknown) => {
+  const failsWith = async (message: string | RegExp, objs: Obj[] = [obj]) => {
+    await assert.rejects(conv.convert(objs, 'v2'), (err: unknown) => {
       assert.ok(err instanceof ApiError);
       assert.equal(err.status.code, 500);
       assert.equal(err.status.reason, undefined);
@@ -82,13 +82,13 @@ test('conversion webhook answers are checked as upstream checks them', async (t)
   answer = (req) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response: { uid: req.uid, result: { status: 'Failure' } } });
   await failsWith(`${prefix} failed: conversion webhook for /, Kind= failed: response.result.status was 'Failure', not 'Success'`);
 
-  // A list: one review, the list's kind in messages, items already in the version skipped.
+  // A list: one review, items already in the version skipped.
   let seen = 0;
   answer = (req) => ((seen = req.objects.length), ok(req, req.objects.map((o: Obj) => ({ ...o, apiVersion: 'ex.com/v2' }))));
-  const items = await conv.convert([obj, { ...obj, apiVersion: 'ex.com/v2', metadata: { ...obj.metadata, name: 'b' } }, { ...obj, metadata: { ...obj.metadata, name: 'c' } }], 'v2', true);
+  const items = await conv.convert([obj, { ...obj, apiVersion: 'ex.com/v2', metadata: { ...obj.metadata, name: 'b' } }, { ...obj, metadata: { ...obj.metadata, name: 'c' } }], 'v2');
   assert.deepEqual(items.map((i) => [i.apiVersion, (i.metadata as Obj).name]), [['ex.com/v2', 'a'], ['ex.com/v2', 'b'], ['ex.com/v2', 'c']]);
   assert.equal(seen, 2);
   answer = (req) => ok(req, []);
-  await failsWith('conversion for ex.com/v2, Kind=ThingList returned 0 objects, expected 1', [obj], true);
+  await failsWith('conversion for ex.com/v1, Kind=Thing returned 0 objects, expected 2', [obj, { ...obj, metadata: { ...obj.metadata, name: 'b' } }]);
   await assert.rejects(conv.convert([obj], 'v3'), /request to convert CR to an invalid group\/version: ex\.com\/v3/);
 });

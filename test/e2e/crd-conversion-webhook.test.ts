@@ -192,7 +192,7 @@ test('CRD conversion webhooks on kumo apiserver', async (t) => {
     assert.deepEqual(raw.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${prefix} failed: conversion webhook for /, Kind= failed: refusing to convert`, code: 500 });
 
     const list = await run(server, 'kubectl', ['get', 'backends.v1.conv.example.com']);
-    assert.equal(list.stderr.trim(), 'Error from server: conversion for conv.example.com/v1, Kind=BackendList failed: conversion webhook for conv.example.com/v1, Kind=BackendList failed: refusing to convert');
+    assert.equal(list.stderr.trim(), `Error from server: ${prefix} failed: conversion webhook for /, Kind= failed: refusing to convert`);
 
     hook.state.mode = 'wrong-uid';
     const uid = await apiRequest(server, 'GET', '/apis/conv.example.com/v1/namespaces/default/backends/db');

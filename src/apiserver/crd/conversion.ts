@@ -10,7 +10,7 @@ import { ApiError } from '../../api/status.js';
 import { fieldErrorMessage, type FieldError } from '../../api/field-errors.js';
 import { validateAnnotations, validateLabels } from '../validation/meta.js';
 import { postConversionReview, type ServiceResolver, type WebhookClientConfig } from './conversion-webhook.js';
-import { crdVersions, servedNames } from './resources.js';
+import { crdVersions } from './resources.js';
 import { isPlainObject, type CustomResourceDefinition } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -18,9 +18,9 @@ type Obj = Record<string, unknown>;
 export interface CrConverter {
   /**
    * The objects in `version`: those already there as they are, the others converted (one
-   * webhook call for all). `asList` names the request a list (the list's kind in messages).
+   * webhook call for all).
    */
-  convert(objs: readonly Readonly<Obj>[], version: string, asList?: boolean): Promise<Obj[]>;
+  convert(objs: readonly Readonly<Obj>[], version: string): Promise<Obj[]>;
 }
 
 /** A failure upstream returns as a plain error: ErrorToAPIStatus makes it 500 with reason Unknown (""). */
@@ -147,11 +147,10 @@ function unstructured(raw: unknown): Obj {
 export function crConverter(crd: CustomResourceDefinition, resolve: ServiceResolver): CrConverter {
   const group = str(crd.spec?.group);
   const validVersions = new Set(crdVersions(crd).map((v) => str(v.name)));
-  const listKind = () => str(servedNames(crd).listKind) || `${str(servedNames(crd).kind)}List`;
   const conversion = isPlainObject(crd.spec?.conversion) ? crd.spec.conversion : {};
   const webhook = conversion.strategy === 'Webhook' && isPlainObject(conversion.webhook) ? conversion.webhook : undefined;
 
-  const callWebhook = async (items: Obj[], desired: string, listGVK: string): Promise<Obj[]> => {
+  const callWebhook = async (items: Obj[], desired: string): Promise<Obj[]> => {
     const sent = reviewVersion(webhook?.conversionReviewVersions);
     if (!sent) throw new Error('no supported conversion review versions');
     const uid = randomUUID();
@@ -166,26 +165,25 @@ export function crConverter(crd: CustomResourceDefinition, resolve: ServiceResol
       const answer = await postConversionReview((webhook?.clientConfig ?? {}) as WebhookClientConfig, review, resolve);
       answerItems = convertedObjectsOf(answer, sent, uid);
     } catch (err) {
-      throw new Error(`conversion webhook for ${listGVK} failed: ${(err as Error).message}`);
+      throw new Error(`conversion webhook for /, Kind= failed: ${(err as Error).message}`);
     }
     return answerItems.map(unstructured);
   };
 
   return {
-    async convert(objs, version, asList = false) {
+    async convert(objs, version) {
       const desired = group ? `${group}/${version}` : version;
-      const inGVK = asList ? gvkString(desired, listKind()) : gvkString(objs[0]?.apiVersion, objs[0]?.kind);
       if (!validVersions.has(version)) throw conversionError(`request to convert CR to an invalid group/version: ${desired}`);
-      if (!asList && objs[0] && (gvOf(objs[0].apiVersion).group !== group || !validVersions.has(gvOf(objs[0].apiVersion).version))) {
-        throw conversionError(`request to convert CR from an invalid group/version: ${gvString(gvOf(objs[0].apiVersion))}`);
-      }
       const toConvert: Obj[] = [];
-      for (let i = 0; i < objs.length; i++) {
-        const gv = gvOf(objs[i]!.apiVersion);
-        if (gv.group !== group || !validVersions.has(gv.version)) throw conversionError(`request to convert CR list failed, list index ${i} has invalid group/version: ${gvString(gv)}`);
-        if (objs[i]!.apiVersion !== desired) toConvert.push(objs[i] as Obj);
+      for (const o of objs) {
+        const gv = gvOf(o.apiVersion);
+        if (gv.group !== group || !validVersions.has(gv.version)) throw conversionError(`request to convert CR from an invalid group/version: ${gvString(gv)}`);
+        if (o.apiVersion !== desired) toConvert.push(o as Obj);
       }
       if (toConvert.length === 0) return objs as Obj[];
+      // Upstream decodes (and converts) stored objects one by one, so its messages name the
+      // object's kind and version, and the webhook's list has no kind of its own.
+      const inGVK = gvkString(toConvert[0]!.apiVersion, toConvert[0]!.kind);
 
       let converted: Obj[];
       if (!webhook) {
@@ -194,7 +192,7 @@ export function crConverter(crd: CustomResourceDefinition, resolve: ServiceResol
       } else {
         try {
           // The webhook gets copies: its answer is checked against the originals.
-          converted = await callWebhook(toConvert.map((o) => structuredClone(o)), desired, asList ? inGVK : '/, Kind=');
+          converted = await callWebhook(toConvert.map((o) => structuredClone(o)), desired);
         } catch (err) {
           throw conversionError(`conversion for ${inGVK} failed: ${(err as Error).message}`);
         }

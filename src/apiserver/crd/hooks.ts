@@ -43,7 +43,7 @@ export interface CustomResourceHandlers {
    * one ConversionReview for all that need it). Objects already there are returned as they are.
    * Rejects with the 500 Status upstream answers when conversion fails.
    */
-  convert(objs: readonly Readonly<Obj>[], version: string, asList?: boolean): Promise<Obj[]>;
+  convert(objs: readonly Readonly<Obj>[], version: string): Promise<Obj[]>;
   /** The scale subresource mapping, when the version declares one. */
   scale?: {
     /** autoscaling/v1 Scale of an object; throws ScalePathError when a replicas path holds a non-integer. */
@@ -95,8 +95,8 @@ export function customResourceHooks(controller: CrdController, resolveService: S
         },
         warning: deprecationWarning(crd, resource.version),
         storageVersion: storageVersion(crd) ?? resource.version,
-        convert: async (objs, to, asList) => {
-          const out = await converter.convert(objs, to, asList);
+        convert: async (objs, to) => {
+          const out = await converter.convert(objs, to);
           // schemaCoercingConverter: a converted object is pruned and defaulted by its new version's schema.
           for (let i = 0; i < out.length; i++) {
             if (out[i] === objs[i]) continue;

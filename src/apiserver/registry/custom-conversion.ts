@@ -22,10 +22,10 @@ export async function customFromStorage(ctx: RegistryContext, res: ResourceDef, 
 }
 
 /** Stored custom objects of a list (or a watch's initial state) in the endpoint's version, in one conversion. */
-export async function customListFromStorage<T extends Readonly<ApiObject>>(ctx: RegistryContext, res: ResourceDef, items: T[], asList = true): Promise<T[]> {
+export async function customListFromStorage<T extends Readonly<ApiObject>>(ctx: RegistryContext, res: ResourceDef, items: T[]): Promise<T[]> {
   const cr = ctx.customResources?.forResource(res);
   if (!cr || items.length === 0) return items;
-  return (await cr.convert(items, res.version, asList)) as T[];
+  return (await cr.convert(items, res.version)) as T[];
 }
 
 type View = (obj: Readonly<ApiObject>) => Readonly<ApiObject>;

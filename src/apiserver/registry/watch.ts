@@ -229,7 +229,7 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
       for (const item of items) outs.push(...(await resolve(item)));
       if (!custom) return outs;
       const withObjects = outs.filter(carriesObject);
-      const converted = await customListFromStorage(ctx, res, withObjects.map((ev) => ev.object as ApiObject), false);
+      const converted = await customListFromStorage(ctx, res, withObjects.map((ev) => ev.object as ApiObject));
       withObjects.forEach((ev, i) => (ev.object = converted[i]!));
       return outs;
     };
