@@ -236,6 +236,7 @@ describe('CRD validation', () => {
       'spec.conversion.webhookClientConfig.service.port: Invalid value: 70000: port is not valid: must be between 1 and 65535, inclusive',
       "spec.conversion.webhookClientConfig.service.path: Invalid value: \"/convert/Bad\": segment[1]: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
     ]);
+    assert.deepEqual(webhook({ url: 'https://conv.example.com:port/x' }), ['spec.conversion.webhookClientConfig.url: Required value: url must be a valid URL: parse "https://conv.example.com:port/x": invalid port ":port" after host; desired format: https://host[/path]']);
     // Upstream swaps the two fields' names in these messages.
     assert.deepEqual(webhook({ service: { namespace: 'ns' } }), ['spec.conversion.webhookClientConfig.service.namespace: Required value']);
     assert.deepEqual(only(crd((c) => { c.spec.preserveUnknownFields = true; })), ['spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead']);

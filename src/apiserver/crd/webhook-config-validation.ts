@@ -2,56 +2,28 @@
 // ValidateWebhookURL with https forced, ValidateWebhookService), as the CRD validation calls them.
 import type { FieldError } from '../../api/field-errors.js';
 import { dns1123SubdomainErrors } from '../validation/names.js';
+import { parseURL, type GoURL } from './gourl.js';
 import { isPlainObject } from './types.js';
 
 const FORM = '; desired format: https://host[/path]';
 
-interface GoUrl {
-  scheme: string;
-  host: string;
-  user?: string;
-  query: string;
-  fragment: string;
-}
-
-/** The parts Go's url.Parse finds (it accepts far more than WHATWG URL does), or its error. */
-function parseGoUrl(raw: string): GoUrl | { error: string } {
-  let rest = raw;
-  let fragment = '';
-  const hash = rest.indexOf('#');
-  if (hash >= 0) {
-    fragment = rest.slice(hash + 1);
-    rest = rest.slice(0, hash);
-  }
-  let scheme = '';
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
-  if (m) {
-    scheme = m[1]!.toLowerCase();
-    rest = rest.slice(m[0].length);
-  } else if (rest.startsWith(':')) {
-    return { error: `parse ${JSON.stringify(raw)}: missing protocol scheme` };
-  }
-  let query = '';
-  const q = rest.indexOf('?');
-  if (q >= 0) {
-    query = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
-  if (!rest.startsWith('//')) return { scheme, host: '', query, fragment };
-  const authority = rest.slice(2).split('/')[0]!;
-  const at = authority.lastIndexOf('@');
-  return { scheme, host: at >= 0 ? authority.slice(at + 1) : authority, user: at >= 0 ? authority.slice(0, at) : undefined, query, fragment };
-}
-
 function validateUrl(raw: string, path: string): FieldError[] {
-  const u = parseGoUrl(raw);
-  if ('error' in u) return [{ type: 'FieldValueRequired', field: path, detail: `url must be a valid URL: ${u.error}${FORM}` }];
+  let u: GoURL;
+  try {
+    u = parseURL(raw);
+  } catch (err) {
+    return [{ type: 'FieldValueRequired', field: path, detail: `url must be a valid URL: ${(err as Error).message}${FORM}` }];
+  }
+  // u.User: what precedes the last '@' of the authority.
+  const authority = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(raw)?.[1] ?? '';
+  const at = authority.lastIndexOf('@');
+  const user = at >= 0 ? authority.slice(0, at) : undefined;
   const errs: FieldError[] = [];
   if (u.scheme !== 'https') errs.push({ type: 'FieldValueInvalid', field: path, badValue: u.scheme, detail: `'https' is the only allowed URL scheme${FORM}` });
   if (!u.host) errs.push({ type: 'FieldValueInvalid', field: path, badValue: u.host, detail: `host must be specified${FORM}` });
-  if (u.user !== undefined) errs.push({ type: 'FieldValueInvalid', field: path, badValue: u.user, detail: 'user information is not permitted in the URL' });
+  if (user !== undefined) errs.push({ type: 'FieldValueInvalid', field: path, badValue: user, detail: 'user information is not permitted in the URL' });
   if (u.fragment) errs.push({ type: 'FieldValueInvalid', field: path, badValue: u.fragment, detail: 'fragments are not permitted in the URL' });
-  if (u.query) errs.push({ type: 'FieldValueInvalid', field: path, badValue: u.query, detail: 'query parameters are not permitted in the URL' });
+  if (u.rawQuery) errs.push({ type: 'FieldValueInvalid', field: path, badValue: u.rawQuery, detail: 'query parameters are not permitted in the URL' });
   return errs;
 }
 
