@@ -7,6 +7,7 @@
 import { Agent, request } from 'node:https';
 import { posix } from 'node:path';
 import { goJsonSyntaxError } from '../server/go-json-error.js';
+import { hostname, parseURL, port as portOf } from './gourl.js';
 
 /** Where a service reference points: the address to dial, or why it cannot be resolved. */
 export type ServiceDial = { host: string; port: number; simulatedRefusal?: boolean } | { error: string };
@@ -51,11 +52,10 @@ function targetOf(cc: WebhookClientConfig, resolve: ServiceResolver, timeoutMs: 
     const path = joinPath(cc.service.path);
     return { url: `https://${servername}:${port}${path}?${timeoutParam(timeoutMs)}`, servername, path, dial: () => resolve(ns, name, port) };
   }
-  const u = new URL(cc.url ?? '');
-  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-  const port = u.port ? Number(u.port) : 443;
-  // Go's url.Parse keeps an absent path empty (WHATWG URL would make it "/").
-  const path = joinPath(decodeURIComponent(/^https:\/\/[^/?#]*(\/[^?#]*)?/i.exec(cc.url ?? '')?.[1] ?? ''));
+  const u = parseURL(cc.url ?? '');
+  const host = hostname(u);
+  const port = portOf(u) ? Number(portOf(u)) : 443;
+  const path = joinPath(u.rawPath);
   return { url: `https://${u.host}${path}?${timeoutParam(timeoutMs)}`, servername: host, path, dial: async () => ({ host, port }) };
 }
 
