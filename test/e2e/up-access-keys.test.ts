@@ -1,13 +1,14 @@
 // `kumo up` resolves a request's access key from a cache: changes to the key or its user take effect
-// on the very next request (deactivation, reactivation, deletion, principal tags under --enforce-iam).
+// on the very next request (deactivation, reactivation, deletion, principal tags under --enforce-iam);
+// UpdateGroup is authorized on the group's old and new ARN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, ListUsersCommand, PutUserPolicyCommand, TagUserCommand, UntagUserCommand,
-  UpdateAccessKeyCommand,
+  CreateAccessKeyCommand, CreateGroupCommand, CreateUserCommand, GetGroupCommand, DeleteAccessKeyCommand, IAMClient, ListUsersCommand, PutUserPolicyCommand, TagUserCommand, UntagUserCommand,
+  UpdateAccessKeyCommand, UpdateGroupCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startUp } from '../../src/main/up.js';
@@ -50,6 +51,21 @@ test('kumo up: key deactivation, deletion and user tag changes apply to the next
   assert.deepEqual((await userIam.send(new ListUsersCommand({}))).Users?.map((u) => u.UserName), ['ci']);
   await iam.send(new UntagUserCommand({ UserName: 'ci', TagKeys: ['team'] }));
   await assert.rejects(userIam.send(new ListUsersCommand({})), { name: 'AccessDenied' });
+
+  // UpdateGroup needs permission on the group under its old and its new name.
+  await iam.send(new CreateGroupCommand({ GroupName: 'old' }));
+  const updateGroupOn = (...names: string[]) => iam.send(new PutUserPolicyCommand({
+    UserName: 'ci', PolicyName: 'update-group',
+    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:UpdateGroup', Resource: names.map((n) => `arn:aws:iam::000000000000:group/${n}`) }] }),
+  }));
+  await updateGroupOn('old');
+  await assert.rejects(userIam.send(new UpdateGroupCommand({ GroupName: 'old', NewGroupName: 'new' })), {
+    name: 'AccessDenied',
+    message: 'User: arn:aws:iam::000000000000:user/ci is not authorized to perform: iam:UpdateGroup on resource: arn:aws:iam::000000000000:group/new because no identity-based policy allows the iam:UpdateGroup action',
+  });
+  await updateGroupOn('old', 'new');
+  await userIam.send(new UpdateGroupCommand({ GroupName: 'old', NewGroupName: 'new' }));
+  assert.equal((await iam.send(new GetGroupCommand({ GroupName: 'new' }))).Group?.Arn, 'arn:aws:iam::000000000000:group/new');
 
   // Inactive: refused at once, as the aws CLI shows; active again: accepted at once.
   await iam.send(new UpdateAccessKeyCommand({ UserName: 'ci', AccessKeyId: creds.accessKeyId, Status: 'Inactive' }));
