@@ -6,6 +6,7 @@
 // iterations cost 1 and literals nothing, at or below upstream's per-node costs, so the estimate
 // stays at or below upstream's: what it rejects, upstream rejects too.
 import type { parse } from '@bufbuild/cel';
+import { ENTRIES } from './cel-comprehensions.js';
 import { escapeName } from './cel-values.js';
 import type { SchemaNode } from './node.js';
 
@@ -64,6 +65,8 @@ class Estimator {
       case 'selectExpr':
         return k.value.testOnly ? undefined : fieldNode(this.nodeOf(k.value.operand, scope), k.value.field);
       case 'callExpr':
+        // A rewritten two-variable comprehension iterates over the pairs of its range.
+        if (k.value.function === ENTRIES) return this.nodeOf(k.value.args[0], scope);
         if (k.value.function === '_[_]' && k.value.args.length === 2) {
           const base = this.nodeOf(k.value.args[0], scope);
           return base?.type === 'array' ? base.items : base?.additional;

@@ -49,6 +49,7 @@ function errorFor(reason: string | undefined, field: string, badValue: string, d
 function celMessage(err: { message: string }): string {
   return err.message
     .replace(/^field not found: /, 'no such key: ')
+    .replace(/^found no matching overload for .*$/s, 'no such overload')
     .replace(/^(?:int|uint|double) divide by zero$/, 'division by zero')
     .replace(/^(?:int|uint) modulus by zero$/, 'modulus by zero');
 }
@@ -73,7 +74,12 @@ function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: strin
     const bindings = compiled.expr.usesOldSelf ? { self, oldSelf } : { self };
     const result = compiled.expr.run(bindings);
     if (isCelError(result)) {
-      errs.push({ type: 'FieldValueInvalid', field: path, badValue: typeName, detail: `${celMessage(result)} evaluating rule: ${ruleErrorString(rule)}` });
+      const msg = celMessage(result);
+      // A call no overload accepts at run time (a dyn value of the wrong type) is cel-go's "no such overload".
+      const detail = msg.startsWith('no such overload')
+        ? `'${msg}': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(rule)}`
+        : `${msg} evaluating rule: ${ruleErrorString(rule)}`;
+      errs.push({ type: 'FieldValueInvalid', field: path, badValue: typeName, detail });
       continue;
     }
     if (result === true) continue;

@@ -2,7 +2,7 @@
 // signature over exactly the headers the client signed and compare. The canonical request follows
 // AWS's SigV4 specification as @smithy/signature-v4 implements it (the tests sign with that library,
 // botocore and the SDK); derived signing keys are cached.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export type Query = Record<string, string | string[]>;
 
@@ -221,14 +221,14 @@ export async function signatureMatches(req: WireRequest, auth: SigV4Auth, secret
 
 /** signatureMatches without the promise: the endpoint checks each request on its own path without an extra async hop. */
 export function verifySignature(req: WireRequest, auth: SigV4Auth, secret: string): boolean {
-  const names = auth.signedHeaders.map((h) => h.toLowerCase()).sort();
+  const names = signedHeaderNames(auth.signedHeaders);
   let headers = '';
   for (const name of names) {
     const value = req.headers[name];
     if (value === undefined) return false;
-    headers += `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
+    headers += `${name}:${canonicalHeaderValue(value)}\n`;
   }
-  const bodyHash = req.body.length ? createHash('sha256').update(req.body).digest('hex') : EMPTY_SHA256;
+  const bodyHash = req.body.length ? hash('sha256', req.body, 'hex') : EMPTY_SHA256;
   // A signed x-amz-content-sha256 is the payload hash the client signed; it must be the body's.
   const declared = auth.form === 'header' && names.includes('x-amz-content-sha256') ? req.headers['x-amz-content-sha256'] : undefined;
   if (declared !== undefined && /^[0-9a-f]{64}$/.test(declared) && declared !== bodyHash) return false;
@@ -236,8 +236,24 @@ export function verifySignature(req: WireRequest, auth: SigV4Auth, secret: strin
   const canonical = `${req.method}\n${canonicalPath(req.path)}\n${canonicalQuery(req.query)}\n${headers}\n${names.join(';')}\n${payloadHash}`;
   const shortDate = auth.amzDate.slice(0, 8);
   const scope = `${shortDate}/${auth.region}/${auth.service}/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${auth.amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${auth.amzDate}\n${scope}\n${hash('sha256', canonical, 'hex')}`;
   const computed = createHmac('sha256', signingKey(secret, shortDate, auth.region, auth.service)).update(stringToSign).digest();
   const given = /^[0-9a-f]{64}$/.test(auth.signature) ? Buffer.from(auth.signature, 'hex') : undefined;
   return given !== undefined && timingSafeEqual(computed, given);
+}
+
+/** SignedHeaders lower-cased and sorted; the SDKs already send them so, which costs one pass to see. */
+function signedHeaderNames(signed: string[]): string[] {
+  let ready = true;
+  for (let i = 0; i < signed.length && ready; i++) {
+    const h = signed[i];
+    ready = h === h.toLowerCase() && (i === 0 || signed[i - 1] < h);
+  }
+  return ready ? signed : signed.map((h) => h.toLowerCase()).sort();
+}
+
+/** A header value trimmed with inner runs of spaces made one (SigV4 canonical headers). */
+function canonicalHeaderValue(value: string): string {
+  const v = value.trim();
+  return /\s\s|[\t\n\r]/.test(v) ? v.replace(/\s+/g, ' ') : v;
 }
