@@ -220,6 +220,25 @@ describe('CRD validation', () => {
     ]);
     assert.deepEqual(only(crd((c) => { c.spec.conversion = { strategy: 'Magic' }; })), ['spec.conversion.strategy: Unsupported value: "Magic": supported values: "None", "Webhook"']);
     assert.deepEqual(only(crd((c) => { c.spec.conversion = { strategy: 'None', webhook: { conversionReviewVersions: ['v1'] } }; })), ['spec.conversion.conversionReviewVersions: Forbidden: should not be set when strategy is not set to Webhook']);
+    const webhook = (clientConfig: object) => only(crd((c) => { c.spec.conversion = { strategy: 'Webhook', webhook: { clientConfig, conversionReviewVersions: ['v1'] } }; }));
+    assert.deepEqual(webhook({ url: 'https://conv.example.com/convert' }), []);
+    assert.deepEqual(webhook({ url: 'http://u:p@conv.example.com/convert?x=1#frag' }), [
+      'spec.conversion.webhookClientConfig.url: Invalid value: "http": \'https\' is the only allowed URL scheme; desired format: https://host[/path]',
+      'spec.conversion.webhookClientConfig.url: Invalid value: "u:p": user information is not permitted in the URL',
+      'spec.conversion.webhookClientConfig.url: Invalid value: "frag": fragments are not permitted in the URL',
+      'spec.conversion.webhookClientConfig.url: Invalid value: "x=1": query parameters are not permitted in the URL',
+    ]);
+    assert.deepEqual(webhook({ url: 'conv' }), [
+      'spec.conversion.webhookClientConfig.url: Invalid value: "": \'https\' is the only allowed URL scheme; desired format: https://host[/path]',
+      'spec.conversion.webhookClientConfig.url: Invalid value: "": host must be specified; desired format: https://host[/path]',
+    ]);
+    assert.deepEqual(webhook({ service: { namespace: 'ns', name: 'svc', path: '/convert/Bad', port: 70000 } }), [
+      'spec.conversion.webhookClientConfig.service.port: Invalid value: 70000: port is not valid: must be between 1 and 65535, inclusive',
+      "spec.conversion.webhookClientConfig.service.path: Invalid value: \"/convert/Bad\": segment[1]: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    ]);
+    assert.deepEqual(webhook({ url: 'https://conv.example.com:port/x' }), ['spec.conversion.webhookClientConfig.url: Required value: url must be a valid URL: parse "https://conv.example.com:port/x": invalid port ":port" after host; desired format: https://host[/path]']);
+    // Upstream swaps the two fields' names in these messages.
+    assert.deepEqual(webhook({ service: { namespace: 'ns' } }), ['spec.conversion.webhookClientConfig.service.namespace: Required value']);
     assert.deepEqual(only(crd((c) => { c.spec.preserveUnknownFields = true; })), ['spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead']);
   });
 
