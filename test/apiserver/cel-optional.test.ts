@@ -126,6 +126,9 @@ describe('optional syntax', () => {
     assert.equal(err("[?1, ?'a'].size() == 0"), "ERROR: <input>:1:3: expected type 'optional_type(int)' but found 'int'\n | [?1, ?'a'].size() == 0\n | ..^\nERROR: <input>:1:7: expected type 'optional_type(string)' but found 'string'\n | [?1, ?'a'].size() == 0\n | ......^");
     assert.equal(err("{?'k': [1]}.size() == 0"), "ERROR: <input>:1:8: expected type 'optional_type(list(int))' but found 'list(int)'\n | {?'k': [1]}.size() == 0\n | .......^");
     assert.equal(err("self.?spec.?replicas.orValue(1) <= 10 && {?'a': self.spec.?replicas, 'b': 2}.size() > 0 && [?self.spec.?ports].size() >= 0"), 'ok');
+    assert.equal(err('has(self.?spec)'), 'ERROR: <input>:1:9: invalid argument to has() macro\n | has(self.?spec)\n | ........^');
+    assert.match(err('self.spec.labels[?] == 1'), /^ERROR: <input>:1:17: Syntax error: /);
+    assert.match(err('[1, ?].size() == 1'), /^ERROR: <input>:1:5: Syntax error: /);
     // Positions of syntax errors are those of the rule as written.
     assert.equal(err('self.?spec.?replicas.orValue(1) >'), 'ERROR: <input>:1:33: Syntax error: found > but expecting end of input\n | self.?spec.?replicas.orValue(1) >\n | ................................^');
   });

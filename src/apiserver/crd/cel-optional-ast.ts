@@ -105,6 +105,12 @@ class OptionalRewriter {
     c.args = c.args.map((a) => this.rewrite(a)!);
     const fn = c.function;
     const target = c.target;
+    // has() takes a field selection; cel-go's parser makes `a.?b` a call (macro.go makeHas).
+    const arg = c.args[0]?.exprKind;
+    if (fn === 'has' && !target && c.args.length === 1 && arg?.case === 'callExpr' && (arg.value.function === MARKERS.select || arg.value.function === OPT_SELECT)) {
+      this.issues.push({ id: c.args[0]!.id, message: 'invalid argument to has() macro' });
+      return e;
+    }
     if (fn === MARKERS.select && target && c.args.length === 1) return this.opt(this.call(e, OPT_SELECT, [target, c.args[0]!]));
     if (fn === MARKERS.index && target && c.args.length === 1) return this.opt(this.call(e, OPT_INDEX, [target, c.args[0]!]));
     if (fn === '_[_]' && c.args.length === 2 && this.optional.has(c.args[0]!)) return this.opt(this.call(e, OPT_INDEX, c.args));

@@ -166,17 +166,18 @@ export function rewriteOptionalSyntax(src: string): Rewritten {
       i++;
     } else if (prev.text === '[' && inside === 'index') {
       const close = closing(tokens, i + 1, []);
-      if (close < 0 || tokens[close]!.text !== ']') continue;
+      // An empty `[?]` is left for the parser to refuse.
+      if (close <= i + 1 || tokens[close]!.text !== ']') continue;
       edits.push({ start: prev.start, end: t.end, text: `.${MARKERS.index}(`, origin: prev.start });
       edits.push({ start: tokens[close]!.start, end: tokens[close]!.end, text: ')', origin: tokens[close]!.start });
     } else if ((prev.text === '[' || prev.text === ',') && inside === 'list') {
       const end = closing(tokens, i + 1, [',']);
-      if (end < 0) continue;
+      if (end <= i + 1) continue;
       edits.push({ start: t.start, end: t.end, text: `${MARKERS.element}(`, origin: t.start });
       edits.push({ start: tokens[end]!.start, end: tokens[end]!.start, text: ')', origin: tokens[end]!.start });
     } else if ((prev.text === '{' || prev.text === ',') && inside === 'map') {
       const end = closing(tokens, i + 1, [':', ',']);
-      if (end < 0 || tokens[end]!.text !== ':') continue;
+      if (end <= i + 1 || tokens[end]!.text !== ':') continue;
       edits.push({ start: t.start, end: t.end, text: `${MARKERS.entry}(`, origin: t.start });
       edits.push({ start: tokens[end]!.start, end: tokens[end]!.start, text: ')', origin: tokens[end]!.start });
     }
