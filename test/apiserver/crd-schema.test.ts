@@ -293,7 +293,8 @@ describe('x-kubernetes-validations', () => {
     (o.metadata as any).labels = { a: 'b' };
     assert.deepEqual(render(s.validate(o)), []);
     (o.metadata as any).name = 'other';
-    assert.deepEqual(render(s.validate(o)), ['Invalid value: "object": failed rule: self.metadata.name.startsWith(\'my-\') && self.kind == \'CronTab\' && !has(self.metadata.labels)']);
+    // A rule at the root has a nil field path, which Go's field.Path prints as <nil>.
+    assert.deepEqual(render(s.validate(o)), ['<nil>: Invalid value: "object": failed rule: self.metadata.name.startsWith(\'my-\') && self.kind == \'CronTab\' && !has(self.metadata.labels)']);
   });
 });
 
