@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CreateNodegroupCommand, DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListUpdatesCommand, type CreateNodegroupCommandInput } from '@aws-sdk/client-eks';
-import { DescribeInstancesCommand, EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { run, TOOLS_BIN, type RunResult } from '../helpers/apiserver.js';
 import { startKumoUp, until } from '../helpers/kumo-up.js';
 
@@ -236,22 +236,6 @@ test('kumo up: managed node groups with the aws CLI and kubectl', { timeout: 240
   assert.equal(after.Reservations[0].Instances[0].State.Name, 'terminated');
   const missing = await awsRaw(['ec2', 'describe-instances', '--instance-ids', 'i-0123456789abcdef0']);
   assert.match(missing.stderr, /InvalidInstanceID\.NotFound/);
-  // Pages: the upgrade's and the victim's terminated instances stay listed beside the 4 running ones.
-  const everything = ((await aws(['ec2', 'describe-instances', '--no-paginate'])).Reservations as Obj[]).flatMap((r) => r.Instances as Obj[]);
-  assert.ok(everything.length > 5, `${everything.length} instances`);
-  const ec2 = new EC2Client({ endpoint: up.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const paged: string[] = [];
-  let pages = 0;
-  for await (const p of paginateDescribeInstances({ client: ec2, pageSize: 5 }, {})) {
-    pages++;
-    assert.ok((p.Reservations ?? []).length <= 5);
-    paged.push(...(p.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!)));
-  }
-  assert.equal(pages, Math.ceil(everything.length / 5));
-  assert.deepEqual(paged.sort(), everything.map((i) => i.InstanceId as string).sort());
-  await assert.rejects(ec2.send(new DescribeInstancesCommand({ MaxResults: 4 })), (e: Error) => e.name === 'InvalidParameterValue' && /between 5 and 1000/.test(e.message));
-  await assert.rejects(ec2.send(new DescribeInstancesCommand({ MaxResults: 5, InstanceIds: [victim.InstanceId] })), (e: Error) => e.name === 'InvalidParameterCombination');
-  ec2.destroy();
 
   phase('A restart keeps');
   // A restart keeps the group and its nodes.
