@@ -3,13 +3,29 @@
 //   client calling a plain node:http server that answers the same XML without any checks
 //   (same run, same concurrency): the cost of Kumo's protocol layer and signature check;
 // - IAM GetRole calls/s (the state store read and XML shape on top);
+// - STS GetCallerIdentity calls/s signed with an IAM user's access key against `kumo up` (state in
+//   the management plane's ConfigMaps, as users run it), beside the root key on the same endpoint:
+//   what resolving a user's key costs per request;
+// - resolutions/s of an IAM user's access key over the same ConfigMap-backed store: reading the key
+//   and user records (what every request did) against the endpoint's AccessKeyCache;
 // - policy evaluations/s of a 20-statement identity policy;
 // - SigV4 checks/s against @smithy/signature-v4 computing the same signature.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { MemoryAwsStateStore, startAwsEndpoint } from '../src/aws/index.js';
+import { startUp } from '../src/main/up.js';
+import { openStore } from '../src/main/storage.js';
+import { Registry } from '../src/apiserver/registry/index.js';
+import { builtinCatalog } from '../src/apiserver/schema/catalog.js';
+import { createInProcessClient } from '../src/client/in-process.js';
+import { KubeAwsStateStore } from '../src/aws/index.js';
+import { AccessKeyCache, resolveAccessKey } from '../src/aws/identity.js';
 import { evaluate, parsePolicy } from '../src/aws/iam/policy/index.js';
 import { RealClock } from '../src/util/clock.js';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -59,6 +75,44 @@ async function main() {
   console.log(`  baseline: SDK -> plain node:http XML  ${fmt(baseline)} /s`);
   console.log(`  STS GetCallerIdentity (SigV4 checked) ${fmt(gci)} /s  (${(gci / baseline).toFixed(2)}x baseline)`);
   console.log(`  IAM GetRole                           ${fmt(getRole)} /s  (${(getRole / baseline).toFixed(2)}x baseline)`);
+
+  // An IAM user's key against kumo up: its key and user records live in ConfigMaps.
+  const dir = mkdtempSync(join(tmpdir(), 'kumo-aws-bench-'));
+  const up = await startUp({ port: 0, host: '127.0.0.1', dataDir: dir, storage: 'sqlite', region, enforceIam: false, clusterCreateDelayMs: 0, nodesPerCluster: 0 });
+  const upIam = new IAMClient({ endpoint: up.url, region, credentials });
+  await upIam.send(new CreateUserCommand({ UserName: 'bench' }));
+  const { AccessKey } = await upIam.send(new CreateAccessKeyCommand({ UserName: 'bench' }));
+  const upRoot = new STSClient({ endpoint: up.url, region, credentials });
+  const upUser = new STSClient({ endpoint: up.url, region, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } });
+  const rootGci = await rate(CALLS, () => upRoot.send(new GetCallerIdentityCommand({})));
+  const userGci = await rate(CALLS, () => upUser.send(new GetCallerIdentityCommand({})));
+  console.log(`  kumo up: GetCallerIdentity, root key  ${fmt(rootGci)} /s`);
+  console.log(`  kumo up: GetCallerIdentity, IAM user  ${fmt(userGci)} /s  (${(userGci / rootGci).toFixed(2)}x root key)`);
+  [upIam, upRoot, upUser].forEach((c) => c.destroy());
+  await up.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  // The key lookup alone, over a ConfigMap store in a management registry as kumo up builds it.
+  const keyDir = mkdtempSync(join(tmpdir(), 'kumo-aws-bench-keys-'));
+  const catalog = builtinCatalog();
+  const registry = new Registry({ store: await openStore({ kind: 'sqlite', dataDir: keyDir }), catalog, clock: new RealClock() });
+  await registry.start();
+  const keyState = new KubeAwsStateStore(createInProcessClient(registry, catalog, { username: 'bench', groups: ['system:masters'] }, 'bench'));
+  await keyState.put('user', 'bench', { UserName: 'bench', UserId: 'AIDABENCH', Arn: 'arn:aws:iam::000000000000:user/bench', Path: '/', CreateDate: '', Tags: [], AttachedPolicies: [], InlinePolicies: {} });
+  await keyState.put('accesskey', 'AKIABENCH', { AccessKeyId: 'AKIABENCH', SecretAccessKey: 's', UserName: 'bench', Status: 'Active', CreateDate: '' });
+  const cache = new AccessKeyCache(keyState);
+  const lookups = async (resolve: () => Promise<unknown>) => {
+    for (let i = 0; i < 200; i++) await resolve();
+    const K = 5_000;
+    const k0 = process.hrtime.bigint();
+    for (let i = 0; i < K; i++) await resolve();
+    return K / (Number(process.hrtime.bigint() - k0) / 1e9);
+  };
+  const uncached = await lookups(() => resolveAccessKey(keyState, 'AKIABENCH'));
+  const cached = await lookups(() => cache.resolve('AKIABENCH'));
+  console.log(`  IAM user key lookups, state reads     ${fmt(uncached)} /s  (${(1e6 / uncached).toFixed(1)} us each)`);
+  console.log(`  IAM user key lookups, AccessKeyCache  ${fmt(cached)} /s  (${(cached / uncached).toFixed(0)}x state reads)`);
+  rmSync(keyDir, { recursive: true, force: true });
 
   const statements = Array.from({ length: 20 }, (_, i) => ({
     Effect: 'Allow',

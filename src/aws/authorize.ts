@@ -16,6 +16,8 @@ export interface AuthorizeOptions {
   context?: Record<string, ContextValue>;
   sourceIp?: string;
   now?: number;
+  /** Services checking iam:PassRole on the caller's behalf end the message after the resource, without IAM's reason clause. */
+  withoutReason?: boolean;
 }
 
 export type Authorizer = (caller: Caller, action: string, resource: string, opts?: AuthorizeOptions) => Promise<void>;
@@ -94,6 +96,7 @@ export function makeAuthorizer(state: AwsStateStore, enforce: boolean): Authoriz
       result.decision === 'ExplicitDeny'
         ? `with an explicit deny in ${kind === 'permissions boundary' ? 'a' : 'an'} ${kind}`
         : `because no ${kind} allows the ${action} action`;
-    throw new AwsError(opts.errorCode ?? 'AccessDenied', `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`, 403);
+    const message = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`;
+    throw new AwsError(opts.errorCode ?? 'AccessDenied', opts.withoutReason ? message : `${message} ${why}`, 403);
   };
 }

@@ -1,7 +1,7 @@
 // Who signed a request: the access key's secret and the identity behind it. The key `test`
 // (secret `test`) is the root of the account out of the box; IAM users' access keys and STS
 // session credentials are looked up in the state store.
-import type { AwsStateStore } from './state.js';
+import type { AwsStateStore, StateKind } from './state.js';
 import type { AccessKeyRecord, SessionRecord, UserRecord } from './iam/model.js';
 import { userKey } from './iam/model.js';
 
@@ -81,4 +81,65 @@ export async function resolveAccessKey(state: AwsStateStore, accessKeyId: string
       principalTags: Object.fromEntries(user.Tags.map((t) => [t.Key, t.Value])),
     },
   };
+}
+
+/** How many resolved keys the cache holds before it starts over. */
+const MAX_CACHED_KEYS = 10_000;
+
+/**
+ * Resolved access keys by id, so a request signed with a known IAM user key or session reads no
+ * state. Entries are dropped whenever the store the IAM and STS services write through (`watch`)
+ * writes or deletes the key, its user (tags, deletion) or the session: UpdateAccessKey Inactive
+ * and DeleteAccessKey take effect on the very next request. Unknown keys are never cached.
+ */
+export class AccessKeyCache {
+  private readonly keys = new Map<string, ResolvedKey>();
+  /** Bumped by every invalidation: a lookup that raced one does not store what it read. */
+  private generation = 0;
+
+  constructor(private readonly state: AwsStateStore, private readonly accountId = DEFAULT_ACCOUNT) {}
+
+  async resolve(accessKeyId: string): Promise<ResolvedKey | undefined> {
+    const hit = this.keys.get(accessKeyId);
+    if (hit) return hit;
+    const generation = this.generation;
+    const key = await resolveAccessKey(this.state, accessKeyId, this.accountId);
+    if (key && generation === this.generation) {
+      if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
+      this.keys.set(accessKeyId, key);
+    }
+    return key;
+  }
+
+  invalidate(kind: StateKind, id: string): void {
+    if (kind !== 'accesskey' && kind !== 'session' && kind !== 'user') return;
+    this.generation++;
+    if (kind === 'user') {
+      for (const [keyId, k] of this.keys) if (k.caller.userName !== undefined && userKey(k.caller.userName) === id) this.keys.delete(keyId);
+    } else {
+      this.keys.delete(id);
+    }
+  }
+
+  /** `state` with every write and delete reported to this cache once it is done. */
+  watch(state: AwsStateStore): AwsStateStore {
+    return {
+      get: (kind, id) => state.get(kind, id),
+      list: (kind) => state.list(kind),
+      put: async (kind, id, obj) => {
+        try {
+          await state.put(kind, id, obj);
+        } finally {
+          this.invalidate(kind, id);
+        }
+      },
+      delete: async (kind, id) => {
+        try {
+          return await state.delete(kind, id);
+        } finally {
+          this.invalidate(kind, id);
+        }
+      },
+    };
+  }
 }

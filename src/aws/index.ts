@@ -6,7 +6,7 @@ import { createEc2Service } from './ec2/service.js';
 import { LaunchTemplateStore } from './ec2/launch-template-store.js';
 import { VpcModels } from './ec2/models.js';
 import type { InstanceSource } from './ec2/instances.js';
-import { DEFAULT_ACCOUNT } from './identity.js';
+import { AccessKeyCache, DEFAULT_ACCOUNT } from './identity.js';
 import { createIamService } from './iam/service.js';
 import { startEndpoint, type AwsEndpoint } from './server/endpoint.js';
 import type { AwsStateStore } from './state.js';
@@ -40,11 +40,16 @@ export const fetchJwks: JwksResolver = async (issuer) => {
 
 export async function startAwsEndpoint(opts: StartAwsEndpointOptions): Promise<AwsEndpoint> {
   const account = opts.accountId ?? DEFAULT_ACCOUNT;
-  const vpcModels = opts.vpcModels ?? (await VpcModels.open(opts.state, [opts.region]));
-  const launchTemplates = opts.launchTemplates ?? (await LaunchTemplateStore.open(opts.state, [opts.region]));
+  // Requests resolve their access key from a cache; IAM and STS write through `state`, which keeps it current.
+  const keys = new AccessKeyCache(opts.state, account);
+  const state = keys.watch(opts.state);
+  const vpcModels = opts.vpcModels ?? (await VpcModels.open(state, [opts.region]));
+  const launchTemplates = opts.launchTemplates ?? (await LaunchTemplateStore.open(state, [opts.region]));
   return startEndpoint({
     ...opts,
-    queryServices: [createIamService(opts.state, account), createStsService(opts.state, account, opts.jwksResolver ?? fetchJwks)],
+    state,
+    keys,
+    queryServices: [createIamService(state, account), createStsService(state, account, opts.jwksResolver ?? fetchJwks)],
     documentServices: [createEc2Service({
       model: (region) => vpcModels.model(region), saveModel: (region) => vpcModels.save(region), launchTemplates, clock: opts.clock, accountId: account, instances: opts.instances,
     })],

@@ -112,7 +112,7 @@ function setup() {
   const catalog = builtinCatalog();
   const clock = new FakeClock(Date.UTC(2026, 10, 27, 12, 0, 0));
   const controller = new CrdController(backend, catalog, clock);
-  return { backend, catalog, clock, controller, hooks: customResourceHooks(controller) };
+  return { backend, catalog, clock, controller, hooks: customResourceHooks(controller, async () => ({ error: 'no services in this test' })) };
 }
 
 const cond = (crd: CustomResourceDefinition | undefined, type: string) => crd?.status?.conditions?.find((c) => c.type === type);
@@ -172,7 +172,7 @@ describe('CrdController', () => {
     h.scale!.write(obj, 3);
     assert.equal((obj.spec as any).replicas, 3);
     assert.equal(h.storageVersion, 'v1');
-    assert.equal(h.convert(obj, 'v1beta1').apiVersion, 'stable.example.com/v1beta1');
+    assert.equal((await h.convert([obj], 'v1beta1'))[0]!.apiVersion, 'stable.example.com/v1beta1');
     assert.deepEqual(h.fieldSelectors.labels, ['metadata.name', 'metadata.namespace', 'spec.cronSpec']);
     assert.deepEqual(h.fieldSelectors.fields(obj), { 'metadata.name': 'a', 'metadata.namespace': 'default', 'spec.cronSpec': '* * * * *' });
   });

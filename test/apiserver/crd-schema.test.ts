@@ -226,9 +226,33 @@ describe('x-kubernetes-validations', () => {
     assert.equal(s.validate(cr({ name: 'app42x', items: [1, 2, 3], labels: { ya: 'v' } })).length, 2);
   });
 
-  test('rules calling upstream library functions this environment lacks are skipped', () => {
-    const s = ruleSchema([{ rule: "quantity('1Gi').isLessThan(quantity('1Mi'))" }, { rule: 'math.greatest(1, 2) == 1' }]);
-    assert.deepEqual(render(s.validate(cr({ replicas: 1 }))), []);
+  test('quantity, url, ip/cidr, sets and format rules run; their runtime errors are reported as upstream does', () => {
+    const s = ruleSchema([
+      { rule: "quantity(self.mem).isLessThan(quantity('1Gi')) && quantity(self.mem).add(1).isInteger()", message: 'mem too large' },
+      { rule: "cidr(self.net).containsIP(self.addr) && ip(self.addr).family() == 4 && url(self.hook).getScheme() == 'https'", message: 'bad network' },
+      { rule: "sets.contains(['a', 'b'], self.tags) && !format.dns1123Label().validate(self.name).hasValue()", message: 'bad tags' },
+      { rule: 'self.tags.all(i, v, i == 0 || v != self.tags[i - 1])', message: 'tags repeat' },
+    ], { mem: { type: 'string' }, net: { type: 'string' }, addr: { type: 'string' }, hook: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } });
+    const spec = { mem: '512Mi', net: '10.0.0.0/8', addr: '10.1.2.3', hook: 'https://x.example/h', tags: ['a'], name: 'ok' };
+    assert.deepEqual(render(s.validate(cr(spec))), []);
+    assert.deepEqual(render(s.validate(cr({ ...spec, mem: '2Gi', addr: '11.0.0.1', tags: ['c', 'c'], name: 'Not_OK' }))), [
+      'spec: Invalid value: "object": mem too large',
+      'spec: Invalid value: "object": bad network',
+      'spec: Invalid value: "object": bad tags',
+      'spec: Invalid value: "object": tags repeat',
+    ]);
+    assert.deepEqual(render(s.validate(cr({ ...spec, mem: 'lots', addr: '10.01.2.3' }))), [
+      `spec: Invalid value: "object": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' evaluating rule: mem too large`,
+      'spec: Invalid value: "object": IP Address "10.01.2.3" parse error during conversion from string: ParseAddr("10.01.2.3"): IPv4 field has octet with leading zero evaluating rule: bad network',
+    ]);
+  });
+
+  test('a library call on an int-or-string value of the wrong type is a runtime no-such-overload error', () => {
+    const s = ruleSchema([{ rule: "quantity(self.size).isLessThan(quantity('1Gi'))" }], { size: { 'x-kubernetes-int-or-string': true } });
+    assert.deepEqual(render(s.validate(cr({ size: '1Mi' }))), []);
+    assert.deepEqual(render(s.validate(cr({ size: 5 }))), [
+      `spec: Invalid value: "object": 'no such overload': call arguments did not match a supported operator, function or macro signature for rule: quantity(self.size).isLessThan(quantity('1Gi'))`,
+    ]);
   });
 
   test('transition rules run only on update, against the correlated old value', () => {
@@ -269,7 +293,8 @@ describe('x-kubernetes-validations', () => {
     (o.metadata as any).labels = { a: 'b' };
     assert.deepEqual(render(s.validate(o)), []);
     (o.metadata as any).name = 'other';
-    assert.deepEqual(render(s.validate(o)), ['Invalid value: "object": failed rule: self.metadata.name.startsWith(\'my-\') && self.kind == \'CronTab\' && !has(self.metadata.labels)']);
+    // A rule at the root has a nil field path, which Go's field.Path prints as <nil>.
+    assert.deepEqual(render(s.validate(o)), ['<nil>: Invalid value: "object": failed rule: self.metadata.name.startsWith(\'my-\') && self.kind == \'CronTab\' && !has(self.metadata.labels)']);
   });
 });
 

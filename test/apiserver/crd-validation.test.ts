@@ -155,14 +155,31 @@ describe('CRD validation', () => {
       `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"self.replicas + 1"}: cel expression must evaluate to a bool`,
       `${SCHEMA}.properties[spec].x-kubernetes-validations[2].messageExpression: Invalid value: {"rule":"self.cronSpec == 'x' ? true : false","messageExpression":"self.replicas * 2"}: messageExpression must evaluate to a string`,
     ]);
-    // Upstream library functions this environment lacks are accepted (and skipped when objects are checked).
+    // Kubernetes 1.33's libraries compile, the optional syntax included.
     assert.deepEqual(rules([
       { rule: "sets.contains(['a', 'b'], [self.cronSpec])" },
-      { rule: "quantity('1Gi').isGreaterThan(quantity('1Mi'))" },
+      { rule: "quantity('1Gi').isGreaterThan(quantity('1Mi')) && sign(quantity('1')) == 1" },
       { rule: "[1, 2].all(i, v, v > 0)" },
-      { rule: "url('https://x').getScheme() == 'https'" },
+      { rule: "url('https://x').getScheme() == 'https' && cidr('10.0.0.0/8').containsIP(ip('10.0.0.1'))" },
       { rule: "self.?cronSpec.orValue('') != 'x'" },
+      { rule: "optional.of(self.replicas).hasValue() && !format.named('dns1123Label').value().validate(self.cronSpec).hasValue()" },
+      { rule: "ip.isCanonical('::1') && strings.quote(self.cronSpec) != ''" },
     ]), []);
+    // Libraries Kubernetes 1.33 does not offer new rules: semver (introduced in 1.33, usable from 1.34), math.
+    assert.deepEqual(rules([{ rule: "isSemver(self.cronSpec)" }, { rule: 'math.greatest(1, 2) == 2' }, { rule: "quantity('1')" }]), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"isSemver(self.cronSpec)"}: compilation failed: ERROR: <input>:1:9: undeclared reference to 'isSemver' (in container '')\n | isSemver(self.cronSpec)\n | ........^`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"math.greatest(1, 2) == 2"}: compilation failed: ERROR: <input>:1:1: undeclared reference to 'math' (in container '')\n | math.greatest(1, 2) == 2\n | ^\nERROR: <input>:1:14: undeclared reference to 'greatest' (in container '')\n | math.greatest(1, 2) == 2\n | .............^`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[2].rule: Invalid value: {"rule":"quantity('1')"}: cel expression must evaluate to a bool`,
+    ]);
+    // Library calls whose argument or receiver types are evidently wrong fail to compile, as cel-go's checker reports.
+    assert.deepEqual(rules([{ rule: 'quantity(self.replicas).isInteger()' }, { rule: "self.cronSpec.getScheme() == 'https'" }, { rule: "quantity('1').isLessThan(1)" }, { rule: "quantity('1').add(1).isLessThan(quantity(self.cronSpec))" }]), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"quantity(self.replicas).isInteger()"}: compilation failed: ERROR: <input>:1:9: found no matching overload for 'quantity' applied to '(int)'\n | quantity(self.replicas).isInteger()\n | ........^`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[1].rule: Invalid value: {"rule":"self.cronSpec.getScheme() == 'https'"}: compilation failed: ERROR: <input>:1:24: found no matching overload for 'getScheme' applied to 'string.()'\n | self.cronSpec.getScheme() == 'https'\n | .......................^`,
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[2].rule: Invalid value: {"rule":"quantity('1').isLessThan(1)"}: compilation failed: ERROR: <input>:1:25: found no matching overload for 'isLessThan' applied to 'kubernetes.Quantity.(int)'\n | quantity('1').isLessThan(1)\n | ........................^`,
+    ]);
+    assert.deepEqual(rules([{ rule: "quantity('1').sign() == 1" }]), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Invalid value: {"rule":"quantity('1').sign() == 1"}: compilation failed: ERROR: <input>:1:19: found no matching overload for 'sign' applied to 'kubernetes.Quantity.()'\n | quantity('1').sign() == 1\n | ..................^`,
+    ]);
     const root = (rule: string) => rules([{ rule }], (c) => c.spec.versions[0].schema.openAPIV3Schema);
     assert.deepEqual(root("self.metadata.name.startsWith('x') && self.kind == 'CronTab' && self.spec.replicas > 0"), []);
     assert.match(root('has(self.metadata.labels)')[0] ?? '', /undefined field 'labels'/);
@@ -184,6 +201,10 @@ describe('CRD validation', () => {
       `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`,
     ]);
     assert.deepEqual(withList(100, 'self.l.all(x, self.l.exists_one(y, y == x))'), []);
+    assert.deepEqual(withList(undefined, 'self.l.all(i, x, self.l.existsOne(j, y, y == x))'), [
+      `${SCHEMA}.properties[spec].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`,
+    ]);
+    assert.deepEqual(withList(100, 'self.l.all(i, x, self.l.existsOne(j, y, y == x))'), []);
   });
 
   test('subresources, printer columns, conversion', () => {
@@ -199,6 +220,25 @@ describe('CRD validation', () => {
     ]);
     assert.deepEqual(only(crd((c) => { c.spec.conversion = { strategy: 'Magic' }; })), ['spec.conversion.strategy: Unsupported value: "Magic": supported values: "None", "Webhook"']);
     assert.deepEqual(only(crd((c) => { c.spec.conversion = { strategy: 'None', webhook: { conversionReviewVersions: ['v1'] } }; })), ['spec.conversion.conversionReviewVersions: Forbidden: should not be set when strategy is not set to Webhook']);
+    const webhook = (clientConfig: object) => only(crd((c) => { c.spec.conversion = { strategy: 'Webhook', webhook: { clientConfig, conversionReviewVersions: ['v1'] } }; }));
+    assert.deepEqual(webhook({ url: 'https://conv.example.com/convert' }), []);
+    assert.deepEqual(webhook({ url: 'http://u:p@conv.example.com/convert?x=1#frag' }), [
+      'spec.conversion.webhookClientConfig.url: Invalid value: "http": \'https\' is the only allowed URL scheme; desired format: https://host[/path]',
+      'spec.conversion.webhookClientConfig.url: Invalid value: "u:p": user information is not permitted in the URL',
+      'spec.conversion.webhookClientConfig.url: Invalid value: "frag": fragments are not permitted in the URL',
+      'spec.conversion.webhookClientConfig.url: Invalid value: "x=1": query parameters are not permitted in the URL',
+    ]);
+    assert.deepEqual(webhook({ url: 'conv' }), [
+      'spec.conversion.webhookClientConfig.url: Invalid value: "": \'https\' is the only allowed URL scheme; desired format: https://host[/path]',
+      'spec.conversion.webhookClientConfig.url: Invalid value: "": host must be specified; desired format: https://host[/path]',
+    ]);
+    assert.deepEqual(webhook({ service: { namespace: 'ns', name: 'svc', path: '/convert/Bad', port: 70000 } }), [
+      'spec.conversion.webhookClientConfig.service.port: Invalid value: 70000: port is not valid: must be between 1 and 65535, inclusive',
+      "spec.conversion.webhookClientConfig.service.path: Invalid value: \"/convert/Bad\": segment[1]: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    ]);
+    assert.deepEqual(webhook({ url: 'https://conv.example.com:port/x' }), ['spec.conversion.webhookClientConfig.url: Required value: url must be a valid URL: parse "https://conv.example.com:port/x": invalid port ":port" after host; desired format: https://host[/path]']);
+    // Upstream swaps the two fields' names in these messages.
+    assert.deepEqual(webhook({ service: { namespace: 'ns' } }), ['spec.conversion.webhookClientConfig.service.namespace: Required value']);
     assert.deepEqual(only(crd((c) => { c.spec.preserveUnknownFields = true; })), ['spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead']);
   });
 

@@ -194,7 +194,7 @@ describe('AWS endpoint with the SDK v3', () => {
       const got = await iam().send(new GetPolicyVersionCommand({ PolicyArn: `arn:aws:iam::aws:policy/${name}`, VersionId: version }));
       return JSON.parse(decodeURIComponent(got.PolicyVersion!.Document!)) as { Statement: { Sid?: string; Action: string | string[] }[] };
     };
-    assert.deepEqual((await doc('AmazonEKSClusterPolicy', 'v9')).Statement.map((x) => x.Sid), ['AmazonEKSClusterPolicy', 'AmazonEKSClusterPolicySLRCreate', 'AmazonEKSClusterPolicyENIDelete']);
+    assert.deepEqual((await doc('AmazonEKSClusterPolicy', 'v10')).Statement.map((x) => x.Sid), ['AmazonEKSClusterPolicy', 'AmazonEKSClusterPolicySLRCreate', 'AmazonEKSClusterPolicyENIDelete']);
     assert.ok((await doc('AmazonEKSServicePolicy', 'v7')).Statement[0].Action.includes('ec2:GetSecurityGroupsForVpc'));
   });
 

@@ -2,8 +2,12 @@
 // types apiextensions-apiserver declares for `self` (pkg/apiserver/schema/cel/model): selecting a
 // property an object does not declare is `undefined field 'x'`; selecting from a scalar is
 // `type 'int' does not support field selection`. Objects that preserve unknown fields, maps and
-// values of unknown type are not checked. Types of operators and functions are not checked.
+// values of unknown type are not checked. Calls of Kubernetes' library functions are checked
+// where their argument types are evident (cel-overloads.ts); other operators and functions are not.
+// Optional selection (`a.?b`, and `.b` after it) is checked like selection (cel-go checkOptSelect).
 import type { Expr } from './cel-compile.js';
+import { OPT_HAS, OPT_INDEX, OPT_LIST, OPT_MAP, OPT_SELECT } from './cel-optional.js';
+import { overloadError, RESULT_TYPES } from './cel-overloads.js';
 import { escapeName } from './cel-values.js';
 import type { SchemaNode } from './node.js';
 
@@ -27,6 +31,18 @@ function celTypeName(node: SchemaNode): string | undefined {
   }
 }
 
+/** The CEL type name of a value of the node, where it is a scalar. */
+function nodeTypeName(node: SchemaNode): string | undefined {
+  if (node.type === 'string' && !node.intOrString) {
+    if (node.format === 'date-time' || node.format === 'date') return 'google.protobuf.Timestamp';
+    if (node.format === 'duration') return 'google.protobuf.Duration';
+    if (node.format === 'byte') return 'bytes';
+  }
+  return celTypeName(node);
+}
+
+const CONST_TYPES: Record<string, string> = { int64Value: 'int', uint64Value: 'uint', doubleValue: 'double', boolValue: 'bool', stringValue: 'string', bytesValue: 'bytes', nullValue: 'null_type' };
+
 interface Issue {
   offset: number;
   message: string;
@@ -34,12 +50,39 @@ interface Issue {
 
 class FieldChecker {
   readonly issues: Issue[] = [];
+  /** Result types of library calls, for checking the calls they are passed to. */
+  private readonly callTypes = new WeakMap<Expr, string>();
 
   constructor(
     private readonly self: SchemaNode,
     private readonly isResource: boolean,
     private readonly positions: Record<string, number>,
+    private readonly src = '',
   ) {}
+
+  private typeOf(e: Expr | undefined, node: SchemaNode | undefined): string | undefined {
+    if (!e) return undefined;
+    if (node) return nodeTypeName(node);
+    const k = e.exprKind;
+    if (k.case === 'constExpr') return CONST_TYPES[k.value.constantKind.case ?? ''];
+    return this.callTypes.get(e);
+  }
+
+  /** Library overload errors, placed like cel-go at the call's opening parenthesis. */
+  private checkCall(e: Expr, target: Expr | undefined, targetNode: SchemaNode | undefined, args: Expr[], argNodes: (SchemaNode | undefined)[], pos: number): void {
+    const k = e.exprKind;
+    if (k.case !== 'callExpr') return;
+    const fn = k.value.function;
+    // A namespaced call (`ip.isCanonical(...)`) has an identifier target that is no variable.
+    const targetType = target ? this.typeOf(target, targetNode) : null;
+    const msg = overloadError(fn, targetType, args.map((a, i) => this.typeOf(a, argNodes[i])));
+    if (msg) {
+      const at = this.src.indexOf(`${fn}(`, pos);
+      this.issues.push({ offset: at < 0 ? pos : at + fn.length, message: msg });
+    }
+    const result = RESULT_TYPES[fn];
+    if (result && (fn !== 'sign' || !target)) this.callTypes.set(e, result);
+  }
 
   private field(node: SchemaNode | undefined, name: string, resource: boolean, at: number): SchemaNode | undefined {
     if (!node) return undefined;
@@ -61,6 +104,10 @@ class FieldChecker {
     return node.additional;
   }
 
+  private isRoot(e: Expr | undefined, scope: Map<string, SchemaNode | undefined>): boolean {
+    return this.isResource && e?.exprKind.case === 'identExpr' && (e.exprKind.value.name === 'self' || e.exprKind.value.name === 'oldSelf') && !scope.has(e.exprKind.value.name);
+  }
+
   /** Walks an expression; returns the schema node of its value where known. */
   walk(e: Expr | undefined, scope: Map<string, SchemaNode | undefined>): SchemaNode | undefined {
     if (!e) return undefined;
@@ -73,13 +120,23 @@ class FieldChecker {
       case 'selectExpr': {
         const operand = k.value.operand;
         const base = this.walk(operand, scope);
-        const rootResource = this.isResource && operand?.exprKind.case === 'identExpr' && (operand.exprKind.value.name === 'self' || operand.exprKind.value.name === 'oldSelf') && !scope.has(operand.exprKind.value.name);
-        const node = this.field(base, k.value.field, rootResource, pos);
+        const node = this.field(base, k.value.field, this.isRoot(operand, scope), pos);
         return k.value.testOnly ? undefined : node;
       }
       case 'callExpr': {
-        this.walk(k.value.target, scope);
+        const [operand, key] = k.value.args;
+        // The node of an optional selection is that of the value it may hold.
+        if (k.value.function === OPT_SELECT && key?.exprKind.case === 'constExpr' && key.exprKind.value.constantKind.case === 'stringValue') {
+          return this.field(this.walk(operand, scope), key.exprKind.value.constantKind.value, this.isRoot(operand, scope), pos);
+        }
+        if (k.value.function === OPT_INDEX) {
+          const base = this.walk(operand, scope);
+          this.walk(key, scope);
+          return base?.type === 'array' ? base.items : base?.additional;
+        }
+        const targetNode = this.walk(k.value.target, scope);
         const args = k.value.args.map((a) => this.walk(a, scope));
+        this.checkCall(e, k.value.target, targetNode, k.value.args, args, pos);
         if (k.value.function === '_[_]' && args.length === 2) {
           const base = args[0];
           return base?.type === 'array' ? base.items : base?.additional;
@@ -119,9 +176,9 @@ class FieldChecker {
   }
 }
 
-/** Field-selection problems of an expression over `self` of the given node, as [offset, message]. */
-export function checkFields(ast: Expr, self: SchemaNode, isResource: boolean, positions: Record<string, number>): Issue[] {
-  const c = new FieldChecker(self, isResource, positions);
+/** Field-selection and library overload problems of an expression over `self` of the given node. */
+export function checkFields(ast: Expr, self: SchemaNode, isResource: boolean, positions: Record<string, number>, src = ''): Issue[] {
+  const c = new FieldChecker(self, isResource, positions, src);
   c.walk(ast, new Map());
   return c.issues;
 }
@@ -132,9 +189,18 @@ export type ResultKind = 'bool' | 'string' | 'other' | 'unknown';
 const BOOL_FUNCTIONS = new Set([
   '_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', '@not_strictly_false',
   'matches', 'startsWith', 'endsWith', 'contains', 'isSorted', 'isIP', 'isCIDR', 'isURL', 'isQuantity', 'bool',
+  'isInteger', 'isGreaterThan', 'isLessThan', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast',
+  'isGlobalUnicast', 'containsIP', 'containsCIDR', 'isCanonical', 'equivalent', 'intersects', 'hasValue', OPT_HAS,
 ]);
-const STRING_FUNCTIONS = new Set(['string', 'lowerAscii', 'upperAscii', 'trim', 'replace', 'substring', 'charAt', 'join', 'quote', 'find', 'format']);
-const OTHER_FUNCTIONS = new Set(['_-_', '_*_', '_/_', '_%_', '-_', 'size', 'int', 'uint', 'double', 'bytes', 'duration', 'timestamp', 'split', 'findAll', 'indexOf', 'lastIndexOf', '_[_]']);
+const STRING_FUNCTIONS = new Set([
+  'string', 'lowerAscii', 'upperAscii', 'trim', 'replace', 'substring', 'charAt', 'join', 'quote', 'find', 'format',
+  'getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath',
+]);
+const OTHER_FUNCTIONS = new Set([
+  '_-_', '_*_', '_/_', '_%_', '-_', 'size', 'int', 'uint', 'double', 'bytes', 'duration', 'timestamp', 'split', 'findAll', 'indexOf', 'lastIndexOf', '_[_]',
+  'quantity', 'sign', 'asInteger', 'asApproximateFloat', 'compareTo', 'add', 'sub', 'url', 'getQuery', 'ip', 'cidr', 'family', 'prefixLength', 'masked',
+  'validate', 'named', 'of', 'ofNonZeroValue', 'none', 'unwrap', 'unwrapOpt', 'or', OPT_SELECT, OPT_INDEX, OPT_LIST, OPT_MAP,
+]);
 
 function kindOfNode(node: SchemaNode | undefined): ResultKind {
   if (!node || node.intOrString) return 'unknown';

@@ -1,20 +1,26 @@
 // Compiling x-kubernetes-validations rules (apiextensions-apiserver pkg/apiserver/schema/cel
 // compilation.go): parse, then check that every identifier is declared (self, oldSelf, macro
 // variables) and every function exists, reporting errors in cel-go's form
-// `ERROR: <input>:1:1: undeclared reference to 'foo' (in container '')` with the source excerpt.
-// @bufbuild/cel has no usable type checker, so type errors (e.g. a non-bool rule) surface when
-// the rule runs instead of at CRD creation.
+// `ERROR: <input>:1:1: undeclared reference to 'foo' (in container '')` with the source excerpt;
+// then field selections and library calls against the schema (cel-check.ts), the environment's
+// literal validators (cel-literals.ts) and the evident result type. @bufbuild/cel has no usable
+// type checker, so other type errors surface when the rule runs instead of at CRD creation.
+// Two-variable comprehensions are rewritten for the evaluator (cel-comprehensions.ts), the
+// optional syntax before parsing (cel-optional-syntax.ts; positions are mapped back to the rule's
+// own text) and after it (cel-optional-ast.ts).
 import { parse, plan, type CelResult } from '@bufbuild/cel';
 import { checkFields, resultKind } from './cel-check.js';
-import { KNOWN_FUNCTIONS, ruleEnv, UNSUPPORTED_FUNCTIONS, UNSUPPORTED_NAMESPACES } from './cel-library.js';
+import { isTwoVariableMacro, rewriteTwoVariableMacros } from './cel-comprehensions.js';
+import { validateLiterals } from './cel-literals.js';
+import { KNOWN_FUNCTIONS, KNOWN_QUALIFIED_FUNCTIONS, ruleEnv, TYPE_NAMES } from './cel-library.js';
+import { rewriteOptionals } from './cel-optional-ast.js';
+import { rewriteOptionalSyntax, type Rewritten } from './cel-optional-syntax.js';
 import type { SchemaNode } from './node.js';
 
 export type Expr = ReturnType<typeof parse>['expr'];
 
 export interface CompiledExpr {
   source: string;
-  /** Calls upstream library functions this environment lacks: the rule is not evaluated. */
-  unsupported: boolean;
   ast: Expr;
   run(bindings: { self: unknown; oldSelf?: unknown }): CelResult;
   usesOldSelf: boolean;
@@ -42,10 +48,9 @@ interface Walk {
   positions: Record<string, number>;
   errors: string[];
   usesOldSelf: boolean;
-  unsupported: boolean;
+  /** Names a type the libraries declare (`net.IP`), bound as a variable when the rule runs. */
+  usesTypeNames: boolean;
 }
-
-const TWO_VARIABLE_MACROS = new Set(['all', 'exists', 'exists_one']);
 
 function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
   if (!e) return;
@@ -56,32 +61,37 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
       if (k.value.name === 'oldSelf') w.usesOldSelf = true;
       if (!scope.has(k.value.name)) w.errors.push(errorAt(w.src, pos(), `undeclared reference to '${k.value.name}' (in container '')`));
       return;
-    case 'selectExpr':
-      walk(k.value.operand, scope, w);
+    case 'selectExpr': {
+      const op = k.value.operand;
+      if (op?.exprKind.case === 'identExpr' && !scope.has(op.exprKind.value.name) && Object.hasOwn(TYPE_NAMES, `${op.exprKind.value.name}.${k.value.field}`)) {
+        w.usesTypeNames = true;
+        return;
+      }
+      walk(op, scope, w);
       return;
+    }
     case 'callExpr': {
       const fn = k.value.function;
       const target = k.value.target;
-      // Upstream-only libraries: namespaced functions, unimplemented functions and two-variable
-      // comprehensions (which this parser leaves unexpanded) are accepted, not evaluated.
-      if (target?.exprKind.case === 'identExpr' && UNSUPPORTED_NAMESPACES.has(target.exprKind.value.name) && !scope.has(target.exprKind.value.name)) {
-        w.unsupported = true;
+      // Namespaced library functions (`sets.contains(a, b)`): the namespace is no variable.
+      if (target?.exprKind.case === 'identExpr' && !scope.has(target.exprKind.value.name) && KNOWN_QUALIFIED_FUNCTIONS.has(`${target.exprKind.value.name}.${fn}`)) {
         for (const a of k.value.args) walk(a, scope, w);
         return;
       }
-      if (UNSUPPORTED_FUNCTIONS.has(fn) || (TWO_VARIABLE_MACROS.has(fn) && k.value.args.length === 3)) {
-        w.unsupported = true;
-        if (fn === 'transformList' || fn === 'transformMap' || fn === 'transformMapEntry' || TWO_VARIABLE_MACROS.has(fn)) {
-          walk(target, scope, w);
-          return;
-        }
+      // Two-variable comprehensions bind their first two arguments in the rest.
+      if (target && isTwoVariableMacro(fn, k.value.args.length)) {
+        walk(target, scope, w);
+        const inner = new Set(scope);
+        for (const a of k.value.args.slice(0, 2)) if (a.exprKind.case === 'identExpr') inner.add(a.exprKind.value.name);
+        for (const a of k.value.args.slice(2)) walk(a, inner, w);
+        return;
       }
-      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn) && !UNSUPPORTED_FUNCTIONS.has(fn)) {
+      walk(target, scope, w);
+      if (/^[A-Za-z]/.test(fn) && !KNOWN_FUNCTIONS.has(fn)) {
         // cel-go places a call at its opening parenthesis.
         const at = w.src.indexOf(`${fn}(`, pos());
         w.errors.push(errorAt(w.src, at < 0 ? pos() : at + fn.length, `undeclared reference to '${fn}' (in container '')`));
       }
-      walk(k.value.target, scope, w);
       for (const a of k.value.args) walk(a, scope, w);
       return;
     }
@@ -112,16 +122,17 @@ function walk(e: Expr | undefined, scope: Set<string>, w: Walk): void {
   }
 }
 
-/** Rewrites @bufbuild/cel's parse error into cel-go's shape. */
-function syntaxError(src: string, err: unknown): string {
+/** Rewrites @bufbuild/cel's parse error (of the rewritten text) into cel-go's shape. */
+function syntaxError(src: string, rewritten: Rewritten, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const m = /<input>:(\d+):(\d+):\s*(.*)$/s.exec(msg);
   if (!m) return `ERROR: <input>:1:1: Syntax error: ${msg}`;
   const line = Number(m[1]);
   const col = Number(m[2]);
-  const lines = src.split('\n');
+  const lines = rewritten.text.split('\n');
   const offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col - 1;
-  return errorAt(src, Math.min(offset, src.length), `Syntax error: ${m[3]}`);
+  const original = rewritten.map[Math.min(offset, rewritten.text.length)] ?? src.length;
+  return errorAt(src, Math.min(original, src.length), `Syntax error: ${m[3]}`);
 }
 
 export interface CompileOptions {
@@ -136,36 +147,42 @@ export interface CompileOptions {
 /** Compiles one expression with the rule variables self and oldSelf. */
 export function compileExpr(src: string, opts: CompileOptions = {}): CompileResult {
   const vars = ['self', 'oldSelf'];
+  const rewritten = rewriteOptionalSyntax(src);
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(src);
+    parsed = parse(rewritten.text);
   } catch (err) {
-    // Optional field and index selection (`self.?a`, `self[?'k']`) is upstream syntax this parser
-    // lacks: such rules are accepted and, like other unsupported ones, not evaluated.
-    if (/\.\?|\[\?/.test(src)) return { ok: true, expr: { source: src, unsupported: true, ast: parse('true').expr, usesOldSelf: /\boldSelf\b/.test(src), run: () => true } };
-    return { ok: false, detail: syntaxError(src, err) };
+    return { ok: false, detail: syntaxError(src, rewritten, err) };
   }
   const positions: Record<string, number> = {};
-  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) positions[id] = off;
-  const w: Walk = { src, positions, errors: [], usesOldSelf: false, unsupported: false };
+  for (const [id, off] of Object.entries(parsed.sourceInfo?.positions ?? {})) positions[id] = rewritten.map[off] ?? off;
+  // Literals are checked as written: the optional syntax's helpers take lists of mixed types.
+  const literalIssues = validateLiterals(parsed.expr);
+  const optionals = rewriteOptionals(parsed.expr, positions);
+  if (optionals.issues.length) return { ok: false, detail: optionals.issues.map((i) => errorAt(src, positions[String(i.id)] ?? 0, i.message)).join('\n') };
+  parsed.expr = optionals.expr;
+  const w: Walk = { src, positions, errors: [], usesOldSelf: false, usesTypeNames: false };
   walk(parsed.expr, new Set(vars), w);
   if (w.errors.length === 0 && opts.self) {
-    for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions)) w.errors.push(errorAt(src, issue.offset, issue.message));
+    for (const issue of checkFields(parsed.expr, opts.self, opts.isResource === true, positions, src)) w.errors.push(errorAt(src, issue.offset, issue.message));
+  }
+  if (w.errors.length === 0) {
+    for (const issue of literalIssues) w.errors.push(errorAt(src, positions[String(issue.id)] ?? 0, issue.message));
   }
   if (w.errors.length) return { ok: false, detail: w.errors.join('\n') };
-  if (opts.self && opts.expect && !w.unsupported) {
+  if (opts.self && opts.expect) {
     const kind = resultKind(parsed.expr, opts.self, opts.isResource === true);
     if (kind !== 'unknown' && kind !== opts.expect) return { ok: false, typeError: true, detail: opts.expect === 'bool' ? 'cel expression must evaluate to a bool' : 'messageExpression must evaluate to a string' };
   }
+  parsed.expr = rewriteTwoVariableMacros(parsed.expr) ?? parsed.expr;
   const program = plan(ruleEnv(), parsed);
   return {
     ok: true,
     expr: {
       source: src,
-      unsupported: w.unsupported,
       ast: parsed.expr,
       usesOldSelf: w.usesOldSelf,
-      run: (b) => program(b as never),
+      run: w.usesTypeNames ? (b) => program({ ...TYPE_NAMES, ...b } as never) : (b) => program(b as never),
     },
   };
 }

@@ -6,6 +6,8 @@
 // iterations cost 1 and literals nothing, at or below upstream's per-node costs, so the estimate
 // stays at or below upstream's: what it rejects, upstream rejects too.
 import type { parse } from '@bufbuild/cel';
+import { ENTRIES } from './cel-comprehensions.js';
+import { OPT_INDEX, OPT_SELECT } from './cel-optional.js';
 import { escapeName } from './cel-values.js';
 import type { SchemaNode } from './node.js';
 
@@ -64,7 +66,15 @@ class Estimator {
       case 'selectExpr':
         return k.value.testOnly ? undefined : fieldNode(this.nodeOf(k.value.operand, scope), k.value.field);
       case 'callExpr':
-        if (k.value.function === '_[_]' && k.value.args.length === 2) {
+        // A rewritten two-variable comprehension iterates over the pairs of its range.
+        if (k.value.function === ENTRIES) return this.nodeOf(k.value.args[0], scope);
+        // Optional selections and what they hold (`self.?items.value()`) have the selected node.
+        if (k.value.function === OPT_SELECT) {
+          const field = k.value.args[1]?.exprKind;
+          return field?.case === 'constExpr' && field.value.constantKind.case === 'stringValue' ? fieldNode(this.nodeOf(k.value.args[0], scope), field.value.constantKind.value) : undefined;
+        }
+        if ((k.value.function === 'value' || k.value.function === 'orValue') && k.value.target) return this.nodeOf(k.value.target, scope);
+        if ((k.value.function === '_[_]' || k.value.function === OPT_INDEX) && k.value.args.length === 2) {
           const base = this.nodeOf(k.value.args[0], scope);
           return base?.type === 'array' ? base.items : base?.additional;
         }

@@ -1,12 +1,24 @@
-// The CEL environment of x-kubernetes-validations (k8s.io/apiserver/pkg/cel/library): the CEL
-// standard library and string extensions from @bufbuild/cel, plus Kubernetes' list library
-// (isSorted, sum, min, max, indexOf, lastIndexOf), regex library (find, findAll) and the
-// predicates isIP, isCIDR, isURL, isQuantity. Not available: quantity(), url(), ip() and cidr()
-// values with their methods, the authz and format libraries, optional types.
-import { isIP } from 'node:net';
-import { celEnv, celFunc, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelValue } from '@bufbuild/cel';
+// The CEL environment of x-kubernetes-validations as Kubernetes 1.33 compiles new rules (k8s.io/
+// apiserver/pkg/cel/environment base.go at compatibility version 1.32): the CEL standard library
+// with cross-type numeric comparisons, cel-go's strings extension (version 2) and sets extension,
+// optional values (cel-optional.ts) with the optional syntax `a.?b`, `a[?k]`, `[?x]`, `{?k: v}`
+// (cel-optional-syntax.ts) and the macros optMap/optFlatMap (cel-optional-ast.ts), and
+// Kubernetes' libraries: lists
+// (isSorted, sum, min, max, indexOf, lastIndexOf), regex (find, findAll), quantity
+// (cel-quantity.ts), url (cel-url.ts), ip and cidr (cel-net.ts) and format (cel-format.ts).
+// Two-variable comprehensions are rewritten into one-variable ones (cel-comprehensions.ts).
+// Not available: the authz library (it needs an authorizer, which CRD rules do not have). The semver library is introduced in 1.33, so new rules cannot use it until 1.34:
+// semver() and isSemver() are undeclared references, as upstream reports.
+import { celEnv, celMethod, CelScalar, isCelList, listType, type CelEnv, type CelList, type CelType, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { parseQuantity } from '../../util/quantity.js';
+import { comprehensionFuncs } from './cel-comprehensions.js';
+import { formatFuncs, FORMAT_NAMES } from './cel-format.js';
+import { CIDR, IP, netFuncs } from './cel-net.js';
+import { celEquals, equalityFuncs } from './cel-opaque.js';
+import { optionalFuncs } from './cel-optional.js';
+import { quantityFuncs } from './cel-quantity.js';
+import { setsFuncs } from './cel-sets.js';
+import { urlFuncs } from './cel-url.js';
 
 const DYN_LIST = listType(CelScalar.DYN);
 
@@ -22,13 +34,7 @@ function items(list: CelList): CelValue[] {
   return [...list];
 }
 
-function equal(a: CelValue, b: CelValue): boolean {
-  try {
-    return compare(a, b) === 0;
-  } catch {
-    return false;
-  }
-}
+const equal = celEquals;
 
 const listFuncs = [
   celMethod('isSorted', DYN_LIST, [], CelScalar.BOOL, function () {
@@ -84,59 +90,45 @@ const regexFuncs = [
   }),
 ];
 
-function validCidr(s: string): boolean {
-  const [addr, bits, extra] = s.split('/');
-  if (extra !== undefined || bits === undefined || !/^\d+$/.test(bits)) return false;
-  const v = isIP(addr ?? '');
-  return v !== 0 && Number(bits) <= (v === 4 ? 32 : 128);
-}
-
-/** The predicate parts of Kubernetes' ip, cidr, url and quantity libraries. */
-const predicateFuncs = [
-  celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, (s) => isIP(s) !== 0 && !s.includes('%')),
-  celFunc('isCIDR', [CelScalar.STRING], CelScalar.BOOL, (s) => validCidr(s)),
-  celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s) => URL.canParse(s) && /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)),
-  celFunc('isQuantity', [CelScalar.STRING], CelScalar.BOOL, (s) => parseQuantity(s) !== undefined),
-];
-
-/** Names a rule may call (besides operators), for compile-time "undeclared reference" errors. */
+/** Names a rule may call as plain functions or methods (besides operators). */
 export const KNOWN_FUNCTIONS = new Set([
   // standard definitions and macros
   'size', 'has', 'all', 'exists', 'exists_one', 'map', 'filter', 'matches', 'contains', 'startsWith', 'endsWith',
   'int', 'uint', 'double', 'string', 'bytes', 'bool', 'type', 'dyn', 'duration', 'timestamp',
   'getFullYear', 'getMonth', 'getDayOfYear', 'getDayOfMonth', 'getDate', 'getDayOfWeek', 'getHours', 'getMinutes', 'getSeconds', 'getMilliseconds',
-  // strings extension
-  'charAt', 'indexOf', 'lastIndexOf', 'lowerAscii', 'upperAscii', 'replace', 'split', 'substring', 'trim', 'join', 'quote', 'reverse',
+  // strings extension, version 2
+  'charAt', 'indexOf', 'lastIndexOf', 'lowerAscii', 'upperAscii', 'replace', 'split', 'substring', 'trim', 'join', 'format',
   // Kubernetes list and regex libraries
   'isSorted', 'sum', 'min', 'max', 'find', 'findAll',
-  // Kubernetes ip, cidr, url and quantity predicates
-  'isIP', 'isCIDR', 'isURL', 'isQuantity',
+  // quantity
+  'quantity', 'isQuantity', 'sign', 'isInteger', 'asInteger', 'asApproximateFloat', 'add', 'sub', 'compareTo', 'isGreaterThan', 'isLessThan',
+  // url
+  'url', 'isURL', 'getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath', 'getQuery',
+  // ip and cidr
+  'ip', 'isIP', 'family', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast', 'isGlobalUnicast',
+  'cidr', 'isCIDR', 'containsIP', 'containsCIDR', 'prefixLength', 'masked',
+  // optional values and the format library
+  'hasValue', 'value', 'or', 'orValue', 'unwrapOpt', 'validate',
 ]);
 
-/**
- * Functions of upstream's CEL environment this one does not implement: rules calling them compile
- * (as upstream accepts them) and are skipped when objects are validated.
- */
-export const UNSUPPORTED_FUNCTIONS = new Set([
-  // quantity, url, ip/cidr and semver values and their methods
-  'quantity', 'sign', 'isInteger', 'asInteger', 'asApproximateFloat', 'add', 'sub', 'isGreaterThan', 'isLessThan', 'compareTo',
-  'url', 'getScheme', 'getHost', 'getHostname', 'getPort', 'getEscapedPath', 'getQuery',
-  'ip', 'family', 'isUnspecified', 'isLoopback', 'isLinkLocalMulticast', 'isLinkLocalUnicast', 'isGlobalUnicast',
-  'cidr', 'containsIP', 'containsCIDR', 'prefixLength', 'masked',
-  'semver', 'isSemver', 'major', 'minor', 'patch',
-  // strings v2 format, extended lists, optional values, two-variable comprehensions
-  'format', 'slice', 'flatten', 'distinct', 'sort', 'sortBy', 'hasValue', 'value', 'orValue', 'or', 'optMap', 'optFlatMap',
-  'transformList', 'transformMap', 'transformMapEntry',
+/** Namespaced functions (`sets.contains(...)`): the namespace is not a variable. */
+export const KNOWN_QUALIFIED_FUNCTIONS = new Set([
+  'sets.contains', 'sets.equivalent', 'sets.intersects', 'strings.quote', 'ip.isCanonical',
+  'optional.of', 'optional.ofNonZeroValue', 'optional.none', 'optional.unwrap',
+  'format.named', ...FORMAT_NAMES.map((n) => `format.${n}`),
 ]);
 
-/** Namespaces of upstream library functions (`sets.contains(...)`, `math.greatest(...)`), not implemented here. */
-export const UNSUPPORTED_NAMESPACES = new Set(['sets', 'math', 'strings', 'base64', 'lists', 'optional', 'format']);
+/** Type names the ip and cidr libraries declare (`type(x) == net.IP`), with their values. */
+export const TYPE_NAMES: Record<string, CelType> = { 'net.IP': IP.type, 'net.CIDR': CIDR.type };
 
 let env: CelEnv | undefined;
 
 /** The shared environment; variables are bound per evaluation (self, oldSelf). */
 export function ruleEnv(): CelEnv {
-  env ??= celEnv({ variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN }, funcs: [...strings, ...listFuncs, ...regexFuncs, ...predicateFuncs] });
+  env ??= celEnv({
+    variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN, 'net.IP': CelScalar.TYPE, 'net.CIDR': CelScalar.TYPE },
+    funcs: [...strings, ...listFuncs, ...regexFuncs, ...quantityFuncs, ...urlFuncs, ...netFuncs, ...setsFuncs, ...optionalFuncs, ...formatFuncs, ...comprehensionFuncs, ...equalityFuncs],
+  });
   return env;
 }
 

@@ -49,11 +49,14 @@ function errorFor(reason: string | undefined, field: string, badValue: string, d
 function celMessage(err: { message: string }): string {
   return err.message
     .replace(/^field not found: /, 'no such key: ')
+    .replace(/^found no matching overload for .*$/s, 'no such overload')
     .replace(/^(?:int|uint|double) divide by zero$/, 'division by zero')
     .replace(/^(?:int|uint) modulus by zero$/, 'modulus by zero');
 }
 
-function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: string, isResource: boolean, errs: FieldError[]): void {
+function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, fieldPath: string, isResource: boolean, errs: FieldError[]): void {
+  // Upstream validates the root with a nil field.Path, which prints as `<nil>`.
+  const path = fieldPath || '<nil>';
   const old = oldRef?.value;
   const same = unchanged(value, oldRef);
   let self: CelInput | undefined;
@@ -66,14 +69,18 @@ function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: strin
       errs.push({ type: 'InternalError', field: path, detail: `rule compile error: ${compiled.detail}` });
       continue;
     }
-    if (compiled.expr.unsupported) continue;
     if (compiled.expr.usesOldSelf ? oldRef === undefined : same) continue;
     self ??= toCel(value, node, isResource);
     if (compiled.expr.usesOldSelf) oldSelf ??= toCel(old, node, isResource);
     const bindings = compiled.expr.usesOldSelf ? { self, oldSelf } : { self };
     const result = compiled.expr.run(bindings);
     if (isCelError(result)) {
-      errs.push({ type: 'FieldValueInvalid', field: path, badValue: typeName, detail: `${celMessage(result)} evaluating rule: ${ruleErrorString(rule)}` });
+      const msg = celMessage(result);
+      // A call no overload accepts at run time (a dyn value of the wrong type) is cel-go's "no such overload".
+      const detail = msg.startsWith('no such overload')
+        ? `'${msg}': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(rule)}`
+        : `${msg} evaluating rule: ${ruleErrorString(rule)}`;
+      errs.push({ type: 'FieldValueInvalid', field: path, badValue: typeName, detail });
       continue;
     }
     if (result === true) continue;
@@ -91,7 +98,7 @@ function runNodeRules(value: unknown, oldRef: Old, node: SchemaNode, path: strin
       }
     }
     if (!message) message = (rule.message ?? '').trim() || `failed rule: ${(rule.rule ?? '').trim()}`;
-    const field = typeof rule.fieldPath === 'string' && rule.fieldPath ? joinFieldPath(path, rule.fieldPath) : path;
+    const field = typeof rule.fieldPath === 'string' && rule.fieldPath ? joinFieldPath(fieldPath, rule.fieldPath) : path;
     errs.push(errorFor(rule.reason, field, typeName, message));
   }
 }

@@ -1,10 +1,11 @@
 // CustomResourceDefinition validation (apiextensions-apiserver pkg/apis/apiextensions/validation
 // ValidateCustomResourceDefinition / ValidateCustomResourceDefinitionUpdate) for apiextensions.k8s.io/v1.
-// Not checked: conversion webhook URL/service/caBundle details; the CEL cost estimate is simplified.
+// Not checked: the CEL cost estimate is simplified.
 import type { FieldError } from '../../api/field-errors.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/meta.js';
 import { dns1035LabelErrors, dns1123SubdomainErrors, nameIsDNSSubdomain } from '../validation/names.js';
 import { validateAPIApproval } from './approval.js';
+import { validateWebhookClientConfig } from './webhook-config-validation.js';
 import { validateVersionSchema } from './schema-validation.js';
 import { buildNode, child, index } from './node.js';
 import { validateSelectableFields } from './selectable.js';
@@ -167,6 +168,7 @@ function validateSpec(crd: CustomResourceDefinition): FieldError[] {
     if (strategy === 'Webhook') {
       if (!wh || !isPlainObject(wh.clientConfig)) errs.push(required('spec.conversion.webhookClientConfig', 'required when strategy is set to Webhook'));
       else if ((wh.clientConfig.url === undefined) === (wh.clientConfig.service === undefined)) errs.push(required('spec.conversion.webhookClientConfig', 'exactly one of url or service is required'));
+      else errs.push(...validateWebhookClientConfig(wh.clientConfig, 'spec.conversion.webhookClientConfig'));
       const crv = strList(wh?.conversionReviewVersions);
       if (crv.length === 0) errs.push(required('spec.conversion.conversionReviewVersions'));
       else if (!crv.some((v) => v === 'v1' || v === 'v1beta1')) errs.push(invalid('spec.conversion.conversionReviewVersions', crv, 'must include at least one of v1, v1beta1'));

@@ -6,6 +6,9 @@ import type { Table } from '../tables/index.js';
 import type { CrdController } from './controller.js';
 import { scaleFromObject, setSpecReplicas } from './scale.js';
 import { deprecationWarning } from './deprecation.js';
+import { crConverter } from './conversion.js';
+import { CustomResourceSchema } from './schema.js';
+import type { ServiceResolver } from './conversion-webhook.js';
 import { crdVersion, storageVersion } from './resources.js';
 import { selectableFieldSet, selectableLabels } from './selectable.js';
 import { crdTable, type CrdTableOptions } from './table.js';
@@ -33,10 +36,14 @@ export interface CustomResourceHandlers {
   fieldSelectors: { labels: string[]; fields(obj: Obj): Record<string, string> };
   /** The Warning every request to this version gets when the version is deprecated. */
   warning: string | undefined;
-  /** The version objects are stored in; reads and writes of other versions convert (strategy None: apiVersion only). */
+  /** The version objects are stored in; reads and writes of other versions convert. */
   storageVersion: string;
-  /** Conversion strategy None: the same object under another version of the group. */
-  convert(obj: Obj, version: string): Obj;
+  /**
+   * The objects in `version` by the CRD's conversion strategy (None: apiVersion only; Webhook:
+   * one ConversionReview for all that need it). Objects already there are returned as they are.
+   * Rejects with the 500 Status upstream answers when conversion fails.
+   */
+  convert(objs: readonly Readonly<Obj>[], version: string): Promise<Obj[]>;
   /** The scale subresource mapping, when the version declares one. */
   scale?: {
     /** autoscaling/v1 Scale of an object; throws ScalePathError when a replicas path holds a non-integer. */
@@ -51,7 +58,8 @@ export interface CustomResourceHooks {
   forResource(res: Pick<ResourceDef, 'group' | 'version' | 'resource'>): CustomResourceHandlers | undefined;
 }
 
-export function customResourceHooks(controller: CrdController): CustomResourceHooks {
+/** `resolveService` resolves conversion webhooks' service references. */
+export function customResourceHooks(controller: CrdController, resolveService: ServiceResolver): CustomResourceHooks {
   // One handlers object per served version: callers may cache derived state (e.g. a patch schema)
   // by its identity; a CRD update produces a new one.
   const cache = new WeakMap<object, CustomResourceHandlers>();
@@ -65,6 +73,13 @@ export function customResourceHooks(controller: CrdController): CustomResourceHo
         return cached;
       }
       const { schema, crd, resource } = sv;
+      const converter = crConverter(crd, resolveService);
+      const schemas = new Map<string, CustomResourceSchema>([[resource.version, schema]]);
+      const schemaOf = (v: string): CustomResourceSchema => {
+        let s = schemas.get(v);
+        if (!s) schemas.set(v, (s = new CustomResourceSchema(crdVersion(crd, v)?.schema?.openAPIV3Schema, { namespaced: resource.namespaced })));
+        return s;
+      };
       const version = crdVersion(crd, resource.version);
       const handlers: CustomResourceHandlers = {
         resource,
@@ -80,7 +95,17 @@ export function customResourceHooks(controller: CrdController): CustomResourceHo
         },
         warning: deprecationWarning(crd, resource.version),
         storageVersion: storageVersion(crd) ?? resource.version,
-        convert: (obj, to) => ({ ...obj, apiVersion: `${resource.group}/${to}` }),
+        convert: async (objs, to) => {
+          const out = await converter.convert(objs, to);
+          // schemaCoercingConverter: a converted object is pruned and defaulted by its new version's schema.
+          for (let i = 0; i < out.length; i++) {
+            if (out[i] === objs[i]) continue;
+            const target = schemaOf(to);
+            target.prune(out[i]!);
+            target.applyDefaults(out[i]!);
+          }
+          return out;
+        },
       };
       const paths = sv.scale;
       if (paths) handlers.scale = { read: (obj) => scaleFromObject(obj, paths), write: (obj, replicas) => setSpecReplicas(obj, paths, replicas) };

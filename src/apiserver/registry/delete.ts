@@ -12,6 +12,7 @@ import { fromStorageError } from './errors.js';
 import { keyFor } from './object-key.js';
 import { finalizersOf, isObject, meta, metaString, rfc3339 } from './object-meta.js';
 import { clusterIPsOf, isServices, releaseIP } from './service-addresses.js';
+import { customFromStorage, customToStorage } from './custom-conversion.js';
 import { fromStorage, toStorage } from './storage-mapping.js';
 import { returnsDeletedObject } from './strategy.js';
 import type { ApiObject, WriteOptions } from './types.js';
@@ -135,10 +136,10 @@ export async function deleteObject(ctx: RegistryContext, res: ResourceDef, names
   for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
     const kv = await ctx.store.get(key);
     if (!kv) throw notFound(res.group, res.resource, name);
-    const existing = fromStorage(res, decodeKv(kv));
+    const existing = await customFromStorage(ctx, res, fromStorage(res, decodeKv(kv)));
     checkPreconditions(res, name, existing, o);
     const m = meta(existing);
-    const next = fromStorage(res, decodeKv(kv));
+    const next = structuredClone(existing);
     const nm = meta(next);
     const now = ctx.clock.now();
     let changed = false;
@@ -188,7 +189,8 @@ export async function deleteObject(ctx: RegistryContext, res: ResourceDef, names
       }
       if (!changed || opts.dryRun) return { object: next, finished: false, code: pendingCode };
       try {
-        const updated = await ctx.store.update(key, encodeValue(toStorage(res, next)), kv.modRevision);
+        const stored = await customToStorage(ctx, res, next);
+        const updated = await ctx.store.update(key, encodeValue(toStorage(res, stored)), kv.modRevision);
         nm.resourceVersion = String(updated.modRevision);
         return { object: next, finished: false, code: pendingCode };
       } catch (err) {

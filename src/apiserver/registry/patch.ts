@@ -11,6 +11,7 @@ import type { RegistryContext } from './context.js';
 import { isObject, rfc3339 } from './object-meta.js';
 import { resetFields } from './strategy.js';
 import { groupVersion } from './reader.js';
+import { patchedObjectDecodeError } from './patch-decode.js';
 import { getScale, updateScale } from './scale.js';
 import { hasStructSchema, schemaOf } from './schemas.js';
 import type { ApiObject, PatchType, WriteOptions } from './types.js';
@@ -118,6 +119,9 @@ export async function patchObject(
       produce: (existing) => {
         if (!existing) return {};
         const out = applyPatch(ctx, res, type, existing, patch);
+        // The patched object is decoded into the typed object before anything else looks at it.
+        const undecodable = patchedObjectDecodeError(ctx.catalog, res.typeRef, type, existing, patch, out);
+        if (undecodable) throw undecodable;
         checkPatchedObjectIdentity(out, { name, namespace: res.namespaced ? (namespace ?? '') : '' });
         return out;
       },

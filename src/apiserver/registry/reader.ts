@@ -17,6 +17,7 @@ import { CONTINUE_EXPIRED, LIST_EXPIRED, resourceExpired, tooLargeResourceVersio
 import { parseResourceVersion, validateListOptions } from './list-options.js';
 import { keyFor } from './object-key.js';
 import { selectionFor } from './selection.js';
+import { customFromStorage, customListFromStorage, customSelectionView } from './custom-conversion.js';
 import { storageOf } from './storage-mapping.js';
 import type { Selection } from './selection.js';
 import type { ApiObject, ListOptions } from './types.js';
@@ -41,13 +42,13 @@ export async function getObject(ctx: RegistryContext, res: ResourceDef, namespac
   if (rv === undefined) {
     const kv = await ctx.store.get(key);
     if (!kv) throw notFound(res.group, res.resource, name);
-    return conv ? conv(decodeKv(kv)) : decodeKv(kv);
+    return customFromStorage(ctx, res, conv ? conv(decodeKv(kv)) : decodeKv(kv));
   }
   if (rv > 0) await waitForCache(ctx, rv);
   const cached = cacheOf(ctx, res).get(key);
   if (!cached) throw notFound(res.group, res.resource, name);
   const obj = JSON.parse(cached.json) as ApiObject;
-  return conv ? conv(obj) : obj;
+  return customFromStorage(ctx, res, conv ? conv(obj) : obj);
 }
 
 type Converter = (obj: Readonly<ApiObject>) => ApiObject;
@@ -120,10 +121,23 @@ async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selectio
 }
 
 export async function listObjects(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
+  if (!ctx.customResources?.forResource(res)) return listStored(ctx, res, namespace, opts);
+  // Custom objects: selectors match the endpoint's version; the page's items are converted in one batch.
   validateListOptions(opts);
-  const sel = selectionFor(res, opts);
+  let view: Converter | undefined;
+  if (!selectionFor(res, opts, ctx.customResources?.forResource(res)?.fieldSelectors).everything) {
+    view = await customSelectionView(ctx, res, cacheOf(ctx, res).list(resourcePrefix(ctx.store.prefix, storageOf(res).ref, namespace)).map((c) => c.object));
+  }
+  const list = await listStored(ctx, res, namespace, opts, view);
+  list.items = await customListFromStorage(ctx, res, list.items as ApiObject[]);
+  return list;
+}
+
+async function listStored(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions, view?: Converter): Promise<ApiObject> {
+  validateListOptions(opts);
+  const sel = selectionFor(res, opts, ctx.customResources?.forResource(res)?.fieldSelectors);
   const mapping = storageOf(res);
-  const conv = mapping.fromStorage;
+  const conv = view ?? mapping.fromStorage;
   const prefix = resourcePrefix(ctx.store.prefix, mapping.ref, namespace);
   const cache = cacheOf(ctx, res);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;

@@ -124,7 +124,7 @@ export class Registry {
    */
   watch(res: ResourceDef, namespace: string | undefined, opts: WatchOptions): AsyncIterable<WatchEventOut> {
     validateWatchOptions(opts);
-    const sel = selectionFor(res, opts);
+    const sel = selectionFor(res, opts, this.ctx.customResources?.forResource(res)?.fieldSelectors);
     const rv = parseResourceVersion(opts.resourceVersion);
     return watchObjects(this.ctx, res, namespace, opts, sel, rv, { bookmarkIntervalMs: this.bookmarkIntervalMs, queueLimit: this.queueLimit });
   }

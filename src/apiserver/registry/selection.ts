@@ -1,5 +1,7 @@
 // Which objects a list or watch returns: namespace scope plus label and field selectors.
-import { fieldSelectorFields, fieldSelectorFor, labelSelectorFor, matchesSelectors } from '../fieldselectors/index.js';
+import { badRequest } from '../../api/status.js';
+import { FieldSelectorError, fieldSelectorFields, fieldSelectorFor, labelSelectorFor, matchesSelectors, parseFieldSelector } from '../fieldselectors/index.js';
+import type { FieldRequirement } from '../fieldselectors/index.js';
 import type { ResourceDef } from '../schema/types.js';
 import type { ApiObject, ListOptions } from './types.js';
 
@@ -9,9 +11,29 @@ export interface Selection {
   matches(obj: Readonly<ApiObject>): boolean;
 }
 
-export function selectionFor(res: ResourceDef, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): Selection {
+/** A custom resource's field selector support: the labels its version allows and each object's values. */
+export interface CustomFieldSelectors {
+  labels: string[];
+  fields(obj: Readonly<ApiObject>): Record<string, string>;
+}
+
+/** The field selector of a custom resource: metadata.name/namespace and the version's selectableFields. */
+function customFieldSelector(custom: CustomFieldSelectors, s: string): FieldRequirement[] {
+  let reqs: FieldRequirement[];
+  try {
+    reqs = parseFieldSelector(s);
+  } catch (e) {
+    if (e instanceof FieldSelectorError) throw badRequest(e.message);
+    throw e;
+  }
+  // The CR converter's ConvertFieldLabel.
+  for (const r of reqs) if (!custom.labels.includes(r.field)) throw badRequest(`field label not supported: ${r.field}`);
+  return reqs;
+}
+
+export function selectionFor(res: ResourceDef, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>, custom?: CustomFieldSelectors): Selection {
   const label = opts.labelSelector ? labelSelectorFor(opts.labelSelector) : undefined;
-  const fields = opts.fieldSelector ? fieldSelectorFor(res.group, res.resource, opts.fieldSelector) : undefined;
+  const fields = opts.fieldSelector ? (custom ? customFieldSelector(custom, opts.fieldSelector) : fieldSelectorFor(res.group, res.resource, opts.fieldSelector)) : undefined;
   const labelActive = label !== undefined && (label.nothing === true || label.requirements.length > 0);
   const fieldsActive = fields !== undefined && fields.length > 0;
   if (!labelActive && !fieldsActive) return { everything: true, matches: () => true };
@@ -19,7 +41,7 @@ export function selectionFor(res: ResourceDef, opts: Pick<ListOptions, 'labelSel
     everything: false,
     matches: (obj) => {
       const meta = (obj.metadata ?? {}) as { labels?: Record<string, string> };
-      const objFields = fieldsActive ? fieldSelectorFields(res.group, res.resource, obj as ApiObject) : {};
+      const objFields = !fieldsActive ? {} : custom ? custom.fields(obj) : fieldSelectorFields(res.group, res.resource, obj as ApiObject);
       return matchesSelectors(labelActive ? label : undefined, fieldsActive ? fields : undefined, meta.labels, objFields);
     },
   };

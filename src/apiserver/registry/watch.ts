@@ -13,11 +13,12 @@ import { CompactedError } from '../../storage/errors.js';
 import type { StoreWatch, WatchEvent } from '../../storage/types.js';
 import type { ResourceDef } from '../schema/types.js';
 import { cachedWithRv, decodeKv, decodeValue, resourcePrefix } from '../watchcache/index.js';
-import type { CacheEvent } from '../watchcache/index.js';
+import type { CacheEvent, CachedObject } from '../watchcache/index.js';
 import type { RegistryContext } from './context.js';
 import { EventQueue } from './event-queue.js';
 import { cacheOf, groupVersion, waitForCache } from './reader.js';
 import type { Selection } from './selection.js';
+import { customListFromStorage, customSelectionView } from './custom-conversion.js';
 import { storageOf } from './storage-mapping.js';
 import type { ApiObject, WatchEventOut, WatchOptions } from './types.js';
 
@@ -30,6 +31,10 @@ export interface WatchSettings {
 export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 type Out = Omit<WatchEventOut, 'object'> & { object: Readonly<ApiObject>; rv?: number };
+/** An event whose selection waits for its objects' conversion (custom resources with selectors). */
+type Deferred = { cacheEvent: CacheEvent } | { storeEvent: WatchEvent } | { snapshot: CachedObject[]; end?: Out };
+type Item = Out | Deferred;
+const isDeferred = (item: Item): item is Deferred => !('type' in item);
 
 function errorEvent(err: unknown): WatchEventOut {
   const e = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
@@ -81,7 +86,10 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
   const view: View = mapping.fromStorage ?? same;
   const prefix = resourcePrefix(ctx.store.prefix, mapping.ref, namespace);
   const cache = cacheOf(ctx, res);
-  const queue = new EventQueue<Out>(settings.queueLimit);
+  const queue = new EventQueue<Item>(settings.queueLimit);
+  // Custom resources: selectors match the watched version, so events are selected after conversion.
+  const custom = ctx.customResources?.forResource(res) !== undefined;
+  const deferSelection = custom && !sel.everything;
   const cleanups: (() => void)[] = [];
   const bookmark = (rv: number, initialEnd = false): Out => {
     const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
@@ -100,7 +108,7 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
     }
 
     const sendInitial = opts.sendInitialEvents ?? (rv === undefined || rv === 0);
-    let initial: Out[] = [];
+    let initial: Item[] = [];
     let storeWatch: StoreWatch | undefined;
     try {
       if (rv === undefined && sendInitial) {
@@ -117,16 +125,25 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
 
     // From here to subscribe() nothing awaits: the snapshot and the live events join without a gap.
     const listen = (ev: CacheEvent) => {
+      if (deferSelection) {
+        if (ev.key.startsWith(prefix)) queue.push({ cacheEvent: ev });
+        return;
+      }
       const out = filterEvent(ev, prefix, sel, view);
       if (out) queue.push(out);
     };
     if (sendInitial) {
       lastRv = ctx.hub.revision;
-      for (const c of cache.list(prefix)) {
-        const obj = view(c.object);
-        if (sel.matches(obj)) initial.push({ type: 'ADDED', object: obj, rv: c.rv });
+      const end = opts.sendInitialEvents === true && opts.allowWatchBookmarks ? bookmark(lastRv, true) : undefined;
+      if (deferSelection) {
+        initial.push({ snapshot: cache.list(prefix), end });
+      } else {
+        for (const c of cache.list(prefix)) {
+          const obj = view(c.object);
+          if (sel.matches(obj)) initial.push({ type: 'ADDED', object: obj, rv: c.rv });
+        }
+        if (end) initial.push(end);
       }
-      if (opts.sendInitialEvents === true && opts.allowWatchBookmarks) initial.push(bookmark(lastRv, true));
       cleanups.push(cache.subscribe(listen));
     } else if (rv === undefined || rv === 0) {
       lastRv = ctx.hub.revision;
@@ -136,6 +153,10 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
       if (window) {
         lastRv = rv;
         for (const ev of window) {
+          if (deferSelection) {
+            if (ev.key.startsWith(prefix)) initial.push({ cacheEvent: ev });
+            continue;
+          }
           const out = filterEvent(ev, prefix, sel, view);
           if (out) initial.push(out);
         }
@@ -149,6 +170,10 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
         void (async () => {
           try {
             for await (const ev of sw) {
+              if (deferSelection) {
+                queue.push({ storeEvent: ev });
+                continue;
+              }
               const out = fromStoreEvent(ev, sel, view);
               if (out) queue.push(out);
             }
@@ -174,17 +199,67 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
       cleanups.push(() => timer.cancel());
     }
 
-    for (const ev of initial) {
+    // Deferred items: their objects converted (one batch each), then selected as above.
+    const resolve = async (item: Item): Promise<Out[]> => {
+      if (!isDeferred(item)) return [item];
+      if ('snapshot' in item) {
+        const v = await customSelectionView(ctx, res, item.snapshot.map((c) => c.object));
+        const out: Out[] = [];
+        for (const c of item.snapshot) if (sel.matches(v(c.object))) out.push({ type: 'ADDED', object: v(c.object), rv: c.rv });
+        if (item.end) out.push(item.end);
+        return out;
+      }
+      if ('cacheEvent' in item) {
+        const ev = item.cacheEvent;
+        const v = await customSelectionView(ctx, res, ev.prev ? [ev.object.object, ev.prev.object] : [ev.object.object]);
+        const out = filterEvent(ev, prefix, sel, v);
+        return out ? [out] : [];
+      }
+      const ev = item.storeEvent;
+      const objs = [decodeKv(ev.kv)];
+      if (ev.prevKv) objs.push(decodeKv(ev.prevKv), decodeValue(ev.prevKv.value, ev.kv.modRevision));
+      const out = fromStoreEvent(ev, sel, await customSelectionView(ctx, res, objs));
+      return out ? [out] : [];
+    };
+    // Custom objects are delivered in the watched version (a failed conversion ends the watch
+    // with its Status); the initial ones in one conversion.
+    const carriesObject = (ev: Out) => ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED';
+    const deliver = async (items: Item[]): Promise<Out[]> => {
+      const outs: Out[] = [];
+      for (const item of items) outs.push(...(await resolve(item)));
+      if (!custom) return outs;
+      const withObjects = outs.filter(carriesObject);
+      const converted = await customListFromStorage(ctx, res, withObjects.map((ev) => ev.object as ApiObject));
+      withObjects.forEach((ev, i) => (ev.object = converted[i]!));
+      return outs;
+    };
+    let ready: Out[];
+    try {
+      ready = await deliver(initial);
+    } catch (err) {
+      yield errorEvent(err);
+      return;
+    }
+    for (const ev of ready) {
       if (queue.closed) return;
       yield { type: ev.type, object: ev.object as ApiObject };
     }
     initial = [];
     for (;;) {
-      const ev = await queue.next();
-      if (!ev) return;
-      if (ev.rv !== undefined) lastRv = Math.max(lastRv, ev.rv);
-      yield { type: ev.type, object: ev.object as ApiObject };
-      if (ev.type === 'ERROR') return;
+      const item = await queue.next();
+      if (!item) return;
+      let outs: Out[];
+      try {
+        outs = custom ? await deliver([item]) : [item as Out];
+      } catch (err) {
+        yield errorEvent(err);
+        return;
+      }
+      for (const ev of outs) {
+        if (ev.rv !== undefined) lastRv = Math.max(lastRv, ev.rv);
+        yield { type: ev.type, object: ev.object as ApiObject };
+        if (ev.type === 'ERROR') return;
+      }
     }
   } finally {
     for (const c of cleanups.reverse()) c();

@@ -20,6 +20,7 @@ import { keyFor } from './object-key.js';
 import { deepClone, finalizersOf, generateName, isObject, jsonEqual, managerFromUserAgent, meta, metaString, rfc3339 } from './object-meta.js';
 import { groupVersion } from './reader.js';
 import { schemaOf } from './schemas.js';
+import { customFromStorage, customToStorage } from './custom-conversion.js';
 import { fromStorage, toStorage } from './storage-mapping.js';
 import { allocateServiceAddresses, clusterIPsOf, isServices, releaseIP } from './service-addresses.js';
 import { pruneUnknownFields, reportUnknownFields } from './prune.js';
@@ -217,14 +218,18 @@ async function storeNew(ctx: RegistryContext, res: ResourceDef, obj: ApiObject, 
     }
     const name = metaString(obj, 'name');
     const key = keyFor(ctx.store.prefix, res, ns, name);
+    // Custom objects are encoded in the storage version and the answer decoded back (upstream's
+    // storage codec does both, dry run included).
+    const stored = await customToStorage(ctx, res, obj);
     if (opts.dryRun) {
       if (await ctx.store.get(key)) throw alreadyExists(res.group, res.resource, name);
-      return obj;
+      return stored === obj ? obj : customFromStorage(ctx, res, stored);
     }
     try {
-      const kv = await ctx.store.create(key, encodeValue(toStorage(res, obj)));
+      const kv = await ctx.store.create(key, encodeValue(toStorage(res, stored)));
       m.resourceVersion = String(kv.modRevision);
-      return obj;
+      if (stored === obj) return obj;
+      return await customFromStorage(ctx, res, { ...stored, metadata: { ...meta(stored), resourceVersion: m.resourceVersion } });
     } catch (err) {
       if (err instanceof KeyExistsError && generateFrom && attempt + 1 < GENERATE_NAME_ATTEMPTS) continue;
       throw fromStorageError(err, res.group, res.resource, name);
@@ -288,7 +293,7 @@ export async function updateObject(ctx: RegistryContext, res: ResourceDef, names
         throw err;
       }
     }
-    const existing = fromStorage(res, decodeKv(kv));
+    const existing = await customFromStorage(ctx, res, fromStorage(res, decodeKv(kv)));
     const body = await plan.produce(deepClone(existing));
     decodeBody(ctx, res, namespace, body, opts);
     checkName(body, name);
@@ -348,8 +353,10 @@ async function storeUpdate(
       meta(next).resourceVersion = String(revision);
       if (isServices(res)) for (const ip of clusterIPsOf(existing)) await releaseIP(ctx, ip);
     } else {
-      const updated = await ctx.store.update(key, encodeValue(toStorage(res, next)), modRevision);
+      const stored = await customToStorage(ctx, res, next);
+      const updated = await ctx.store.update(key, encodeValue(toStorage(res, stored)), modRevision);
       meta(next).resourceVersion = String(updated.modRevision);
+      if (stored !== next) return { object: await customFromStorage(ctx, res, { ...stored, metadata: { ...meta(stored), resourceVersion: meta(next).resourceVersion } }), stored: true };
     }
     return { object: next, stored: true };
   } catch (err) {

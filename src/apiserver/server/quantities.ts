@@ -94,9 +94,14 @@ function firstError(catalog: SchemaCatalog, type: TypeNode, value: unknown): str
   }
 }
 
+/** The decode error of the first malformed quantity of an object of type `typeRef`, if any. */
+export function firstQuantityError(catalog: SchemaCatalog, typeRef: string, obj: Record<string, unknown>): string | undefined {
+  return firstError(catalog, { kind: 'struct', ref: typeRef }, obj);
+}
+
 /** Throws the decode error of the first malformed quantity of a decoded body of type `typeRef`. */
 export function checkQuantities(catalog: SchemaCatalog, typeRef: string, obj: Record<string, unknown>): void {
-  const err = firstError(catalog, { kind: 'struct', ref: typeRef }, obj);
+  const err = firstQuantityError(catalog, typeRef, obj);
   if (err) throw cannotBeHandled(obj, err);
 }
 

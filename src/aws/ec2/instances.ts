@@ -2,7 +2,7 @@
 // InstanceSource main/ wires in), in EC2's reservation/instance XML shape as the aws CLI parses it.
 import type { Tags } from '../../cloud/index.js';
 import { AwsError } from '../errors.js';
-import { filters, numberedList, type Ec2Xml, type Filter, type Params } from './protocol.js';
+import { filters, numberedList, page, type Ec2Xml, type Filter, type Params } from './protocol.js';
 
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
@@ -114,10 +114,16 @@ export function instanceActions(source: InstanceSource | undefined, accountId: s
     async DescribeInstances(p, ctx) {
       const known = all(ctx.region);
       const ids = numberedList(p, 'InstanceId');
+      // EC2: "You cannot specify this parameter and the instance IDs parameter in the same request."
+      if (ids.length && p.MaxResults !== undefined) {
+        throw new AwsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults', 400);
+      }
       requireIds(ids, known);
       const picked = applyFilters(ids.length ? known.filter((i) => ids.includes(i.instanceId)) : known, filters(p));
+      const { items, nextToken } = page(picked, p, 5, 1000);
       return {
-        reservationSet: picked.map((i) => ({
+        nextToken,
+        reservationSet: items.map((i) => ({
           reservationId: `r-${i.instanceId.slice(2)}`,
           ownerId: accountId,
           requesterId: '940372691376',

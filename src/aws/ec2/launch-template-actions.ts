@@ -5,7 +5,7 @@ import type { LaunchTemplateInfo, LaunchTemplateData, LaunchTemplateRef, LaunchT
 import type { Clock } from '../../util/clock.js';
 import { AwsError } from '../errors.js';
 import { launchTemplateDataXml, parseLaunchTemplateData } from './launch-template-codec.js';
-import { filters, numberedList, type Params } from './protocol.js';
+import { filters, numberedList, page, type Params } from './protocol.js';
 import { applyFilters, tagFields, tagSet, tagsFor, type Item } from './shapes.js';
 import type { TagTarget } from './vpc-actions.js';
 
@@ -73,21 +73,6 @@ function refOf(p: Params): LaunchTemplateRef {
   return ref;
 }
 
-/** NextToken is the offset of the next page; MaxResults within the action's range. */
-function page<T>(items: T[], p: Params, max: number): { items: T[]; nextToken?: string } {
-  const size = p.MaxResults === undefined ? items.length : Number(p.MaxResults);
-  if (p.MaxResults !== undefined && (!Number.isInteger(size) || size < 1 || size > max)) {
-    throw new AwsError('InvalidParameterValue', `Value ( ${p.MaxResults} ) for parameter maxResults is invalid. Parameter must be between 1 and ${max}.`, 400);
-  }
-  let start = 0;
-  if (p.NextToken !== undefined) {
-    start = Number(Buffer.from(p.NextToken, 'base64url').toString('utf8'));
-    if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidPaginationToken', `Invalid pagination token: ${p.NextToken}`, 400);
-  }
-  const end = start + size;
-  return { items: items.slice(start, end), nextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
-}
-
 export function launchTemplateActions(c: LaunchTemplateActionContext): Record<string, Action> {
   const createdBy = (ctx: Ctx) => ctx.callerArn ?? `arn:aws:iam::${c.accountId}:root`;
   return {
@@ -129,7 +114,7 @@ export function launchTemplateActions(c: LaunchTemplateActionContext): Record<st
       picked = applyFilters(picked, filters(p), (t) => ({
         'create-time': [iso(t.createTime)], 'launch-template-name': [t.launchTemplateName], 'launch-template-id': [t.launchTemplateId], ...tagFields(t.tags),
       }), ['create-time', 'launch-template-name', 'launch-template-id', 'tag-key', 'tag-value']);
-      const { items, nextToken } = page(picked, p, 200);
+      const { items, nextToken } = page(picked, p, 1, 200);
       return { launchTemplates: items.map(templateXml), nextToken };
     },
 
@@ -149,7 +134,7 @@ export function launchTemplateActions(c: LaunchTemplateActionContext): Record<st
         'image-id': [v.data.ImageId], 'instance-type': [v.data.InstanceType], 'is-default-version': [String(v.versionNumber === template.defaultVersionNumber)],
         'kernel-id': [v.data.KernelId as string | undefined], 'ram-disk-id': [v.data.RamDiskId as string | undefined],
       }), ['create-time', 'ebs-optimized', 'http-endpoint', 'http-tokens', 'http-protocol-ipv6', 'iam-instance-profile', 'image-id', 'instance-type', 'is-default-version', 'kernel-id', 'ram-disk-id']);
-      const { items, nextToken } = page(picked, p, 200);
+      const { items, nextToken } = page(picked, p, 1, 200);
       return { launchTemplateVersionSet: items.map(({ template, version }) => versionXml(template, version)), nextToken };
     },
 

@@ -2,6 +2,7 @@
 // `Name.N` (structures as `Name.N.Field`), answers as <ActionResponse> with the result members
 // directly inside (no <ActionResult> wrapper), lists as <item> elements and lowerCamel names,
 // errors as <Response><Errors><Error>. API version 2016-11-15.
+import { AwsError } from '../errors.js';
 import { escapeXml } from '../server/query.js';
 
 export const EC2_API_VERSION = '2016-11-15';
@@ -26,6 +27,21 @@ export function filters(params: Params): Filter[] {
   const out: Filter[] = [];
   for (let i = 1; params[`Filter.${i}.Name`] !== undefined; i++) out.push({ name: params[`Filter.${i}.Name`], values: numberedList(params, `Filter.${i}.Value`) });
   return out;
+}
+
+/** NextToken is the offset of the next page; MaxResults within the action's range [min, max]. */
+export function page<T>(items: T[], p: Params, min: number, max: number): { items: T[]; nextToken?: string } {
+  const size = p.MaxResults === undefined ? items.length : Number(p.MaxResults);
+  if (p.MaxResults !== undefined && (!Number.isInteger(size) || size < min || size > max)) {
+    throw new AwsError('InvalidParameterValue', `Value ( ${p.MaxResults} ) for parameter maxResults is invalid. Parameter must be between ${min} and ${max}.`, 400);
+  }
+  let start = 0;
+  if (p.NextToken !== undefined) {
+    start = Number(Buffer.from(p.NextToken, 'base64url').toString('utf8'));
+    if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidPaginationToken', `Invalid pagination token: ${p.NextToken}`, 400);
+  }
+  const end = start + size;
+  return { items: items.slice(start, end), nextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
 }
 
 /** What an EC2 answer can hold; arrays become <item> lists; undefined members are left out. */

@@ -126,6 +126,7 @@ export async function createFargateProfile(svc: EksService, clusterName: string,
       throw resourceLimitExceeded(`Cluster ${clusterName} already has the maximum of ${MAX_PROFILES_PER_CLUSTER} Fargate Profiles.`, fields);
     }
     const arn = fargateProfileArn(ctx.region, ctx.accountId, clusterName, name, randomUUID());
+    await ctx.passRole?.(roleArn);
     // EKS assumes the role as eks-fargate-pods.amazonaws.com for the profile (aws:SourceArn is the profile's ARN).
     if (svc.roleCheck && !(await svc.roleCheck(roleArn, FARGATE_POD_SERVICE, { 'aws:SourceArn': arn, 'aws:SourceAccount': arn.split(':')[4] ?? '' }))) {
       throw invalidParameter(`Misconfigured PodExecutionRole Trust Policy; Please add the ${FARGATE_POD_SERVICE} Service Principal`, fields);

@@ -131,6 +131,11 @@ export interface CallerContext {
   principalArn?: string;
   accountId: string;
   region: string;
+  /**
+   * Checks that the caller may pass the role to EKS (iam:PassRole under --enforce-iam); throws
+   * AccessDeniedException otherwise. Every operation that hands EKS a role calls it before creating anything.
+   */
+  passRole?: (roleArn: string) => Promise<void>;
 }
 
 /**

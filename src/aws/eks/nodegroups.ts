@@ -121,6 +121,7 @@ export class NodegroupManager {
       const nodeRole = reqString(body, 'nodeRole');
       const role = parseIamPrincipal(nodeRole);
       if (!role || role.kind !== 'role') throw invalidParameter(`The role ARN ${nodeRole} is not a valid IAM role ARN.`, w);
+      await ctx.passRole?.(nodeRole);
       // The nodes' instance profile: EC2 must be able to assume the role.
       if (this.svc.roleCheck && !(await this.svc.roleCheck(nodeRole, 'ec2.amazonaws.com', { 'aws:SourceAccount': ctx.accountId }))) {
         throw invalidParameter(`Following required service principals [ec2.amazonaws.com] were not found in the trust relationships of nodeRole ${nodeRole}`, w);

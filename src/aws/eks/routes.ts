@@ -18,9 +18,20 @@ function bodyOf(req: RestJsonRequest): Body {
   return req.body as Body;
 }
 
+/**
+ * EKS checks iam:PassRole on the caller's behalf for every role handed to it (cluster role, node role, pod
+ * execution role), with iam:PassedToService eks.amazonaws.com as in EKS's documented admin policy. Its
+ * refusal names the action and role without IAM's reason clause:
+ * `User: <arn> is not authorized to perform: iam:PassRole on resource: <role arn>`.
+ */
 function callerOf(req: RestJsonRequest): CallerContext {
   const c = req.ctx.caller;
-  return { callerArn: c.arn, principalArn: c.kind === 'assumed-role' ? c.roleArn : c.arn, accountId: c.accountId, region: req.ctx.region };
+  const passRole = (roleArn: string) =>
+    req.ctx.authorize(c, 'iam:PassRole', roleArn, {
+      errorCode: 'AccessDeniedException', sourceIp: req.ctx.sourceIp, now: req.ctx.clock.now(),
+      context: { 'iam:PassedToService': 'eks.amazonaws.com' }, withoutReason: true,
+    });
+  return { callerArn: c.arn, principalArn: c.kind === 'assumed-role' ? c.roleArn : c.arn, accountId: c.accountId, region: req.ctx.region, passRole };
 }
 
 export function eksHandler(svc: EksService): RestJsonHandler {

@@ -176,6 +176,7 @@ export class EksService {
       const zonal = optObject(body, 'zonalShiftConfig');
       // EKS assumes the cluster role at once and refuses the call when it cannot (missing role or trust).
       const sourceArn = clusterArn(ctx.region, ctx.accountId, name);
+      await ctx.passRole?.(roleArn);
       if (this.roleCheck && !(await this.roleCheck(roleArn, 'eks.amazonaws.com', { 'aws:SourceAccount': ctx.accountId, 'aws:SourceArn': sourceArn }))) {
         throw invalidParameter(`Role with arn: ${roleArn}, could not be assumed because it does not exist or the trusted entity is not correct`, { clusterName: name });
       }

@@ -82,6 +82,20 @@ export const groupActions: Record<string, IamAction> = {
     await saveGroup(deps, group);
     return undefined;
   },
+  // A rename or move keeps the group's id, members and policies; only its name, path and ARN change.
+  async UpdateGroup(p, _ctx, deps) {
+    const group = await getGroup(deps, required(p, 'GroupName'));
+    const name = p.NewGroupName ?? group.GroupName;
+    if (p.NewGroupName !== undefined) checkName(name, 'NewGroupName', 128);
+    const path = p.NewPath ?? group.Path;
+    if (p.NewPath !== undefined) checkPath(path);
+    const renamed = groupKey(name) !== groupKey(group.GroupName);
+    if (renamed && (await deps.state.get('group', groupKey(name)))) throw entityAlreadyExists(`Group with name ${name} already exists.`);
+    const updated: GroupRecord = { ...group, GroupName: name, Path: path, Arn: `arn:aws:iam::${deps.accountId}:group${path}${name}` };
+    await saveGroup(deps, updated);
+    if (renamed) await deps.state.delete('group', groupKey(group.GroupName));
+    return undefined;
+  },
   async ListGroupsForUser(p, _ctx, deps) {
     const user = await getUser(deps, required(p, 'UserName'));
     const pg = page(await groupsOfUser(deps.state, user.UserName), p);

@@ -111,19 +111,19 @@ const POLICIES: AwsManagedPolicy[] = [
       },
     ]),
   },
-  // AWS Managed Policy Reference Guide, docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>;
-  // AmazonEKSClusterPolicy's v9 document as recorded by the managed-policy history github.com/zoph-io/MAMIP
-  // (policies/AmazonEKSClusterPolicy, CreateDate 2026-02-11T22:21:13Z). The guide lists a v10 of
-  // 2026-02-12 whose text could not be obtained; v9 is the newest whose document is carried.
+  // AWS Managed Policy Reference Guide, docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>:
+  // AmazonEKSClusterPolicy v10 (default), edited 2026-02-12 17:58 UTC. The document is v10's as recorded by
+  // the managed-policy history github.com/zoph-io/IAMTrail (policies/AmazonEKSClusterPolicy, CreateDate
+  // 2026-02-12T17:58:15Z); its statements are the same as v9's.
   {
     name: 'AmazonEKSClusterPolicy',
     path: '/',
     policyId: kumoPolicyId('AmazonEKSClusterPolicy'),
     description:
       'This policy provides Kubernetes the permissions it requires to manage resources on your behalf. Kubernetes requires Ec2:CreateTags permissions to place identifying information on EC2 resources including but not limited to Instances, Security Groups, and Elastic Network Interfaces.',
-    versionId: 'v9',
+    versionId: 'v10',
     createDate: '2018-05-27T21:06:00Z',
-    updateDate: '2026-02-11T22:21:13Z',
+    updateDate: '2026-02-12T17:58:15Z',
     document: doc([
       {
         Sid: 'AmazonEKSClusterPolicy',

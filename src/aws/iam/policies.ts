@@ -6,7 +6,8 @@ import type { XmlValue } from '../server/query.js';
 import { checkName, checkPath, encodeDocument, isoNow, page, parseTags, pathPrefixFilter, required, tagsXml } from './common.js';
 import type { IamAction, IamDeps } from './deps.js';
 import { awsManagedPolicies, awsManagedPolicy } from './managed-policies.js';
-import type { GroupRecord, ManagedPolicyRecord, RoleRecord, UserRecord } from './model.js';
+import type { ManagedPolicyRecord } from './model.js';
+import { policyUsageCounts } from './memberships.js';
 import { parsePolicy } from './policy/index.js';
 
 /** A customer or AWS managed policy as one record (AWS ones are synthesised, never stored). */
@@ -34,10 +35,12 @@ export async function loadAttachable(deps: IamDeps, arn: string): Promise<Manage
 }
 
 async function attachmentCount(deps: IamDeps, arn: string): Promise<number> {
-  const roles = await deps.state.list<RoleRecord>('role');
-  const users = await deps.state.list<UserRecord>('user');
-  const groups = await deps.state.list<GroupRecord>('group');
-  return [...roles, ...users, ...groups].filter((h) => h.AttachedPolicies.includes(arn)).length;
+  return (await policyUsageCounts(deps.state, arn)).attachments;
+}
+
+async function usageXml(deps: IamDeps, arn: string): Promise<Record<string, XmlValue>> {
+  const counts = await policyUsageCounts(deps.state, arn);
+  return { AttachmentCount: counts.attachments, PermissionsBoundaryUsageCount: counts.boundaries };
 }
 
 async function policyXml(deps: IamDeps, p: ManagedPolicyRecord, withTags: boolean): Promise<XmlValue> {
@@ -47,8 +50,7 @@ async function policyXml(deps: IamDeps, p: ManagedPolicyRecord, withTags: boolea
     Arn: p.Arn,
     Path: p.Path,
     DefaultVersionId: p.DefaultVersionId,
-    AttachmentCount: await attachmentCount(deps, p.Arn),
-    PermissionsBoundaryUsageCount: 0,
+    ...(await usageXml(deps, p.Arn)),
     IsAttachable: true,
     Description: withTags ? p.Description : undefined,
     CreateDate: p.CreateDate,

@@ -9,6 +9,7 @@ import { groupActions } from './groups.js';
 import { instanceProfileActions } from './instance-profiles.js';
 import { oidcActions } from './oidc.js';
 import { policyActions } from './policies.js';
+import { policyEntityActions } from './policy-entities.js';
 import { roleActions } from './roles.js';
 import { userActions } from './users.js';
 
@@ -41,8 +42,15 @@ async function resourceOf(action: string, p: Params, deps: IamDeps): Promise<str
   return '*';
 }
 
+async function renamedGroupArn(p: Params, deps: IamDeps): Promise<string | undefined> {
+  if (p.GroupName === undefined || (p.NewGroupName === undefined && p.NewPath === undefined)) return undefined;
+  const g = await deps.state.get<GroupRecord>('group', groupKey(p.GroupName));
+  if (!g) return undefined;
+  return `arn:aws:iam::${deps.accountId}:group${p.NewPath ?? g.Path}${p.NewGroupName ?? g.GroupName}`;
+}
+
 export function createIamService(state: AwsStateStore, accountId: string): QueryService {
-  const actions: Record<string, IamAction> = { ...roleActions, ...policyActions, ...userActions, ...groupActions, ...instanceProfileActions, ...oidcActions };
+  const actions: Record<string, IamAction> = { ...roleActions, ...policyActions, ...userActions, ...groupActions, ...instanceProfileActions, ...oidcActions, ...policyEntityActions };
   const deps: IamDeps = { state, accountId };
   return {
     signingName: 'iam',
@@ -51,7 +59,11 @@ export function createIamService(state: AwsStateStore, accountId: string): Query
     has: (action) => Object.hasOwn(actions, action),
     async handle(action: string, params: Params, ctx: CallContext) {
       if (ctx.caller) {
-        await ctx.authorize(ctx.caller, `iam:${action}`, await resourceOf(action, params, deps), { sourceIp: ctx.sourceIp, now: ctx.clock.now() });
+        const opts = { sourceIp: ctx.sourceIp, now: ctx.clock.now() };
+        await ctx.authorize(ctx.caller, `iam:${action}`, await resourceOf(action, params, deps), opts);
+        // UpdateGroup: the caller needs permission on the group under its old and its new name and path.
+        const renamedTo = action === 'UpdateGroup' ? await renamedGroupArn(params, deps) : undefined;
+        if (renamedTo) await ctx.authorize(ctx.caller, `iam:${action}`, renamedTo, opts);
       }
       return actions[action](params, ctx, deps);
     },

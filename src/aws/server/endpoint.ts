@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../util/clock.js';
 import { makeAuthorizer, type Authorizer } from '../authorize.js';
 import { AwsError } from '../errors.js';
-import { resolveAccessKey, type Caller } from '../identity.js';
+import { resolveAccessKey, type AccessKeyCache, type Caller } from '../identity.js';
 import { requestId as newRequestId } from '../ids.js';
 import type { AwsStateStore } from '../state.js';
 import { parseForm, xmlError, xmlResponse, type Params } from './query.js';
@@ -26,6 +26,8 @@ export interface AwsEndpointOptions {
   queryServices?: QueryService[];
   /** Query services that render their own documents (EC2). */
   documentServices?: DocumentQueryService[];
+  /** Resolves access keys from a cache kept current by the services' writes; without it every request reads the state. */
+  keys?: AccessKeyCache;
 }
 
 export interface AwsEndpoint {
@@ -175,7 +177,7 @@ export async function startEndpoint(opts: AwsEndpointOptions): Promise<AwsEndpoi
       if (err instanceof SigV4Error) throw authError(err.kind, protocol, err.message);
       throw err;
     }
-    const key = await resolveAccessKey(opts.state, auth.accessKeyId);
+    const key = await (opts.keys ? opts.keys.resolve(auth.accessKeyId) : resolveAccessKey(opts.state, auth.accessKeyId));
     if (!key || !key.active) throw authError('unknownKey', protocol);
     if (key.sessionToken !== undefined && auth.securityToken !== key.sessionToken) throw authError('unknownKey', protocol);
     if (!verifySignature(wire, auth, key.secret)) throw authError('badSignature', protocol);
