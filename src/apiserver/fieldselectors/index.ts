@@ -27,15 +27,19 @@ export function unsupportedFieldLabel(group: string, resource: string, reqs: Fie
   return undefined;
 }
 
-/** Parses a fieldSelector query parameter for a resource; throws the 400 ApiError upstream sends. */
-export function fieldSelectorFor(group: string, resource: string, s: string): FieldRequirement[] {
-  let reqs: FieldRequirement[];
+/** Parses a fieldSelector query parameter; a syntax error is the 400 ApiError with the parser's message. */
+export function parseFieldSelectorParam(s: string): FieldRequirement[] {
   try {
-    reqs = parseFieldSelector(s);
+    return parseFieldSelector(s);
   } catch (e) {
     if (e instanceof FieldSelectorError) throw badRequest(e.message);
     throw e;
   }
+}
+
+/** Parses a fieldSelector query parameter for a resource; throws the 400 ApiError upstream sends. */
+export function fieldSelectorFor(group: string, resource: string, s: string): FieldRequirement[] {
+  const reqs = parseFieldSelectorParam(s);
   const unsupported = unsupportedFieldLabel(group, resource, reqs);
   if (unsupported) throw badRequest(unsupported);
   return reqs;

@@ -1,6 +1,6 @@
 // Which objects a list or watch returns: namespace scope plus label and field selectors.
 import { badRequest } from '../../api/status.js';
-import { FieldSelectorError, fieldSelectorFields, fieldSelectorFor, labelSelectorFor, matchesSelectors, parseFieldSelector } from '../fieldselectors/index.js';
+import { fieldSelectorFields, fieldSelectorFor, labelSelectorFor, matchesSelectors, parseFieldSelectorParam } from '../fieldselectors/index.js';
 import type { FieldRequirement } from '../fieldselectors/index.js';
 import type { ResourceDef } from '../schema/types.js';
 import type { ApiObject, ListOptions } from './types.js';
@@ -19,13 +19,7 @@ export interface CustomFieldSelectors {
 
 /** The field selector of a custom resource: metadata.name/namespace and the version's selectableFields. */
 function customFieldSelector(custom: CustomFieldSelectors, s: string): FieldRequirement[] {
-  let reqs: FieldRequirement[];
-  try {
-    reqs = parseFieldSelector(s);
-  } catch (e) {
-    if (e instanceof FieldSelectorError) throw badRequest(e.message);
-    throw e;
-  }
+  const reqs = parseFieldSelectorParam(s);
   // The CR converter's ConvertFieldLabel.
   for (const r of reqs) if (!custom.labels.includes(r.field)) throw badRequest(`field label not supported: ${r.field}`);
   return reqs;
