@@ -1,5 +1,5 @@
 // What the in-process benchmarks share: a Registry over a MemoryStore on the real clock with an
-// admin client, a bounded-concurrency runner, and nearest-rank percentiles.
+// admin client, bounded-concurrency runners, and nearest-rank percentiles.
 import { Registry } from '../src/apiserver/registry/index.js';
 import { builtinCatalog } from '../src/apiserver/schema/catalog.js';
 import { createInProcessClient } from '../src/client/in-process.js';
@@ -30,4 +30,16 @@ export async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<unkno
 /** The nearest-rank p-th percentile of ascending `sorted`. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Runs `count` operations with `inFlight` of them outstanding at any time; returns ops/s. */
+export async function throughput(count: number, inFlight: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let i = next++; i < count; i = next++) await op(i);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
 }

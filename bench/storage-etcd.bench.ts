@@ -7,21 +7,10 @@ import { Etcd3 } from 'etcd3';
 import { openEtcdStore } from '../src/storage/drivers/etcd.js';
 import type { Store, StoreWatch } from '../src/storage/types.js';
 import { startEtcdCluster } from '../test/helpers/etcd-cluster.js';
+import { throughput } from './bench-util.js';
 
 /** A value the size of a small Kubernetes object (a ConfigMap or a Pod is 0.5-4 KiB as JSON). */
 const VALUE = Buffer.alloc(1024, 'x');
-
-/** Runs `count` operations with `inFlight` of them outstanding at any time; returns ops/s. */
-async function throughput(count: number, inFlight: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let i = next++; i < count; i = next++) await op(i);
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
-}
 
 /** Runs raw and driver measurements alternately `rounds` times (machine noise hits both) and keeps each one's median. */
 async function alternate(rounds: number, raw: (round: number) => Promise<number>, driver: (round: number) => Promise<number>): Promise<[number, number]> {

@@ -14,6 +14,7 @@ import { MemoryStore } from '../src/storage/drivers/memory.js';
 import { openSqliteStore } from '../src/storage/drivers/sqlite.js';
 import { applyPragmas } from '../src/storage/drivers/sqlite-schema.js';
 import type { Store } from '../src/storage/types.js';
+import { throughput } from './bench-util.js';
 
 /** A value the size of a small Kubernetes object (a ConfigMap or a Pod is 0.5-4 KiB as JSON). */
 const VALUE = Buffer.alloc(1024, 'x');
@@ -40,18 +41,6 @@ interface Subject {
   /** Lists the prefix in pages of 500 (the stores read every page at the first page's revision). */
   pagedRange(prefix: string): Promise<number>;
   close(): Promise<void>;
-}
-
-/** Runs `count` operations with `inFlight` of them outstanding at any time; returns ops/s. */
-async function throughput(count: number, inFlight: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let i = next++; i < count; i = next++) await op(i);
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
