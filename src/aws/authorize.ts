@@ -3,11 +3,12 @@
 import { AwsError } from './errors.js';
 import type { Caller } from './identity.js';
 import { awsManagedPolicy } from './iam/managed-policies.js';
-import type { ManagedPolicyRecord, RoleRecord, UserRecord } from './iam/model.js';
-import { roleKey, userKey } from './iam/model.js';
+import type { InstanceProfileRecord, ManagedPolicyRecord, OidcProviderRecord, RoleRecord, Tag, UserRecord } from './iam/model.js';
+import { instanceProfileKey, roleKey, userKey } from './iam/model.js';
 import { groupsOfUser } from './iam/memberships.js';
 import { evaluateDetailed, parsePolicy, type ContextValue, type Policy } from './iam/policy/index.js';
 import type { AwsStateStore } from './state.js';
+import { resourceTagContext } from './tag-context.js';
 
 export interface AuthorizeOptions {
   /** AccessDenied for the query protocol (IAM, STS); AccessDeniedException for restJson1 services. */
@@ -64,6 +65,25 @@ async function identityPolicies(state: AwsStateStore, caller: Caller): Promise<{
   return { identity, boundary: boundaryDoc ? [parseStored(boundaryDoc)] : [] };
 }
 
+/**
+ * aws:ResourceTag/<key> (and iam:ResourceTag/<key> for roles and users) of the tagged IAM resource an ARN
+ * names: every IAM action on a role, user, managed policy, instance profile or OIDC provider sees them,
+ * and so does iam:PassRole when another service checks it on a role.
+ */
+async function iamResourceContext(state: AwsStateStore, arn: string): Promise<Record<string, ContextValue>> {
+  const m = /^arn:aws[a-z-]*:iam::\d{12}:(role|user|policy|instance-profile|oidc-provider)\/(.+)$/.exec(arn);
+  if (!m) return {};
+  const name = m[2].slice(m[2].lastIndexOf('/') + 1);
+  let rec: { Arn: string; Tags: Tag[] } | undefined;
+  if (m[1] === 'role') rec = await state.get<RoleRecord>('role', roleKey(name));
+  else if (m[1] === 'user') rec = await state.get<UserRecord>('user', userKey(name));
+  else if (m[1] === 'instance-profile') rec = await state.get<InstanceProfileRecord>('instanceprofile', instanceProfileKey(name));
+  else if (m[1] === 'policy') rec = awsManagedPolicy(arn) ? undefined : await state.get<ManagedPolicyRecord>('policy', arn);
+  else rec = await state.get<OidcProviderRecord>('oidc', arn);
+  if (!rec || rec.Arn !== arn || !rec.Tags?.length) return {};
+  return resourceTagContext(Object.fromEntries(rec.Tags.map((t) => [t.Key, t.Value])), m[1] === 'role' || m[1] === 'user');
+}
+
 /** The global condition keys AWS puts in every request context. */
 export function globalContext(caller: Caller, opts: AuthorizeOptions = {}): Record<string, ContextValue> {
   const ctx: Record<string, ContextValue> = {
@@ -86,8 +106,9 @@ export function makeAuthorizer(state: AwsStateStore, enforce: boolean): Authoriz
     if (!enforce || caller.kind === 'root') return;
     const policies = await identityPolicies(state, caller);
     const principalIds = caller.roleArn ? [caller.arn, caller.roleArn] : [caller.arn];
+    const context = { ...(await iamResourceContext(state, resource)), ...globalContext(caller, opts) };
     const result = evaluateDetailed(
-      { principal: { type: 'AWS', ids: principalIds, accountId: caller.accountId }, action, resource, context: globalContext(caller, opts) },
+      { principal: { type: 'AWS', ids: principalIds, accountId: caller.accountId }, action, resource, context },
       policies,
     );
     if (result.decision === 'Allow') return;

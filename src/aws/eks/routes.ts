@@ -6,7 +6,8 @@ import type { RestJsonHandler, RestJsonRequest } from '../server/services.js';
 import * as access from './access-entries.js';
 import * as fargate from './fargate-profiles.js';
 import { clusterArn } from './arns.js';
-import type { Body, Query } from './input.js';
+import { queryList, type Body, type Query } from './input.js';
+import { requestTagContext, resourceTagContext, tagKeysContext } from '../tag-context.js';
 import type { CallerContext } from './model.js';
 import type { EksService } from './service.js';
 
@@ -24,14 +25,26 @@ function bodyOf(req: RestJsonRequest): Body {
  * refusal names the action and role without IAM's reason clause:
  * `User: <arn> is not authorized to perform: iam:PassRole on resource: <role arn>`.
  */
-function callerOf(req: RestJsonRequest): CallerContext {
+function callerOf(req: RestJsonRequest, associatedArn?: string): CallerContext {
   const c = req.ctx.caller;
+  // iam:AssociatedResourceArn: the resource the passed role will be associated with (the cluster being created).
   const passRole = (roleArn: string) =>
     req.ctx.authorize(c, 'iam:PassRole', roleArn, {
       errorCode: 'AccessDeniedException', sourceIp: req.ctx.sourceIp, now: req.ctx.clock.now(),
-      context: { 'iam:PassedToService': 'eks.amazonaws.com' }, withoutReason: true,
+      context: { 'iam:PassedToService': 'eks.amazonaws.com', ...(associatedArn ? { 'iam:AssociatedResourceArn': associatedArn } : {}) },
+      withoutReason: true,
     });
   return { callerArn: c.arn, principalArn: c.kind === 'assumed-role' ? c.roleArn : c.arn, accountId: c.accountId, region: req.ctx.region, passRole };
+}
+
+/** Operations that create a resource and accept `tags` for it (tag on create). */
+const CREATES_WITH_TAGS = new Set(['CreateCluster', 'CreateNodegroup', 'CreateFargateProfile', 'CreateAccessEntry', 'AssociateIdentityProviderConfig']);
+
+/** The request's `tags` as condition keys; a malformed map is left to the operation's own validation. */
+function bodyTags(body: Body): Record<string, string> {
+  const t = body.tags;
+  if (t === null || typeof t !== 'object' || Array.isArray(t)) return {};
+  return Object.fromEntries(Object.entries(t).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 }
 
 export function eksHandler(svc: EksService): RestJsonHandler {
@@ -41,11 +54,22 @@ export function eksHandler(svc: EksService): RestJsonHandler {
   /** Registers an operation; `resource` names what --enforce-iam evaluates the action on. */
   const op = (method: string, path: string, action: string, resource: (p: Record<string, string>, ctx: CallerContext, body: Body) => string, fn: Op) =>
     router.add(method, path, async (req, p) => {
-      const ctx = callerOf(req);
       const body = bodyOf(req);
-      await req.ctx.authorize(req.ctx.caller, `eks:${action}`, resource(p, ctx, body), {
-        errorCode: 'AccessDeniedException', sourceIp: req.ctx.sourceIp, now: req.ctx.clock.now(),
-      });
+      const arn = resource(p, callerOf(req), body);
+      const ctx = callerOf(req, action === 'CreateCluster' ? arn : undefined);
+      const creates = CREATES_WITH_TAGS.has(action);
+      const requestTags = creates || action === 'TagResource' ? requestTagContext(bodyTags(body)) : {};
+      const existing = creates ? undefined : svc.resourceTags(arn);
+      const context = {
+        ...(existing ? resourceTagContext(existing) : {}),
+        ...requestTags,
+        ...(action === 'UntagResource' ? tagKeysContext(queryList(req.query, 'tagKeys')) : {}),
+      };
+      const opts = { errorCode: 'AccessDeniedException', sourceIp: req.ctx.sourceIp, now: req.ctx.clock.now(), context };
+      await req.ctx.authorize(req.ctx.caller, `eks:${action}`, arn, opts);
+      // The Service Authorization Reference maps each EKS create that takes tags to eks:TagResource as well:
+      // a create carrying tags is refused unless the caller may also tag the new resource.
+      if (creates && 'aws:TagKeys' in requestTags) await req.ctx.authorize(req.ctx.caller, 'eks:TagResource', arn, opts);
       return { body: await fn(req, p, body, req.query, ctx) };
     });
 

@@ -560,6 +560,15 @@ export class EksService {
 
   // ---- tags ----------------------------------------------------------------------------------
 
+  /** The tags of the resource an ARN names, or undefined when it names none (no error: used before authorization). */
+  resourceTags(arn: string): Tags | undefined {
+    try {
+      return this.taggable(arn).tags;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The tag map of the resource an ARN names (cluster, access entry, identity provider config). */
   private taggable(arn: string): { tags: Tags; save: () => Promise<void> } {
     if (!/^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:[a-z-]+\/.+/.test(arn)) throw badRequest(`${arn} is not a valid resource ARN`);

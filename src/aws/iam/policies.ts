@@ -59,7 +59,7 @@ async function policyXml(deps: IamDeps, p: ManagedPolicyRecord, withTags: boolea
   };
 }
 
-async function customerPolicy(deps: IamDeps, arn: string): Promise<ManagedPolicyRecord> {
+export async function customerPolicy(deps: IamDeps, arn: string): Promise<ManagedPolicyRecord> {
   if (awsManagedPolicy(arn)) throw new AwsError('AccessDenied', `You are not authorized to modify the AWS managed policy ${arn}.`, 403);
   return loadAttachable(deps, arn);
 }

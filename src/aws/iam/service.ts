@@ -1,6 +1,8 @@
 // IAM over the query protocol (API version 2010-05-08). Every action is checked by the
 // --enforce-iam hook against the resource it names before it runs.
 import type { Params } from '../server/query.js';
+import { memberList, memberStructs } from '../server/query.js';
+import { requestTagContext, tagKeysContext } from '../tag-context.js';
 import type { CallContext, QueryService } from '../server/services.js';
 import type { AwsStateStore } from '../state.js';
 import type { IamAction, IamDeps } from './deps.js';
@@ -10,6 +12,7 @@ import { instanceProfileActions } from './instance-profiles.js';
 import { oidcActions } from './oidc.js';
 import { policyActions } from './policies.js';
 import { policyEntityActions } from './policy-entities.js';
+import { resourceTagActions } from './resource-tags.js';
 import { roleActions } from './roles.js';
 import { userActions } from './users.js';
 
@@ -42,6 +45,24 @@ async function resourceOf(action: string, p: Params, deps: IamDeps): Promise<str
   return '*';
 }
 
+/**
+ * Creating a taggable IAM resource with Tags also needs the tagging action on the new resource (IAM User
+ * Guide, "Permissions required to tag IAM entities": create-with-tags needs iam:CreateRole and iam:TagRole).
+ */
+const TAG_ON_CREATE: Record<string, string> = {
+  CreateRole: 'TagRole', CreateUser: 'TagUser', CreateInstanceProfile: 'TagInstanceProfile',
+  CreatePolicy: 'TagPolicy', CreateOpenIDConnectProvider: 'TagOpenIDConnectProvider',
+};
+
+/** aws:RequestTag/<key> and aws:TagKeys of the tags a call carries; an UntagX call carries aws:TagKeys only. */
+function requestContext(action: string, p: Params) {
+  if (action.startsWith('Untag')) return tagKeysContext(memberList(p, 'TagKeys'));
+  if (!action.startsWith('Tag') && !Object.hasOwn(TAG_ON_CREATE, action)) return {};
+  // Malformed tags are the action's own validation error, raised after authorization.
+  const tags = memberStructs(p, 'Tags', ['Key', 'Value']).filter((t) => t.Key !== undefined);
+  return requestTagContext(Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? ''])));
+}
+
 async function renamedGroupArn(p: Params, deps: IamDeps): Promise<string | undefined> {
   if (p.GroupName === undefined || (p.NewGroupName === undefined && p.NewPath === undefined)) return undefined;
   const g = await deps.state.get<GroupRecord>('group', groupKey(p.GroupName));
@@ -50,7 +71,7 @@ async function renamedGroupArn(p: Params, deps: IamDeps): Promise<string | undef
 }
 
 export function createIamService(state: AwsStateStore, accountId: string): QueryService {
-  const actions: Record<string, IamAction> = { ...roleActions, ...policyActions, ...userActions, ...groupActions, ...instanceProfileActions, ...oidcActions, ...policyEntityActions };
+  const actions: Record<string, IamAction> = { ...roleActions, ...policyActions, ...userActions, ...groupActions, ...instanceProfileActions, ...oidcActions, ...policyEntityActions, ...resourceTagActions };
   const deps: IamDeps = { state, accountId };
   return {
     signingName: 'iam',
@@ -59,8 +80,11 @@ export function createIamService(state: AwsStateStore, accountId: string): Query
     has: (action) => Object.hasOwn(actions, action),
     async handle(action: string, params: Params, ctx: CallContext) {
       if (ctx.caller) {
-        const opts = { sourceIp: ctx.sourceIp, now: ctx.clock.now() };
-        await ctx.authorize(ctx.caller, `iam:${action}`, await resourceOf(action, params, deps), opts);
+        const context = requestContext(action, params);
+        const opts = { sourceIp: ctx.sourceIp, now: ctx.clock.now(), context };
+        const resource = await resourceOf(action, params, deps);
+        await ctx.authorize(ctx.caller, `iam:${action}`, resource, opts);
+        if (Object.hasOwn(TAG_ON_CREATE, action) && 'aws:TagKeys' in context) await ctx.authorize(ctx.caller, `iam:${TAG_ON_CREATE[action]}`, resource, opts);
         // UpdateGroup: the caller needs permission on the group under its old and its new name and path.
         const renamedTo = action === 'UpdateGroup' ? await renamedGroupArn(params, deps) : undefined;
         if (renamedTo) await ctx.authorize(ctx.caller, `iam:${action}`, renamedTo, opts);
