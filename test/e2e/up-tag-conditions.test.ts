@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AccessDeniedException, CreateClusterCommand, DeleteClusterCommand, DescribeClusterCommand, EKSClient, ListClustersCommand,
-  ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateClusterConfigCommand,
+  AccessDeniedException, CreateClusterCommand, CreateFargateProfileCommand, CreateNodegroupCommand, DeleteClusterCommand, DescribeClusterCommand, EKSClient, ListClustersCommand,
+  ListFargateProfilesCommand, ListNodegroupsCommand, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import {
   AttachRolePolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, DeleteRoleCommand, GetRoleCommand,
@@ -163,6 +163,20 @@ test('kumo up --enforce-iam: tag condition keys on IAM and EKS calls', { timeout
     await dev.send(new UntagResourceCommand({ resourceArn: clusterArn('blue-a'), tagKeys: ['env'] }));
     assert.deepEqual((await eksRoot.send(new ListTagsForResourceCommand({ resourceArn: clusterArn('blue-a') }))).tags, { team: 'blue' });
     assert.deepEqual((await eksRoot.send(new ListClustersCommand({}))).clusters, ['blue-a', 'red']);
+
+    // Node groups and Fargate profiles created with tags need eks:TagResource on the new resource too.
+    const nodeRole = (await iam.send(new CreateRoleCommand({ RoleName: 'nodes', AssumeRolePolicyDocument: trust }))).Role!.Arn!;
+    const podRole = (await iam.send(new CreateRoleCommand({ RoleName: 'pods', AssumeRolePolicyDocument: trust }))).Role!.Arn!;
+    await grant('children', { Effect: 'Allow', Action: ['eks:CreateNodegroup', 'eks:CreateFargateProfile', 'eks:ListNodegroups', 'eks:ListFargateProfiles'], Resource: '*' }, {
+      Effect: 'Allow', Action: 'iam:PassRole', Resource: [nodeRole, podRole], Condition: { StringEquals: { 'iam:PassedToService': 'eks.amazonaws.com' } },
+    });
+    await assert.rejects(dev.send(new CreateNodegroupCommand({ clusterName: 'red', nodegroupName: 'ng', nodeRole, subnets: subnetIds, tags: { env: 'prod' } })),
+      eksDenied('eks:TagResource', `arn:aws:eks:us-east-1:${ACCT}:nodegroup/red/ng/*`, 'explicit'));
+    await assert.rejects(dev.send(new CreateFargateProfileCommand({
+      clusterName: 'red', fargateProfileName: 'fp', podExecutionRoleArn: podRole, subnets: subnetIds, selectors: [{ namespace: 'default' }], tags: { team: 'red' },
+    })), eksDenied('eks:TagResource', `arn:aws:eks:us-east-1:${ACCT}:fargateprofile/red/fp/*`));
+    assert.deepEqual((await eksRoot.send(new ListNodegroupsCommand({ clusterName: 'red' }))).nodegroups, []);
+    assert.deepEqual((await eksRoot.send(new ListFargateProfilesCommand({ clusterName: 'red' }))).fargateProfileNames, []);
     assert.notEqual((await eksRoot.send(new DescribeClusterCommand({ name: 'red' }))).cluster?.status, 'DELETING');
     // The owner of a tagged cluster may delete it.
     await until('cluster blue-a ACTIVE', async () => ((await dev.send(new DescribeClusterCommand({ name: 'blue-a' }))).cluster?.status === 'ACTIVE' ? true : undefined));
