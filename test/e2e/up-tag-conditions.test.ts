@@ -22,7 +22,8 @@ import { startUp } from '../../src/main/up.js';
 import { until } from '../helpers/kumo-up.js';
 
 const ACCT = '000000000000';
-const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const trustOf = (service: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+const trust = trustOf('eks.amazonaws.com');
 const policy = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 const blueRequest = { StringEquals: { 'aws:RequestTag/team': 'blue' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team', 'env'] } };
 const iamDenied = (action: string, resource: string) => (err: Error) =>
@@ -121,7 +122,7 @@ test('kumo up --enforce-iam: tag condition keys on IAM and EKS calls', { timeout
 
   await t.test('EKS: request tags, eks:TagResource on create, resource tags, iam:AssociatedResourceArn', async () => {
     const clusterRole = (await iam.send(new CreateRoleCommand({ RoleName: 'cluster', AssumeRolePolicyDocument: trust }))).Role!.Arn!;
-    const subnetIds = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).slice(0, 2).map((s) => s.SubnetId!);
+    const subnetIds = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).filter((s) => !s.MapPublicIpOnLaunch).slice(0, 2).map((s) => s.SubnetId!);
     const clusterArn = (name: string) => `arn:aws:eks:us-east-1:${ACCT}:cluster/${name}`;
     const create = (name: string, tags?: Record<string, string>) =>
       dev.send(new CreateClusterCommand({ name, roleArn: clusterRole, resourcesVpcConfig: { subnetIds }, tags }));
@@ -164,19 +165,26 @@ test('kumo up --enforce-iam: tag condition keys on IAM and EKS calls', { timeout
     assert.deepEqual((await eksRoot.send(new ListTagsForResourceCommand({ resourceArn: clusterArn('blue-a') }))).tags, { team: 'blue' });
     assert.deepEqual((await eksRoot.send(new ListClustersCommand({}))).clusters, ['blue-a', 'red']);
 
-    // Node groups and Fargate profiles created with tags need eks:TagResource on the new resource too.
-    const nodeRole = (await iam.send(new CreateRoleCommand({ RoleName: 'nodes', AssumeRolePolicyDocument: trust }))).Role!.Arn!;
-    const podRole = (await iam.send(new CreateRoleCommand({ RoleName: 'pods', AssumeRolePolicyDocument: trust }))).Role!.Arn!;
+    // Node groups and Fargate profiles created with tags need eks:TagResource on the new resource too;
+    // iam:PassRole sees the passed role's tags as iam:ResourceTag.
+    const nodeRole = (await iam.send(new CreateRoleCommand({ RoleName: 'nodes', AssumeRolePolicyDocument: trustOf('ec2.amazonaws.com'), Tags: [{ Key: 'team', Value: 'blue' }] }))).Role!.Arn!;
+    const podRole = (await iam.send(new CreateRoleCommand({ RoleName: 'pods', AssumeRolePolicyDocument: trustOf('eks-fargate-pods.amazonaws.com') }))).Role!.Arn!;
     await grant('children', { Effect: 'Allow', Action: ['eks:CreateNodegroup', 'eks:CreateFargateProfile', 'eks:ListNodegroups', 'eks:ListFargateProfiles'], Resource: '*' }, {
-      Effect: 'Allow', Action: 'iam:PassRole', Resource: [nodeRole, podRole], Condition: { StringEquals: { 'iam:PassedToService': 'eks.amazonaws.com' } },
+      Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': 'eks.amazonaws.com', 'iam:ResourceTag/team': 'blue' } },
     });
+    const fargate = (tags?: Record<string, string>) => dev.send(new CreateFargateProfileCommand({
+      clusterName: 'red', fargateProfileName: 'fp', podExecutionRoleArn: podRole, subnets: subnetIds, selectors: [{ namespace: 'default' }], tags,
+    }));
     await assert.rejects(dev.send(new CreateNodegroupCommand({ clusterName: 'red', nodegroupName: 'ng', nodeRole, subnets: subnetIds, tags: { env: 'prod' } })),
       eksDenied('eks:TagResource', `arn:aws:eks:us-east-1:${ACCT}:nodegroup/red/ng/*`, 'explicit'));
-    await assert.rejects(dev.send(new CreateFargateProfileCommand({
-      clusterName: 'red', fargateProfileName: 'fp', podExecutionRoleArn: podRole, subnets: subnetIds, selectors: [{ namespace: 'default' }], tags: { team: 'red' },
-    })), eksDenied('eks:TagResource', `arn:aws:eks:us-east-1:${ACCT}:fargateprofile/red/fp/*`));
+    await assert.rejects(fargate({ team: 'red' }), eksDenied('eks:TagResource', `arn:aws:eks:us-east-1:${ACCT}:fargateprofile/red/fp/*`));
+    // EKS checks the pod execution role once the cluster is ACTIVE.
+    await until('cluster red ACTIVE', async () => ((await eksRoot.send(new DescribeClusterCommand({ name: 'red' }))).cluster?.status === 'ACTIVE' ? true : undefined));
+    await assert.rejects(fargate(), eksDenied('iam:PassRole', podRole, 'none'));
     assert.deepEqual((await eksRoot.send(new ListNodegroupsCommand({ clusterName: 'red' }))).nodegroups, []);
     assert.deepEqual((await eksRoot.send(new ListFargateProfilesCommand({ clusterName: 'red' }))).fargateProfileNames, []);
+    await dev.send(new CreateNodegroupCommand({ clusterName: 'red', nodegroupName: 'ng', nodeRole, subnets: subnetIds, scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 } }));
+    assert.deepEqual((await eksRoot.send(new ListNodegroupsCommand({ clusterName: 'red' }))).nodegroups, ['ng']);
     assert.notEqual((await eksRoot.send(new DescribeClusterCommand({ name: 'red' }))).cluster?.status, 'DELETING');
     // The owner of a tagged cluster may delete it.
     await until('cluster blue-a ACTIVE', async () => ((await dev.send(new DescribeClusterCommand({ name: 'blue-a' }))).cluster?.status === 'ACTIVE' ? true : undefined));
