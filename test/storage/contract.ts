@@ -638,8 +638,8 @@ export async function assertCompactionDoesNotBlockWrites(store: Store, revisions
     const cpu = process.cpuUsage(cpu0);
     return (cpu.user + cpu.system) / 1000;
   };
-  // Same-run baseline: the slowest of as many writes without compaction, so that what the machine
-  // itself adds (fsync, a busy CPU) is not charged to compaction.
+  // Same-run baseline: the slowest of as many writes without compaction, so that a write's own work
+  // (and whatever else the process does meanwhile) is not charged to compaction.
   let baseline = 0;
   for (let i = 0; i < 200; i++) baseline = Math.max(baseline, await timedWrite());
 

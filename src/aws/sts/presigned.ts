@@ -2,7 +2,7 @@
 // `host;x-k8s-aws-id`. The cluster recomputes its signature with the access key's secret
 // (aws-iam-authenticator accepts a token for 15 minutes after X-Amz-Date, whatever X-Amz-Expires says).
 import { DEFAULT_ACCOUNT, resolveAccessKey } from '../identity.js';
-import { parseAmzDate, parseSigV4, signatureMatches, SigV4Error, type Query } from '../server/sigv4.js';
+import { parseAmzDate, parseSigV4, verifySignature, SigV4Error, type Query } from '../server/sigv4.js';
 import type { AwsStateStore } from '../state.js';
 
 export type PresignedIdentity =
@@ -46,7 +46,7 @@ export async function verifyPresignedGetCallerIdentity(
   if (!key || !key.active) return { ok: false, reason: 'unknown access key' };
   if (key.sessionToken !== undefined && key.sessionToken !== auth.securityToken) return { ok: false, reason: 'bad session token' };
   if (key.expiration !== undefined && now >= key.expiration) return { ok: false, reason: 'session credentials expired' };
-  if (!(await signatureMatches(wire, auth, key.secret))) return { ok: false, reason: 'signature mismatch' };
+  if (!verifySignature(wire, auth, key.secret)) return { ok: false, reason: 'signature mismatch' };
   const c = key.caller;
   return { ok: true, arn: c.arn, accountId: c.accountId, userId: c.userId, accessKeyId: c.accessKeyId, sessionName: c.sessionName, roleArn: c.roleArn };
 }
