@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { startApiServer } from '../src/main/apiserver.js';
 import { openSqliteStore } from '../src/storage/drivers/sqlite.js';
+import { percentile, throughput } from './bench-util.js';
 
 const IN_FLIGHT = 32;
 const CREATES = 3000;
@@ -28,10 +29,6 @@ const WATCH_EVENTS = 200;
 interface Reply {
   status: number;
   body: Buffer;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 class Client {
@@ -74,16 +71,7 @@ class Client {
 }
 
 /** Runs `count` tasks with `IN_FLIGHT` at a time; returns tasks per second. */
-async function rate(count: number, task: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return count / ((performance.now() - t0) / 1000);
-}
+const rate = (count: number, task: (i: number) => Promise<void>): Promise<number> => throughput(count, IN_FLIGHT, task);
 
 function check(r: Reply, want: number, what: string): void {
   if (r.status !== want) throw new Error(`${what}: HTTP ${r.status}: ${r.body.toString().slice(0, 300)}`);

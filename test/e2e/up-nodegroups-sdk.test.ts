@@ -12,7 +12,7 @@ import {
   CreateClusterCommand, CreateNodegroupCommand, DescribeClusterCommand, DescribeNodegroupCommand, DescribeUpdateCommand, EKSClient, ListNodegroupsCommand,
   UpdateClusterVersionCommand, UpdateNodegroupConfigCommand, UpdateNodegroupVersionCommand,
 } from '@aws-sdk/client-eks';
-import { CreateLaunchTemplateCommand, DescribeInstancesCommand, DescribeSubnetsCommand, EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateCommand, DescribeInstancesCommand, type DescribeInstancesCommandOutput, DescribeSubnetsCommand, EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { clientOptionsFromKubeconfigFile, createHttpClient } from '../../src/client/index.js';
 import type { Obj } from '../../src/client/types.js';
@@ -66,10 +66,11 @@ test('node groups: Spot over several types, taints, scale-in, version skew, PodE
   assert.deepEqual((await eks.send(new ListNodegroupsCommand({ clusterName: 'c', maxResults: 1 }))).nodegroups, ['old']);
 
   // DescribeInstances in pages of 5 over the 6 instances of the two groups.
-  const everything = (await ec2.send(new DescribeInstancesCommand({}))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!));
+  const instanceIds = (out: DescribeInstancesCommandOutput) => out.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!));
+  const everything = instanceIds(await ec2.send(new DescribeInstancesCommand({})));
   assert.equal(everything.length, 6);
   const pages: string[][] = [];
-  for await (const p of paginateDescribeInstances({ client: ec2, pageSize: 5 }, {})) pages.push(p.Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)));
+  for await (const p of paginateDescribeInstances({ client: ec2, pageSize: 5 }, {})) pages.push(instanceIds(p));
   assert.deepEqual(pages.map((p) => p.length), [5, 1]);
   assert.deepEqual(pages.flat().sort(), [...everything].sort());
   await assert.rejects(ec2.send(new DescribeInstancesCommand({ MaxResults: 4 })), (e: Error) => e.name === 'InvalidParameterValue' && /between 5 and 1000/.test(e.message));
