@@ -26,15 +26,26 @@ export type Authorizer = (caller: Caller, action: string, resource: string, opts
 /** Parsed policy documents by their text: stored documents were validated when written and never change. */
 const parsed = new Map<string, Policy>();
 const MAX_PARSED = 2048;
+/** The parsed policies that name a resource tag (as a condition key or a policy variable). */
+const namingResourceTags = new WeakSet<Policy>();
 
 function parseStored(doc: string): Policy {
   let p = parsed.get(doc);
   if (p === undefined) {
     p = parsePolicy(doc, 'identity');
+    if (/resourcetag\//i.test(JSON.stringify(p.Statement))) namingResourceTags.add(p);
     if (parsed.size >= MAX_PARSED) parsed.clear();
     parsed.set(doc, p);
   }
   return p;
+}
+
+/**
+ * Whether any policy in force can read aws:ResourceTag/<key> or iam:ResourceTag/<key>: keys are looked up
+ * by name only (conditions, ${...} variables), so a policy that names none never sees the resource's tags.
+ */
+function readsResourceTags(policies: { identity: Policy[]; boundary?: Policy[] }): boolean {
+  return policies.identity.some((p) => namingResourceTags.has(p)) || (policies.boundary ?? []).some((p) => namingResourceTags.has(p));
 }
 
 async function managedDocument(state: AwsStateStore, arn: string): Promise<string | undefined> {
@@ -106,7 +117,8 @@ export function makeAuthorizer(state: AwsStateStore, enforce: boolean): Authoriz
     if (!enforce || caller.kind === 'root') return;
     const policies = await identityPolicies(state, caller);
     const principalIds = caller.roleArn ? [caller.arn, caller.roleArn] : [caller.arn];
-    const context = { ...(await iamResourceContext(state, resource)), ...globalContext(caller, opts) };
+    const tags = readsResourceTags(policies) ? await iamResourceContext(state, resource) : {};
+    const context = { ...tags, ...globalContext(caller, opts) };
     const result = evaluateDetailed(
       { principal: { type: 'AWS', ids: principalIds, accountId: caller.accountId }, action, resource, context },
       policies,
