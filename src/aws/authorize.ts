@@ -17,6 +17,11 @@ export interface AuthorizeOptions {
   context?: Record<string, ContextValue>;
   sourceIp?: string;
   now?: number;
+  /**
+   * The tags of the resource acted on, for services that keep them beside the resource (EKS). Called only
+   * when a policy in force names a resource tag; without it the tags of the IAM resource the ARN names are used.
+   */
+  resourceTags?: () => Record<string, string> | undefined;
   /** Services checking iam:PassRole on the caller's behalf end the message after the resource, without IAM's reason clause. */
   withoutReason?: boolean;
 }
@@ -95,6 +100,15 @@ async function iamResourceContext(state: AwsStateStore, arn: string): Promise<Re
   return resourceTagContext(Object.fromEntries(rec.Tags.map((t) => [t.Key, t.Value])), m[1] === 'role' || m[1] === 'user');
 }
 
+/** The resource tag keys of a request, looked up only when a policy in force names one. */
+async function resourceContext(
+  state: AwsStateStore, resource: string, policies: { identity: Policy[]; boundary?: Policy[] }, opts: AuthorizeOptions,
+): Promise<Record<string, ContextValue>> {
+  if (!readsResourceTags(policies)) return {};
+  const serviceTags = opts.resourceTags?.();
+  return serviceTags ? resourceTagContext(serviceTags) : iamResourceContext(state, resource);
+}
+
 /** The global condition keys AWS puts in every request context. */
 export function globalContext(caller: Caller, opts: AuthorizeOptions = {}): Record<string, ContextValue> {
   const ctx: Record<string, ContextValue> = {
@@ -117,8 +131,7 @@ export function makeAuthorizer(state: AwsStateStore, enforce: boolean): Authoriz
     if (!enforce || caller.kind === 'root') return;
     const policies = await identityPolicies(state, caller);
     const principalIds = caller.roleArn ? [caller.arn, caller.roleArn] : [caller.arn];
-    const tags = readsResourceTags(policies) ? await iamResourceContext(state, resource) : {};
-    const context = { ...tags, ...globalContext(caller, opts) };
+    const context = { ...(await resourceContext(state, resource, policies, opts)), ...globalContext(caller, opts) };
     const result = evaluateDetailed(
       { principal: { type: 'AWS', ids: principalIds, accountId: caller.accountId }, action, resource, context },
       policies,
