@@ -131,7 +131,7 @@ export function eksHandler(svc: EksService): RestJsonHandler {
     svc.state.fargateProfiles.get(p.name)?.get(p.fargateProfileName)?.profile.fargateProfileArn ?? cluster(p, ctx);
   // As for node groups, a profile being created is named by its ARN with the (not yet known) id as a wildcard.
   const newProfile = (p: Record<string, string>, ctx: CallerContext, b: Body) =>
-    `arn:aws:eks:${ctx.region}:${ctx.accountId}:fargateprofile/${p.name}/${String(b.fargateProfileName ?? '')}/*`;
+    fargate.fargateProfileArn(ctx.region, ctx.accountId, p.name, String(b.fargateProfileName ?? ''), '*');
   op('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', newProfile, (_r, p, b, _q, ctx) => fargate.createFargateProfile(svc, p.name, b, ctx));
   op('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', cluster, (_r, p, _b, q) => fargate.listFargateProfiles(svc, p.name, q));
   op('GET', '/clusters/{name}/fargate-profiles/{fargateProfileName}', 'DescribeFargateProfile', profile, (_r, p) => fargate.describeFargateProfile(svc, p.name, p.fargateProfileName));
