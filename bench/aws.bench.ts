@@ -12,19 +12,17 @@
 // - SigV4 checks/s against @smithy/signature-v4 computing the same signature.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
-import { MemoryAwsStateStore, startAwsEndpoint } from '../src/aws/index.js';
+import { KubeAwsStateStore, MemoryAwsStateStore, startAwsEndpoint } from '../src/aws/index.js';
 import { startUp } from '../src/main/up.js';
 import { openStore } from '../src/main/storage.js';
 import { Registry } from '../src/apiserver/registry/index.js';
 import { builtinCatalog } from '../src/apiserver/schema/catalog.js';
 import { createInProcessClient } from '../src/client/in-process.js';
-import { KubeAwsStateStore } from '../src/aws/index.js';
 import { AccessKeyCache, resolveAccessKey } from '../src/aws/identity.js';
 import { evaluate, parsePolicy } from '../src/aws/iam/policy/index.js';
 import { RealClock } from '../src/util/clock.js';

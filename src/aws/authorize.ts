@@ -17,6 +17,11 @@ export interface AuthorizeOptions {
   context?: Record<string, ContextValue>;
   sourceIp?: string;
   now?: number;
+  /**
+   * The tags of the resource acted on, for services that keep them beside the resource (EKS). Called only
+   * when a policy in force names a resource tag; without it the tags of the IAM resource the ARN names are used.
+   */
+  resourceTags?: () => Record<string, string> | undefined;
   /** Services checking iam:PassRole on the caller's behalf end the message after the resource, without IAM's reason clause. */
   withoutReason?: boolean;
 }
@@ -26,15 +31,26 @@ export type Authorizer = (caller: Caller, action: string, resource: string, opts
 /** Parsed policy documents by their text: stored documents were validated when written and never change. */
 const parsed = new Map<string, Policy>();
 const MAX_PARSED = 2048;
+/** The parsed policies that name a resource tag (as a condition key or a policy variable). */
+const namingResourceTags = new WeakSet<Policy>();
 
 function parseStored(doc: string): Policy {
   let p = parsed.get(doc);
   if (p === undefined) {
     p = parsePolicy(doc, 'identity');
+    if (/resourcetag\//i.test(JSON.stringify(p.Statement))) namingResourceTags.add(p);
     if (parsed.size >= MAX_PARSED) parsed.clear();
     parsed.set(doc, p);
   }
   return p;
+}
+
+/**
+ * Whether any policy in force can read aws:ResourceTag/<key> or iam:ResourceTag/<key>: keys are looked up
+ * by name only (conditions, ${...} variables), so a policy that names none never sees the resource's tags.
+ */
+function readsResourceTags(policies: { identity: Policy[]; boundary?: Policy[] }): boolean {
+  return policies.identity.some((p) => namingResourceTags.has(p)) || (policies.boundary ?? []).some((p) => namingResourceTags.has(p));
 }
 
 async function managedDocument(state: AwsStateStore, arn: string): Promise<string | undefined> {
@@ -84,6 +100,15 @@ async function iamResourceContext(state: AwsStateStore, arn: string): Promise<Re
   return resourceTagContext(Object.fromEntries(rec.Tags.map((t) => [t.Key, t.Value])), m[1] === 'role' || m[1] === 'user');
 }
 
+/** The resource tag keys of a request, looked up only when a policy in force names one. */
+async function resourceContext(
+  state: AwsStateStore, resource: string, policies: { identity: Policy[]; boundary?: Policy[] }, opts: AuthorizeOptions,
+): Promise<Record<string, ContextValue>> {
+  if (!readsResourceTags(policies)) return {};
+  const serviceTags = opts.resourceTags?.();
+  return serviceTags ? resourceTagContext(serviceTags) : iamResourceContext(state, resource);
+}
+
 /** The global condition keys AWS puts in every request context. */
 export function globalContext(caller: Caller, opts: AuthorizeOptions = {}): Record<string, ContextValue> {
   const ctx: Record<string, ContextValue> = {
@@ -106,7 +131,7 @@ export function makeAuthorizer(state: AwsStateStore, enforce: boolean): Authoriz
     if (!enforce || caller.kind === 'root') return;
     const policies = await identityPolicies(state, caller);
     const principalIds = caller.roleArn ? [caller.arn, caller.roleArn] : [caller.arn];
-    const context = { ...(await iamResourceContext(state, resource)), ...globalContext(caller, opts) };
+    const context = { ...(await resourceContext(state, resource, policies, opts)), ...globalContext(caller, opts) };
     const result = evaluateDetailed(
       { principal: { type: 'AWS', ids: principalIds, accountId: caller.accountId }, action, resource, context },
       policies,

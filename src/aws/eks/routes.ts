@@ -7,7 +7,7 @@ import * as access from './access-entries.js';
 import * as fargate from './fargate-profiles.js';
 import { clusterArn } from './arns.js';
 import { queryList, type Body, type Query } from './input.js';
-import { requestTagContext, resourceTagContext, tagKeysContext } from '../tag-context.js';
+import { requestTagContext, tagKeysContext } from '../tag-context.js';
 import type { CallerContext } from './model.js';
 import type { EksService } from './service.js';
 
@@ -55,17 +55,15 @@ export function eksHandler(svc: EksService): RestJsonHandler {
   const op = (method: string, path: string, action: string, resource: (p: Record<string, string>, ctx: CallerContext, body: Body) => string, fn: Op) =>
     router.add(method, path, async (req, p) => {
       const body = bodyOf(req);
-      const arn = resource(p, callerOf(req), body);
-      const ctx = callerOf(req, action === 'CreateCluster' ? arn : undefined);
+      const caller = callerOf(req);
+      const arn = resource(p, caller, body);
+      const ctx = action === 'CreateCluster' ? callerOf(req, arn) : caller;
       const creates = CREATES_WITH_TAGS.has(action);
       const requestTags = creates || action === 'TagResource' ? requestTagContext(bodyTags(body)) : {};
-      const existing = creates ? undefined : svc.resourceTags(arn);
-      const context = {
-        ...(existing ? resourceTagContext(existing) : {}),
-        ...requestTags,
-        ...(action === 'UntagResource' ? tagKeysContext(queryList(req.query, 'tagKeys')) : {}),
-      };
-      const opts = { errorCode: 'AccessDeniedException', sourceIp: req.ctx.sourceIp, now: req.ctx.clock.now(), context };
+      const context = { ...requestTags, ...(action === 'UntagResource' ? tagKeysContext(queryList(req.query, 'tagKeys')) : {}) };
+      // The resource's own tags (aws:ResourceTag/<key>), looked up by the authorizer only when a policy names one.
+      const resourceTags = creates ? undefined : () => svc.resourceTags(arn);
+      const opts = { errorCode: 'AccessDeniedException', sourceIp: req.ctx.sourceIp, now: req.ctx.clock.now(), context, resourceTags };
       await req.ctx.authorize(req.ctx.caller, `eks:${action}`, arn, opts);
       // The Service Authorization Reference maps each EKS create that takes tags to eks:TagResource as well:
       // a create carrying tags is refused unless the caller may also tag the new resource.
@@ -133,7 +131,7 @@ export function eksHandler(svc: EksService): RestJsonHandler {
     svc.state.fargateProfiles.get(p.name)?.get(p.fargateProfileName)?.profile.fargateProfileArn ?? cluster(p, ctx);
   // As for node groups, a profile being created is named by its ARN with the (not yet known) id as a wildcard.
   const newProfile = (p: Record<string, string>, ctx: CallerContext, b: Body) =>
-    `arn:aws:eks:${ctx.region}:${ctx.accountId}:fargateprofile/${p.name}/${String(b.fargateProfileName ?? '')}/*`;
+    fargate.fargateProfileArn(ctx.region, ctx.accountId, p.name, String(b.fargateProfileName ?? ''), '*');
   op('POST', '/clusters/{name}/fargate-profiles', 'CreateFargateProfile', newProfile, (_r, p, b, _q, ctx) => fargate.createFargateProfile(svc, p.name, b, ctx));
   op('GET', '/clusters/{name}/fargate-profiles', 'ListFargateProfiles', cluster, (_r, p, _b, q) => fargate.listFargateProfiles(svc, p.name, q));
   op('GET', '/clusters/{name}/fargate-profiles/{fargateProfileName}', 'DescribeFargateProfile', profile, (_r, p) => fargate.describeFargateProfile(svc, p.name, p.fargateProfileName));

@@ -1,9 +1,9 @@
 // IAM instance profiles: containers for one role that EC2 instances (and node groups) are given.
 // A role in a profile cannot be deleted until it is removed (DeleteConflict), as in IAM.
-import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity, validationError } from '../errors.js';
+import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity } from '../errors.js';
 import { uniqueId } from '../ids.js';
-import { memberList, type XmlValue } from '../server/query.js';
-import { checkName, checkPath, isoNow, mergeTags, page, parseTags, pathPrefixFilter, required, tagsXml } from './common.js';
+import type { XmlValue } from '../server/query.js';
+import { checkName, checkPath, isoNow, page, parseTags, pathPrefixFilter, required, tagsXml } from './common.js';
 import type { IamAction, IamDeps } from './deps.js';
 import { instanceProfileKey, roleKey, type InstanceProfileRecord, type RoleRecord } from './model.js';
 import { profilesOfRole } from './memberships.js';
@@ -11,8 +11,6 @@ import { getRole, roleXml } from './roles.js';
 
 /** IAM's quota of roles in one instance profile. */
 const ROLES_PER_PROFILE = 1;
-/** IAM's quota of tags on one resource. */
-const MAX_TAGS = 50;
 
 export async function getInstanceProfile(deps: IamDeps, name: string): Promise<InstanceProfileRecord> {
   const profile = await deps.state.get<InstanceProfileRecord>('instanceprofile', instanceProfileKey(name));
@@ -37,7 +35,7 @@ async function profileXml(deps: IamDeps, p: InstanceProfileRecord, withTags: boo
   };
 }
 
-const saveProfile = (deps: IamDeps, p: InstanceProfileRecord) => deps.state.put('instanceprofile', instanceProfileKey(p.InstanceProfileName), p);
+export const saveProfile = (deps: IamDeps, p: InstanceProfileRecord) => deps.state.put('instanceprofile', instanceProfileKey(p.InstanceProfileName), p);
 
 export const instanceProfileActions: Record<string, IamAction> = {
   async CreateInstanceProfile(p, ctx, deps) {
@@ -87,28 +85,6 @@ export const instanceProfileActions: Record<string, IamAction> = {
     profile.Roles = profile.Roles.filter((r) => r.toLowerCase() !== lower);
     await saveProfile(deps, profile);
     return undefined;
-  },
-  async TagInstanceProfile(p, _ctx, deps) {
-    const profile = await getInstanceProfile(deps, required(p, 'InstanceProfileName'));
-    const added = parseTags(p);
-    if (!added.length) throw validationError(`1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null`);
-    const tags = mergeTags(profile.Tags, added);
-    if (tags.length > MAX_TAGS) throw limitExceeded(`Cannot exceed quota for TagsPerInstanceProfile: ${MAX_TAGS}.`);
-    await saveProfile(deps, { ...profile, Tags: tags });
-    return undefined;
-  },
-  async UntagInstanceProfile(p, _ctx, deps) {
-    const profile = await getInstanceProfile(deps, required(p, 'InstanceProfileName'));
-    const keys = new Set(memberList(p, 'TagKeys'));
-    if (!keys.size) throw validationError(`1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null`);
-    await saveProfile(deps, { ...profile, Tags: profile.Tags.filter((t) => !keys.has(t.Key)) });
-    return undefined;
-  },
-  // IAM answers the profile's tags sorted by key.
-  async ListInstanceProfileTags(p, _ctx, deps) {
-    const profile = await getInstanceProfile(deps, required(p, 'InstanceProfileName'));
-    const pg = page([...profile.Tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0)), p);
-    return { Tags: tagsXml(pg.items), IsTruncated: pg.IsTruncated, Marker: pg.Marker };
   },
   async DeleteInstanceProfile(p, _ctx, deps) {
     const profile = await getInstanceProfile(deps, required(p, 'InstanceProfileName'));

@@ -41,11 +41,16 @@ export async function entitiesUsing(state: AwsStateStore, arn: string, usage?: P
   ];
 }
 
-/** AttachmentCount and PermissionsBoundaryUsageCount of a managed policy. */
-export async function policyUsageCounts(state: AwsStateStore, arn: string): Promise<{ attachments: number; boundaries: number }> {
+export type PolicyUsageCounts = (arn: string) => { attachments: number; boundaries: number };
+
+/**
+ * AttachmentCount and PermissionsBoundaryUsageCount of managed policies, over one read of the groups, users
+ * and roles: a listing counts every policy it answers against the same read.
+ */
+export async function policyUsageCounts(state: AwsStateStore): Promise<PolicyUsageCounts> {
   const holders = [...(await state.list<GroupRecord>('group')), ...(await state.list<UserRecord>('user')), ...(await state.list<RoleRecord>('role'))];
-  return {
+  return (arn) => ({
     attachments: holders.filter((h) => uses(h, arn, 'PermissionsPolicy')).length,
     boundaries: holders.filter((h) => uses(h, arn, 'PermissionsBoundary')).length,
-  };
+  });
 }

@@ -7,7 +7,7 @@ import { checkName, checkPath, encodeDocument, isoNow, page, parseTags, pathPref
 import type { IamAction, IamDeps } from './deps.js';
 import { awsManagedPolicies, awsManagedPolicy } from './managed-policies.js';
 import type { ManagedPolicyRecord } from './model.js';
-import { policyUsageCounts } from './memberships.js';
+import { policyUsageCounts, type PolicyUsageCounts } from './memberships.js';
 import { parsePolicy } from './policy/index.js';
 
 /** A customer or AWS managed policy as one record (AWS ones are synthesised, never stored). */
@@ -34,23 +34,16 @@ export async function loadAttachable(deps: IamDeps, arn: string): Promise<Manage
   return p;
 }
 
-async function attachmentCount(deps: IamDeps, arn: string): Promise<number> {
-  return (await policyUsageCounts(deps.state, arn)).attachments;
-}
-
-async function usageXml(deps: IamDeps, arn: string): Promise<Record<string, XmlValue>> {
-  const counts = await policyUsageCounts(deps.state, arn);
-  return { AttachmentCount: counts.attachments, PermissionsBoundaryUsageCount: counts.boundaries };
-}
-
-async function policyXml(deps: IamDeps, p: ManagedPolicyRecord, withTags: boolean): Promise<XmlValue> {
+function policyXml(p: ManagedPolicyRecord, withTags: boolean, usage: PolicyUsageCounts): XmlValue {
+  const counts = usage(p.Arn);
   return {
     PolicyName: p.PolicyName,
     PolicyId: p.PolicyId,
     Arn: p.Arn,
     Path: p.Path,
     DefaultVersionId: p.DefaultVersionId,
-    ...(await usageXml(deps, p.Arn)),
+    AttachmentCount: counts.attachments,
+    PermissionsBoundaryUsageCount: counts.boundaries,
     IsAttachable: true,
     Description: withTags ? p.Description : undefined,
     CreateDate: p.CreateDate,
@@ -90,14 +83,15 @@ export const policyActions: Record<string, IamAction> = {
       Tags: parseTags(p),
     };
     await deps.state.put('policy', arn, policy);
-    return { Policy: await policyXml(deps, policy, false) };
+    return { Policy: policyXml(policy, false, await policyUsageCounts(deps.state)) };
   },
   async GetPolicy(p, _ctx, deps) {
-    return { Policy: await policyXml(deps, await loadAttachable(deps, required(p, 'PolicyArn')), true) };
+    const policy = await loadAttachable(deps, required(p, 'PolicyArn'));
+    return { Policy: policyXml(policy, true, await policyUsageCounts(deps.state)) };
   },
   async DeletePolicy(p, _ctx, deps) {
     const policy = await customerPolicy(deps, required(p, 'PolicyArn'));
-    if (await attachmentCount(deps, policy.Arn)) throw deleteConflict('Cannot delete a policy attached to entities.');
+    if ((await policyUsageCounts(deps.state))(policy.Arn).attachments) throw deleteConflict('Cannot delete a policy attached to entities.');
     if (policy.Versions.length > 1) throw deleteConflict('Cannot delete a policy with versions other than the default version.');
     await deps.state.delete('policy', policy.Arn);
     return undefined;
@@ -109,12 +103,10 @@ export const policyActions: Record<string, IamAction> = {
     if (scope !== 'Local') all.push(...(await Promise.all(awsManagedPolicies().map(({ arn }) => loadAttachable(deps, arn)))));
     if (scope !== 'AWS') all.push(...(await deps.state.list<ManagedPolicyRecord>('policy')));
     all = pathPrefixFilter(all, p);
-    if (p.OnlyAttached === 'true') {
-      const counts = await Promise.all(all.map((x) => attachmentCount(deps, x.Arn)));
-      all = all.filter((_, i) => counts[i] > 0);
-    }
+    const usage = await policyUsageCounts(deps.state);
+    if (p.OnlyAttached === 'true') all = all.filter((x) => usage(x.Arn).attachments > 0);
     const pg = page(all, p);
-    return { Policies: await Promise.all(pg.items.map((x) => policyXml(deps, x, false))), IsTruncated: pg.IsTruncated, Marker: pg.Marker };
+    return { Policies: pg.items.map((x) => policyXml(x, false, usage)), IsTruncated: pg.IsTruncated, Marker: pg.Marker };
   },
   async GetPolicyVersion(p, _ctx, deps) {
     const policy = await loadAttachable(deps, required(p, 'PolicyArn'));
