@@ -15,7 +15,6 @@ import { getCondition, rfc3339 } from '../shared/conditions.js';
 import type { Condition } from '../shared/conditions.js';
 import { Expectations, ownedPodHandlers } from '../shared/expectations.js';
 import { BY_CONTROLLER_UID, ownedResource } from '../shared/informers.js';
-import type { OwnedResource } from '../shared/informers.js';
 import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodReady, phase, restartCount } from '../shared/pods.js';
 import { JOBS, PODS } from '../shared/resources.js';
@@ -76,17 +75,13 @@ function setJobCondition(conds: Condition[], c: Condition): Condition[] {
 }
 
 export class JobController extends WorkloadControllerBase {
-  readonly name = 'job-controller';
   readonly workers = 5;
-  private readonly jobs: OwnedResource;
-  private readonly pods: OwnedResource;
-  private readonly expectations: Expectations;
+  private readonly jobs = ownedResource(this.deps, JOBS);
+  private readonly pods = ownedResource(this.deps, PODS);
+  private readonly expectations = new Expectations(this.deps.clock);
 
   constructor(deps: WorkloadControllerDeps) {
     super(deps, 'job-controller');
-    this.jobs = ownedResource(deps, JOBS);
-    this.pods = ownedResource(deps, PODS);
-    this.expectations = new Expectations(deps.clock);
   }
 
   protected watch(queue: WorkQueue<string>): void {
