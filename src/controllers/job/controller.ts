@@ -85,21 +85,20 @@ export class JobController extends WorkloadControllerBase {
   }
 
   protected watch(queue: WorkQueue<string>): void {
-    // A Job being deleted or finished releases its pods still holding the tracking finalizer.
+    // A Job being deleted, finished or gone releases its pods still holding the tracking finalizer.
     const releasePods = (j: Obj) => {
-      if (!deletionTimestamp(j) && !isJobFinished(j)) return;
       for (const p of this.pods.informer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
     };
     this.jobs.informer.addEventHandler({
       onAdd: (j) => queue.add(keyOf(j)),
       onUpdate: (_o, j) => {
         queue.add(keyOf(j));
-        releasePods(j);
+        if (deletionTimestamp(j) || isJobFinished(j)) releasePods(j);
       },
       onDelete: (j) => {
         this.expectations.delete(keyOf(j));
         queue.add(keyOf(j));
-        for (const p of this.pods.informer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
+        releasePods(j);
       },
     });
     const owned = ownedPodHandlers(this.expectations, queue, (p) => controllerKey(p, 'Job'));
