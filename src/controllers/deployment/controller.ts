@@ -13,7 +13,7 @@ import { typed } from '../shared/events.js';
 import { getCondition } from '../shared/conditions.js';
 import { computeHash } from '../shared/hash.js';
 import { BY_CONTROLLER_UID, ownedInformer, ownedResource } from '../shared/informers.js';
-import { claim, controllerRef } from '../shared/owner-refs.js';
+import { claim, controllerKey, controllerRef } from '../shared/owner-refs.js';
 import { phase } from '../shared/pods.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
@@ -87,8 +87,8 @@ export class DeploymentController extends WorkloadControllerBase {
         const ref = controllerOf(pod);
         if (ref?.kind !== 'ReplicaSet') return;
         const rs = this.replicaSets.informer.lister.get(namespace(pod), ref.name);
-        const dref = rs ? controllerOf(rs) : undefined;
-        if (dref?.kind === 'Deployment') queue.add(`${namespace(pod)}/${dref.name}`);
+        const k = rs && controllerKey(rs, 'Deployment');
+        if (k) queue.add(k);
       },
     });
   }
