@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { startApiServer } from '../src/main/apiserver.js';
 import { openSqliteStore } from '../src/storage/drivers/sqlite.js';
+import { percentile } from './bench-util.js';
 
 const IN_FLIGHT = 32;
 const CREATES = 3000;
@@ -28,10 +29,6 @@ const WATCH_EVENTS = 200;
 interface Reply {
   status: number;
   body: Buffer;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 class Client {
