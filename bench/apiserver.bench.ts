@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { startApiServer } from '../src/main/apiserver.js';
 import { openSqliteStore } from '../src/storage/drivers/sqlite.js';
-import { percentile } from './bench-util.js';
+import { percentile, throughput } from './bench-util.js';
 
 const IN_FLIGHT = 32;
 const CREATES = 3000;
@@ -71,15 +71,8 @@ class Client {
 }
 
 /** Runs `count` tasks with `IN_FLIGHT` at a time; returns tasks per second. */
-async function rate(count: number, task: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return count / ((performance.now() - t0) / 1000);
+function rate(count: number, task: (i: number) => Promise<void>): Promise<number> {
+  return throughput(count, IN_FLIGHT, task);
 }
 
 function check(r: Reply, want: number, what: string): void {
