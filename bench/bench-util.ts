@@ -34,12 +34,8 @@ export function percentile(sorted: number[], p: number): number {
 
 /** Runs `count` operations with `inFlight` of them outstanding at any time; returns ops/s. */
 export async function throughput(count: number, inFlight: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
+  const indexes = Array.from({ length: count }, (_, i) => i);
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let i = next++; i < count; i = next++) await op(i);
-    }),
-  );
+  await pool(indexes, inFlight, op);
   return count / ((performance.now() - started) / 1000);
 }

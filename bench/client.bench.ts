@@ -14,6 +14,7 @@ import { Informer } from '../src/client/informer.js';
 import { MemoryStore } from '../src/storage/drivers/memory.js';
 import { RealClock } from '../src/util/clock.js';
 import { WorkQueue } from '../src/util/workqueue.js';
+import { pool } from './bench-util.js';
 
 const PODS = 10_000;
 const CREATES = 3_000;
@@ -38,14 +39,11 @@ async function fresh() {
   return { store, clock, registry, client, stop: async () => (await registry.stop(), await store.close()) };
 }
 
+/** Runs `fn` for 0..n-1 with IN_FLIGHT calls outstanding; returns the milliseconds taken. */
 async function inFlight(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+  const indexes = Array.from({ length: n }, (_, i) => i);
   const start = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
+  await pool(indexes, IN_FLIGHT, fn);
   return performance.now() - start;
 }
 

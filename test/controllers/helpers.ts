@@ -86,7 +86,6 @@ export async function createNode(client: KubeClient, nodeName: string, extra: { 
 }
 
 /** Waits (in real time) until `cond` holds; with `clock`, fake time moves 10 ms per poll. */
-/** waitFor with the condition first; a given fake clock moves 10 ms between tries. */
 export async function until(cond: () => boolean | Promise<boolean>, what: string, opts: { timeoutMs?: number; clock?: FakeClock } = {}): Promise<void> {
   const clock = opts.clock;
   await waitFor(what, cond, { timeoutMs: opts.timeoutMs, between: clock && (() => clock.advance(10)) });

@@ -9,7 +9,6 @@ import type { Obj } from '../../client/types.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { getCondition, rfc3339 } from '../shared/conditions.js';
 import { BY_CONTROLLER_UID, ownedResource } from '../shared/informers.js';
-import type { OwnedResource } from '../shared/informers.js';
 import { controllerKey, controllerRef, templateMeta } from '../shared/owner-refs.js';
 import { CRONJOBS, JOBS } from '../shared/resources.js';
 import { sameJson } from '../shared/status-util.js';
@@ -41,15 +40,12 @@ function formatInZone(ms: number, tz: string | undefined): string {
 }
 
 export class CronJobController extends WorkloadControllerBase {
-  readonly name = 'cronjob-controller';
   readonly workers = 5;
-  private readonly cronJobs: OwnedResource;
-  private readonly jobs: OwnedResource;
+  private readonly cronJobs = ownedResource(this.deps, CRONJOBS);
+  private readonly jobs = ownedResource(this.deps, JOBS);
 
   constructor(deps: WorkloadControllerDeps) {
     super(deps, 'cronjob-controller');
-    this.cronJobs = ownedResource(deps, CRONJOBS);
-    this.jobs = ownedResource(deps, JOBS);
   }
 
   protected watch(queue: WorkQueue<string>): void {

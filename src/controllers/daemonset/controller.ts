@@ -3,7 +3,6 @@
 // automatic DaemonSet ones), pinned by node affinity on metadata.name for the scheduler; rolling
 // updates with maxUnavailable or maxSurge over ControllerRevisions; OnDelete; status counts.
 import { isNotFound } from '../../client/errors.js';
-import type { Informer } from '../../client/informer.js';
 import { clone, controllerOf, creationTimestamp, deletionTimestamp, generation, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
 import type { Obj } from '../../client/types.js';
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
@@ -11,7 +10,6 @@ import type { WorkQueue } from '../../util/workqueue.js';
 import { CONTROLLER_REVISION_HASH, currentRevisionCountingCollisions, truncateHistory } from '../shared/controller-revision.js';
 import { Expectations, ownedPodHandlers } from '../shared/expectations.js';
 import { BY_CONTROLLER_UID, informerOf, ownedResource } from '../shared/informers.js';
-import type { OwnedResource } from '../shared/informers.js';
 import { scaledValue } from '../shared/int-or-percent.js';
 import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodAvailable, isPodReady, nodeName, phase, requeueWhenAvailable } from '../shared/pods.js';
@@ -37,21 +35,15 @@ function byAge(a: Obj, b: Obj): number {
 }
 
 export class DaemonSetController extends WorkloadControllerBase {
-  readonly name = 'daemonset-controller';
   readonly workers = 2;
-  private readonly daemonSets: OwnedResource;
-  private readonly pods: OwnedResource;
-  private readonly revisions: OwnedResource;
-  private readonly nodeInformer: Informer;
-  private readonly expectations: Expectations;
+  private readonly daemonSets = ownedResource(this.deps, DAEMONSETS);
+  private readonly pods = ownedResource(this.deps, PODS);
+  private readonly nodeInformer = informerOf(this.deps.informers, NODES);
+  private readonly revisions = ownedResource(this.deps, CONTROLLERREVISIONS);
+  private readonly expectations = new Expectations(this.deps.clock);
 
   constructor(deps: WorkloadControllerDeps) {
     super(deps, 'daemonset-controller');
-    this.daemonSets = ownedResource(deps, DAEMONSETS);
-    this.pods = ownedResource(deps, PODS);
-    this.nodeInformer = informerOf(deps.informers, NODES);
-    this.revisions = ownedResource(deps, CONTROLLERREVISIONS);
-    this.expectations = new Expectations(deps.clock);
   }
 
   protected watch(queue: WorkQueue<string>): void {

@@ -5,7 +5,6 @@
 // A rollback (kubectl rollout undo patches an old template back) finds the old ReplicaSet as the
 // new one and moves its revision to the top.
 import { isAlreadyExists, isNotFound } from '../../client/errors.js';
-import type { Informer } from '../../client/informer.js';
 import { annotations, clone, controllerOf, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
 import type { Obj } from '../../client/types.js';
 import { labelSelectorFromObject, matchesLabels } from '../../util/label-selector.js';
@@ -14,8 +13,7 @@ import { typed } from '../shared/events.js';
 import { getCondition } from '../shared/conditions.js';
 import { computeHash } from '../shared/hash.js';
 import { BY_CONTROLLER_UID, ownedInformer, ownedResource } from '../shared/informers.js';
-import type { OwnedResource } from '../shared/informers.js';
-import { claim, controllerRef } from '../shared/owner-refs.js';
+import { claim, controllerKey, controllerRef } from '../shared/owner-refs.js';
 import { phase } from '../shared/pods.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../shared/resources.js';
 import { omitZero, sameJson } from '../shared/status-util.js';
@@ -49,17 +47,13 @@ import {
 } from './util.js';
 
 export class DeploymentController extends WorkloadControllerBase {
-  readonly name = 'deployment-controller';
   readonly workers = 5;
-  private readonly deployments: OwnedResource;
-  private readonly replicaSets: OwnedResource;
-  private readonly podInformer: Informer;
+  private readonly deployments = ownedResource(this.deps, DEPLOYMENTS);
+  private readonly replicaSets = ownedResource(this.deps, REPLICASETS);
+  private readonly podInformer = ownedInformer(this.deps.informers, PODS);
 
   constructor(deps: WorkloadControllerDeps) {
     super(deps, 'deployment-controller');
-    this.deployments = ownedResource(deps, DEPLOYMENTS);
-    this.replicaSets = ownedResource(deps, REPLICASETS);
-    this.podInformer = ownedInformer(deps.informers, PODS);
   }
 
   protected watch(queue: WorkQueue<string>): void {
@@ -93,8 +87,8 @@ export class DeploymentController extends WorkloadControllerBase {
         const ref = controllerOf(pod);
         if (ref?.kind !== 'ReplicaSet') return;
         const rs = this.replicaSets.informer.lister.get(namespace(pod), ref.name);
-        const dref = rs ? controllerOf(rs) : undefined;
-        if (dref?.kind === 'Deployment') queue.add(`${namespace(pod)}/${dref.name}`);
+        const k = rs && controllerKey(rs, 'Deployment');
+        if (k) queue.add(k);
       },
     });
   }

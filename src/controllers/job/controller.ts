@@ -15,7 +15,6 @@ import { getCondition, rfc3339 } from '../shared/conditions.js';
 import type { Condition } from '../shared/conditions.js';
 import { Expectations, ownedPodHandlers } from '../shared/expectations.js';
 import { BY_CONTROLLER_UID, ownedResource } from '../shared/informers.js';
-import type { OwnedResource } from '../shared/informers.js';
 import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodReady, phase, restartCount } from '../shared/pods.js';
 import { JOBS, PODS } from '../shared/resources.js';
@@ -76,35 +75,30 @@ function setJobCondition(conds: Condition[], c: Condition): Condition[] {
 }
 
 export class JobController extends WorkloadControllerBase {
-  readonly name = 'job-controller';
   readonly workers = 5;
-  private readonly jobs: OwnedResource;
-  private readonly pods: OwnedResource;
-  private readonly expectations: Expectations;
+  private readonly jobs = ownedResource(this.deps, JOBS);
+  private readonly pods = ownedResource(this.deps, PODS);
+  private readonly expectations = new Expectations(this.deps.clock);
 
   constructor(deps: WorkloadControllerDeps) {
     super(deps, 'job-controller');
-    this.jobs = ownedResource(deps, JOBS);
-    this.pods = ownedResource(deps, PODS);
-    this.expectations = new Expectations(deps.clock);
   }
 
   protected watch(queue: WorkQueue<string>): void {
-    // A Job being deleted or finished releases its pods still holding the tracking finalizer.
+    // A Job being deleted, finished or gone releases its pods still holding the tracking finalizer.
     const releasePods = (j: Obj) => {
-      if (!deletionTimestamp(j) && !isJobFinished(j)) return;
       for (const p of this.pods.informer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
     };
     this.jobs.informer.addEventHandler({
       onAdd: (j) => queue.add(keyOf(j)),
       onUpdate: (_o, j) => {
         queue.add(keyOf(j));
-        releasePods(j);
+        if (deletionTimestamp(j) || isJobFinished(j)) releasePods(j);
       },
       onDelete: (j) => {
         this.expectations.delete(keyOf(j));
         queue.add(keyOf(j));
-        for (const p of this.pods.informer.lister.byIndex(BY_CONTROLLER_UID, uid(j))) if (finalizers(p).includes(TRACKING_FINALIZER)) queue.add(ORPHAN_PREFIX + keyOf(p));
+        releasePods(j);
       },
     });
     const owned = ownedPodHandlers(this.expectations, queue, (p) => controllerKey(p, 'Job'));

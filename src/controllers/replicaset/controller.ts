@@ -57,7 +57,6 @@ export const REPLICATIONCONTROLLER_KIND: ReplicaSetKind = {
 };
 
 export class ReplicaSetController extends WorkloadControllerBase {
-  readonly name: string;
   readonly workers = 5;
   private readonly sets: OwnedResource;
   private readonly pods: OwnedResource;
@@ -68,8 +67,7 @@ export class ReplicaSetController extends WorkloadControllerBase {
     private readonly k: ReplicaSetKind = REPLICASET_KIND,
   ) {
     // Upstream's ReplicationManager records as "replication-controller".
-    super(deps, k.kind === 'ReplicationController' ? 'replication-controller' : 'replicaset-controller');
-    this.name = k.name;
+    super(deps, k.name, k.kind === 'ReplicationController' ? 'replication-controller' : 'replicaset-controller');
     this.expectations = new Expectations(deps.clock);
     this.sets = ownedResource(deps, k.gvr);
     this.pods = ownedResource(deps, PODS);

@@ -1,18 +1,19 @@
-// What the workload controllers share (the one shape of types.ts): their dependencies, an Event
-// recorder under their component name, and the queue bind() gives them, kept for delayed requeues.
+// What the workload controllers share (the one shape of types.ts): their dependencies, their name,
+// an Event recorder under their component name (the name unless upstream records under another),
+// and the queue bind() gives them, kept for delayed requeues.
 import type { WorkQueue } from '../../util/workqueue.js';
 import type { EventRecorder } from '../events/recorder.js';
 import type { WorkloadController, WorkloadControllerDeps } from './types.js';
 
 export abstract class WorkloadControllerBase implements WorkloadController {
-  abstract readonly name: string;
   /** Events as upstream's controller of this component records them. */
   readonly events: EventRecorder;
   protected queue: WorkQueue<string> | undefined;
 
   constructor(
     protected readonly deps: WorkloadControllerDeps,
-    component: string,
+    readonly name: string,
+    component: string = name,
   ) {
     this.events = deps.recorder(component);
   }

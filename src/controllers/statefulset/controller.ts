@@ -4,14 +4,12 @@
 // Parallel; RollingUpdate from the highest ordinal down to the partition, one pod at a time,
 // or OnDelete; ControllerRevisions with currentRevision/updateRevision and the status counts.
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
-import type { Informer } from '../../client/informer.js';
 import { clone, deletionTimestamp, generation, keyOf, labels, name, namespace, splitKey, uid } from '../../client/objects.js';
-import type { Obj, ResourceClient } from '../../client/types.js';
+import type { Obj } from '../../client/types.js';
 import { labelSelectorFromObject } from '../../util/label-selector.js';
 import type { WorkQueue } from '../../util/workqueue.js';
 import { CONTROLLER_REVISION_HASH, currentRevisionCountingCollisions, truncateHistory } from '../shared/controller-revision.js';
 import { BY_CONTROLLER_UID, informerOf, ownedResource } from '../shared/informers.js';
-import type { OwnedResource } from '../shared/informers.js';
 import { claim, controllerKey, controllerRef, podFromTemplate } from '../shared/owner-refs.js';
 import { isPodAvailable, isPodReady, phase, requeueWhenAvailable } from '../shared/pods.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS, resourceClient } from '../shared/resources.js';
@@ -36,21 +34,15 @@ function templateOf(rev: Obj): Obj {
 }
 
 export class StatefulSetController extends WorkloadControllerBase {
-  readonly name = 'statefulset-controller';
   readonly workers = 2;
-  private readonly statefulSets: OwnedResource;
-  private readonly pods: OwnedResource;
-  private readonly revisions: OwnedResource;
-  private readonly pvcClient: ResourceClient;
-  private readonly pvcInformer: Informer;
+  private readonly statefulSets = ownedResource(this.deps, STATEFULSETS);
+  private readonly pods = ownedResource(this.deps, PODS);
+  private readonly revisions = ownedResource(this.deps, CONTROLLERREVISIONS);
+  private readonly pvcClient = resourceClient(this.deps.client, PVCS);
+  private readonly pvcInformer = informerOf(this.deps.informers, PVCS);
 
   constructor(deps: WorkloadControllerDeps) {
     super(deps, 'statefulset-controller');
-    this.statefulSets = ownedResource(deps, STATEFULSETS);
-    this.pods = ownedResource(deps, PODS);
-    this.revisions = ownedResource(deps, CONTROLLERREVISIONS);
-    this.pvcClient = resourceClient(deps.client, PVCS);
-    this.pvcInformer = informerOf(deps.informers, PVCS);
   }
 
   protected watch(queue: WorkQueue<string>): void {
