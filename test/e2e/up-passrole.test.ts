@@ -15,7 +15,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startUp } from '../../src/main/up.js';
 import { awsCli } from '../helpers/aws-cli.js';
-import { until } from '../helpers/kumo-up.js';
+import { until } from '../helpers/wait.js';
 
 const trust = (principal: object) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] });
 const policy = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { startUp } from '../../src/main/up.js';
-import { until } from '../helpers/kumo-up.js';
+import { until } from '../helpers/wait.js';
 
 const ACCT = '000000000000';
 const trustOf = (service: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });

@@ -6,9 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kumoCommand, REPO_ROOT, TOOLS_BIN } from './apiserver.js';
 
-/** The deadline-bounded wait now lives in wait.ts; re-exported for the tests that import it from here. */
-export { until } from './wait.js';
-
 export interface KumoUp {
   url: string;
   stop(): Promise<void>;
