@@ -3,7 +3,7 @@
 // asApproximateFloat, add/sub (quantity or int), compareTo, isGreaterThan, isLessThan; equality
 // is numeric (quantity('1') == quantity('1000m')).
 import { celFunc, celMethod, CelScalar } from '@bufbuild/cel';
-import { parseQuantity, QUANTITY_FORMAT_ERROR, type Quantity } from '../../util/quantity.js';
+import { compareQuantities, parseQuantity, QUANTITY_FORMAT_ERROR, type Quantity } from '../../util/quantity.js';
 import { opaqueType } from './cel-opaque.js';
 
 export const QUANTITY = opaqueType<Quantity>('kubernetes.Quantity', (a, b) => a.nanos === b.nanos);
@@ -30,10 +30,6 @@ function asInt64(x: Quantity): bigint | undefined {
   return v < INT64_MIN || v > INT64_MAX ? undefined : v;
 }
 
-function cmp(a: Quantity, b: Quantity): bigint {
-  return a.nanos === b.nanos ? 0n : a.nanos < b.nanos ? -1n : 1n;
-}
-
 export const quantityFuncs = [
   celFunc('quantity', [STRING], Q, (s) => {
     const parsed = parseQuantity(s);
@@ -58,13 +54,13 @@ export const quantityFuncs = [
     return Number(q(this).nanos) / 1e9;
   }),
   celMethod('compareTo', Q, [Q], INT, function (o) {
-    return cmp(q(this), q(o));
+    return BigInt(compareQuantities(q(this), q(o)));
   }),
   celMethod('isGreaterThan', Q, [Q], BOOL, function (o) {
-    return cmp(q(this), q(o)) === 1n;
+    return compareQuantities(q(this), q(o)) > 0;
   }),
   celMethod('isLessThan', Q, [Q], BOOL, function (o) {
-    return cmp(q(this), q(o)) === -1n;
+    return compareQuantities(q(this), q(o)) < 0;
   }),
   celMethod('add', Q, [Q], Q, function (o) {
     const a = q(this);

@@ -121,21 +121,22 @@ async function pageFromStore(ctx: RegistryContext, prefix: string, sel: Selectio
 }
 
 export async function listObjects(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions): Promise<ApiObject> {
-  if (!ctx.customResources?.forResource(res)) return listStored(ctx, res, namespace, opts);
-  // Custom objects: selectors match the endpoint's version; the page's items are converted in one batch.
   validateListOptions(opts);
+  const custom = ctx.customResources?.forResource(res);
+  const sel = selectionFor(res, opts, custom?.fieldSelectors);
+  if (!custom) return listStored(ctx, res, namespace, opts, sel);
+  // Custom objects: selectors match the endpoint's version; the page's items are converted in one batch.
   let view: Converter | undefined;
-  if (!selectionFor(res, opts, ctx.customResources?.forResource(res)?.fieldSelectors).everything) {
+  if (!sel.everything) {
     view = await customSelectionView(ctx, res, cacheOf(ctx, res).list(resourcePrefix(ctx.store.prefix, storageOf(res).ref, namespace)).map((c) => c.object));
   }
-  const list = await listStored(ctx, res, namespace, opts, view);
+  const list = await listStored(ctx, res, namespace, opts, sel, view);
   list.items = await customListFromStorage(ctx, res, list.items as ApiObject[]);
   return list;
 }
 
-async function listStored(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions, view?: Converter): Promise<ApiObject> {
-  validateListOptions(opts);
-  const sel = selectionFor(res, opts, ctx.customResources?.forResource(res)?.fieldSelectors);
+/** A list page of stored objects; `opts` already validated and `sel` built from them. */
+async function listStored(ctx: RegistryContext, res: ResourceDef, namespace: string | undefined, opts: ListOptions, sel: Selection, view?: Converter): Promise<ApiObject> {
   const mapping = storageOf(res);
   const conv = view ?? mapping.fromStorage;
   const prefix = resourcePrefix(ctx.store.prefix, mapping.ref, namespace);

@@ -205,7 +205,10 @@ export async function* watchObjects(ctx: RegistryContext, res: ResourceDef, name
       if ('snapshot' in item) {
         const v = await customSelectionView(ctx, res, item.snapshot.map((c) => c.object));
         const out: Out[] = [];
-        for (const c of item.snapshot) if (sel.matches(v(c.object))) out.push({ type: 'ADDED', object: v(c.object), rv: c.rv });
+        for (const c of item.snapshot) {
+          const obj = v(c.object);
+          if (sel.matches(obj)) out.push({ type: 'ADDED', object: obj, rv: c.rv });
+        }
         if (item.end) out.push(item.end);
         return out;
       }
