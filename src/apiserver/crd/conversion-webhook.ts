@@ -81,6 +81,11 @@ function genericServerMessage(code: number, serverMessage: string): string {
 }
 
 /** Go's x509 wording for a certificate the TLS handshake refused. */
+
+/** A host written as an IP address (digits and dots, or any colon): TLS sends no server name for it and checks IP SANs. */
+function looksLikeIP(host: string): boolean {
+  return /^[\d.]+$|:/.test(host);
+}
 function tlsMessage(err: NodeJS.ErrnoException & { cert?: { subjectaltname?: string }; host?: string }, servername: string): string | undefined {
   const prefix = 'tls: failed to verify certificate: x509: ';
   switch (err.code) {
@@ -95,7 +100,7 @@ function tlsMessage(err: NodeJS.ErrnoException & { cert?: { subjectaltname?: str
       return `${prefix}certificate has expired or is not yet valid`;
     case 'ERR_TLS_CERT_ALTNAME_INVALID': {
       const sans = (err.cert?.subjectaltname ?? '').split(', ').filter(Boolean);
-      const isIP = /^[\d.]+$|:/.test(servername);
+      const isIP = looksLikeIP(servername);
       const names = sans.filter((s) => s.startsWith(isIP ? 'IP Address:' : 'DNS:')).map((s) => s.slice(s.indexOf(':') + 1));
       if (isIP && names.length === 0) return `${prefix}cannot validate certificate for ${servername} because it doesn't contain any IP SANs`;
       return `${prefix}certificate is valid for ${names.join(', ')}, not ${servername}`;
@@ -149,7 +154,7 @@ export async function postConversionReview(cc: WebhookClientConfig, review: unkn
         port: dial.port,
         method: 'POST',
         path: `${target.path || '/'}?${timeoutParam(timeoutMs)}`,
-        servername: /^[\d.]+$|:/.test(target.servername) ? undefined : target.servername,
+        servername: looksLikeIP(target.servername) ? undefined : target.servername,
         ca,
         headers: {
           Host: target.url.replace(/^https:\/\//, '').replace(/[/?].*$/, ''),
