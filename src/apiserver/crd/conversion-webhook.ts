@@ -80,12 +80,12 @@ function genericServerMessage(code: number, serverMessage: string): string {
   }
 }
 
-/** Go's x509 wording for a certificate the TLS handshake refused. */
-
 /** A host written as an IP address (digits and dots, or any colon): TLS sends no server name for it and checks IP SANs. */
 function looksLikeIP(host: string): boolean {
   return /^[\d.]+$|:/.test(host);
 }
+
+/** Go's x509 wording for a certificate the TLS handshake refused. */
 function tlsMessage(err: NodeJS.ErrnoException & { cert?: { subjectaltname?: string }; host?: string }, servername: string): string | undefined {
   const prefix = 'tls: failed to verify certificate: x509: ';
   switch (err.code) {
